@@ -1,0 +1,124 @@
+"""The county office's own tables and engine: SQLite for a laptop, PostgreSQL (psycopg 3) for a county.
+
+The tables live in their own ``MetaData`` (not SQLModel's shared one) so the office database never
+gets the station's ledger tables and the names cannot clash. Nothing is cached in memory between
+requests: every copy of the service behind a load balancer reads the same rows.
+
+Rejected events are rows of ``central_event`` too (``rejected_reason`` set, no payload kept): one
+table with ``PRIMARY KEY (station, seq)`` makes the contiguous mark a single query and lets it pass
+over an event the office refused.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+
+metadata = MetaData()
+
+stations = Table(
+    "central_station",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex of the token
+    Column("bundle_key", String(64), nullable=False),  # hex HMAC key derived from the token
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_contact", DateTime(timezone=True), nullable=True),
+    Column("contiguous", Integer, nullable=False, default=0),  # highest seq held without gaps
+)
+
+events = Table(
+    "central_event",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("event_id", String(64), nullable=True, unique=True),  # NULL on rejected rows
+    Column("claimed_id", String(64), nullable=False, default=""),  # the id the station sent
+    Column("at", String(40), nullable=False, default=""),
+    Column("clerk_id", String(64), nullable=True),
+    Column("type", String(64), nullable=False, default=""),
+    Column("case_id", String(64), nullable=True),
+    Column("payload", Text, nullable=False, default="{}"),
+    Column("rejected_reason", Text, nullable=True),
+    Column("via", String(16), nullable=False, default="online"),  # online | bundle
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_central_event_case", events.c.station, events.c.case_id)
+
+publications = Table(
+    "central_publication",
+    metadata,
+    Column("kind", String(16), primary_key=True),  # catalog | holidays
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", Text, nullable=False),  # JSON {"files": {name: text}}
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)
+
+ENV_DB = "DESKCLIENT_CENTRAL_DB"
+WRITE = {"sqlite_begin": "IMMEDIATE"}  # execution options for write transactions
+
+
+def default_db_url() -> str:
+    """``$DESKCLIENT_CENTRAL_DB`` or a SQLite file in the user's data folder."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("deskclient", appauthor=False)) / "central"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'central.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare path, ``postgres://`` and ``postgresql://`` (driven by psycopg 3)."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).resolve()}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def make_engine(url: str, *, create: bool = True, **kwargs: object) -> Engine:
+    """An engine for the office database; SQLite gets WAL + synchronous=FULL + a busy timeout."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: object, _record: object) -> None:
+            dbapi_conn.isolation_level = None  # type: ignore[attr-defined]  # we BEGIN ourselves
+            cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: object) -> None:
+            # Writers take the lock up front so two never deadlock on a read-to-write upgrade.
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")  # type: ignore[attr-defined]
+            conn.exec_driver_sql(f"BEGIN {mode}")  # type: ignore[attr-defined]
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if create:
+        metadata.create_all(engine)
+    return engine

@@ -1,0 +1,88 @@
+"""``deskclient``: start the desk, or run one of the headless commands.
+
+Kept thin and light: argparse only at import time. The Textual app is imported only when the
+desk is actually started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from deskclient import __version__
+from deskclient.strings import cli as T
+
+# Subcommand modules under deskclient.commands, in the order --help lists them.
+COMMAND_MODULES = (
+    "app",
+    "demo_data",
+    "due_date",
+    "catalog",
+    "notice",
+    "sync",
+    "central",
+    "report",
+    "serve",
+)
+
+
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=32)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deskclient", description=T.DESCRIPTION, epilog=T.EPILOG, formatter_class=ChineseHelpFormatter,
+        add_help=False,
+    )
+    parser._optionals.title = T.OPTIONS_TITLE
+    parser.add_argument("-h", "--help", action="help", help=T.HELP)
+    parser.add_argument("--version", action="version", version=f"deskclient {__version__}", help=T.VERSION)
+    add_common(parser)
+    parser.add_argument("--demo", action="store_true", help=T.DEMO)
+    parser.add_argument("--training", action="store_true", help=T.TRAINING)
+    sub = parser.add_subparsers(title=T.COMMANDS_TITLE, metavar=T.COMMAND_METAVAR, dest="command")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"deskclient.commands.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"deskclient.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=T.DATA_DIR)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "data_dir"):
+        args.data_dir = None
+    func = getattr(args, "func", None)
+    if func is None:
+        from deskclient.commands.app import run_app
+
+        func = run_app
+    try:
+        return int(func(args) or 0)
+    except KeyboardInterrupt:
+        print(T.INTERRUPTED, file=sys.stderr)
+        return 130
+    except Exception as err:  # the last line of defence: a message, never a traceback
+        from deskclient.domain.errors import DeskError
+
+        if isinstance(err, DeskError):
+            print(err.message, file=sys.stderr)
+            return 2
+        import logging
+
+        logging.getLogger("deskclient").exception("unexpected error in %s", getattr(args, "command", "app"))
+        print(T.UNEXPECTED.format(kind=type(err).__name__), file=sys.stderr)
+        return 1

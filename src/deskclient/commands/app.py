@@ -1,0 +1,36 @@
+"""Starting the desk (the default when no subcommand is given)."""
+
+from __future__ import annotations
+
+import argparse
+
+from deskclient.strings import cli as T
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help=T.RUN_HELP, description=T.RUN_HELP)
+    p.add_argument("--demo", action="store_true", help=T.DEMO)
+    p.add_argument("--training", action="store_true", help=T.TRAINING)
+    p.set_defaults(func=run_app)
+
+
+def mode_of(args: argparse.Namespace) -> str:
+    from deskclient.settings import Mode
+
+    if getattr(args, "training", False):
+        return Mode.TRAINING
+    if getattr(args, "demo", False):
+        return Mode.DEMO
+    return Mode.STATION
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from deskclient.logs import setup_logging
+    from deskclient.settings import Paths
+    from deskclient.ui.app import make_app
+
+    paths = Paths.resolve(args.data_dir, mode_of(args))
+    setup_logging(paths.log_file)
+    app = make_app(paths)
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,196 @@
+"""Case classes, statuses, material states and the rules that move a case between them.
+
+DOMAIN.md rule 4 (服务操作规程) lives here. Stored values are short English codes; the Chinese
+labels a clerk sees come from :mod:`deskclient.strings.cases`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deskclient.domain.errors import RuleViolation
+from deskclient.strings import cases as T
+
+
+class CaseClass(StrEnum):
+    """办件类别 (DOMAIN.md rule 4)."""
+
+    ENQUIRY = "enquiry"  # 咨询件
+    IMMEDIATE = "immediate"  # 即办件
+    PROMISED = "promised"  # 承诺件
+    JOINT = "joint"  # 联办件
+    REPORTED = "reported"  # 上报件
+    SUPPLEMENT = "supplement"  # 补正件
+    RETURNED = "returned"  # 退回件
+    URGENT = "urgent"  # 急办件
+    UNOWNED = "unowned"  # 不管件
+
+    @property
+    def label(self) -> str:
+        return T.CASE_CLASS_LABELS[self.value]
+
+    @property
+    def has_due_date(self) -> bool:
+        """Classes whose acceptance starts a working-day clock with a promised date."""
+        return self in {CaseClass.PROMISED, CaseClass.JOINT, CaseClass.REPORTED, CaseClass.URGENT,
+                        CaseClass.UNOWNED}
+
+
+# Classes an item in the catalog can carry (how the item is normally handled once accepted).
+ITEM_CLASSES = (CaseClass.IMMEDIATE, CaseClass.PROMISED, CaseClass.JOINT, CaseClass.REPORTED)
+
+
+class CaseStatus(StrEnum):
+    REGISTERED = "registered"  # 已登记: intake started, materials not yet decided
+    EXAMINING = "examining"  # 收件待审: materials taken in for examination (art. 32 clock runs)
+    AWAITING_SUPPLEMENT = "awaiting_supplement"  # 待补正: supplement notice issued
+    ACCEPTED = "accepted"  # 已受理/办理中: the promised-date clock runs
+    COMPLETED = "completed"  # 已办结
+    RETURNED = "returned"  # 不予受理/已退回
+    ANSWERED = "answered"  # 咨询已答复 (an enquiry, closed on the spot)
+
+    @property
+    def label(self) -> str:
+        return T.CASE_STATUS_LABELS[self.value]
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATUSES
+
+
+OPEN_STATUSES = frozenset(
+    {CaseStatus.REGISTERED, CaseStatus.EXAMINING, CaseStatus.AWAITING_SUPPLEMENT, CaseStatus.ACCEPTED}
+)
+
+
+class MaterialState(StrEnum):
+    PENDING = "pending"  # 未核对
+    RECEIVED = "received"  # 已收
+    MISSING = "missing"  # 缺
+    NOT_APPLICABLE = "na"  # 不适用
+
+    @property
+    def label(self) -> str:
+        return T.MATERIAL_STATE_LABELS[self.value]
+
+
+class Outcome(StrEnum):
+    """What the one-time checklist screen proposes and the clerk confirms."""
+
+    ACCEPT = "accept"  # 受理 (即办: complete on the spot; 承诺/联办/上报: promised date)
+    SUPPLEMENT = "supplement"  # 补正告知
+    REJECT = "reject"  # 不予受理 / 退回
+    ENQUIRY = "enquiry"  # 一次性告知单 for a pure enquiry
+    EXAMINE = "examine"  # 收件待审: take the materials in, say what is missing within five days
+
+    @property
+    def label(self) -> str:
+        return T.OUTCOME_LABELS[self.value]
+
+
+class Delivery(StrEnum):
+    WINDOW = "window"  # 窗口领取
+    POST = "post"  # 邮寄送达
+
+    @property
+    def label(self) -> str:
+        return T.DELIVERY_LABELS[self.value]
+
+
+@dataclass(frozen=True)
+class MaterialCheck:
+    """One line of the one-time checklist as the clerk has marked it."""
+
+    name: str
+    is_main: bool  # 主件 (main document) or supporting (辅件)
+    state: MaterialState
+    problem: str = ""  # what is wrong with it, for the supplement notice
+
+
+def propose_outcome(checks: Iterable[MaterialCheck], *, enquiry_only: bool = False,
+                    ineligible: bool = False) -> Outcome:
+    """The outcome the checklist proposes; the clerk confirms or overrides it.
+
+    Every material received or not applicable → accept; anything missing → supplement notice
+    listing all of it; an ineligible request → non-acceptance; a pure enquiry → the written
+    one-time checklist. A request with no material marked yet cannot be decided.
+    """
+    if enquiry_only:
+        return Outcome.ENQUIRY
+    if ineligible:
+        return Outcome.REJECT
+    checks = list(checks)
+    if any(c.state is MaterialState.PENDING for c in checks):
+        raise RuleViolation(T.CHECKLIST_INCOMPLETE)
+    if any(c.state is MaterialState.MISSING for c in checks):
+        return Outcome.SUPPLEMENT
+    return Outcome.ACCEPT
+
+
+def missing_materials(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
+    """Every missing material, in checklist order: the supplement notice lists all of them at once."""
+    return [c for c in checks if c.state is MaterialState.MISSING]
+
+
+# Which outcome may be confirmed from which status.
+_OUTCOME_FROM: dict[Outcome, frozenset[CaseStatus]] = {
+    Outcome.ACCEPT: frozenset({CaseStatus.REGISTERED, CaseStatus.EXAMINING, CaseStatus.AWAITING_SUPPLEMENT}),
+    Outcome.SUPPLEMENT: frozenset({CaseStatus.REGISTERED, CaseStatus.EXAMINING,
+                                   CaseStatus.AWAITING_SUPPLEMENT}),
+    Outcome.REJECT: frozenset({CaseStatus.REGISTERED, CaseStatus.EXAMINING, CaseStatus.AWAITING_SUPPLEMENT}),
+    Outcome.ENQUIRY: frozenset({CaseStatus.REGISTERED}),
+    Outcome.EXAMINE: frozenset({CaseStatus.REGISTERED}),
+}
+
+
+def check_outcome_allowed(status: CaseStatus, outcome: Outcome) -> None:
+    if status not in _OUTCOME_FROM[outcome]:
+        raise RuleViolation(T.OUTCOME_NOT_ALLOWED.format(outcome=outcome.label, status=status.label))
+
+
+def check_can_complete(status: CaseStatus) -> None:
+    if status is not CaseStatus.ACCEPTED:
+        raise RuleViolation(T.COMPLETE_NOT_ALLOWED.format(status=status.label))
+
+
+def check_can_transfer(status: CaseStatus, from_window: str, to_window: str) -> None:
+    if not status.is_open:
+        raise RuleViolation(T.TRANSFER_CLOSED.format(status=status.label))
+    if from_window == to_window:
+        raise RuleViolation(T.TRANSFER_SAME_WINDOW)
+
+
+def check_can_rate(status: CaseStatus, already_rated: bool) -> None:
+    if status.is_open:
+        raise RuleViolation(T.RATE_OPEN_CASE)
+    if already_rated:
+        raise RuleViolation(T.RATE_TWICE)
+
+
+def class_after_outcome(item_class: CaseClass, outcome: Outcome, urgent: bool = False) -> CaseClass:
+    """The case's class once the outcome is confirmed (补正件, 退回件, 咨询件, or the item's own class)."""
+    if outcome is Outcome.ENQUIRY:
+        return CaseClass.ENQUIRY
+    if outcome is Outcome.REJECT:
+        return CaseClass.RETURNED
+    if outcome in (Outcome.SUPPLEMENT, Outcome.EXAMINE):
+        return CaseClass.SUPPLEMENT
+    if urgent:
+        return CaseClass.URGENT
+    return item_class
+
+
+def status_after_outcome(outcome: Outcome, item_class: CaseClass) -> CaseStatus:
+    """An accepted 即办件 is finished on the spot; other accepted cases stay open until completed."""
+    return {
+        Outcome.ENQUIRY: CaseStatus.ANSWERED,
+        Outcome.REJECT: CaseStatus.RETURNED,
+        Outcome.SUPPLEMENT: CaseStatus.AWAITING_SUPPLEMENT,
+        Outcome.EXAMINE: CaseStatus.EXAMINING,
+        Outcome.ACCEPT: CaseStatus.ACCEPTED,
+    }[outcome]
+
+
+IMMEDIATE_LIMIT_MINUTES = 30  # 即办件: finished on the spot, within 30 minutes (rule 4)

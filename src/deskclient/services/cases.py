@@ -1,0 +1,358 @@
+"""A case's life at the window, each confirmed step one durable transaction with its events.
+
+The UI calls these methods from worker threads; each either commits rows and events together or
+raises a :class:`~deskclient.domain.errors.DeskError` with a Chinese message and changes nothing.
+Payloads carry masked identity numbers only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlmodel import select
+
+from deskclient.domain import identity
+from deskclient.domain.cases import (
+    CaseClass,
+    CaseStatus,
+    Delivery,
+    MaterialCheck,
+    MaterialState,
+    Outcome,
+    check_can_complete,
+    check_can_rate,
+    check_can_transfer,
+    check_outcome_allowed,
+    class_after_outcome,
+    missing_materials,
+    status_after_outcome,
+)
+from deskclient.domain.errors import RuleViolation, ValidationError
+from deskclient.domain.events import EventType
+from deskclient.store.ledger import Ledger, WriteTx, new_id
+from deskclient.store.models import Case, CaseMaterial, Rating, Transfer, Window
+from deskclient.strings import cases as T
+from deskclient.strings import intake as TI
+
+
+class CalendarLike(Protocol):
+    def add_working_days(self, start: Any, n: int) -> Any: ...
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """What the clerk typed about a person; validated and masked by :func:`validate_person`."""
+
+    name: str
+    id_no: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class CleanPerson:
+    name: str
+    id_no: str
+    id_masked: str
+    phone: str
+    phone_masked: str
+
+
+def validate_person(p: PersonInput, *, id_required: bool) -> CleanPerson:
+    """Check a person's fields; raise ValidationError naming the first wrong field."""
+    msg = identity.check_name(p.name)
+    if msg:
+        raise ValidationError(TI.FIELD_ERROR.format(field=TI.NAME, message=msg))
+    name = identity.normalize_name(p.name)
+    id_no = id_masked = ""
+    if p.id_no.strip():
+        try:
+            parsed = identity.parse_id_number(p.id_no)
+        except ValidationError as err:
+            raise ValidationError(TI.FIELD_ERROR.format(field=TI.ID_NO, message=err.message)) from None
+        id_no, id_masked = parsed.value, identity.mask_id(parsed.value)
+    elif id_required:
+        raise ValidationError(TI.FIELD_ERROR.format(field=TI.ID_NO, message=TI.REQUIRED))
+    phone = phone_masked = ""
+    if p.phone.strip():
+        try:
+            phone = identity.parse_mobile(p.phone)
+        except ValidationError as err:
+            raise ValidationError(TI.FIELD_ERROR.format(field=TI.PHONE, message=err.message)) from None
+        phone_masked = identity.mask_phone(phone)
+    return CleanPerson(name, id_no, id_masked, phone, phone_masked)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A new matter as confirmed at the intake screen."""
+
+    window: str
+    item: Any  # deskclient.domain.catalog.ServiceItem
+    applicant: PersonInput
+    agent: PersonInput | None = None
+    agent_relation: str = ""
+    power_of_attorney: bool = False
+    enquiry: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    position: int
+    state: MaterialState
+    problem: str = ""
+
+
+class CaseService:
+    def __init__(self, ledger: Ledger, calendar: CalendarLike) -> None:
+        self.ledger = ledger
+        self.calendar = calendar
+
+    # --- registration (每件一登记) ---------------------------------------------------------------
+    def register(self, intake: Intake, clerk_id: str) -> Case:
+        applicant = validate_person(intake.applicant, id_required=not intake.enquiry)
+        agent = validate_person(intake.agent, id_required=True) if intake.agent else None
+        if agent and not intake.agent_relation.strip():
+            raise ValidationError(TI.FIELD_ERROR.format(field=TI.AGENT_RELATION, message=TI.REQUIRED))
+        item = intake.item
+        with self.ledger.write(clerk_id) as tx:
+            if tx.session.get(Window, intake.window) is None:
+                raise ValidationError(TI.UNKNOWN_WINDOW.format(window=intake.window))
+            day = tx.now.date()
+            n = tx.next_counter(f"case_no:{day:%Y%m%d}")
+            case = Case(
+                id=new_id(), case_no=f"{self.ledger.station}-{day:%Y%m%d}-{n:04d}", window=intake.window,
+                item_code=item.code, item_name=item.name, item_class=str(item.item_class),
+                item_department=item.department, promised_days=item.promised_days, legal_days=item.legal_days,
+                case_class=str(CaseClass.ENQUIRY if intake.enquiry else item.item_class),
+                status=str(CaseStatus.REGISTERED),
+                applicant_name=applicant.name, applicant_id_no=applicant.id_no,
+                applicant_id_masked=applicant.id_masked, applicant_phone=applicant.phone,
+                applicant_phone_masked=applicant.phone_masked,
+                agent_name=agent.name if agent else "", agent_id_no=agent.id_no if agent else "",
+                agent_id_masked=agent.id_masked if agent else "", agent_phone=agent.phone if agent else "",
+                agent_phone_masked=agent.phone_masked if agent else "",
+                agent_relation=intake.agent_relation.strip(), has_power_of_attorney=intake.power_of_attorney,
+                note=intake.note, first_asked_clerk_id=clerk_id, owner_clerk_id=clerk_id,
+                created_at=tx.now, updated_at=tx.now,
+            )
+            tx.session.add(case)
+            for pos, m in enumerate(item.materials):
+                tx.session.add(CaseMaterial(case_id=case.id, position=pos, name=m.name, form=m.form,
+                                            copies=m.copies, is_main=m.main))
+            tx.session.flush()
+            tx.emit(EventType.CASE_REGISTERED, {
+                "case_no": case.case_no, "window": case.window, "item_code": item.code,
+                "item_name": item.name, "item_class": case.item_class, "case_class": case.case_class,
+                "enquiry": intake.enquiry, "applicant_name": applicant.name,
+                "applicant_id_masked": applicant.id_masked, "applicant_phone_masked": applicant.phone_masked,
+                "agent_name": case.agent_name, "agent_id_masked": case.agent_id_masked,
+                "agent_relation": case.agent_relation, "power_of_attorney": intake.power_of_attorney,
+                "first_asked_clerk_id": clerk_id, "materials": len(item.materials),
+            }, case_id=case.id)
+        return case
+
+    # --- the one-time checklist ---------------------------------------------------------------
+    def confirm_outcome(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput], outcome: Outcome, *,
+                        reasons: Sequence[str] = (), promised_days: int | None = None) -> Case:
+        """Record the checklist as marked and the outcome the clerk confirmed, in one transaction.
+
+        ACCEPT starts the working-day clock from today (a 即办件 is finished on the spot);
+        SUPPLEMENT lists every missing material at once; REJECT needs at least one reason.
+        """
+        if outcome is Outcome.REJECT and not [r for r in reasons if r.strip()]:
+            raise ValidationError(TI.REASON_REQUIRED)
+        with self.ledger.write(clerk_id) as tx:
+            case = self._case(tx, case_id)
+            status = CaseStatus(case.status)
+            check_outcome_allowed(status, outcome)
+            mats = self._apply_checks(tx, case, checks)
+            material_checks = [MaterialCheck(m.name, m.is_main, MaterialState(m.state), m.problem) for m in mats]
+            if outcome is Outcome.ACCEPT and missing_materials(material_checks):
+                raise RuleViolation(TI.CANNOT_ACCEPT_MISSING)
+            if outcome is Outcome.SUPPLEMENT and not missing_materials(material_checks):
+                raise RuleViolation(TI.NOTHING_MISSING)
+            if outcome in (Outcome.ACCEPT, Outcome.SUPPLEMENT) and any(
+                    c.state is MaterialState.PENDING for c in material_checks):
+                raise RuleViolation(T.CHECKLIST_INCOMPLETE)
+            tx.emit(EventType.CASE_MATERIALS_CHECKED, {
+                "materials": [{"name": m.name, "main": m.is_main, "state": m.state, "problem": m.problem}
+                              for m in mats]}, case_id=case.id)
+            item_class = CaseClass(case.item_class)
+            case.case_class = str(class_after_outcome(item_class, outcome, urgent=case.is_urgent))
+            case.status = str(status_after_outcome(outcome, item_class))
+            case.updated_at = tx.now
+            if case.received_at is None and outcome is not Outcome.ENQUIRY:
+                case.received_at = tx.now
+            if outcome is Outcome.ACCEPT:
+                self._accept(tx, case, promised_days)
+            elif outcome is Outcome.SUPPLEMENT:
+                tx.emit(EventType.CASE_SUPPLEMENT_REQUESTED, {
+                    "missing": [{"name": c.name, "main": c.is_main, "problem": c.problem}
+                                for c in missing_materials(material_checks)]}, case_id=case.id)
+            elif outcome is Outcome.REJECT:
+                case.return_reasons = "\n".join(r.strip() for r in reasons if r.strip())
+                tx.emit(EventType.CASE_RETURNED, {"reasons": [r.strip() for r in reasons if r.strip()]},
+                        case_id=case.id)
+            elif outcome is Outcome.ENQUIRY:
+                case.completed_at = tx.now
+                tx.emit(EventType.CASE_ENQUIRY_ANSWERED, {}, case_id=case.id)
+            elif outcome is Outcome.EXAMINE:
+                tx.emit(EventType.CASE_EXAMINING, {"received_on": tx.now.date()}, case_id=case.id)
+            tx.session.add(case)
+        return case
+
+    def receive_supplement(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput]) -> Case:
+        """The visitor came back with the missing materials. All present: accepted, the clock starts
+        today. Still something missing: a new supplement notice listing all of it."""
+        with self.ledger.write(clerk_id) as tx:
+            case = self._case(tx, case_id)
+            if CaseStatus(case.status) is not CaseStatus.AWAITING_SUPPLEMENT:
+                raise RuleViolation(T.OUTCOME_NOT_ALLOWED.format(outcome=TI.SUPPLEMENT_RECEIVED,
+                                                                 status=CaseStatus(case.status).label))
+            mats = self._apply_checks(tx, case, checks)
+            checks_now = [MaterialCheck(m.name, m.is_main, MaterialState(m.state), m.problem) for m in mats]
+            missing = missing_materials(checks_now)
+            tx.emit(EventType.CASE_SUPPLEMENT_RECEIVED, {
+                "still_missing": [{"name": c.name, "main": c.is_main, "problem": c.problem} for c in missing]},
+                case_id=case.id)
+            case.updated_at = tx.now
+            if not missing:
+                case.case_class = str(class_after_outcome(CaseClass(case.item_class), Outcome.ACCEPT,
+                                                          urgent=case.is_urgent))
+                case.status = str(CaseStatus.ACCEPTED)
+                self._accept(tx, case, None)
+            tx.session.add(case)
+        return case
+
+    def _accept(self, tx: WriteTx, case: Case, promised_days: int | None) -> None:
+        case.accepted_at = tx.now
+        case.acceptance_date = tx.now.date()
+        item_class = CaseClass(case.item_class)
+        payload: dict[str, Any] = {"acceptance_date": case.acceptance_date, "case_class": case.case_class}
+        if item_class is CaseClass.IMMEDIATE and not case.is_urgent:
+            case.due_date = case.acceptance_date
+            case.due_provisional = False
+        else:
+            days = promised_days if promised_days is not None else case.promised_days
+            due = self.calendar.add_working_days(case.acceptance_date, days)
+            case.due_date = due.date
+            case.due_provisional = bool(due.provisional)
+            payload.update({"promised_days": days, "due_date": due.date, "due_provisional": due.provisional})
+        tx.emit(EventType.CASE_ACCEPTED, payload, case_id=case.id)
+        if item_class is CaseClass.IMMEDIATE:
+            # 即办件: finished on the spot (rule 4); the clerk hands the result over at the window.
+            case.status = str(CaseStatus.COMPLETED)
+            case.completed_at = tx.now
+            case.delivery = str(Delivery.WINDOW)
+            tx.emit(EventType.CASE_COMPLETED, {"delivery": case.delivery, "on_the_spot": True}, case_id=case.id)
+
+    @staticmethod
+    def _apply_checks(tx: WriteTx, case: Case, checks: Sequence[CheckInput]) -> list[CaseMaterial]:
+        mats = list(tx.session.exec(select(CaseMaterial).where(CaseMaterial.case_id == case.id)
+                                    .order_by(CaseMaterial.position)))
+        by_pos = {m.position: m for m in mats}
+        for c in checks:
+            m = by_pos.get(c.position)
+            if m is None:
+                raise ValidationError(TI.UNKNOWN_MATERIAL)
+            m.state = str(c.state)
+            m.problem = c.problem.strip()
+            tx.session.add(m)
+        return mats
+
+    # --- follow-up ---------------------------------------------------------------------------
+    def complete(self, case_id: str, clerk_id: str, delivery: Delivery, note: str = "") -> Case:
+        with self.ledger.write(clerk_id) as tx:
+            case = self._case(tx, case_id)
+            check_can_complete(CaseStatus(case.status))
+            case.status = str(CaseStatus.COMPLETED)
+            case.completed_at = tx.now
+            case.delivery = str(delivery)
+            case.updated_at = tx.now
+            tx.session.add(case)
+            tx.emit(EventType.CASE_COMPLETED, {"delivery": str(delivery), "note": note,
+                                               "on_time": case.due_date is None or tx.now.date() <= case.due_date},
+                    case_id=case.id)
+        return case
+
+    def transfer(self, case_id: str, clerk_id: str, to_window: str, reason: str) -> Case:
+        """首问负责: the matter moves to the right window; the first-asked clerk keeps seeing it."""
+        if not reason.strip():
+            raise ValidationError(TI.REASON_REQUIRED)
+        with self.ledger.write(clerk_id) as tx:
+            case = self._case(tx, case_id)
+            if tx.session.get(Window, to_window) is None:
+                raise ValidationError(TI.UNKNOWN_WINDOW.format(window=to_window))
+            check_can_transfer(CaseStatus(case.status), case.window, to_window)
+            tx.session.add(Transfer(case_id=case.id, from_window=case.window, to_window=to_window,
+                                    reason=reason.strip(), by_clerk_id=clerk_id, at=tx.now))
+            tx.emit(EventType.CASE_TRANSFERRED, {"from_window": case.window, "to_window": to_window,
+                                                 "reason": reason.strip()}, case_id=case.id)
+            case.window = to_window
+            case.updated_at = tx.now
+            tx.session.add(case)
+        return case
+
+    def mark_urgent(self, case_id: str, clerk_id: str, head_id: str, reason: str = "") -> Case:
+        """急办件: recognised by the centre (the head's PIN is checked by the caller)."""
+        with self.ledger.write(clerk_id) as tx:
+            case = self._case(tx, case_id)
+            if not CaseStatus(case.status).is_open:
+                raise RuleViolation(T.TRANSFER_CLOSED.format(status=CaseStatus(case.status).label))
+            case.is_urgent = True
+            if CaseStatus(case.status) is CaseStatus.ACCEPTED:
+                case.case_class = str(CaseClass.URGENT)
+            case.updated_at = tx.now
+            tx.session.add(case)
+            tx.emit(EventType.CASE_MARKED_URGENT, {"approved_by": head_id, "reason": reason}, case_id=case.id)
+        return case
+
+    def rate(self, case_id: str, clerk_id: str, level: str, score: int, comment: str = "",
+             rater_name: str = "") -> Rating:
+        with self.ledger.write(clerk_id) as tx:
+            case = self._case(tx, case_id)
+            existing = tx.session.exec(select(Rating).where(Rating.case_id == case.id)).first()
+            check_can_rate(CaseStatus(case.status), existing is not None)
+            rating = Rating(case_id=case.id, level=level, score=score, comment=comment.strip(),
+                            rater_name=rater_name.strip(), clerk_id=case.owner_clerk_id, window=case.window,
+                            at=tx.now)
+            tx.session.add(rating)
+            case.rating_level = level
+            case.updated_at = tx.now
+            tx.session.add(case)
+            # the rater's name is confidential (head only): never in the event
+            tx.emit(EventType.CASE_RATED, {"level": level, "score": score, "window": case.window,
+                                           "clerk_id": case.owner_clerk_id, "has_comment": bool(comment)},
+                    case_id=case.id)
+        return rating
+
+    # --- reads ---------------------------------------------------------------------------------
+    def get(self, case_id: str) -> Case:
+        with self.ledger.read() as s:
+            case = s.get(Case, case_id)
+            if case is None:
+                raise ValidationError(T.CASE_NOT_FOUND.format(case=case_id))
+            return case
+
+    def by_number(self, case_no: str) -> Case:
+        with self.ledger.read() as s:
+            case = s.exec(select(Case).where(Case.case_no == case_no.strip())).first()
+            if case is None:
+                raise ValidationError(T.CASE_NOT_FOUND.format(case=case_no))
+            return case
+
+    def materials(self, case_id: str) -> list[CaseMaterial]:
+        with self.ledger.read() as s:
+            return list(s.exec(select(CaseMaterial).where(CaseMaterial.case_id == case_id)
+                               .order_by(CaseMaterial.position)))
+
+    @staticmethod
+    def _case(tx: WriteTx, case_id: str) -> Case:
+        case = tx.session.get(Case, case_id)
+        if case is None:
+            raise ValidationError(T.CASE_NOT_FOUND.format(case=case_id))
+        return case
+

@@ -1,0 +1,225 @@
+"""Sample station and generated cases, for ``--demo``, training, benchmarks and tests.
+
+Generated people are fictitious: names from common characters, ID numbers with a valid check digit
+but a random serial, phone numbers in the 1xx-0000-xxxx style. Never used on a station ledger.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import insert, select
+
+from deskclient.domain.cases import CaseClass, CaseStatus, Delivery
+from deskclient.domain.events import EventType
+from deskclient.domain.identity import mask_id, mask_phone
+from deskclient.services.context import DeskContext
+from deskclient.services.people import ROLE_CLERK, ROLE_HEAD, ClerkInput, WindowInput
+from deskclient.store.ledger import dump_payload, new_id
+from deskclient.store.models import Case, CaseMaterial, Clerk, Counter, Event, Station
+from deskclient.strings import demo as T
+
+DEMO_PIN = "1234"
+DEMO_HEAD_PIN = "8888"
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红梅志鹏飞俊波辉林琳亮晶海燕雪文斌宇浩凯秀英婷颖慧欣佳子涵雨轩梓春生德福荣珍凤云翠兰淑贵"
+MINORITY_NAMES = ("阿卜杜热西提·买买提艾力", "扎西顿珠", "次仁卓玛", "热依拉·艾合买提", "巴特尔", "古丽米拉·吐尔逊")
+REGIONS = ("110105", "320582", "330302", "420106", "440305", "510107", "530102", "610113", "360102", "430104")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+
+def make_id_number(rng: random.Random, birth: date | None = None) -> str:
+    birth = birth or date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 62))
+    body = f"{rng.choice(REGIONS)}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
+    return body + _CHECK[sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=True)) % 11]
+
+
+def make_phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3578')}{rng.randrange(0, 10)}0000{rng.randrange(0, 10000):04d}"
+
+
+def make_name(rng: random.Random) -> str:
+    if rng.random() < 0.02:
+        return rng.choice(MINORITY_NAMES)
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+@dataclass(frozen=True)
+class DemoStation:
+    code: str = "ZX01"
+    name: str = "示例镇便民服务中心"
+    centre: str = "示例县政务服务中心"
+    county: str = "示例县"
+
+
+WINDOWS = (
+    WindowInput("1", "民政窗口", "民政办"),
+    WindowInput("2", "社保医保窗口", "社保所"),
+    WindowInput("3", "综合窗口", "党政办"),
+    WindowInput("4", "农业农村窗口", "农业农村办"),
+)
+CLERKS = (
+    ClerkInput("wangfang", "王芳", DEMO_PIN, ROLE_CLERK, "1", "A"),
+    ClerkInput("liqiang", "李强", DEMO_PIN, ROLE_CLERK, "1", "B"),
+    ClerkInput("zhangmin", "张敏", DEMO_PIN, ROLE_CLERK, "2", "A"),
+    ClerkInput("liujun", "刘军", DEMO_PIN, ROLE_CLERK, "2", "B"),
+    ClerkInput("chenjing", "陈静", DEMO_PIN, ROLE_CLERK, "3", "A"),
+    ClerkInput("yangtao", "杨涛", DEMO_PIN, ROLE_CLERK, "3", "B"),
+    ClerkInput("huangli", "黄丽", DEMO_PIN, ROLE_CLERK, "4", "A"),
+    ClerkInput("zhaolei", "赵磊", DEMO_PIN, ROLE_CLERK, "4", "B"),
+    ClerkInput("zhouzhuren", "周主任", DEMO_HEAD_PIN, ROLE_HEAD, None, None),
+)
+
+
+def ensure_demo_station(ctx: DeskContext, station: DemoStation | None = None) -> bool:
+    """Create the sample station, windows and clerks if the ledger is empty. True if created."""
+    if ctx.people.is_configured():
+        return False
+    st = station or DemoStation()
+    ctx.people.setup_station(code=st.code, name=st.name, centre=st.centre, county=st.county,
+                             windows=list(WINDOWS), clerks=list(CLERKS), is_demo=not ctx.is_training,
+                             is_training=ctx.is_training)
+    ctx.refresh_station()
+    return True
+
+
+def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back: int = 120,
+                   batch: int = 5000) -> float:
+    """Bulk-insert ``n`` realistic cases with their events; returns the seconds it took.
+
+    Bypasses the per-case service (too slow for 100,000 cases) but writes the same rows and
+    events that the service would, through one durable transaction per batch.
+    """
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    items = [it for it in ctx.catalog]
+    cal = ctx.calendar
+    with ctx.ledger.read() as s:
+        clerks = list(s.exec(select(Clerk).where(Clerk.role == ROLE_CLERK)).scalars())
+        station = s.exec(select(Station)).scalars().first()
+    if station is None or not clerks:
+        raise RuntimeError("demo station not set up")
+    by_window: dict[str, list[Clerk]] = {}
+    for c in clerks:
+        by_window.setdefault(c.window or "", []).append(c)
+    now = ctx.clock.now()
+    today = now.date()
+    done = 0
+    while done < n:
+        size = min(batch, n - done)
+        with ctx.ledger.write(None) as tx:
+            conn = tx.session.connection()
+            seq = int(conn.execute(select(Event.seq).order_by(Event.seq.desc()).limit(1)).scalar() or 0)
+            cases: list[dict] = []
+            mats: list[dict] = []
+            events: list[dict] = []
+            counters: dict[str, int] = {}
+            for _ in range(size):
+                item = rng.choice(items)
+                window = item.window if item.window in by_window else rng.choice(list(by_window))
+                clerk = rng.choice(by_window[window])
+                created = now - timedelta(days=rng.random() ** 2 * days_back, minutes=rng.randrange(0, 480))
+                created = created.replace(microsecond=0)
+                day = created.date()
+                key = f"case_no:{day:%Y%m%d}"
+                if key not in counters:
+                    row = tx.session.get(Counter, key)
+                    counters[key] = row.value if row else 0
+                counters[key] += 1
+                case_id = new_id()
+                enquiry = rng.random() < 0.12
+                name = make_name(rng)
+                id_no = "" if enquiry and rng.random() < 0.7 else make_id_number(rng)
+                phone = make_phone(rng)
+                item_class = CaseClass(item.item_class)
+                roll = rng.random()
+                status, cclass = CaseStatus.REGISTERED, item_class
+                accepted_at = completed_at = None
+                acceptance_date = due = None
+                provisional = False
+                delivery = ""
+                if enquiry:
+                    status, cclass, completed_at = CaseStatus.ANSWERED, CaseClass.ENQUIRY, created
+                elif roll < 0.08:
+                    status, cclass = CaseStatus.AWAITING_SUPPLEMENT, CaseClass.SUPPLEMENT
+                elif roll < 0.12:
+                    status, cclass = CaseStatus.RETURNED, CaseClass.RETURNED
+                else:
+                    accepted_at = created + timedelta(minutes=rng.randrange(3, 25))
+                    acceptance_date = accepted_at.date()
+                    if item_class is CaseClass.IMMEDIATE:
+                        due = acceptance_date
+                        status, completed_at, delivery = CaseStatus.COMPLETED, accepted_at, Delivery.WINDOW
+                    else:
+                        d = cal.add_working_days(acceptance_date, item.promised_days)
+                        due, provisional = d.date, d.provisional
+                        age = (today - acceptance_date).days
+                        if rng.random() < min(0.97, age / 25):
+                            status = CaseStatus.COMPLETED
+                            finish = acceptance_date + timedelta(days=rng.randrange(1, max(2, item.promised_days + 3)))
+                            completed_at = min(now, datetime.combine(finish, created.time()))
+                            delivery = rng.choice((Delivery.WINDOW, Delivery.POST))
+                        else:
+                            status = CaseStatus.ACCEPTED
+                case_no = f"{station.code}-{day:%Y%m%d}-{counters[key]:04d}"
+                cases.append(dict(
+                    id=case_id, case_no=case_no, window=window, item_code=item.code, item_name=item.name,
+                    item_class=str(item_class), promised_days=item.promised_days, legal_days=item.legal_days,
+                    case_class=str(cclass), status=str(status), applicant_name=name, applicant_id_no=id_no,
+                    applicant_id_masked=mask_id(id_no) if id_no else "", applicant_phone=phone,
+                    applicant_phone_masked=mask_phone(phone), agent_name="", agent_id_no="",
+                    agent_id_masked="", agent_phone="", agent_phone_masked="", agent_relation="",
+                    has_power_of_attorney=False, note="", first_asked_clerk_id=clerk.id,
+                    owner_clerk_id=clerk.id, created_at=created, received_at=None if enquiry else created,
+                    accepted_at=accepted_at, acceptance_date=acceptance_date, due_date=due,
+                    due_provisional=provisional, completed_at=completed_at, delivery=str(delivery),
+                    is_urgent=False, rating_level="", return_reasons=T.SAMPLE_RETURN_REASON
+                    if status is CaseStatus.RETURNED else "", updated_at=completed_at or accepted_at or created,
+                ))
+                for pos, m in enumerate(item.materials):
+                    state = "received"
+                    if status is CaseStatus.AWAITING_SUPPLEMENT and pos == len(item.materials) - 1:
+                        state = "missing"
+                    mats.append(dict(case_id=case_id, position=pos, name=m.name, form=m.form, copies=m.copies,
+                                     is_main=m.main, state="pending" if enquiry else state, problem=""))
+
+                def ev(type_: EventType, at: datetime, payload: dict, *, _cid: str = case_id,
+                       _clerk: str = clerk.id) -> None:
+                    nonlocal seq
+                    seq += 1
+                    events.append(dict(id=new_id(), station=station.code, seq=seq, at=at, clerk_id=_clerk,
+                                       type=str(type_), case_id=_cid, payload=dump_payload(payload),
+                                       sent_at=None, set_aside_reason=""))
+
+                ev(EventType.CASE_REGISTERED, created, {
+                    "case_no": case_no, "window": window, "item_code": item.code, "item_name": item.name,
+                    "item_class": str(item_class), "enquiry": enquiry, "applicant_name": name,
+                    "applicant_id_masked": mask_id(id_no) if id_no else "", "first_asked_clerk_id": clerk.id})
+                if enquiry:
+                    ev(EventType.CASE_ENQUIRY_ANSWERED, created, {})
+                elif status is CaseStatus.AWAITING_SUPPLEMENT:
+                    ev(EventType.CASE_SUPPLEMENT_REQUESTED, created, {"missing": [
+                        {"name": item.materials[-1].name, "main": item.materials[-1].main, "problem": ""}]})
+                elif status is CaseStatus.RETURNED:
+                    ev(EventType.CASE_RETURNED, created, {"reasons": [T.SAMPLE_RETURN_REASON]})
+                if accepted_at is not None:
+                    ev(EventType.CASE_ACCEPTED, accepted_at, {"acceptance_date": acceptance_date,
+                                                              "due_date": due, "due_provisional": provisional,
+                                                              "case_class": str(cclass)})
+                if completed_at is not None and status is CaseStatus.COMPLETED:
+                    ev(EventType.CASE_COMPLETED, completed_at, {"delivery": str(delivery)})
+            conn.execute(insert(Case.__table__), cases)
+            conn.execute(insert(CaseMaterial.__table__), mats)
+            conn.execute(insert(Event.__table__), events)
+            for key, value in counters.items():
+                row = tx.session.get(Counter, key) or Counter(name=key, value=0)
+                row.value = value
+                tx.session.add(row)
+        done += size
+    return time.perf_counter() - started
+

@@ -1,0 +1,127 @@
+"""The neutral intermediate form of a notice: what every renderer (text, ESC/POS, PDF) consumes.
+
+Templates produce these blocks by calling functions (``title(...)``, ``field(...)``); visitor text
+only ever arrives as a function argument, so it is data and can never become template code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+
+
+@dataclass(frozen=True)
+class Subtitle:
+    """Centred, normal weight: the centre's name above the title, a "（退回件通知单）" below it."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A prominent centred mark: 培训样张 (role "training"), 补打 (role "reprint"), 暂定."""
+
+    text: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class CopyLabel:
+    """Which copy this is: 第一联 窗口联 (right-aligned)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One "label: value" row."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A list item with a hanging indent: "1. text"."""
+
+    marker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Sign:
+    """Right-aligned signature / seal / date line."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    pass
+
+
+@dataclass(frozen=True)
+class Blank:
+    pass
+
+
+Block = Title | Subtitle | Mark | CopyLabel | Heading | Field | Para | Item | Table | Sign | Rule | Blank
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One physical copy (联) of a notice; a single-copy notice has one with an empty label."""
+
+    label: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    title: str
+    copies: tuple[Copy, ...]
+    warnings: tuple[str, ...] = field(default=())  # e.g. "the centre's template was broken"
+    template_source: str = "builtin"  # builtin | override
+
+    def texts(self) -> Iterator[str]:
+        """Every piece of text on the document (for glyph checks and privacy checks)."""
+        for copy in self.copies:
+            yield copy.label
+            for block in copy.blocks:
+                match block:
+                    case Field(label=label, value=value):
+                        yield label
+                        yield value
+                    case Item(marker=marker, text=text):
+                        yield marker
+                        yield text
+                    case Table(headers=headers, rows=rows):
+                        yield from headers
+                        for row in rows:
+                            yield from row
+                    case Rule() | Blank():
+                        pass
+                    case _:
+                        yield block.text

@@ -1,0 +1,193 @@
+"""The station, its windows and its clerks: first-run set-up, PINs, sign-in and lockout."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import select
+
+from deskclient.domain.errors import RuleViolation, ValidationError
+from deskclient.domain.events import EventType
+from deskclient.store.ledger import Ledger, new_id
+from deskclient.store.models import Clerk, Station, Window
+from deskclient.strings import people as T
+
+MAX_PIN_FAILURES = 5
+LOCK_MINUTES = 10
+ROLE_CLERK = "clerk"
+ROLE_HEAD = "head"
+
+
+def _hasher():  # argon2id, tuned to ~50 ms on an old counter PC
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+def hash_pin(pin: str) -> str:
+    check_pin_format(pin)
+    return _hasher().hash(pin)
+
+
+def check_pin_format(pin: str) -> None:
+    if not re.fullmatch(r"\d{4,8}", pin or ""):
+        raise ValidationError(T.PIN_FORMAT)
+
+
+def check_login(login: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{2,32}", login or ""):
+        raise ValidationError(T.LOGIN_FORMAT)
+
+
+@dataclass(frozen=True)
+class ClerkInput:
+    login: str
+    name: str
+    pin: str
+    role: str = ROLE_CLERK
+    window: str | None = None
+    post: str | None = None  # "A" | "B"
+
+
+@dataclass(frozen=True)
+class WindowInput:
+    number: str
+    name: str
+    department: str = ""
+
+
+class PeopleService:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    # --- first run -------------------------------------------------------------------------
+    def is_configured(self) -> bool:
+        with self.ledger.read() as s:
+            return s.exec(select(Station)).first() is not None
+
+    def station(self) -> Station | None:
+        with self.ledger.read() as s:
+            return s.exec(select(Station)).first()
+
+    def setup_station(self, *, code: str, name: str, centre: str, county: str = "", central_url: str = "",
+                      windows: list[WindowInput], clerks: list[ClerkInput], is_demo: bool = False,
+                      is_training: bool = False) -> Station:
+        """Create the station, its windows and first clerks in one transaction."""
+        if not re.fullmatch(r"[A-Za-z0-9]{2,12}", code or ""):
+            raise ValidationError(T.STATION_CODE_FORMAT)
+        if not name.strip():
+            raise ValidationError(T.STATION_NAME_REQUIRED)
+        if not windows:
+            raise ValidationError(T.NEED_A_WINDOW)
+        if not any(c.role == ROLE_HEAD for c in clerks):
+            raise ValidationError(T.NEED_A_HEAD)
+        numbers = {w.number for w in windows}
+        for c in clerks:
+            check_login(c.login)
+            check_pin_format(c.pin)
+            if c.role == ROLE_CLERK and c.window not in numbers:
+                raise ValidationError(T.CLERK_WINDOW_UNKNOWN.format(login=c.login))
+        if len({c.login for c in clerks}) != len(clerks):
+            raise ValidationError(T.LOGIN_DUPLICATE)
+        hashes = [hash_pin(c.pin) for c in clerks]  # slow: do it before the write lock
+        with self.ledger.write(None) as tx:
+            if tx.session.exec(select(Station)).first() is not None:
+                raise RuleViolation(T.ALREADY_CONFIGURED)
+            station = Station(code=code, name=name.strip(), centre=centre.strip(), county=county.strip(),
+                              central_url=central_url.strip(), is_demo=is_demo, is_training=is_training,
+                              created_at=tx.now)
+            tx.session.add(station)
+            for w in windows:
+                tx.session.add(Window(number=w.number, name=w.name, department=w.department))
+            tx.session.flush()
+            tx.emit(EventType.STATION_CONFIGURED, {
+                "code": code, "name": station.name, "centre": station.centre, "county": station.county,
+                "windows": [{"number": w.number, "name": w.name, "department": w.department} for w in windows],
+            })
+            for c, h in zip(clerks, hashes, strict=True):
+                self._add_clerk(tx, c, h)
+        return station
+
+    def add_clerk(self, c: ClerkInput, by_clerk_id: str | None) -> Clerk:
+        check_login(c.login)
+        h = hash_pin(c.pin)
+        with self.ledger.write(by_clerk_id) as tx:
+            if tx.session.exec(select(Clerk).where(Clerk.login == c.login)).first():
+                raise ValidationError(T.LOGIN_DUPLICATE)
+            return self._add_clerk(tx, c, h)
+
+    @staticmethod
+    def _add_clerk(tx, c: ClerkInput, pin_hash: str) -> Clerk:  # noqa: ANN001
+        clerk = Clerk(id=new_id(), login=c.login, name=c.name.strip(), role=c.role, window=c.window,
+                      post=c.post, pin_hash=pin_hash, created_at=tx.now)
+        tx.session.add(clerk)
+        tx.session.flush()
+        tx.emit(EventType.CLERK_CREATED, {"clerk_id": clerk.id, "login": c.login, "name": clerk.name,
+                                          "role": c.role, "window": c.window, "post": c.post})
+        return clerk
+
+    # --- lookups ------------------------------------------------------------------------------
+    def clerks(self, active_only: bool = True) -> list[Clerk]:
+        with self.ledger.read() as s:
+            q = select(Clerk).order_by(Clerk.window, Clerk.post, Clerk.login)
+            if active_only:
+                q = q.where(Clerk.active == True)  # noqa: E712
+            return list(s.exec(q))
+
+    def clerk(self, clerk_id: str) -> Clerk | None:
+        with self.ledger.read() as s:
+            return s.get(Clerk, clerk_id)
+
+    def windows(self) -> list[Window]:
+        with self.ledger.read() as s:
+            return list(s.exec(select(Window).where(Window.active == True).order_by(Window.number)))  # noqa: E712
+
+    # --- sign-in ------------------------------------------------------------------------------
+    def verify_pin(self, login: str, pin: str, *, purpose: str = "sign_in") -> Clerk:
+        """Check a clerk's PIN. Five wrong PINs lock the clerk for some minutes (an event says so).
+
+        Raises ValidationError (wrong PIN, with the tries left) or RuleViolation (locked)."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        with self.ledger.read() as s:
+            clerk = s.exec(select(Clerk).where(Clerk.login == login, Clerk.active == True)).first()  # noqa: E712
+        if clerk is None:
+            raise ValidationError(T.UNKNOWN_LOGIN)
+        now = self.ledger.clock.now()
+        if clerk.locked_until and clerk.locked_until > now:
+            minutes = max(1, int((clerk.locked_until - now).total_seconds() // 60) + 1)
+            raise RuleViolation(T.LOCKED.format(name=clerk.name, minutes=minutes))
+        try:
+            ok = _hasher().verify(clerk.pin_hash, pin)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        with self.ledger.write(clerk.id) as tx:
+            row = tx.session.get(Clerk, clerk.id)
+            assert row is not None
+            if ok:
+                row.failed_pins = 0
+                row.locked_until = None
+                tx.session.add(row)
+                if purpose == "sign_in":
+                    tx.emit(EventType.CLERK_SIGNED_IN, {"clerk_id": row.id, "window": row.window})
+                return row
+            row.failed_pins += 1
+            tx.emit(EventType.CLERK_PIN_FAILED, {"clerk_id": row.id, "failures": row.failed_pins,
+                                                 "purpose": purpose})
+            locked = row.failed_pins >= MAX_PIN_FAILURES
+            if locked:
+                row.locked_until = tx.now + timedelta(minutes=LOCK_MINUTES)
+                row.failed_pins = 0
+                tx.emit(EventType.CLERK_LOCKED, {"clerk_id": row.id, "until": row.locked_until,
+                                                 "minutes": LOCK_MINUTES})
+            tx.session.add(row)
+            left = MAX_PIN_FAILURES - row.failed_pins
+        if locked:
+            raise RuleViolation(T.NOW_LOCKED.format(name=clerk.name, minutes=LOCK_MINUTES))
+        raise ValidationError(T.WRONG_PIN.format(left=left))
+
+    def sign_out(self, clerk_id: str) -> None:
+        with self.ledger.write(clerk_id) as tx:
+            tx.emit(EventType.CLERK_SIGNED_OUT, {"clerk_id": clerk_id})

@@ -1,0 +1,152 @@
+"""Catalog and holiday-schedule updates from the county office: validate, then swap in atomically.
+
+A publication is a small set of text files (``{name: text}``) with a version number. The station
+keeps the current one in ``<data_dir>/<kind>/`` with a ``.published.json`` marker (version and
+sha256). A new version is parsed and validated in memory with the domain modules first, written to
+``<kind>.new/`` (each file fsynced), then swapped in with two renames; a crash between the renames
+is repaired by :func:`recover` on the next check. A bad or partial download never touches the
+current folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from deskclient.domain.errors import DeskError, ValidationError
+from deskclient.services.bundle import fsync_dir
+from deskclient.strings import sync as T
+
+KINDS = ("catalog", "holidays")
+MARKER = ".published.json"
+_NAME_RE = re.compile(r"^[^./\\][^/\\]{0,120}$")
+
+
+def content_sha256(files: Mapping[str, str]) -> str:
+    """The publication's fingerprint: sha256 of its canonical JSON (what the office's ETag carries)."""
+    canon = json.dumps(dict(sorted(files.items())), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def _check_names(files: Mapping[str, str]) -> None:
+    if not files:
+        raise ValidationError("empty")
+    for name, text in files.items():
+        if not isinstance(name, str) or not _NAME_RE.match(name) or name in (".", ".."):
+            raise ValidationError(f"bad file name: {name!r}"[:80])
+        if not isinstance(text, str):
+            raise ValidationError(f"not text: {name}")
+
+
+def _validate_holidays(files: Mapping[str, str]) -> None:
+    from deskclient.domain.calendar import parse_schedule
+
+    tomls = {n: t for n, t in files.items() if n.endswith(".toml")}
+    if not tomls:
+        raise ValidationError("no .toml schedule")
+    for name, text in sorted(tomls.items()):
+        schedule = parse_schedule(text, name)
+        stem = name[:-5]
+        if stem.isdigit() and len(stem) == 4 and int(stem) != schedule.year:
+            raise ValidationError(f"{name}: year {schedule.year}")
+
+
+def _validate_catalog(files: Mapping[str, str]) -> None:
+    """Parse every TOML/JSON file, then let the domain build the catalog when that module exists."""
+    parsed: dict[str, object] = {}
+    for name, text in sorted(files.items()):
+        try:
+            if name.endswith(".toml"):
+                parsed[name] = tomllib.loads(text)
+            elif name.endswith(".json"):
+                parsed[name] = json.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError) as err:
+            raise ValidationError(f"{name}: {type(err).__name__}") from None
+    try:
+        from deskclient.domain import catalog as domain_catalog
+    except ImportError:
+        return
+    build = getattr(domain_catalog, "build_catalog", None)
+    if build is None:
+        return
+    sources = [(name, files[name]) for name in sorted(files) if name.endswith((".toml", ".json"))]
+    try:
+        build(sources)
+    except DeskError:
+        raise
+    except (TypeError, ValueError, KeyError) as err:
+        raise ValidationError(f"{type(err).__name__}: {err}"[:200]) from None
+
+
+VALIDATORS: dict[str, Callable[[Mapping[str, str]], None]] = {
+    "catalog": _validate_catalog,
+    "holidays": _validate_holidays,
+}
+
+
+def validate_publication(kind: str, files: Mapping[str, str]) -> None:
+    """Raise :class:`ValidationError` (or another DeskError) if the files do not form a usable set."""
+    _check_names(files)
+    VALIDATORS[kind](files)
+
+
+def _paths(data_dir: Path, kind: str) -> tuple[Path, Path, Path]:
+    base = Path(data_dir)
+    return base / kind, base / f"{kind}.new", base / f"{kind}.old"
+
+
+def recover(data_dir: Path, kind: str) -> None:
+    """Finish or undo a swap interrupted by a crash; drop leftover staging folders."""
+    current, new, old = _paths(data_dir, kind)
+    if not current.exists() and old.exists():
+        os.replace(old, current)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+    if new.exists():
+        shutil.rmtree(new, ignore_errors=True)
+
+
+def local_version(data_dir: Path, kind: str) -> tuple[int, str]:
+    """``(version, sha256)`` of the publication in use; ``(0, "")`` when none was ever applied."""
+    marker = Path(data_dir) / kind / MARKER
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        return int(data["version"]), str(data["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0, ""
+
+
+def apply_publication(data_dir: Path, kind: str, version: int, files: Mapping[str, str]) -> None:
+    """Replace ``<data_dir>/<kind>/`` with these (already validated) files, crash-safely."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    recover(data_dir, kind)
+    current, new, old = _paths(data_dir, kind)
+    new.mkdir()
+    marker = {"version": version, "sha256": content_sha256(files)}
+    for name, text in {**files, MARKER: json.dumps(marker)}.items():
+        with open(new / name, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+    fsync_dir(new)
+    if current.exists():
+        os.replace(current, old)
+    os.replace(new, current)
+    fsync_dir(data_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def describe_error(err: Exception) -> str:
+    """A short, safe text for a validation failure (DeskError messages are already Chinese)."""
+    return err.message if isinstance(err, DeskError) else type(err).__name__
+
+
+def kind_label(kind: str) -> str:
+    return T.KIND_LABELS.get(kind, kind)

@@ -1,0 +1,256 @@
+"""Where things live and how this station is set up: paths (platformdirs) and the TOML settings file.
+
+``--data-dir DIR`` or ``DESKCLIENT_HOME`` puts everything (settings, ledger, archive, logs) under one
+folder, which is what a USB-stick install, a test or a training room wants. Otherwise the usual
+per-user folders of the platform are used. Demo and training each get a separate sub-folder, so
+sample data never lands in the station's real ledger.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from deskclient.domain.errors import DeskError
+from deskclient.strings import settings as T
+
+APP_NAME = "deskclient"
+ENV_HOME = "DESKCLIENT_HOME"
+
+
+class SettingsError(DeskError):
+    """The settings file cannot be used; the message names the file and the line."""
+
+
+class Mode:
+    STATION = "station"
+    DEMO = "demo"
+    TRAINING = "training"
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_file: Path
+    data_dir: Path
+    log_dir: Path
+    mode: str = Mode.STATION
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike[str] | None = None, mode: str = Mode.STATION) -> Paths:
+        home = data_dir or os.environ.get(ENV_HOME)
+        if home:
+            root = Path(home).expanduser().resolve()
+            base = cls(config_file=root / "settings.toml", data_dir=root, log_dir=root / "logs")
+        else:
+            import platformdirs
+
+            base = cls(
+                config_file=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.toml",
+                data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+                log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+            )
+        return base.for_mode(mode)
+
+    def for_mode(self, mode: str) -> Paths:
+        """Demo and training live in their own folder with their own settings and ledger."""
+        if mode == Mode.STATION:
+            return replace(self, mode=mode)
+        sub = self.data_dir / mode
+        return Paths(config_file=sub / "settings.toml", data_dir=sub, log_dir=self.log_dir, mode=mode)
+
+    @property
+    def ledger_file(self) -> Path:
+        return self.data_dir / "ledger.sqlite"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def log_file(self) -> Path:
+        name = "deskclient.log" if self.mode == Mode.STATION else f"deskclient-{self.mode}.log"
+        return self.log_dir / name
+
+
+@dataclass(frozen=True)
+class StationSettings:
+    code: str = ""
+    name: str = ""
+    centre: str = ""
+    county: str = ""
+    window: str = ""  # the window this PC sits at ("" = ask at sign-in)
+
+
+@dataclass(frozen=True)
+class CentralSettings:
+    url: str = ""  # empty: this station works offline only (USB bundles)
+    token: str = ""
+    exit_sync_timeout_s: float = 5.0
+    background_interval_s: float = 60.0
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    kind: str = "none"  # none | system | escpos-usb | escpos-serial | escpos-network | file
+    name: str = ""  # system printer name ("" = the default printer)
+    device: str = ""  # escpos: "0x0416:0x5011" (USB), "/dev/ttyUSB0" (serial), "192.168.1.50" (network), a path (file)
+    format: str = "pdf"  # pdf | text | escpos
+    columns: int = 48  # text/ESC-POS width: 32 for 58 mm, 48 for 80 mm, 80 for a needle printer
+    encoding: str = "gb18030"
+
+
+@dataclass(frozen=True)
+class ClockSettings:
+    supplement_days: int = 5  # 行政许可法 art. 32: supplement notice within five days
+    supplement_working_days: bool = True  # local practice differs: working or calendar days
+    due_soon_working_days: int = 2  # home screen: yellow when due within this many working days
+    review_days: int = 3  # 复核: three working days
+    complaint_simple_days: int = 1  # same or next working day
+    complaint_multi_unit_days: int = 5  # one week (five working days) when two or more units are involved
+
+
+@dataclass(frozen=True)
+class RatingSettings:
+    province: str = "默认"
+    very_satisfied: int = 10
+    satisfied: int = 8
+    basic: int = 6
+    unsatisfied: int = 3
+    very_unsatisfied: int = 0
+    visit_within_days: int = 1  # bad rating: return visit within N working days
+    rectify_within_days: int = 15  # bad rating: rectified within N working days
+
+
+@dataclass(frozen=True)
+class Settings:
+    station: StationSettings = field(default_factory=StationSettings)
+    central: CentralSettings = field(default_factory=CentralSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    clocks: ClockSettings = field(default_factory=ClockSettings)
+    rating: RatingSettings = field(default_factory=RatingSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_SECTIONS: dict[str, type] = {
+    "station": StationSettings,
+    "central": CentralSettings,
+    "printer": PrinterSettings,
+    "clocks": ClockSettings,
+    "rating": RatingSettings,
+}
+
+
+def _line_of(text: str, section: str, key: str | None) -> int:
+    """The line where ``[section]`` (or ``key`` inside it) is written, for error messages."""
+    lines = text.splitlines()
+    start = 0
+    for i, line in enumerate(lines):
+        if re.match(rf"^\s*\[\s*{re.escape(section)}\s*\]", line):
+            start = i
+            if key is None:
+                return i + 1
+            break
+    for j in range(start, len(lines)):
+        if key is not None and re.match(rf"^\s*{re.escape(key)}\s*=", lines[j]):
+            return j + 1
+    return start + 1
+
+
+def parse_settings(text: str, path: Path) -> Settings:
+    """Parse and check a settings file's text; every problem names the file and line."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        line = getattr(err, "lineno", None) or _lineno_from_message(str(err))
+        raise SettingsError(T.MALFORMED.format(path=path, line=line, error=_toml_reason(err))) from None
+    problems: list[str] = []
+    built: dict[str, Any] = {}
+    for section, value in raw.items():
+        cls = _SECTIONS.get(section)
+        if cls is None:
+            problems.append(T.UNKNOWN_SECTION.format(path=path, line=_line_of(text, section, None),
+                                                     section=section))
+            continue
+        if not isinstance(value, dict):
+            problems.append(T.NOT_A_SECTION.format(path=path, line=_line_of(text, section, None),
+                                                   section=section))
+            continue
+        known = {f.name: f for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, v in value.items():
+            f = known.get(key)
+            line = _line_of(text, section, key)
+            if f is None:
+                problems.append(T.UNKNOWN_KEY.format(path=path, line=line, section=section, key=key))
+                continue
+            expected = type(getattr(cls(), key))
+            if expected is float and isinstance(v, int) and not isinstance(v, bool):
+                v = float(v)
+            if not isinstance(v, expected) or (expected is int and isinstance(v, bool)):
+                problems.append(T.WRONG_TYPE.format(path=path, line=line, section=section, key=key,
+                                                    expected=T.TYPE_NAMES.get(expected.__name__,
+                                                                              expected.__name__)))
+                continue
+            if expected in (int, float) and v < 0:
+                problems.append(T.NEGATIVE.format(path=path, line=line, section=section, key=key))
+                continue
+            kwargs[key] = v
+        built[section] = cls(**kwargs)
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return Settings(**built)
+
+
+def _lineno_from_message(message: str) -> int:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else 1
+
+
+def _toml_reason(err: tomllib.TOMLDecodeError) -> str:
+    msg = getattr(err, "msg", None) or str(err)
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read the settings file. A missing file is not an error (first run); a broken one is."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except UnicodeDecodeError:
+        raise SettingsError(T.NOT_UTF8.format(path=path)) from None
+    except OSError as err:
+        raise SettingsError(T.UNREADABLE.format(path=path, error=err.strerror)) from None
+    return parse_settings(text, path)
+
+
+def dump_settings(settings: Settings) -> str:
+    """TOML text for a settings object (the stdlib has a reader only; the format here is flat)."""
+    out: list[str] = [T.FILE_HEADER]
+    for section, values in settings.to_dict().items():
+        out.append(f"\n[{section}]")
+        for key, value in values.items():
+            out.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(out) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    s = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{s}"'
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write atomically: a power cut leaves either the old file or the new one."""
+    from deskclient.services.files import atomic_write_text
+
+    atomic_write_text(path, dump_settings(settings))

@@ -1,0 +1,40 @@
+"""Labels and messages about cases, classes, statuses and materials."""
+
+CASE_CLASS_LABELS = {
+    "enquiry": "咨询件",
+    "immediate": "即办件",
+    "promised": "承诺件",
+    "joint": "联办件",
+    "reported": "上报件",
+    "supplement": "补正件",
+    "returned": "退回件",
+    "urgent": "急办件",
+    "unowned": "不管件",
+}
+CASE_STATUS_LABELS = {
+    "registered": "已登记",
+    "examining": "收件待审",
+    "awaiting_supplement": "待补正",
+    "accepted": "办理中",
+    "completed": "已办结",
+    "returned": "不予受理",
+    "answered": "已答复",
+}
+MATERIAL_STATE_LABELS = {"pending": "未核对", "received": "已收", "missing": "缺", "na": "不适用"}
+OUTCOME_LABELS = {
+    "accept": "受理",
+    "supplement": "补正告知",
+    "reject": "不予受理",
+    "enquiry": "一次性告知(咨询)",
+    "examine": "收件待审",
+}
+DELIVERY_LABELS = {"window": "窗口领取", "post": "邮寄送达"}
+
+CHECKLIST_INCOMPLETE = "还有材料未核对:请逐项标记为已收、缺或不适用。"
+OUTCOME_NOT_ALLOWED = "当前状态为“{status}”,不能办理“{outcome}”。"
+COMPLETE_NOT_ALLOWED = "当前状态为“{status}”,只有已受理的办件才能办结。"
+TRANSFER_CLOSED = "办件已{status},不能再移交。"
+TRANSFER_SAME_WINDOW = "不能移交给本窗口。"
+RATE_OPEN_CASE = "办件尚未办结,办结后再请群众评价。"
+RATE_TWICE = "该办件已评价过,不能重复评价。"
+CASE_NOT_FOUND = "找不到该办件:{case}"

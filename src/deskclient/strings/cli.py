@@ -1,0 +1,22 @@
+"""Command-line help and messages (Chinese, with the English term a technician searches for)."""
+
+DESCRIPTION = (
+    "便民服务中心窗口桌面客户端 deskclient(window desk client)。\n"
+    "不带子命令时启动窗口界面;--demo 打开演示站点,--training 打开培训模式。"
+)
+EPILOG = "示例:\n  deskclient --demo              打开演示站点\n  deskclient due-date 2026-09-30 5   计算承诺办结日期"
+HELP = "显示帮助(help)并退出"
+VERSION = "显示版本号(version)并退出"
+DATA_DIR = "数据目录(data dir):设置、台账、归档和日志都放在这里;也可用环境变量 DESKCLIENT_HOME"
+DEMO = "演示模式(demo):打开带示例数据的演示站点,不影响正式台账"
+TRAINING = "培训模式(training):使用独立的培训数据库,不联网、不影响正式台账"
+COMMANDS_TITLE = "子命令(commands)"
+COMMAND_METAVAR = "子命令"
+INTERRUPTED = "已中断。"
+UNEXPECTED = "程序遇到意外错误({kind}),已记录到日志。台账中已保存的数据不受影响,请联系管理员。"
+RUN_HELP = "启动窗口界面(默认)"
+DEMO_DATA_HELP = "生成演示/测试用的办件数据(demo data)"
+DEMO_DATA_CASES = "生成的办件数量"
+DEMO_DATA_DONE = "已在 {path} 生成 {n} 件演示办件,用时 {seconds:.1f} 秒。"
+DEMO_DATA_REFUSE_STATION = "为保护正式台账,demo-data 只能写入演示或培训数据库(请加 --demo 或 --training,或用 --data-dir 指定一个新目录)。"
+OPTIONS_TITLE = "选项(options)"

@@ -1,0 +1,1 @@
+"""The Textual desk: screens by feature in ``screens/``, reusable widgets in ``widgets/``."""

@@ -1,0 +1,98 @@
+"""One realistic NoticeData per kind: the golden files, the PDF/ESC-POS tests and the docs use these."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from deskclient.domain.notices import HandoverLine, NoticeData, NoticeKind, NoticeMaterial, Person
+
+FULL_ID = "11010519491231002X"  # a valid-format sample number: must never appear on paper
+FULL_PHONE = "13812345678"
+AGENT_ID = "520102198506150018"
+
+ISSUED = datetime(2026, 11, 24, 9, 30)
+
+BASE = NoticeData(
+    kind=NoticeKind.ACCEPTANCE,
+    issued_at=ISSUED,
+    centre="青山镇便民服务中心",
+    station="青山镇",
+    window="3号窗口(民政)",
+    case_no="QS01-20261124-0007",
+    applicant=Person("张晓梅", FULL_ID, FULL_PHONE),
+    agent=Person("李建国", AGENT_ID, "", "村级代办员"),
+    item_name="城乡居民最低生活保障申请",
+    item_code="MZ-0012",
+    case_class="承诺件",
+    clerk="王芳",
+    acceptance_date=date(2026, 11, 24),
+    promised_date=date(2026, 12, 8),
+    time_limit="10个工作日",
+    progress_check="拨打 0851-86001234,或在大厅查询屏输入办件编号",
+    complaint="中心投诉电话 0851-86009999,或大厅意见箱",
+    department="县民政局",
+    delivery="window",
+    materials=(
+        NoticeMaterial("最低生活保障申请书", "original", 1, True, "received"),
+        NoticeMaterial("户口簿", "both", 1, True, "received"),
+        NoticeMaterial("家庭收入情况说明", "original", 1, False, "received"),
+    ),
+)
+
+MISSING = (
+    NoticeMaterial("居民身份证", "copy", 2, True, "missing", "复印件不清晰,请正反面复印在同一页"),
+    NoticeMaterial("家庭财产申报表", "original", 1, True, "missing", "未签字,需全体家庭成员签字按手印"),
+    NoticeMaterial("残疾人证", "copy", 1, False, "missing", ""),
+)
+
+
+def sample(kind: NoticeKind) -> NoticeData:
+    """A complete notice of ``kind`` with a long item name, an agent and masked numbers."""
+    k = NoticeKind(kind)
+    d = replace(BASE, kind=k)
+    if k is NoticeKind.ACCEPTANCE:
+        return replace(d, case_class="即办件", promised_date=None, time_limit="当场办结")
+    if k is NoticeKind.PROMISE:
+        return replace(d, promised_provisional=True, promised_date=date(2027, 1, 8))
+    if k is NoticeKind.JOINT:
+        return replace(d, case_class="联办件", departments=("县民政局", "县住房和城乡建设局", "镇人民政府"))
+    if k is NoticeKind.SUPPLEMENT:
+        return replace(d, missing=MISSING, materials=d.materials[:2])
+    if k is NoticeKind.REJECTION:
+        return replace(d, reasons=(
+            "申请人家庭人均收入高于本县当年最低生活保障标准(每人每月 780 元)。",
+            "缺少主件:家庭成员收入证明。",
+        ))
+    if k is NoticeKind.CHECKLIST:
+        return replace(
+            d, case_no="QS01-20261124-0008", agent=None,
+            materials=(*d.materials, *MISSING),
+            basis=("《社会救助暂行办法》(国务院令第649号)第九条至第十三条", "《最低生活保障审核确认办法》"),
+            procedure=("申请人向户籍所在地乡镇提出申请", "乡镇入户调查、民主评议并公示 7 天",
+                       "县民政局审核确认", "发放低保金"),
+            fee="不收费", fee_basis="《社会救助暂行办法》第五十九条",
+        )
+    if k is NoticeKind.COMPLETION:
+        return replace(d, result="准予享受最低生活保障,每月 780 元", delivery="post",
+                       delivery_detail="EMS 1012345678900,寄往申请人户籍地址")
+    if k is NoticeKind.HANDOVER:
+        return replace(
+            d, applicant=None, agent=None, case_no="", handover_from="王芳(A岗)", handover_to="刘强(B岗)",
+            handover_cases=(
+                HandoverLine("QS01-20261120-0003", "城乡居民最低生活保障申请", "办理中", date(2026, 12, 4),
+                             "等待县民政局审核"),
+                HandoverLine("QS01-20261123-0011", "临时救助申请", "待补正", None, "已告知补正户口簿"),
+            ),
+            extra_lines=("印章、票据、钥匙已当面点清。",),
+        )
+    if k is NoticeKind.EXTENSION:
+        return replace(d, original_date=date(2026, 12, 8), promised_date=date(2026, 12, 15), extension_days=5,
+                       extension_reason="需入户核查家庭财产情况")
+    if k is NoticeKind.PAUSE_SIGN:
+        return replace(d, applicant=None, agent=None, case_no="", pause_reason="参加业务培训",
+                       expected_back=datetime(2026, 11, 24, 10, 30), redirect_window="5号窗口(综合)")
+    raise AssertionError(k)
+
+
+ALL = tuple(sample(k) for k in NoticeKind)

@@ -1,0 +1,73 @@
+"""The command line: help, version, and headless commands that never import the UI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from deskclient import __version__
+from deskclient.cli import main
+
+HEAVY = ("textual", "sqlalchemy", "sqlmodel", "fastapi", "httpx", "fpdf", "escpos", "alembic")
+
+
+def _modules_after(argv: list[str]) -> set[str]:
+    code = (
+        "import sys, io, contextlib\n"
+        "from deskclient.cli import main\n"
+        "buf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf):\n"
+        "    try:\n"
+        f"        main({argv!r})\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stderr.split())
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["due-date", "2026-09-30", "5"]])
+def test_headless_commands_stay_light(argv: list[str]) -> None:
+    loaded = _modules_after(argv)
+    heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
+    assert heavy == [], f"{argv} imported {heavy[:5]}"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_help_is_chinese_with_english_terms(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "数据目录(data dir)" in out and "due-date" in out
+
+
+def test_python_dash_m_works() -> None:
+    out = subprocess.run([sys.executable, "-m", "deskclient", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and __version__ in out.stdout
+
+
+def test_due_date_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["due-date", "2026-09-30", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["due_date"] == "2026-10-10"  # 10/8, 10/9, then the make-up Saturday
+    assert data["provisional"] is False
+
+
+def test_demo_data_fills_a_fresh_dir(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    assert main(["--data-dir", str(tmp_path), "demo-data", "--cases", "50"]) == 0
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "ledger.sqlite")
+    assert con.execute("SELECT COUNT(*) FROM 'case'").fetchone()[0] == 50
+    seqs = [r[0] for r in con.execute("SELECT seq FROM event ORDER BY seq")]
+    assert seqs == list(range(1, len(seqs) + 1))
