@@ -115,7 +115,7 @@ class ClockSettings:
 
 @dataclass(frozen=True)
 class RatingSettings:
-    province: str = "默认"
+    province: str = ""  # a preset name from data/rating_presets.toml; "" = the values below
     very_satisfied: int = 10
     satisfied: int = 8
     basic: int = 6

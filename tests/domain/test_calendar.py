@@ -257,6 +257,7 @@ def test_skipped_holidays_are_exactly_the_holidays_passed(start: date, n: int) -
 # Schedule files
 # --------------------------------------------------------------------------------------------------
 
+
 def test_parse_start_end_and_dates() -> None:
     text = """\
 year = 2031
@@ -341,7 +342,7 @@ def test_workday_on_a_weekday_is_rejected_with_line() -> None:
         ('year = 2031\n[[holiday]]\nname = "x"\nstart = "2031-01-01"\nend = "2031-03-01"\n', "超过"),
         ('year = 2031\n[[holiday]]\nname = "x"\ndates = ["2035-01-01"]\n', "不属于"),
         ('year = 2031\n[[holiday]]\nname = "x"\nstrat = "2031-01-01"\n', "strat"),
-        ('year = 2031\nyaer = 2031\n', "第2行"),
+        ("year = 2031\nyaer = 2031\n", "第2行"),
         (
             'year = 2031\n[[holiday]]\nname = "a"\ndates = ["2031-01-01"]\n'
             '[[holiday]]\nname = "b"\ndates = ["2031-01-01"]\n',

@@ -99,7 +99,8 @@ def test_due_date_command_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["due-date", "2026-02-30", "5"], ["due-date", "2026/02/13", "5"], ["due-date", "2026-02-13", "x"]]
+    "argv",
+    [["due-date", "2026-02-30", "5"], ["due-date", "2026/02/13", "5"], ["due-date", "2026-02-13", "x"]],
 )
 def test_due_date_command_bad_input(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(argv) == 2

@@ -299,6 +299,8 @@ class CatalogIndex:
         seen: set[int] = set()
         hits: list[SearchHit] = []
         for score, find in tiers:
+            if score == SCORE_FUZZY and any(h.score > SCORE_SCATTERED for h in hits):
+                break  # one-typo matching is a fallback, not extra noise under good matches
             fresh = [i for i in find() if i not in seen]
             if not fresh:
                 continue

@@ -119,8 +119,8 @@ class Line:
     style: str = "normal"  # normal | title | mark | heading | rule | cut
 
 
-def _field_group(group: list[B.Field], width: int) -> list[Line]:
-    label_w = max(cells(f.label) for f in group) + 2  # the full-width colon
+def _field_group(group: list[B.Field], width: int, label_w: int) -> list[Line]:
+    """Rows of one copy share a label column, so values line up down the page."""
     if label_w > width * 2 // 5:
         label_w = 0
     out: list[Line] = []
@@ -173,6 +173,7 @@ def layout(doc: B.Document, width: int) -> list[Line]:
         if copy.label:
             out += [Line(right(t, width)) for t in wrap(copy.label, width)]
         blocks = list(copy.blocks)
+        label_w = max((cells(b.label) for b in blocks if isinstance(b, B.Field)), default=0) + 2
         i = 0
         while i < len(blocks):
             block = blocks[i]
@@ -182,7 +183,7 @@ def layout(doc: B.Document, width: int) -> list[Line]:
                     while i < len(blocks) and isinstance(blocks[i], B.Field):
                         group.append(blocks[i])
                         i += 1
-                    out += _field_group(group, width)
+                    out += _field_group(group, width, label_w)
                     continue
                 case B.Title(text=text):
                     out += [Line(centre(t, width), "title") for t in wrap(text, width)]

@@ -1,0 +1,37 @@
+"""Intake drafts: what the clerk was typing, kept on every change so a crash loses nothing.
+
+A draft is local working state, not a ledger fact: it is written without an event (so a full ID
+number typed into it never reaches the outbox) and deleted once the intake is confirmed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from deskclient.store.ledger import Ledger
+from deskclient.store.models import Draft
+
+
+def save_draft(ledger: Ledger, draft_id: str, clerk_id: str, data: dict[str, Any], kind: str = "intake") -> None:
+    with ledger.write(clerk_id) as tx:
+        row = tx.session.get(Draft, draft_id) or Draft(id=draft_id, clerk_id=clerk_id, kind=kind, data="{}",
+                                                       updated_at=tx.now)
+        row.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        row.updated_at = tx.now
+        tx.session.add(row)
+
+
+def delete_draft(ledger: Ledger, draft_id: str) -> None:
+    with ledger.write(None) as tx:
+        row = tx.session.get(Draft, draft_id)
+        if row is not None:
+            tx.session.delete(row)
+
+
+def draft_data(row: Draft) -> dict[str, Any]:
+    try:
+        data = json.loads(row.data)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}

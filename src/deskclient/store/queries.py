@@ -1,0 +1,190 @@
+"""Paged, index-backed reads for the desk's screens (the queue, search, counts, a case's timeline).
+
+The home screen must stay instant on a ledger of 100,000 cases: every query here is bounded by
+``LIMIT``, filters only on indexed columns (``created_at``, ``window``+``status``,
+``first_asked_clerk_id``+``status``, the unique ``case_no``, ``applicant_name``, ``item_name``), and
+text search uses prefix *ranges* (``col >= q AND col < q || U+FFFF``) so SQLite can walk an index
+instead of scanning the table. Nothing here loads the whole ledger.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlmodel import Session
+
+from deskclient.domain.cases import OPEN_STATUSES, CaseStatus
+from deskclient.store.models import Case, Clerk, Draft, Event, Notice, Transfer
+
+PAGE_SIZE = 50
+_TOP = "\uffff"
+_OPEN = tuple(str(s) for s in OPEN_STATUSES)
+
+
+class Scope:
+    """Which cases the queue shows."""
+
+    DESK = "desk"  # today's at this window + open ones it owns + transferred-out ones I still follow
+    OPEN = "open"  # every open case at this window
+    OVERDUE = "overdue"  # open cases at this window past their due date
+    ALL = "all"  # the whole ledger (search)
+
+
+SCOPES = (Scope.DESK, Scope.OPEN, Scope.OVERDUE, Scope.ALL)
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    window: str
+    clerk_id: str
+    today: date
+    scope: str = Scope.DESK
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """Just what a queue line shows (no identity numbers)."""
+
+    id: str
+    case_no: str
+    created_at: datetime
+    window: str
+    item_name: str
+    case_class: str
+    status: str
+    applicant_name: str
+    due_date: date | None
+    due_provisional: bool
+    is_urgent: bool
+    first_asked_clerk_id: str
+
+
+_ROW_COLS = (Case.id, Case.case_no, Case.created_at, Case.window, Case.item_name, Case.case_class,
+             Case.status, Case.applicant_name, Case.due_date, Case.due_provisional, Case.is_urgent,
+             Case.first_asked_clerk_id)
+
+
+def _prefix(col: Any, text: str) -> Any:
+    return and_(col >= text, col < text + _TOP)
+
+
+def _where(q: CaseQuery) -> list[Any]:
+    conds: list[Any] = []
+    start = datetime.combine(q.today, time.min)
+    if q.scope == Scope.DESK:
+        conds.append(or_(
+            and_(Case.created_at >= start, Case.window == q.window),
+            and_(Case.window == q.window, Case.status.in_(_OPEN)),  # type: ignore[attr-defined]
+            and_(Case.first_asked_clerk_id == q.clerk_id, Case.status.in_(_OPEN)),  # type: ignore[attr-defined]
+        ))
+    elif q.scope == Scope.OPEN:
+        conds.append(and_(Case.window == q.window, Case.status.in_(_OPEN)))  # type: ignore[attr-defined]
+    elif q.scope == Scope.OVERDUE:
+        conds.append(and_(Case.window == q.window, Case.status == str(CaseStatus.ACCEPTED),
+                          Case.due_date < q.today))  # type: ignore[operator]
+    text = q.text.strip()
+    if text:
+        upper = text.upper()
+        conds.append(or_(_prefix(Case.case_no, upper), _prefix(Case.applicant_name, text),
+                         _prefix(Case.item_name, text)))
+    return conds
+
+
+def page_cases(engine: Engine, q: CaseQuery, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[CaseRow]:
+    """One page of the queue, newest first."""
+    stmt = select(*_ROW_COLS).where(*_where(q)).order_by(Case.created_at.desc(), Case.id.desc())  # type: ignore[attr-defined]
+    stmt = stmt.offset(max(0, offset)).limit(limit)
+    with Session(engine) as s:
+        return [CaseRow(*row) for row in s.execute(stmt)]
+
+
+def count_cases(engine: Engine, q: CaseQuery, *, cap: int = 100_000) -> int:
+    """How many rows the query has (capped, so a count never walks more than ``cap`` index entries)."""
+    inner = select(Case.id).where(*_where(q)).limit(cap).subquery()
+    with Session(engine) as s:
+        return int(s.execute(select(func.count()).select_from(inner)).scalar() or 0)
+
+
+@dataclass(frozen=True)
+class TodayCounts:
+    registered: int = 0
+    accepted: int = 0
+    completed: int = 0
+    supplement: int = 0
+    returned: int = 0
+    enquiries: int = 0
+    overdue: int = 0
+
+
+def today_counts(engine: Engine, window: str, today: date) -> TodayCounts:
+    """Today's figures at a window (每日一汇总), from the created_at index plus the overdue count."""
+    start = datetime.combine(today, time.min)
+    with Session(engine) as s:
+        rows = s.execute(select(Case.status, func.count()).where(Case.created_at >= start, Case.window == window)
+                         .group_by(Case.status)).all()
+        by = {str(st): int(n) for st, n in rows}
+        overdue = int(s.execute(select(func.count()).where(
+            Case.window == window, Case.status == str(CaseStatus.ACCEPTED),
+            Case.due_date < today)).scalar() or 0)  # type: ignore[operator]
+    return TodayCounts(
+        registered=sum(by.values()), accepted=by.get(str(CaseStatus.ACCEPTED), 0),
+        completed=by.get(str(CaseStatus.COMPLETED), 0), supplement=by.get(str(CaseStatus.AWAITING_SUPPLEMENT), 0),
+        returned=by.get(str(CaseStatus.RETURNED), 0), enquiries=by.get(str(CaseStatus.ANSWERED), 0),
+        overdue=overdue,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    at: datetime
+    type: str
+    clerk_name: str
+    payload: dict[str, Any]
+
+
+def case_timeline(engine: Engine, case_id: str, limit: int = 200) -> list[TimelineEntry]:
+    """A case's events in order (ix_event_case), with the clerk's name."""
+    stmt = (select(Event.seq, Event.at, Event.type, Clerk.name, Event.payload)
+            .join(Clerk, Clerk.id == Event.clerk_id, isouter=True)  # type: ignore[arg-type]
+            .where(Event.case_id == case_id).order_by(Event.seq).limit(limit))
+    out: list[TimelineEntry] = []
+    with Session(engine) as s:
+        for seq, at, type_, name, payload in s.execute(stmt):
+            try:
+                data = json.loads(payload) if payload else {}
+            except ValueError:
+                data = {}
+            out.append(TimelineEntry(seq, at, type_, name or "", data if isinstance(data, dict) else {}))
+    return out
+
+
+def case_notices(engine: Engine, case_id: str) -> list[Notice]:
+    with Session(engine, expire_on_commit=False) as s:
+        return list(s.scalars(select(Notice).where(Notice.case_id == case_id).order_by(Notice.issued_at)))
+
+
+def case_transfers(engine: Engine, case_id: str) -> list[Transfer]:
+    with Session(engine, expire_on_commit=False) as s:
+        return list(s.scalars(select(Transfer).where(Transfer.case_id == case_id).order_by(Transfer.at)))
+
+
+def clerk_names(engine: Engine, ids: Sequence[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    with Session(engine) as s:
+        return {i: n for i, n in s.execute(select(Clerk.id, Clerk.name).where(Clerk.id.in_(set(ids))))}  # type: ignore[attr-defined]
+
+
+# --- intake drafts (local only: never an event, never synced) ---------------------------------
+
+def latest_draft(engine: Engine, clerk_id: str, kind: str = "intake") -> Draft | None:
+    with Session(engine, expire_on_commit=False) as s:
+        return s.scalars(select(Draft).where(Draft.clerk_id == clerk_id, Draft.kind == kind)
+                         .order_by(Draft.updated_at.desc()).limit(1)).first()  # type: ignore[attr-defined]
