@@ -63,7 +63,7 @@ def test_due_date_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["provisional"] is False
 
 
-def test_demo_data_fills_a_fresh_dir(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_demo_data_fills_a_fresh_dir(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data-dir", str(tmp_path), "demo-data", "--cases", "50"]) == 0
     import sqlite3
 

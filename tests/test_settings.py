@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deskclient.settings import Mode, Paths, Settings, SettingsError, load_settings, parse_settings, save_settings
+from deskclient.settings import (
+    Mode,
+    Paths,
+    Settings,
+    SettingsError,
+    load_settings,
+    parse_settings,
+    save_settings,
+)
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:

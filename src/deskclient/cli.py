@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
+    _log_to_file(args)
     func = getattr(args, "func", None)
     if func is None:
         from deskclient.commands.app import run_app
@@ -86,3 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("deskclient").exception("unexpected error in %s", getattr(args, "command", "app"))
         print(T.UNEXPECTED.format(kind=type(err).__name__), file=sys.stderr)
         return 1
+
+
+def _log_to_file(args: argparse.Namespace) -> None:
+    """Every command logs to the rotating file (never to the terminal: no tracebacks for clerks)."""
+    from deskclient.logs import setup_logging
+    from deskclient.settings import Paths
+
+    try:
+        setup_logging(Paths.resolve(args.data_dir).log_file)
+    except OSError:
+        pass

@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from central_support import (  # noqa: E402, F401  (fixtures are found by name)
+from central_support import (  # noqa: F401  (fixtures are found by name)
     fault_proxy,
     ledger,
     office_engine,

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from central_support import add_events, event_row, local_counts, make_ledger, office_counts
 from sqlalchemy import Engine
 
 from deskclient.central import db as cdb
 from deskclient.services.sync import SyncClient
 from deskclient.store import outbox
-
-from central_support import add_events, event_row, local_counts, make_ledger, office_counts
 
 
 def _client(ledger: Engine, url: str, station: tuple[str, str], **kw: object) -> SyncClient:
@@ -188,7 +187,7 @@ def test_invalid_events_are_set_aside_and_do_not_block(server, station, ledger) 
     assert all("110101199003071234" not in r.rejected_reason for r in kept)
 
 
-def test_offline_returns_message_within_deadline(ledger, station) -> None:
+def test_offline_returns_message_within_deadline(ledger) -> None:
     add_events(ledger, "ZX01", 42)
     import socket
 
@@ -217,7 +216,7 @@ def test_office_restored_from_backup_gets_resent(server, station, ledger) -> Non
 
 
 @pytest.mark.parametrize("status", [401, 403])
-def test_auth_failure_is_not_retried(ledger, station, status) -> None:
+def test_auth_failure_is_not_retried(ledger, status) -> None:
     add_events(ledger, "ZX01", 3)
     transport = httpx.MockTransport(lambda req: httpx.Response(status, json={"error": {"code": "x"}}))
     calls_before = outbox.pending_count(ledger)

@@ -132,7 +132,7 @@ def test_locked_database_gives_a_clear_message(tmp_path: Path) -> None:
     assert _seqs(ledger) == []
 
 
-def _short_timeout_engine(path: Path):  # noqa: ANN202
+def _short_timeout_engine(path: Path):
     from sqlalchemy import event
 
     from deskclient.store.db import make_engine
@@ -140,7 +140,7 @@ def _short_timeout_engine(path: Path):  # noqa: ANN202
     engine = make_engine(path)
 
     @event.listens_for(engine, "connect")
-    def _fast(dbapi_conn, _rec) -> None:  # noqa: ANN001
+    def _fast(dbapi_conn, _rec) -> None:
         dbapi_conn.execute("PRAGMA busy_timeout=100")
 
     return engine

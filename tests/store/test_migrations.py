@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from deskclient.store import db
-from deskclient.store.db import LedgerOpenError, SchemaTooNewError, head_revision, open_ledger, stored_revision
+from deskclient.store.db import (
+    LedgerOpenError,
+    SchemaTooNewError,
+    head_revision,
+    open_ledger,
+    stored_revision,
+)
 from deskclient.store.migrations.runner import upgrade_to
 
 

@@ -25,12 +25,10 @@ def mode_of(args: argparse.Namespace) -> str:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from deskclient.logs import setup_logging
     from deskclient.settings import Paths
     from deskclient.ui.app import make_app
 
     paths = Paths.resolve(args.data_dir, mode_of(args))
-    setup_logging(paths.log_file)
     app = make_app(paths)
     app.run()
     return int(app.return_code or 0)

@@ -39,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
         ctx.close()
 
 
-def _is_demo_station(ctx) -> bool:  # noqa: ANN001
+def _is_demo_station(ctx) -> bool:
     station = ctx.people.station()
     return bool(station and (station.is_demo or station.is_training))

@@ -18,6 +18,7 @@ from deskclient.strings import sync as T
 EXIT_OK = 0
 EXIT_REFUSED = 2
 EXIT_OFFLINE = 3
+SHELL_MIN_SECONDS = 60.0
 
 
 def register(subparsers: Any) -> None:
@@ -89,7 +90,9 @@ def run_sync(args: argparse.Namespace) -> int:
 
     ctx = load_context(args)
     client = SyncClient(ctx.engine, ctx.url, ctx.token, ctx.station, timeout_s=min(ctx.timeout_s, 10.0))
-    deadline = time.monotonic() + max(ctx.timeout_s, 1.0) * 6  # a scheduled run may wait a little longer
+    # --timeout bounds the whole run; without it a scheduled run may take longer than the exit screen.
+    limit = args.timeout if args.timeout is not None else max(ctx.timeout_s, SHELL_MIN_SECONDS)
+    deadline = time.monotonic() + limit
     if sys.stdout.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

@@ -340,10 +340,12 @@ def due_rank(due: date | None, today: date, soon_until: date) -> int:
     return 3
 
 
-def text_bar(value: float, maximum: float, width: int) -> str:
-    """A bar of block characters for a small text chart (eighths for a smooth end)."""
+def text_bar(value: float, maximum: float, width: int, fill: str = "█") -> str:
+    """A bar of block characters for a small text chart (eighths for a smooth end with █)."""
     if maximum <= 0 or value <= 0 or width <= 0:
         return ""
+    if fill != "█":
+        return fill * max(1, round(value / maximum * width))
     eighths = round(value / maximum * width * 8)
     full, rest = divmod(max(1, eighths), 8)
     return "█" * full + ("" if rest == 0 else " ▏▎▍▌▋▊▉"[rest])

@@ -14,16 +14,21 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.phrases_dict import phrases_dict as PHRASES_DICT
+from pypinyin.pinyin_dict import pinyin_dict as PINYIN_DICT
 
 from deskclient.domain.catalog import ServiceItem
 from deskclient.strings import catalog as T
 
 _TOP = "\U0010ffff"  # sorts after every character: prefix + _TOP bounds a prefix range
-_MAX_COMBOS = 16  # all reading combinations up to this many; beyond, one polyphone at a time
+_SEP = "\x00"  # ends an indexed key; sorts before every character a query can contain
+_MAX_ITEMS = 0x10FFFE  # an item index is stored as one character after _SEP
+_MAX_COMBOS = 4  # all reading combinations up to this many; beyond, one polyphone at a time
+_MAX_READINGS = 2  # readings per character kept (pypinyin lists rare archaic ones too)
+_MAX_PHRASE = 8  # longest phrase tried when choosing in-context readings
 _SCATTER_MAX = 12  # longest query tried as a scattered subsequence (regex cost grows with it)
 _FUZZY_MIN = 4  # one-typo tolerance for pinyin queries of at least this many letters
 
@@ -61,15 +66,49 @@ def _is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
 
 
+def _plain(toned: str) -> str:
+    """A toned syllable as typed on a keyboard: no tone marks, ü as v."""
+    decomposed = unicodedata.normalize("NFD", toned).replace("u\u0308", "v")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
 @cache
 def _readings(ch: str) -> tuple[str, ...]:
-    """Every toneless reading of one character (heteronyms included), ASCII letters only."""
-    out = [r for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0] if r.isascii() and r.isalpha()]
-    return tuple(dict.fromkeys(out))
+    """Every toneless reading of one character, most common first (heteronyms included)."""
+    raw = PINYIN_DICT.get(ord(ch), "")
+    out = (_plain(r) for r in raw.split(","))
+    return tuple(dict.fromkeys(r for r in out if r.isascii() and r.isalpha()))
 
 
-def _units(text: str) -> list[tuple[str, ...]]:
-    """Readings per syllable, the in-context (phrase) reading first; ASCII letter/digit runs are one unit."""
+@cache
+def _phrase(run: str) -> tuple[str, ...] | None:
+    entry = PHRASES_DICT.get(run)
+    if entry is None or len(entry) != len(run):
+        return None
+    return tuple(_plain(readings[0]) for readings in entry)
+
+
+def _context_readings(run: str) -> list[str | None]:
+    """The in-context reading of each character of a Han run (forward maximum matching over phrases)."""
+    out: list[str | None] = []
+    i, n = 0, len(run)
+    while i < n:
+        for size in range(min(_MAX_PHRASE, n - i), 1, -1):
+            phrase = _phrase(run[i:i + size])
+            if phrase is not None:
+                out.extend(phrase)
+                i += size
+                break
+        else:
+            readings = _readings(run[i])
+            out.append(readings[0] if readings else None)
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _units(text: str) -> tuple[tuple[str, ...], ...]:
+    """Readings per syllable, the in-context reading first; ASCII letter/digit runs are one unit."""
     units: list[tuple[str, ...]] = []
     i, n = 0, len(text)
     while i < n:
@@ -79,12 +118,9 @@ def _units(text: str) -> list[tuple[str, ...]]:
             while j < n and _is_han(text[j]):
                 j += 1
             run = text[i:j]
-            primary = lazy_pinyin(run, style=Style.NORMAL)
-            aligned = len(primary) == len(run)
-            for k, c in enumerate(run):
-                alts = _readings(c)
-                first = primary[k] if aligned and primary[k].isascii() and primary[k].isalpha() else None
-                readings = tuple(dict.fromkeys(([first] if first else []) + list(alts)))
+            for c, first in zip(run, _context_readings(run), strict=True):
+                alts = _readings(c)[: _MAX_READINGS]
+                readings = tuple(dict.fromkeys(([first] if first and first.isalpha() else []) + list(alts)))
                 if readings:
                     units.append(readings)
             i = j
@@ -96,7 +132,7 @@ def _units(text: str) -> list[tuple[str, ...]]:
             i = j
         else:
             i += 1
-    return units
+    return tuple(units)
 
 
 def _variants(units: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -119,14 +155,17 @@ def _variants(units: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 
 class _SortedKeys:
-    """Sorted strings with the item index of each; a prefix lookup is two binary searches."""
+    """Sorted ``key + SEP + tag`` strings (tag = item index as one character) with the index of each.
+
+    Plain strings, not tuples: sorting is fast and the garbage collector never has to walk them.
+    A prefix lookup is two binary searches; the matching item indexes are a slice of ``ids``.
+    """
 
     __slots__ = ("ids", "keys")
 
-    def __init__(self, pairs: Iterable[tuple[str, int]]) -> None:
-        ordered = sorted(set(pairs))
-        self.keys = [k for k, _ in ordered]
-        self.ids = array("i", [i for _, i in ordered])
+    def __init__(self, entries: set[str]) -> None:
+        self.keys = sorted(entries)
+        self.ids = array("i", [ord(k[-1]) - 1 for k in self.keys])
 
     def span(self, prefix: str) -> tuple[int, int]:
         lo = bisect_left(self.keys, prefix)
@@ -145,13 +184,10 @@ class _SortedKeys:
         lo, hi = self.span(prefix)
         keys, n, out = self.keys, len(prefix), []
         while lo < hi:
-            key = keys[lo]
-            if len(key) == n:
-                lo += 1
-                continue
-            c = key[n]
-            out.append(c)
-            lo = bisect_left(keys, prefix + chr(ord(c) + 1) if ord(c) < 0x10FFFF else prefix + _TOP, lo, hi)
+            c = keys[lo][n]
+            if c != _SEP:
+                out.append(c)
+            lo = bisect_left(keys, prefix + chr(ord(c) + 1), lo, hi)
         return out
 
 
@@ -176,7 +212,9 @@ class _Lines:
 
     def scattered(self, chars: str) -> set[int]:
         """Items with a line containing ``chars`` in order, not necessarily next to each other."""
-        pattern = re.compile("[^\n]*?".join(re.escape(c) for c in chars))
+        # Greedy negated classes take the first occurrence of each next character: no backtracking.
+        pattern = re.compile(re.escape(chars[0]) + "".join(
+            f"[^\n{re.escape(c)}]*{re.escape(c)}" for c in chars[1:]))
         found: set[int] = set()
         for m in pattern.finditer(self.blob):
             found.add(self.ids[bisect_right(self.starts, m.start()) - 1])
@@ -190,7 +228,32 @@ class _Origin:
     alias: str | None  # None: the item's own name
     text: str  # normalized
     spellings: tuple[str, ...]  # full pinyin variants
+    starts: tuple[tuple[int, ...], ...]  # per spelling: offsets where its 2nd, 3rd, ... syllable starts
     initials: tuple[str, ...]  # initials variants
+
+
+@lru_cache(maxsize=8192)
+def _spelled(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...], tuple[str, ...]]:
+    units = _units(text)
+    spellings: list[str] = []
+    starts: list[tuple[int, ...]] = []
+    for variant in _variants(units):
+        offsets, pos = [], 0
+        for syllable in variant[:-1]:
+            pos += len(syllable)
+            offsets.append(pos)
+        spellings.append("".join(variant))
+        starts.append(tuple(offsets))
+    initial_units = [tuple(dict.fromkeys(r[0] for r in u)) for u in units]
+    initials = tuple(dict.fromkeys("".join(v) for v in _variants(initial_units)))
+    return tuple(spellings), tuple(starts), initials
+
+
+def _origin(alias: str | None, text: str) -> _Origin | None:
+    if not text:
+        return None
+    spellings, starts, initials = _spelled(text)
+    return _Origin(alias, text, spellings, starts, initials)
 
 
 class CatalogIndex:
@@ -198,51 +261,52 @@ class CatalogIndex:
 
     def __init__(self, items: Iterable[ServiceItem]) -> None:
         self.items: list[ServiceItem] = list(items)
+        if len(self.items) >= _MAX_ITEMS:
+            raise ValueError("catalog too large to index")
         self._origins: list[list[_Origin]] = []
         code_exact: dict[str, int] = {}
         name_exact: dict[str, list[int]] = {}
-        code0: list[tuple[str, int]] = []
-        code_in: list[tuple[str, int]] = []
-        name0: list[tuple[str, int]] = []
-        name_in: list[tuple[str, int]] = []
-        py0: list[tuple[str, int]] = []
-        py_in: list[tuple[str, int]] = []
-        ini0: list[tuple[str, int]] = []
-        ini_in: list[tuple[str, int]] = []
+        code0: set[str] = set()
+        code_in: set[str] = set()
+        name0: set[str] = set()
+        name_in: set[str] = set()
+        py0: set[str] = set()
+        py_in: set[str] = set()
+        ini0: set[str] = set()
+        ini_in: set[str] = set()
         lines_names: list[tuple[str, int]] = []
         lines_initials: list[tuple[str, int]] = []
+        initial_letters: set[str] = set()
 
         for idx, item in enumerate(self.items):
+            tag = _SEP + chr(idx + 1)
             code = normalize_query(item.code)
             for form in dict.fromkeys((code, _alnum(code))):
                 if not form:
                     continue
                 code_exact.setdefault(form, idx)
-                code0.append((form, idx))
-                code_in.extend((form[k:], idx) for k in range(1, len(form)))
+                code0.add(form + tag)
+                code_in.update(form[k:] + tag for k in range(1, len(form)))
             origins: list[_Origin] = []
             for alias, raw in [(None, item.name), *((a, a) for a in item.aliases)]:
-                text = normalize_query(raw)
-                if not text:
+                origin = _origin(alias, normalize_query(raw))
+                if origin is None:
                     continue
+                text = origin.text
                 name_exact.setdefault(text, []).append(idx)
-                name0.append((text, idx))
-                name_in.extend((text[k:], idx) for k in range(1, len(text)))
+                name0.add(text + tag)
+                name_in.update(text[k:] + tag for k in range(1, len(text)))
                 lines_names.append((text, idx))
-                units = _units(text)
-                spellings = _variants(units)
-                initial_units = [tuple(dict.fromkeys(r[0] for r in u)) for u in units]
-                initials = _variants(initial_units)
-                for sp in spellings:
-                    py0.append(("".join(sp), idx))
-                    py_in.extend(("".join(sp[k:]), idx) for k in range(1, len(sp)))
-                for ini in initials:
-                    joined = "".join(ini)
-                    ini0.append((joined, idx))
-                    ini_in.extend((joined[k:], idx) for k in range(1, len(joined)))
-                    lines_initials.append((joined, idx))
-                origins.append(_Origin(alias, text, tuple("".join(s) for s in spellings),
-                                       tuple("".join(s) for s in initials)))
+                for spelling, starts in zip(origin.spellings, origin.starts, strict=True):
+                    py0.add(spelling + tag)
+                    py_in.update(spelling[k:] + tag for k in starts)
+                for joined in origin.initials:
+                    ini0.add(joined + tag)
+                    ini_in.update(joined[k:] + tag for k in range(1, len(joined)))
+                if origin.initials:  # scattered matching uses the in-context reading only
+                    lines_initials.append((origin.initials[0], idx))
+                    initial_letters.update(origin.initials[0])
+                origins.append(origin)
             self._origins.append(origins)
 
         self._code_exact = code_exact
@@ -257,10 +321,15 @@ class CatalogIndex:
         self._ini_in = _SortedKeys(ini_in)
         self._name_lines = _Lines(lines_names)
         self._initial_lines = _Lines(lines_initials)
+        self._initial_letters = frozenset(initial_letters)
         order = sorted(range(len(self.items)), key=lambda i: (len(self.items[i].name), i))
         self._rank = [0] * len(self.items)
         for r, i in enumerate(order):
             self._rank[i] = r
+        by_code = sorted(range(len(self.items)), key=lambda i: (self.items[i].code.casefold(), i))
+        self._code_rank = [0] * len(self.items)
+        for r, i in enumerate(by_code):
+            self._code_rank[i] = r
 
     def __len__(self) -> int:
         return len(self.items)
@@ -289,7 +358,7 @@ class CatalogIndex:
             tiers.append((SCORE_PINYIN, lambda: self._py_in.ids_with_prefix(q)))
             tiers.append((SCORE_INITIALS_PREFIX, lambda: self._ini0.ids_with_prefix(q)))
             tiers.append((SCORE_INITIALS, lambda: self._ini_in.ids_with_prefix(q)))
-            if 2 <= len(q) <= _SCATTER_MAX:
+            if 2 <= len(q) <= _SCATTER_MAX and self._initial_letters.issuperset(q):
                 tiers.append((SCORE_SCATTERED, lambda: self._initial_lines.scattered(q)))
             if len(q) >= _FUZZY_MIN:
                 tiers.append((SCORE_FUZZY, lambda: self._fuzzy(q)))
@@ -304,7 +373,8 @@ class CatalogIndex:
             fresh = [i for i in find() if i not in seen]
             if not fresh:
                 continue
-            fresh.sort(key=self._rank.__getitem__)
+            code_tier = score in (SCORE_CODE_EXACT, SCORE_CODE_PREFIX, SCORE_CODE_PART)
+            fresh.sort(key=(self._code_rank if code_tier else self._rank).__getitem__)
             for i in fresh[: limit - len(hits)]:
                 hits.append(SearchHit(self.items[i], score, self._describe(i, score, q)))
             seen.update(fresh)
@@ -342,7 +412,7 @@ class CatalogIndex:
             label = T.MATCH_CHARS_SCATTERED
         if label is None or test is None:
             return {SCORE_CODE_EXACT: T.MATCH_CODE_EXACT, SCORE_CODE_PREFIX: T.MATCH_CODE_PREFIX,
-                    SCORE_CODE_PART: T.MATCH_CODE_PART}.get(score, "")
+                    SCORE_CODE_PART: T.MATCH_CODE_PART, SCORE_FUZZY: T.MATCH_PINYIN_FUZZY}.get(score, "")
         origins = self._origins[idx]
         for origin in origins:
             if test(origin, q):
@@ -363,28 +433,6 @@ def _scattered_in(needle: str, hay: str) -> bool:
     return all(c in it for c in needle)
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance ≤ 1, an adjacent transposition counting as one edit."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
-    return a[i + 1:] == b[i:] if la > lb else a[i:] == b[i + 1:]
-
-
-def _one_edit_somewhere(q: str, spellings: tuple[str, ...]) -> bool:
-    """Some window of a spelling is one edit from ``q`` (used only to label a handful of hits)."""
-    n = len(q)
-    return any(_within_one_edit(q, s[k:k + m]) for s in spellings for k in range(len(s))
-               for m in (n - 1, n, n + 1))
-
-
 _DESCRIPTIONS: dict[int, tuple[str, Callable[[_Origin, str], bool]]] = {
     SCORE_NAME_EXACT: (T.MATCH_NAME_EXACT, lambda o, q: o.text == q),
     SCORE_NAME_PREFIX: (T.MATCH_NAME_PREFIX, lambda o, q: o.text.startswith(q)),
@@ -395,7 +443,6 @@ _DESCRIPTIONS: dict[int, tuple[str, Callable[[_Origin, str], bool]]] = {
     SCORE_INITIALS: (T.MATCH_INITIALS, lambda o, q: any(q in s for s in o.initials)),
     SCORE_SCATTERED: (T.MATCH_INITIALS_SCATTERED,
                       lambda o, q: any(_scattered_in(q, s) for s in (*o.initials, o.text))),
-    SCORE_FUZZY: (T.MATCH_PINYIN_FUZZY, lambda o, q: _one_edit_somewhere(q, o.spellings)),
 }
 _ALIAS_LABELS = {SCORE_NAME_EXACT: T.MATCH_ALIAS_EXACT, SCORE_NAME_PREFIX: T.MATCH_ALIAS_PREFIX,
                  SCORE_NAME_PART: T.MATCH_ALIAS_PART}

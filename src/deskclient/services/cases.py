@@ -22,13 +22,13 @@ from deskclient.domain.cases import (
     MaterialState,
     Outcome,
     check_can_complete,
-    check_can_rate,
     check_can_transfer,
     check_outcome_allowed,
     class_after_outcome,
     missing_materials,
     status_after_outcome,
 )
+from deskclient.domain.clocks import ClockRules, promised_due
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.store.ledger import Ledger, WriteTx, new_id
@@ -106,9 +106,10 @@ class CheckInput:
 
 
 class CaseService:
-    def __init__(self, ledger: Ledger, calendar: CalendarLike) -> None:
+    def __init__(self, ledger: Ledger, calendar: CalendarLike, rules: ClockRules | None = None) -> None:
         self.ledger = ledger
         self.calendar = calendar
+        self.rules = rules or ClockRules()  # bad-rating follow-up deadlines (services.clocks.rules_for)
 
     # --- registration (每件一登记) ---------------------------------------------------------------
     def register(self, intake: Intake, clerk_id: str) -> Case:
@@ -237,7 +238,7 @@ class CaseService:
             case.due_provisional = False
         else:
             days = promised_days if promised_days is not None else case.promised_days
-            due = self.calendar.add_working_days(case.acceptance_date, days)
+            due = promised_due(self.calendar, case.acceptance_date, days)  # the one due-date rule
             case.due_date = due.date
             case.due_provisional = bool(due.provisional)
             payload.update({"promised_days": days, "due_date": due.date, "due_provisional": due.provisional})
@@ -312,22 +313,11 @@ class CaseService:
 
     def rate(self, case_id: str, clerk_id: str, level: str, score: int, comment: str = "",
              rater_name: str = "") -> Rating:
-        with self.ledger.write(clerk_id) as tx:
-            case = self._case(tx, case_id)
-            existing = tx.session.exec(select(Rating).where(Rating.case_id == case.id)).first()
-            check_can_rate(CaseStatus(case.status), existing is not None)
-            rating = Rating(case_id=case.id, level=level, score=score, comment=comment.strip(),
-                            rater_name=rater_name.strip(), clerk_id=case.owner_clerk_id, window=case.window,
-                            at=tx.now)
-            tx.session.add(rating)
-            case.rating_level = level
-            case.updated_at = tx.now
-            tx.session.add(case)
-            # the rater's name is confidential (head only): never in the event
-            tx.emit(EventType.CASE_RATED, {"level": level, "score": score, "window": case.window,
-                                           "clerk_id": case.owner_clerk_id, "has_comment": bool(comment)},
-                    case_id=case.id)
-        return rating
+        """好差评; a bad rating opens its follow-up task in the same transaction (services.clocks)."""
+        from deskclient.services.clocks import rate_case
+
+        return rate_case(self.ledger, case_id, clerk_id, level, score=score, comment=comment,
+                         rater_name=rater_name, calendar=self.calendar, settings=self.rules)  # type: ignore[arg-type]
 
     # --- reads ---------------------------------------------------------------------------------
     def get(self, case_id: str) -> Case:

@@ -78,7 +78,7 @@ class DeskContext:
             return load_catalog(self.paths.data_dir)
 
     @property
-    def catalog(self):  # noqa: ANN201
+    def catalog(self):
         return self.catalog_load.catalog
 
     @cached_property

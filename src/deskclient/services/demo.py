@@ -6,10 +6,13 @@ but a random serial, phone numbers in the 1xx-0000-xxxx style. Never used on a s
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import insert, select
 
@@ -17,8 +20,8 @@ from deskclient.domain.cases import CaseClass, CaseStatus, Delivery
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import mask_id, mask_phone
 from deskclient.services.context import DeskContext
-from deskclient.services.people import ROLE_CLERK, ROLE_HEAD, ClerkInput, WindowInput
-from deskclient.store.ledger import dump_payload, new_id
+from deskclient.services.people import ROLE_CLERK, ROLE_HEAD, ClerkInput, WindowInput, hash_pin
+from deskclient.store.ledger import Ledger, dump_payload, new_id
 from deskclient.store.models import Case, CaseMaterial, Clerk, Counter, Event, Station
 from deskclient.strings import demo as T
 
@@ -58,10 +61,13 @@ class DemoStation:
 
 
 WINDOWS = (
-    WindowInput("1", "民政窗口", "民政办"),
+    WindowInput("1", "民政残联窗口", "民政办"),
     WindowInput("2", "社保医保窗口", "社保所"),
-    WindowInput("3", "综合窗口", "党政办"),
-    WindowInput("4", "农业农村窗口", "农业农村办"),
+    WindowInput("3", "卫生健康窗口", "卫健办"),
+    WindowInput("4", "退役军人服务窗口", "退役军人服务站"),
+    WindowInput("5", "农业农村窗口", "农业农村办"),
+    WindowInput("6", "司法调解窗口", "司法所"),
+    WindowInput("7", "户籍窗口", "派出所"),
 )
 CLERKS = (
     ClerkInput("wangfang", "王芳", DEMO_PIN, ROLE_CLERK, "1", "A"),
@@ -72,8 +78,20 @@ CLERKS = (
     ClerkInput("yangtao", "杨涛", DEMO_PIN, ROLE_CLERK, "3", "B"),
     ClerkInput("huangli", "黄丽", DEMO_PIN, ROLE_CLERK, "4", "A"),
     ClerkInput("zhaolei", "赵磊", DEMO_PIN, ROLE_CLERK, "4", "B"),
+    ClerkInput("wuhua", "吴华", DEMO_PIN, ROLE_CLERK, "5", "A"),
+    ClerkInput("zhoupeng", "周鹏", DEMO_PIN, ROLE_CLERK, "5", "B"),
+    ClerkInput("xuyan", "徐燕", DEMO_PIN, ROLE_CLERK, "6", "A"),
+    ClerkInput("sunhui", "孙辉", DEMO_PIN, ROLE_CLERK, "6", "B"),
+    ClerkInput("maliang", "马亮", DEMO_PIN, ROLE_CLERK, "7", "A"),
+    ClerkInput("zhuting", "朱婷", DEMO_PIN, ROLE_CLERK, "7", "B"),
     ClerkInput("zhouzhuren", "周主任", DEMO_HEAD_PIN, ROLE_HEAD, None, None),
 )
+
+
+@cache
+def _sample_hash(pin: str) -> str:
+    """Sample clerks share a PIN, so one slow hash per process serves them all."""
+    return hash_pin(pin)
 
 
 def ensure_demo_station(ctx: DeskContext, station: DemoStation | None = None) -> bool:
@@ -81,8 +99,9 @@ def ensure_demo_station(ctx: DeskContext, station: DemoStation | None = None) ->
     if ctx.people.is_configured():
         return False
     st = station or DemoStation()
+    clerks = [replace(c, pin_hash=_sample_hash(c.pin)) for c in CLERKS]
     ctx.people.setup_station(code=st.code, name=st.name, centre=st.centre, county=st.county,
-                             windows=list(WINDOWS), clerks=list(CLERKS), is_demo=not ctx.is_training,
+                             windows=list(WINDOWS), clerks=clerks, is_demo=not ctx.is_training,
                              is_training=ctx.is_training)
     ctx.refresh_station()
     return True
@@ -110,14 +129,21 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
     now = ctx.clock.now()
     today = now.date()
     done = 0
+    bulk = _bulk_ledger(ctx)
     while done < n:
         size = min(batch, n - done)
-        with ctx.ledger.write(None) as tx:
+        with bulk.write(None) as tx:
             conn = tx.session.connection()
-            seq = int(conn.execute(select(Event.seq).order_by(Event.seq.desc()).limit(1)).scalar() or 0)
+            seqs = itertools.count(
+                int(conn.execute(select(Event.seq).order_by(Event.seq.desc()).limit(1)).scalar() or 0) + 1)
             cases: list[dict] = []
             mats: list[dict] = []
             events: list[dict] = []
+
+            def ev(case_id: str, clerk_id: str, type_: EventType, at: datetime, payload: dict,
+                   events: list[dict] = events, seqs: Iterator[int] = seqs) -> None:
+                events.append(_event_row(station.code, next(seqs), at, clerk_id, type_, case_id, payload))
+
             counters: dict[str, int] = {}
             for _ in range(size):
                 item = rng.choice(items)
@@ -188,31 +214,23 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
                     mats.append(dict(case_id=case_id, position=pos, name=m.name, form=m.form, copies=m.copies,
                                      is_main=m.main, state="pending" if enquiry else state, problem=""))
 
-                def ev(type_: EventType, at: datetime, payload: dict, *, _cid: str = case_id,
-                       _clerk: str = clerk.id) -> None:
-                    nonlocal seq
-                    seq += 1
-                    events.append(dict(id=new_id(), station=station.code, seq=seq, at=at, clerk_id=_clerk,
-                                       type=str(type_), case_id=_cid, payload=dump_payload(payload),
-                                       sent_at=None, set_aside_reason=""))
-
-                ev(EventType.CASE_REGISTERED, created, {
+                ev(case_id, clerk.id, EventType.CASE_REGISTERED, created, {
                     "case_no": case_no, "window": window, "item_code": item.code, "item_name": item.name,
                     "item_class": str(item_class), "enquiry": enquiry, "applicant_name": name,
                     "applicant_id_masked": mask_id(id_no) if id_no else "", "first_asked_clerk_id": clerk.id})
                 if enquiry:
-                    ev(EventType.CASE_ENQUIRY_ANSWERED, created, {})
+                    ev(case_id, clerk.id, EventType.CASE_ENQUIRY_ANSWERED, created, {})
                 elif status is CaseStatus.AWAITING_SUPPLEMENT:
-                    ev(EventType.CASE_SUPPLEMENT_REQUESTED, created, {"missing": [
+                    ev(case_id, clerk.id, EventType.CASE_SUPPLEMENT_REQUESTED, created, {"missing": [
                         {"name": item.materials[-1].name, "main": item.materials[-1].main, "problem": ""}]})
                 elif status is CaseStatus.RETURNED:
-                    ev(EventType.CASE_RETURNED, created, {"reasons": [T.SAMPLE_RETURN_REASON]})
+                    ev(case_id, clerk.id, EventType.CASE_RETURNED, created, {"reasons": [T.SAMPLE_RETURN_REASON]})
                 if accepted_at is not None:
-                    ev(EventType.CASE_ACCEPTED, accepted_at, {"acceptance_date": acceptance_date,
+                    ev(case_id, clerk.id, EventType.CASE_ACCEPTED, accepted_at, {"acceptance_date": acceptance_date,
                                                               "due_date": due, "due_provisional": provisional,
                                                               "case_class": str(cclass)})
                 if completed_at is not None and status is CaseStatus.COMPLETED:
-                    ev(EventType.CASE_COMPLETED, completed_at, {"delivery": str(delivery)})
+                    ev(case_id, clerk.id, EventType.CASE_COMPLETED, completed_at, {"delivery": str(delivery)})
             conn.execute(insert(Case.__table__), cases)
             conn.execute(insert(CaseMaterial.__table__), mats)
             conn.execute(insert(Event.__table__), events)
@@ -221,5 +239,28 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
                 row.value = value
                 tx.session.add(row)
         done += size
+    bulk.engine.dispose()
     return time.perf_counter() - started
 
+
+def _bulk_ledger(ctx: DeskContext) -> Ledger:
+    """A second handle on the same file for generated sample data only: no fsync per batch and a big
+    page cache. Confirmed clerk work never goes through this; it uses ``ctx.ledger`` (FULL)."""
+    from sqlalchemy import event
+
+    from deskclient.store.db import make_engine
+
+    engine = make_engine(ctx.paths.ledger_file)
+
+    @event.listens_for(engine, "connect")
+    def _fast(dbapi_conn, _record) -> None:
+        dbapi_conn.execute("PRAGMA synchronous=OFF")
+        dbapi_conn.execute("PRAGMA cache_size=-65536")
+
+    return Ledger(engine, ctx.ledger.station, ctx.clock)
+
+
+def _event_row(station: str, seq: int, at: datetime, clerk_id: str, type_: EventType, case_id: str,
+               payload: dict) -> dict:
+    return dict(id=new_id(), station=station, seq=seq, at=at, clerk_id=clerk_id, type=str(type_),
+                case_id=case_id, payload=dump_payload(payload), sent_at=None, set_aside_reason="")

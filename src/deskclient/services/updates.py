@@ -75,13 +75,17 @@ def _validate_catalog(files: Mapping[str, str]) -> None:
     build = getattr(domain_catalog, "build_catalog", None)
     if build is None:
         return
-    sources = [(name, files[name]) for name in sorted(files) if name.endswith((".toml", ".json"))]
+    sources = [(name, files[name]) for name in sorted(files) if name.endswith(".toml")]
     try:
-        build(sources)
+        catalog, problems = build(sources)
     except DeskError:
         raise
     except (TypeError, ValueError, KeyError) as err:
         raise ValidationError(f"{type(err).__name__}: {err}"[:200]) from None
+    if problems:
+        raise ValidationError(str(problems[0])[:300])
+    if not getattr(catalog, "items", True):
+        raise ValidationError("empty catalog")
 
 
 VALIDATORS: dict[str, Callable[[Mapping[str, str]], None]] = {

@@ -106,3 +106,8 @@ MATERIAL_FORM_LABELS = {
 TRAINING_MARK_FALLBACK = "培训样张 不作为正式凭证"
 REPRINT_MARK_FALLBACK = "补打 {time}"
 CUT_LINE = "沿此线剪开"
+
+ARCHIVE_REPRINT_TAG = "补打"  # in archive file names: <case_no>-<kind>-补打-<time>.pdf
+WINDOW_LABEL = "{number}号窗口({name})"
+WINDOW_LABEL_NO_NAME = "{number}号窗口"
+DATE_FORMAT = "{year}年{month}月{day}日"  # dates on notices, no leading zeros

@@ -1,29 +1,232 @@
-"""The desk app and the one factory (``make_app``) shared by the CLI and the tests."""
+"""The desk app and the one factory (``make_app``) shared by the CLI, the tests and the snapshots.
+
+Paint first, load after: the first frame is a loading screen; the ledger is opened in a thread worker
+(:meth:`DeskApp._open_desk`), never in ``compose``/``on_mount``. A DeskError while opening (a broken
+settings file, a newer schema, a locked or read-only ledger) is shown on a Chinese error screen.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import logging
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
 
 from deskclient.domain.clock import Clock
+from deskclient.domain.errors import DeskError
 from deskclient.services.context import DeskContext
-from deskclient.settings import Paths
+from deskclient.settings import Mode, Paths
+from deskclient.store.models import Clerk, Draft
+from deskclient.strings import ui as T
+from deskclient.ui import navigation
+
+log = logging.getLogger(__name__)
+
+DEMO_CASES = 200
+
+navigation.register_action("sign_out", T.NAV_SIGN_OUT, "app.sign_out", key="f10", help=T.NAV_SIGN_OUT_HELP)
+navigation.register_action("quit", T.NAV_QUIT, "app.quit", help=T.NAV_QUIT_HELP, needs_clerk=False)
+
+
+@dataclass(frozen=True)
+class Opened:
+    ctx: DeskContext
+    configured: bool
+    clerks: list[Clerk]
 
 
 class DeskApp(App[int]):
-    TITLE = "便民服务中心 窗口桌面"
+    """The clerk's full-screen desk. ``ctx`` is None until the loading worker has opened the ledger."""
 
-    def __init__(self, paths: Paths, *, clock: Clock | None = None, context: DeskContext | None = None) -> None:
+    TITLE = T.APP_TITLE
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {navigation.DeskCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", T.KEY_QUIT, id="app.quit", priority=True, show=False),
+    ]
+
+    def __init__(self, paths: Paths, *, clock: Clock | None = None, context: DeskContext | None = None,
+                 size: tuple[int, int] | None = None, cursor_blink: bool = True,
+                 demo_cases: int = DEMO_CASES) -> None:
         super().__init__()
         self.paths = paths
         self.clock = clock
-        self.ctx = context
+        self.ctx: DeskContext | None = context
+        self._own_context = context is None
+        self.size_hint = size
+        self.cursor_blink = cursor_blink
+        self.demo_cases = demo_cases
+        self.clerk: Clerk | None = None
+        self.clerks: list[Clerk] = []
+        self.pending_draft: Draft | None = None  # offered back on the home screen after sign-in
+        navigation.load_screen_modules()
+        for e in navigation.keyed_entries():
+            self._bindings._add_binding(Binding(e.key or "", e.action, e.title, id=f"nav.{e.id}"))
+        self.ready = False  # set when the ledger is open (tests wait on it via workers)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("", id="status")
-        yield Footer()
+    # --- start-up --------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from deskclient.ui.screens.loading import LoadingScreen
+
+        self.push_screen(LoadingScreen(demo=self.paths.mode != Mode.STATION and self.ctx is None))
+        self._open_desk()
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_desk(self) -> None:
+        worker = get_current_worker()
+        try:
+            result = self._open_blocking()
+        except DeskError as err:
+            log.warning("desk could not open: %s", err.message)
+            self.call_from_thread(self._open_failed, err.message)
+            return
+        except Exception as err:
+            log.exception("desk could not open")
+            self.call_from_thread(self._open_failed, T.UNEXPECTED.format(kind=type(err).__name__))
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._opened, result)
+
+    def _open_blocking(self) -> Opened:
+        from deskclient.services.context import open_context
+
+        ctx = self.ctx or open_context(self.paths, clock=self.clock)
+        if self.paths.mode in (Mode.DEMO, Mode.TRAINING):
+            from deskclient.services.demo import ensure_demo_station, generate_cases
+
+            if ensure_demo_station(ctx) and self.demo_cases:
+                try:
+                    generate_cases(ctx, self.demo_cases)
+                except DeskError:
+                    raise
+                except Exception:  # the sample cases are a nicety: the desk still opens without them
+                    log.exception("demo cases could not be generated")
+        configured = ctx.people.is_configured()
+        clerks = ctx.people.clerks() if configured else []
+        return Opened(ctx, configured, clerks)
+
+    def _opened(self, result: Opened) -> None:
+        self.ctx = result.ctx
+        self.clerks = result.clerks
+        self.ready = True
+        self._refresh_title()
+        if result.configured:
+            self.show_sign_in()
+        else:
+            from deskclient.ui.screens.first_run import FirstRunScreen
+
+            self.switch_screen(FirstRunScreen())
+
+    def _open_failed(self, message: str) -> None:
+        from deskclient.ui.screens.loading import OpenErrorScreen
+
+        self.switch_screen(OpenErrorScreen(message))
+
+    def _refresh_title(self) -> None:
+        if self.ctx is None:
+            return
+        self.run_worker(self._station_name, thread=True, group="title", exit_on_error=False)
+
+    def _station_name(self) -> None:
+        assert self.ctx is not None
+        st = self.ctx.people.station()
+        if st is not None:
+            self.call_from_thread(setattr, self, "title", f"{st.name}")
+
+    # --- where the clerk is -----------------------------------------------------------------------
+    def show_sign_in(self) -> None:
+        from deskclient.ui.screens.sign_in import SignInScreen
+
+        self._unwind()
+        self.switch_screen(SignInScreen())
+
+    def signed_in(self, clerk: Clerk) -> None:
+        from deskclient.ui.screens.home import HomeScreen
+
+        self.clerk = clerk
+        self.sub_title = (T.WINDOW_CLERK.format(window=clerk.window, name=clerk.name) if clerk.window
+                          else T.HEAD_NO_WINDOW.format(name=clerk.name))
+        self._unwind()
+        self.switch_screen(HomeScreen())
+
+    def go_home(self) -> None:
+        from deskclient.ui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def _unwind(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    @property
+    def window(self) -> str:
+        """The window this desk serves: the clerk's, else the settings', else the first one."""
+        if self.clerk is not None and self.clerk.window:
+            return self.clerk.window
+        if self.ctx is not None and self.ctx.settings.station.window:
+            return self.ctx.settings.station.window
+        return "1"
+
+    # --- actions ------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "nav" and parameters:
+            e = navigation.get(str(parameters[0]))
+            if e is not None and e.needs_clerk and self.clerk is None:
+                return False
+        return not (action in ("sign_out", "refresh_queue", "find_case") and self.clerk is None)
+
+    def action_nav(self, entry_id: str) -> None:
+        e = navigation.get(entry_id)
+        if e is None:
+            return
+        if e.needs_clerk and self.clerk is None:
+            self.notify(T.NAV_NEEDS_SIGN_IN, severity="warning", markup=False)
+            return
+        if entry_id == "home":
+            self.go_home()
+            return
+        if e.factory is not None:
+            self.push_screen(e.factory(self))
+
+    def action_sign_out(self) -> None:
+        clerk, self.clerk = self.clerk, None
+        if clerk is not None and self.ctx is not None:
+            ctx = self.ctx
+            self.run_worker(lambda: ctx.people.sign_out(clerk.id), thread=True, group="signout",
+                            exit_on_error=False)
+        self.sub_title = ""
+        self.show_sign_in()
+
+    def action_refresh_queue(self) -> None:
+        from deskclient.ui.screens.home import HomeScreen
+
+        if isinstance(self.screen, HomeScreen):
+            self.screen.load()
+
+    def action_find_case(self) -> None:
+        from deskclient.ui.screens.home import HomeScreen
+
+        self.go_home()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.action_search()
+
+    def notify_text(self, message: str, *, severity: Any = "information", timeout: float = 5) -> None:
+        """Notifications with visitor data go through here: always plain text, never markup."""
+        self.notify(message, severity=severity, timeout=timeout, markup=False)
+
+    def on_unmount(self) -> None:
+        if self._own_context and self.ctx is not None:
+            self.ctx.close()
 
 
-def make_app(paths: Paths, *, clock: Clock | None = None, context: DeskContext | None = None) -> DeskApp:
-    return DeskApp(paths, clock=clock, context=context)
+def make_app(paths: Paths, *, clock: Clock | None = None, context: DeskContext | None = None,
+             size: tuple[int, int] | None = None, cursor_blink: bool = True,
+             demo_cases: int = DEMO_CASES) -> DeskApp:
+    """The desk for ``paths`` (station, demo or training). Tests pass a FixedClock and ``cursor_blink=False``."""
+    return DeskApp(paths, clock=clock, context=context, size=size, cursor_blink=cursor_blink,
+                   demo_cases=demo_cases)

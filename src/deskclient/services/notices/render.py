@@ -132,7 +132,7 @@ def cn_date(value: date | None) -> str:
     """2026年11月24日 (no leading zeros, as written on Chinese official documents)."""
     if value is None:
         return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    return T.DATE_FORMAT.format(year=value.year, month=value.month, day=value.day)
 
 
 def cn_datetime(value: datetime | None) -> str:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deskclient.domain.notices import HandoverLine, NoticeData, NoticeKind, NoticeMaterial, Person
+
+if TYPE_CHECKING:
+    from deskclient.store.ledger import Ledger
 
 FULL_ID = "11010519491231002X"  # a valid-format sample number: must never appear on paper
 FULL_PHONE = "13812345678"
@@ -96,3 +101,33 @@ def sample(kind: NoticeKind) -> NoticeData:
 
 
 ALL = tuple(sample(k) for k in NoticeKind)
+
+
+def seeded_ledger(path: Path, now: datetime) -> Ledger:
+    """A ledger with a station, window 3, clerk c1 and promised case k1 (one material missing)."""
+    from deskclient.domain.clock import FixedClock
+    from deskclient.store.db import open_ledger
+    from deskclient.store.ledger import Ledger
+    from deskclient.store.models import Case, CaseMaterial, Clerk, Station, Window
+
+    ledger = Ledger(open_ledger(path), "QS01", FixedClock(now))
+    with ledger.write(None) as tx:
+        s = tx.session
+        s.add(Station(code="QS01", name="青山镇", centre="青山镇便民服务中心", created_at=now))
+        s.add(Window(number="3", name="民政"))
+        s.flush()
+        s.add(Clerk(id="c1", login="wangfang", name="王芳", window="3", post="A", pin_hash="x", created_at=now))
+        s.flush()
+        s.add(Case(
+            id="k1", case_no="QS01-20261124-0007", window="3", item_code="MZ-0012",
+            item_name="城乡居民最低生活保障申请", item_class="promised", case_class="promised",
+            status="accepted", applicant_name="张晓梅", applicant_id_no=FULL_ID,
+            applicant_id_masked="110105********002X", applicant_phone=FULL_PHONE, applicant_phone_masked="138****5678",
+            first_asked_clerk_id="c1", owner_clerk_id="c1", created_at=now, accepted_at=now,
+            acceptance_date=date(2026, 11, 24), due_date=date(2026, 12, 8), delivery="window", updated_at=now,
+        ))
+        s.flush()
+        s.add(CaseMaterial(case_id="k1", position=1, name="申请书", state="received"))
+        s.add(CaseMaterial(case_id="k1", position=2, name="户口簿", form="both", state="missing",
+                           problem="缺户主页"))
+    return ledger

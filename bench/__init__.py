@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench`` measures the figures of docs/performance.md against same-run baselines."""

@@ -1,0 +1,109 @@
+"""Events per second synced from a station ledger to the county office on loopback.
+
+Run standalone: ``/work/venv/bin/python bench/bench_sync.py`` (PostgreSQL from
+``DESKCLIENT_TEST_PG_URL`` or 127.0.0.1:5432/test; skipped when unreachable).
+Targets: >= 5,000 events/s with a SQLite office, >= 3,000 events/s with PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+EVENTS = 10_000
+TARGETS = {"sqlite": 5_000, "postgresql": 3_000}
+PG_URL = os.environ.get("DESKCLIENT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _ledger(path: Path, station: str) -> Any:
+    from sqlalchemy import insert
+    from sqlmodel import SQLModel
+
+    from deskclient.store import models
+    from deskclient.store.db import make_engine
+
+    engine = make_engine(path)
+    SQLModel.metadata.create_all(engine, tables=[models.Event.__table__])
+    base = datetime(2026, 11, 2, 9, 0)
+    rows = [{"id": uuid.uuid4().hex, "station": station, "seq": s, "at": base + timedelta(seconds=s),
+             "clerk_id": "c" * 32, "type": "case.registered", "case_id": f"{s:032d}",
+             "payload": json.dumps({"n": s, "item": "城乡居民基本养老保险参保登记", "applicant_id_masked": "110101********1234"},
+                                   ensure_ascii=False), "sent_at": None, "set_aside_reason": ""}
+            for s in range(1, EVENTS + 1)]
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        conn.execute(insert(models.Event.__table__), rows)
+    return engine
+
+
+def _one(db_label: str, office_url: str, workdir: Path) -> dict[str, Any]:
+    import uvicorn
+
+    from deskclient.central.admin import add_station
+    from deskclient.central.app import create_app
+    from deskclient.central.db import make_engine
+    from deskclient.services.sync import SyncClient
+
+    office = make_engine(office_url)
+    token = add_station(office, "BENCH", "bench")
+    ledger = _ledger(workdir / f"{db_label}-ledger.sqlite", "BENCH")
+    sock = socket.create_server(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(office), log_level="warning", access_log=False,
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        client = SyncClient(ledger, f"http://127.0.0.1:{sock.getsockname()[1]}", token, "BENCH")
+        started = time.perf_counter()
+        result = client.sync_once(timeout_s=300)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        ledger.dispose()
+        office.dispose()
+    rate = result.sent / elapsed if elapsed else 0.0
+    return {"office_db": db_label, "events": result.sent, "seconds": round(elapsed, 2),
+            "events_per_s": round(rate), "target": TARGETS[db_label], "ok": result.ok and rate >= TARGETS[db_label]}
+
+
+def run() -> list[dict[str, Any]]:
+    """Sync 10,000 events once per office database; one result dict per database."""
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        results.append(_one("sqlite", f"sqlite:///{workdir / 'central.db'}", workdir))
+        try:
+            import psycopg
+
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as conn:
+                conn.execute(f"CREATE SCHEMA {schema}")
+        except Exception as err:
+            results.append({"office_db": "postgresql", "skipped": f"not reachable: {type(err).__name__}"})
+            return results
+        sep = "&" if "?" in PG_URL else "?"
+        try:
+            results.append(_one("postgresql", f"{PG_URL}{sep}options=-csearch_path%3D{schema}", workdir))
+        finally:
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    return results
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    for row in run():
+        if "skipped" in row:
+            print(f"{row['office_db']:>10}: skipped ({row['skipped']})")
+        else:
+            print(f"{row['office_db']:>10}: {row['events']} events in {row['seconds']} s = "
+                  f"{row['events_per_s']} events/s (target {row['target']}) {'OK' if row['ok'] else 'SLOW'}")

@@ -1,0 +1,170 @@
+"""Reading the service catalog from disk, and keeping the last good one when an edit breaks it.
+
+The shipped sample catalog lives in ``data/catalog/``; a station replaces it by putting its own
+``.toml`` files in ``<data_dir>/catalog/``. A broken catalog must never stop the counter: after
+every successful load a copy is saved to ``<data_dir>/catalog-last-good.json`` (atomically), and a
+failed load falls back to that copy while the problems are returned for the UI to show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from deskclient.domain.catalog import (
+    Catalog,
+    CatalogProblem,
+    build_catalog,
+    catalog_from_data,
+    catalog_to_data,
+)
+from deskclient.resources import data_path
+from deskclient.services.files import atomic_write_text
+from deskclient.strings import catalog as T
+
+LAST_GOOD_NAME = "catalog-last-good.json"
+STATION_FOLDER = "catalog"
+
+Source = Literal["shipped", "station", "last_good", "empty"]
+
+
+@dataclass(frozen=True)
+class CatalogLoad:
+    """The catalog in use, where it came from, and every problem found on the way."""
+
+    catalog: Catalog
+    problems: tuple[CatalogProblem, ...]
+    source: Source
+    is_sample: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _toml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.toml") if p.is_file())
+
+
+def _read_text(path: Path, label: str) -> tuple[str | None, CatalogProblem | None]:
+    """The file's text (UTF-8, a Windows BOM tolerated), or a problem saying why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return None, CatalogProblem(label, 0, T.FILE_UNREADABLE.format(reason=err.strerror or type(err).__name__))
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as err:
+        return None, CatalogProblem(label, data.count(b"\n", 0, err.start) + 1, T.NOT_UTF8)
+
+
+def _load_files(paths: list[Path]) -> tuple[Catalog, list[CatalogProblem]]:
+    texts: list[tuple[str, str]] = []
+    problems: list[CatalogProblem] = []
+    for path in paths:
+        text, problem = _read_text(path, str(path))
+        if problem is not None:
+            problems.append(problem)
+        elif text is not None:
+            texts.append((str(path), text))
+    catalog, more = build_catalog(texts)
+    return catalog, problems + more
+
+
+def validate_path(path: Path) -> list[CatalogProblem]:
+    """Every problem in a catalog file or folder (an empty list means it is fine to use)."""
+    path = Path(path)
+    if path.is_dir():
+        files = _toml_files(path)
+        if not files:
+            return [CatalogProblem(str(path), 0, T.FOLDER_EMPTY)]
+        return _load_files(files)[1]
+    if not path.exists():
+        return [CatalogProblem(str(path), 0, T.PATH_NOT_FOUND)]
+    if path.suffix.lower() != ".toml":
+        return [CatalogProblem(str(path), 0, T.NOT_TOML_FILE)]
+    return _load_files([path])[1]
+
+
+def load_files(path: Path) -> tuple[Catalog, list[CatalogProblem]]:
+    """The catalog in a file or folder, with its problems (for the command line's list/show)."""
+    path = Path(path)
+    files = _toml_files(path) if path.is_dir() else [path]
+    if not files:
+        return Catalog(), [CatalogProblem(str(path), 0, T.FOLDER_EMPTY)]
+    return _load_files(files)
+
+
+def station_folder(data_dir: Path | None) -> Path | None:
+    """The station's own catalog folder, if it holds any .toml file."""
+    if data_dir is None:
+        return None
+    folder = Path(data_dir) / STATION_FOLDER
+    return folder if folder.is_dir() and _toml_files(folder) else None
+
+
+def load_catalog(data_dir: Path | None, *, remember: bool = True) -> CatalogLoad:
+    """The catalog to use: the station's own, else the shipped sample; the last good one if broken.
+
+    ``remember=False`` (read-only commands) does not write the last-good copy.
+    """
+    station = station_folder(data_dir)
+    folder = station if station is not None else data_path("catalog")
+    source: Source = "station" if station is not None else "shipped"
+    files = _toml_files(folder) if folder.is_dir() else []
+    if files:
+        catalog, problems = _load_files(files)
+    else:
+        catalog, problems = Catalog(), [CatalogProblem(str(folder), 0, T.FOLDER_EMPTY)]
+
+    if not problems:
+        if data_dir is not None and remember:
+            _save_last_good(Path(data_dir) / LAST_GOOD_NAME, catalog)
+        return CatalogLoad(catalog, (), source, catalog.sample)
+
+    fallback = _load_last_good(data_dir)
+    if fallback is not None:
+        good, note = fallback
+        return CatalogLoad(good, (*problems, note), "last_good", good.sample)
+    if data_dir is not None and (Path(data_dir) / LAST_GOOD_NAME).exists():
+        problems.append(CatalogProblem(str(Path(data_dir) / LAST_GOOD_NAME), 0, T.LAST_GOOD_BROKEN))
+    if source == "station":
+        shipped_files = _toml_files(data_path("catalog"))
+        shipped, shipped_problems = _load_files(shipped_files) if shipped_files else (Catalog(), [])
+        if shipped_files and not shipped_problems:
+            problems.append(CatalogProblem(str(folder), 0, T.SHIPPED_IN_USE))
+            return CatalogLoad(shipped, tuple(problems), "shipped", shipped.sample)
+    problems.append(CatalogProblem(str(folder), 0, T.LAST_GOOD_MISSING))
+    return CatalogLoad(Catalog(), tuple(problems), "empty", False)
+
+
+def _save_last_good(path: Path, catalog: Catalog) -> None:
+    """Keep a copy of a catalog that loaded cleanly; skipped when the saved copy is already this version."""
+    try:
+        if path.exists():
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(saved, dict) and saved.get("version") == catalog.version \
+                    and saved.get("sample") == catalog.sample:
+                return
+    except (OSError, ValueError):
+        pass  # unreadable or corrupt: overwrite it below
+    # A read-only or full disk must not stop the counter: the catalog itself loaded fine.
+    with contextlib.suppress(OSError):
+        atomic_write_text(path, json.dumps(catalog_to_data(catalog), ensure_ascii=False, indent=1))
+
+
+def _load_last_good(data_dir: Path | None) -> tuple[Catalog, CatalogProblem] | None:
+    if data_dir is None:
+        return None
+    path = Path(data_dir) / LAST_GOOD_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    catalog, problems = catalog_from_data(data, str(path))
+    if problems or not len(catalog):
+        return None
+    return catalog, CatalogProblem(str(path), 0, T.LAST_GOOD_IN_USE.format(version=catalog.version))

@@ -1,0 +1,243 @@
+"""Sending a rendered notice to the printer chosen in settings ([printer] in settings.toml).
+
+A printer is never allowed to block a case: every failure (printer off, missing, unplugged, no
+CUPS) comes back as a :class:`PrintResult` with a clear Chinese message — never an exception or a
+traceback — and every call is bounded by a timeout. The caller keeps the notice queued for reprint.
+
+Kinds (``PrinterSettings.kind``):
+- ``none``: nothing is printed (the notice is archived; print it later);
+- ``system``: the system default (``name = ""``) or a named printer: CUPS ``lp`` on Linux, the
+  Windows print path (win32print if available, else ``os.startfile(path, "print")``);
+- ``escpos-usb`` (device ``"0x0416:0x5011"``), ``escpos-serial`` (``"/dev/ttyUSB0"`` or
+  ``"COM3:9600"``), ``escpos-network`` (``"192.168.1.50"`` or ``"host:9100"``): a thermal printer;
+- ``file``: write the job to the file named by ``device`` (tests, a spooler folder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deskclient.domain.identity import redact
+from deskclient.services.files import atomic_write_bytes
+from deskclient.services.notices import blocks as B
+from deskclient.settings import PrinterSettings
+from deskclient.strings import notices as T
+
+DEFAULT_TIMEOUT_S = 15.0
+NETWORK_PORT = 9100
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    ok: bool
+    message: str  # Chinese, safe to show and to log (no personal data)
+
+
+def _detail(exc: BaseException | str) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return redact(text)[:200]
+
+
+def _printer_label(settings: PrinterSettings) -> str:
+    return settings.name or settings.device or T.PRINT_DEFAULT_PRINTER
+
+
+# --- system printers -----------------------------------------------------------------------------
+
+
+def _lp(path: Path, settings: PrinterSettings, raw: bool, timeout: float) -> PrintResult:
+    label = _printer_label(settings)
+    lp = shutil.which("lp")
+    if lp is None:
+        return PrintResult(False, T.PRINT_NO_LP)
+    cmd = [lp, "-s"]
+    if settings.name:
+        cmd += ["-d", settings.name]
+    if raw:
+        cmd += ["-o", "raw"]
+    cmd += ["--", str(path)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return PrintResult(False, T.PRINT_TIMEOUT.format(printer=label, seconds=int(timeout)))
+    except OSError as exc:
+        return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=label, detail=_detail(exc)))
+    if done.returncode != 0:
+        detail = _detail(done.stderr or done.stdout or f"lp exit {done.returncode}")
+        return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=label, detail=detail))
+    return PrintResult(True, T.PRINT_OK.format(printer=label))
+
+
+def _windows(path: Path, settings: PrinterSettings, raw_bytes: bytes | None) -> PrintResult:  # pragma: no cover
+    label = _printer_label(settings)
+    try:
+        import win32print  # type: ignore[import-not-found]
+    except ImportError:
+        win32print = None
+    try:
+        if win32print is not None:
+            name = settings.name or win32print.GetDefaultPrinter()
+            if raw_bytes is not None:  # a line printer: send the GB18030 text as a raw job
+                handle = win32print.OpenPrinter(name)
+                try:
+                    win32print.StartDocPrinter(handle, 1, ("deskclient", None, "RAW"))
+                    win32print.StartPagePrinter(handle)
+                    win32print.WritePrinter(handle, raw_bytes)
+                    win32print.EndPagePrinter(handle)
+                    win32print.EndDocPrinter(handle)
+                finally:
+                    win32print.ClosePrinter(handle)
+                return PrintResult(True, T.PRINT_OK.format(printer=name))
+            import win32api  # type: ignore[import-not-found]
+
+            win32api.ShellExecute(0, "printto", str(path), f'"{name}"', ".", 0)
+            return PrintResult(True, T.PRINT_OK.format(printer=name))
+        os.startfile(str(path), "print")  # type: ignore[attr-defined]
+        return PrintResult(True, T.PRINT_OK.format(printer=label))
+    except Exception as exc:
+        return PrintResult(False, T.PRINT_WINDOWS_FAILED.format(detail=_detail(exc)))
+
+
+def send_file(path: Path, settings: PrinterSettings, *, raw_bytes: bytes | None = None,
+              timeout: float = DEFAULT_TIMEOUT_S) -> PrintResult:
+    """Print a file (PDF or GB18030 text) on the system's default or named printer."""
+    if sys.platform.startswith("win"):  # pragma: no cover - exercised on Windows counters
+        return _windows(path, settings, raw_bytes)
+    return _lp(path, settings, raw=raw_bytes is not None, timeout=timeout)
+
+
+# --- ESC/POS devices -----------------------------------------------------------------------------
+
+
+def _split_port(device: str, default: int) -> tuple[str, int]:
+    host, sep, port = device.rpartition(":")
+    if sep and port.isdigit() and host and "]" not in port:
+        return host, int(port)
+    return device, default
+
+
+def open_escpos(settings: PrinterSettings, timeout: float = DEFAULT_TIMEOUT_S) -> Any:
+    """A connected python-escpos printer object for the settings; raises ValueError/OSError/escpos errors."""
+    device = settings.device.strip()
+    if not device:
+        raise ValueError(T.PRINT_BAD_DEVICE.format(detail="device"))
+    if settings.kind == "escpos-network":
+        from escpos.printer import Network
+
+        host, port = _split_port(device, NETWORK_PORT)
+        printer: Any = Network(host, port=port, timeout=timeout)
+    elif settings.kind == "escpos-usb":
+        from escpos.printer import Usb
+
+        vendor, _, product = device.partition(":")
+        try:
+            printer = Usb(int(vendor, 16), int(product, 16), timeout=int(timeout * 1000))
+        except ValueError:
+            raise ValueError(T.PRINT_BAD_DEVICE.format(detail=device)) from None
+    elif settings.kind == "escpos-serial":
+        from escpos.printer import Serial
+
+        port, baud = _split_port(device, 9600)
+        printer = Serial(devfile=port, baudrate=baud, timeout=timeout)
+    elif settings.kind == "file":
+        from escpos.printer import File
+
+        printer = File(devfile=device)
+    else:
+        raise ValueError(T.PRINT_UNKNOWN_KIND.format(kind=settings.kind))
+    if hasattr(printer, "is_usable") and not printer.is_usable():
+        raise OSError("python-escpos: usb/serial support not installed (pyusb / pyserial)")
+    printer.open()
+    return printer
+
+
+def send_escpos(job: bytes, settings: PrinterSettings, *, timeout: float = DEFAULT_TIMEOUT_S,
+                opener: Callable[[PrinterSettings, float], Any] = open_escpos) -> PrintResult:
+    """Send an ESC/POS job (from :func:`escpos.escpos_bytes`) to the configured thermal printer."""
+    label = _printer_label(settings)
+    if settings.kind == "file":
+        try:
+            atomic_write_bytes(Path(settings.device), job)
+        except OSError as exc:
+            return PrintResult(False, T.PRINT_DEVICE_FAILED.format(printer=label, detail=_detail(exc)))
+        return PrintResult(True, T.PRINT_OK.format(printer=label))
+    try:
+        printer = opener(settings, timeout)
+    except ValueError as exc:
+        return PrintResult(False, str(exc))
+    except Exception as exc:  # DeviceNotFoundError, OSError, USBError, SerialException...
+        return PrintResult(False, T.PRINT_DEVICE_FAILED.format(printer=label, detail=_detail(exc)))
+    try:
+        printer._raw(job)
+    except Exception as exc:
+        return PrintResult(False, T.PRINT_DEVICE_FAILED.format(printer=label, detail=_detail(exc)))
+    finally:
+        with contextlib.suppress(Exception):  # closing a dead connection may fail too
+            printer.close()
+    return PrintResult(True, T.PRINT_OK.format(printer=label))
+
+
+# --- one entry point -----------------------------------------------------------------------------
+
+
+def print_document(doc: B.Document, settings: PrinterSettings, *, pdf_path: Path | None = None,
+                   timeout: float = DEFAULT_TIMEOUT_S) -> PrintResult:
+    """Print ``doc`` the way the settings say. Never raises for a printer problem."""
+    from deskclient.services.notices.escpos import escpos_bytes
+    from deskclient.services.notices.text import render_text, to_gb18030
+
+    kind = settings.kind
+    try:
+        if kind == "none":
+            return PrintResult(False, T.PRINT_NOT_CONFIGURED)
+        if kind.startswith("escpos-") or (kind == "file" and settings.format == "escpos"):
+            return send_escpos(escpos_bytes(doc, settings.columns), settings, timeout=timeout)
+        if kind == "file":
+            if settings.format == "pdf":
+                from deskclient.services.notices.pdf import render_pdf
+
+                data = render_pdf(doc)
+            else:
+                data = to_gb18030(render_text(doc, settings.columns))
+            atomic_write_bytes(Path(settings.device), data)
+            return PrintResult(True, T.PRINT_OK.format(printer=settings.device))
+        if kind != "system":
+            return PrintResult(False, T.PRINT_UNKNOWN_KIND.format(kind=kind))
+        if settings.format == "pdf":
+            if pdf_path is not None and pdf_path.is_file():
+                return send_file(pdf_path, settings, timeout=timeout)
+            from deskclient.services.notices.pdf import render_pdf
+
+            return _via_temp(render_pdf(doc), ".pdf", lambda p: send_file(p, settings, timeout=timeout))
+        raw = to_gb18030(render_text(doc, settings.columns))
+        if settings.format == "escpos":
+            raw = escpos_bytes(doc, settings.columns)
+        return _via_temp(raw, ".txt", lambda p: send_file(p, settings, raw_bytes=raw, timeout=timeout))
+    except OSError as exc:
+        return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=_printer_label(settings),
+                                                                     detail=_detail(exc)))
+    except Exception as exc:  # a printer must never crash the desk; DeskError messages are Chinese
+        message = getattr(exc, "message", None) or T.PRINT_PRINTER_UNAVAILABLE.format(
+            printer=_printer_label(settings), detail=_detail(exc))
+        return PrintResult(False, message)
+
+
+def _via_temp(data: bytes, suffix: str, send: Callable[[Path], PrintResult]) -> PrintResult:
+    fd, name = tempfile.mkstemp(prefix="deskclient-notice-", suffix=suffix)
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return send(path)
+    finally:
+        if not sys.platform.startswith("win"):  # Windows' print verb reads the file after we return
+            path.unlink(missing_ok=True)

@@ -1,0 +1,13 @@
+"""Texts of training mode (培训模式)."""
+
+BANNER = "培训模式 · 培训样张 · 数据不作为正式记录"
+UNKNOWN_ACTION = "培训场景 {name} 第 {step} 步:未知的演示动作“{action}”。"
+BROKEN_FILE = "培训场景文件 {name} 有错误:{error}"
+MISSING_FIELD = "缺少字段 {field}"
+NOT_TRAINING = "培训场景只能在培训模式(deskclient --training)中运行,不能使用正式台账。"
+UNKNOWN_CLERK = "培训数据中没有工号 {login}。"
+UNKNOWN_ITEM = "事项目录中没有编码为 {code} 的事项。"
+NO_CASE_YET = "这一步需要先完成前面的登记步骤。"
+NOTHING_TO_DO = "这一步没有需要程序演示的操作,请按提示练习。"
+DEMONSTRATED = "已演示:{title}"
+CLOCK_NOT_FIXED = "培训时钟不能前进 {days} 天。"

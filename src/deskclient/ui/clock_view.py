@@ -1,0 +1,63 @@
+"""What the screens show about a case's time limits, from ``domain.clocks.case_clocks`` (through
+``services.clocks.ClockService``); falls back to ``Case.due_date`` if the clocks cannot be computed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from deskclient.domain.cases import CaseStatus
+from deskclient.ui.widgets.case_table import DUE_SOON, OVERDUE
+
+log = logging.getLogger(__name__)
+
+
+def _fallback(ctx: Any, row: Any, today: date) -> str:
+    if row.due_date is None or CaseStatus(row.status) is not CaseStatus.ACCEPTED:
+        return ""
+    if row.due_date < today:
+        return OVERDUE
+    left = ctx.calendar.working_days_between(today, row.due_date)
+    return DUE_SOON if left <= ctx.settings.clocks.due_soon_working_days else ""
+
+
+def due_states(ctx: Any, rows: Sequence[Any], today: date) -> dict[str, str]:
+    """``{case_id: "overdue" | "soon" | ""}`` for a page of queue rows (open cases only)."""
+    open_ids = [r.id for r in rows if CaseStatus(r.status).is_open]
+    out: dict[str, str] = {}
+    try:
+        from deskclient.services.clocks import ClockService
+
+        many = ClockService.of(ctx).clocks_many(open_ids, today)
+        for cid, clocks in many.items():
+            c = clocks.most_urgent
+            if c is None:
+                continue
+            out[cid] = OVERDUE if c.is_overdue else (DUE_SOON if c.due_soon else "")
+        return out
+    except Exception:
+        log.exception("case clocks failed; showing stored due dates")
+        return {r.id: _fallback(ctx, r, today) for r in rows}
+
+
+def clock_lines(ctx: Any, case_id: str, today: date) -> list[tuple[str, str]]:
+    """``[(text, style)]``: one line per clock of the case (label, due date, days left, basis)."""
+    from deskclient.strings import ui as T
+
+    try:
+        from deskclient.services.clocks import ClockService
+
+        clocks = ClockService.of(ctx).clocks(case_id, today)
+    except Exception:
+        log.exception("case clocks failed for the detail screen")
+        return []
+    lines: list[tuple[str, str]] = []
+    for c in clocks.clocks:
+        style = "bold red" if c.is_overdue else ("bold yellow" if c.due_soon and c.is_open else "")
+        prov = T.DUE_PROVISIONAL if c.provisional else ""
+        lines.append((T.CLOCK_LINE.format(label=c.label, due=f"{c.due:%Y-%m-%d}", prov=prov, left=c.days_left,
+                                          state=T.CLOCK_STATES.get(str(c.state), str(c.state)), basis=c.basis),
+                      style))
+    return lines

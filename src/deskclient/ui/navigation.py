@@ -1,0 +1,127 @@
+"""The registry of screens and actions: it feeds the command palette and the app's global keys.
+
+Other features add entries from their own module (``deskclient/ui/screens/<feature>.py``) at import
+time, without touching ``app.py``::
+
+    from deskclient.ui.navigation import register_screen
+    register_screen("handover", "交接班", lambda app: HandoverScreen(), key="f7", help="AB岗工作移交")
+
+The app imports every module under ``deskclient.ui.screens`` at start-up (:func:`load_screen_modules`),
+so registering is all a feature has to do.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from deskclient.strings import ui as T
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+log = logging.getLogger(__name__)
+
+SCREEN = "screen"
+ACTION = "action"
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One thing the clerk can reach: a screen (``factory``) or an action (``callback``: an action string
+    run on the app, e.g. ``"app.sign_out"`` or ``"screen.new_intake"``)."""
+
+    id: str
+    title: str
+    kind: str
+    key: str | None = None
+    callback: str = ""
+    factory: Callable[[Any], Screen[Any]] | None = None
+    help: str = ""
+    needs_clerk: bool = True  # only offered once a clerk has signed in
+
+    @property
+    def action(self) -> str:
+        """The action string the palette and the global key run."""
+        return self.callback if self.kind == ACTION else f"app.nav({self.id!r})"
+
+
+_REGISTRY: dict[str, NavEntry] = {}
+
+
+def register(entry: NavEntry) -> NavEntry:
+    """Add or replace an entry (ids are unique; a later registration wins, which eases reloads)."""
+    _REGISTRY[entry.id] = entry
+    return entry
+
+
+def register_screen(id: str, title: str, factory: Callable[[Any], Screen[Any]], *, key: str | None = None,
+                    help: str = "", needs_clerk: bool = True) -> NavEntry:
+    return register(NavEntry(id, title, SCREEN, key, "", factory, help, needs_clerk))
+
+
+def register_action(id: str, title: str, callback: str, *, key: str | None = None, help: str = "",
+                    needs_clerk: bool = True) -> NavEntry:
+    return register(NavEntry(id, title, ACTION, key, callback, None, help, needs_clerk))
+
+
+def entries() -> list[NavEntry]:
+    return list(_REGISTRY.values())
+
+
+def get(entry_id: str) -> NavEntry | None:
+    return _REGISTRY.get(entry_id)
+
+
+def keyed_entries() -> Iterator[NavEntry]:
+    return (e for e in _REGISTRY.values() if e.key)
+
+
+def load_screen_modules() -> None:
+    """Import every module under ``deskclient.ui.screens`` so each can register its entries."""
+    import deskclient.ui.screens as pkg
+
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        name = f"{pkg.__name__}.{mod.name}"
+        try:
+            importlib.import_module(name)
+        except Exception:  # a broken feature must not take the desk down
+            log.exception("screen module %s failed to load", name)
+
+
+class DeskCommands(Provider):
+    """Command palette: every registered screen and action, matched on its Chinese title and help."""
+
+    def _available(self) -> list[NavEntry]:
+        signed_in = getattr(self.app, "clerk", None) is not None
+        return [e for e in entries() if signed_in or not e.needs_clerk]
+
+    def _label(self, e: NavEntry) -> str:
+        kind = T.PALETTE_SCREEN if e.kind == SCREEN else T.PALETTE_ACTION
+        key = f"  [{e.key.upper()}]" if e.key else ""
+        return f"{kind}:{e.title}{key}"
+
+    async def discover(self) -> Hits:
+        for e in self._available():
+            yield DiscoveryHit(Content(self._label(e)), self._runner(e), text=self._label(e), help=e.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for e in self._available():
+            label = self._label(e)
+            score = max(matcher.match(label), matcher.match(e.help) * 0.8 if e.help else 0.0, matcher.match(e.id))
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), self._runner(e), text=label, help=e.help)
+
+    def _runner(self, e: NavEntry) -> Callable[[], Any]:
+        async def run() -> None:
+            await self.app.run_action(e.action)
+
+        return run

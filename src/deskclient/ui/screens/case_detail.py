@@ -1,0 +1,325 @@
+"""Case detail: timeline of events, current materials, notices issued, the case's clocks; and the
+follow-up actions (receive supplement, complete, transfer, mark urgent, rate, complaint)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from deskclient.domain.cases import CaseClass, CaseStatus, Delivery, MaterialState
+from deskclient.strings import ui as T
+from deskclient.ui.screens.base import DeskScreen
+
+
+@dataclass(frozen=True)
+class Detail:
+    case: Any
+    materials: list[Any]
+    timeline: list[Any]
+    notices: list[Any]
+    transfers: list[Any]
+    names: dict[str, str]
+    clocks: list[tuple[str, str]]
+    rated: bool
+
+
+def _event_detail(type_: str, p: dict[str, Any]) -> str:
+    """A short, human line from an event's payload (payloads never hold full numbers)."""
+    if type_ == "case.accepted" and p.get("due_date"):
+        return T.EV_DUE.format(date=p["due_date"]) + (T.DUE_PROVISIONAL if p.get("due_provisional") else "")
+    if type_ == "case.supplement_requested":
+        return T.EV_MISSING.format(n=len(p.get("missing") or [])) + ":" + "、".join(
+            str(m.get("name", "")) for m in (p.get("missing") or []) if isinstance(m, dict))
+    if type_ == "case.supplement_received" and p.get("still_missing"):
+        return T.EV_MISSING.format(n=len(p["still_missing"]))
+    if type_ == "case.transferred":
+        return T.EV_TRANSFER.format(frm=p.get("from_window", ""), to=p.get("to_window", ""), reason=p.get("reason", ""))
+    if type_ == "case.rated":
+        return T.RATING_LABELS.get(str(p.get("level", "")), str(p.get("level", "")))
+    if type_ == "case.completed":
+        try:
+            return Delivery(str(p.get("delivery", ""))).label
+        except ValueError:
+            return ""
+    if type_ == "case.returned":
+        return ";".join(str(r) for r in (p.get("reasons") or []))
+    if type_ == "case.registered":
+        return str(p.get("item_name", ""))
+    if type_ == "notice.issued":
+        return str(p.get("kind", ""))
+    return ""
+
+
+class CaseDetailScreen(DeskScreen):
+    CSS_PATH = "case_detail.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "supplement", T.KEY_SUPPLEMENT_IN, id="case.supplement"),
+        Binding("c", "complete", T.KEY_COMPLETE, id="case.complete"),
+        Binding("t", "transfer", T.KEY_TRANSFER, id="case.transfer"),
+        Binding("u", "urgent", T.KEY_URGENT, id="case.urgent"),
+        Binding("r", "rate", T.KEY_RATE, id="case.rate"),
+        Binding("p", "complain", T.KEY_COMPLAIN, id="case.complain"),
+        Binding("v", "notice", T.KEY_VIEW_NOTICE, id="case.notice"),
+        Binding("escape", "back", T.KEY_BACK, id="case.back"),
+    ]
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.detail: Detail | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="summary", markup=False)
+        with TabbedContent(id="tabs"):
+            with TabPane(T.TIMELINE, id="tab-timeline"):
+                yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+            with TabPane(T.MATERIALS, id="tab-materials"):
+                yield DataTable(id="materials", cursor_type="row", zebra_stripes=True)
+            with TabPane(T.NOTICES, id="tab-notices"):
+                yield DataTable(id="notices", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.title = T.DETAIL_TITLE
+        self.sub_title = self.desk.sub_title
+        self.query_one("#timeline", DataTable).add_columns(T.COL_AT, T.COL_EVENT, T.COL_CLERK, T.COL_DETAIL)
+        self.query_one("#materials", DataTable).add_columns(T.COL_NO, T.COL_STATE, T.COL_MAIN, T.COL_MATERIAL)
+        self.query_one("#notices", DataTable).add_columns(T.COL_AT, T.COL_EVENT, T.COL_CLERK)
+        self.query_one("#timeline", DataTable).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        ctx, case_id = self.ctx, self.case_id
+
+        def fetch() -> Detail:
+            from sqlmodel import select
+
+            from deskclient.store.models import Rating
+            from deskclient.store.queries import case_notices, case_timeline, case_transfers, clerk_names
+            from deskclient.ui.clock_view import clock_lines
+
+            case = ctx.cases.get(case_id)
+            notices = case_notices(ctx.engine, case_id)
+            names = clerk_names(ctx.engine, [case.first_asked_clerk_id, case.owner_clerk_id,
+                                             *[n.issued_by for n in notices]])
+            with ctx.ledger.read() as s:
+                rated = s.exec(select(Rating).where(Rating.case_id == case_id)).first() is not None
+            return Detail(case, ctx.cases.materials(case_id), case_timeline(ctx.engine, case_id), notices,
+                          case_transfers(ctx.engine, case_id), names, clock_lines(ctx, case_id, ctx.clock.today()),
+                          rated)
+
+        self.run_db(fetch, self._show, group="load")
+
+    def _show(self, d: Detail) -> None:
+        self.detail = d
+        c = d.case
+        t = Text()
+        t.append(c.case_no, style="bold")
+        t.append(f"  {c.item_name}  ")
+        t.append(CaseClass(c.case_class).label + (f"·{T.URGENT_MARK}" if c.is_urgent else ""), style="italic")
+        t.append("  " + CaseStatus(c.status).label, style="bold")
+        t.append("\n" + T.DETAIL_APPLICANT.format(name=c.applicant_name, id=c.applicant_id_masked,
+                                                  phone=c.applicant_phone_masked))
+        if c.agent_name:
+            t.append("\n" + T.DETAIL_AGENT.format(name=c.agent_name, relation=c.agent_relation, id=c.agent_id_masked))
+        t.append("\n" + T.DETAIL_FIRST_ASKED.format(first=d.names.get(c.first_asked_clerk_id, ""),
+                                                    owner=d.names.get(c.owner_clerk_id, ""), window=c.window))
+        for tr in d.transfers:
+            t.append("\n" + T.DETAIL_TRANSFER.format(frm=tr.from_window, to=tr.to_window, reason=tr.reason))
+        if d.clocks:
+            for line, style in d.clocks:
+                t.append("\n" + line, style=style)
+        elif c.due_date:
+            t.append("\n" + T.DETAIL_DUE.format(due=f"{c.due_date:%Y-%m-%d}"
+                                                + (T.DUE_PROVISIONAL if c.due_provisional else "")))
+        self.query_one("#summary", Static).update(t)
+
+        tl = self.query_one("#timeline", DataTable)
+        tl.clear()
+        for e in d.timeline:
+            tl.add_row(Text(f"{e.at:%m-%d %H:%M}"), Text(T.EVENT_LABELS.get(e.type, e.type)), Text(e.clerk_name),
+                       Text(_event_detail(e.type, e.payload), no_wrap=True, overflow="ellipsis"))
+        mt = self.query_one("#materials", DataTable)
+        mt.clear()
+        for m in d.materials:
+            style = {"missing": "bold red", "received": "green"}.get(m.state, "")
+            mt.add_row(Text(str(m.position + 1)), Text(MaterialState(m.state).label, style=style),
+                       Text(T.MAIN if m.is_main else T.SUPPORT), Text(m.name))
+        nt = self.query_one("#notices", DataTable)
+        nt.clear()
+        for n in d.notices:
+            from deskclient.domain.notices import NoticeKind
+
+            try:
+                label = NoticeKind(n.kind).label
+            except ValueError:
+                label = n.kind
+            nt.add_row(Text(f"{n.issued_at:%m-%d %H:%M}"), Text(label), Text(d.names.get(n.issued_by, "")))
+        self.refresh_bindings()
+
+    # --- which actions apply -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.detail is None or action in ("back", "complain", "notice"):
+            return True
+        status = CaseStatus(self.detail.case.status)
+        allowed = {
+            "supplement": status is CaseStatus.AWAITING_SUPPLEMENT,
+            "complete": status is CaseStatus.ACCEPTED,
+            "transfer": status.is_open,
+            "urgent": status.is_open and not self.detail.case.is_urgent,
+            "rate": not status.is_open and not self.detail.rated and status is not CaseStatus.ANSWERED,
+        }
+        return allowed.get(action, True)
+
+    # --- actions ----------------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_supplement(self) -> None:
+        from deskclient.ui.screens.checklist import ChecklistScreen
+
+        self.app.push_screen(ChecklistScreen(self.case_id, supplement=True))
+
+    def action_notice(self) -> None:
+        from deskclient.domain.cases import Outcome
+        from deskclient.ui.screens.checklist import notice_kind_for
+        from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
+        if self.detail is None:
+            return
+        c = self.detail.case
+        status = CaseStatus(c.status)
+        outcome = {CaseStatus.AWAITING_SUPPLEMENT: Outcome.SUPPLEMENT, CaseStatus.RETURNED: Outcome.REJECT,
+                   CaseStatus.ANSWERED: Outcome.ENQUIRY, CaseStatus.REGISTERED: Outcome.ENQUIRY}.get(status)
+        kind = "completion" if status is CaseStatus.COMPLETED and c.item_class != CaseClass.IMMEDIATE \
+            else notice_kind_for(c, outcome)
+        self.app.push_screen(NoticePreviewScreen(self.case_id, kind))
+
+    def action_complete(self) -> None:
+        from deskclient.ui.screens.dialogs import ChoiceDialog
+
+        choices = [(str(d), d.label) for d in Delivery]
+
+        def answer(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            key, note = result
+            ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+            def done(case: Any) -> None:
+                from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
+                self.desk.notify_text(T.COMPLETED.format(case_no=case.case_no))
+                self.load()
+                self.app.push_screen(NoticePreviewScreen(case.id, "completion"))
+
+            self.run_db(lambda: ctx.cases.complete(case_id, clerk_id, Delivery(key), note), done, group="write")
+
+        self.app.push_screen(ChoiceDialog(T.COMPLETE_TITLE, choices, note_label=T.COMPLETE_NOTE), answer)
+
+    def action_transfer(self) -> None:
+        from deskclient.ui.screens.dialogs import TransferDialog
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+        here = self.detail.case.window if self.detail else ""
+
+        def ask(options: list[tuple[str, str]]) -> None:
+            def answer(a: Any) -> None:
+                if a is None:
+                    return
+
+                def done(case: Any) -> None:
+                    self.desk.notify_text(T.TRANSFERRED.format(window=case.window, case_no=case.case_no))
+                    self.load()
+
+                self.run_db(lambda: ctx.cases.transfer(case_id, clerk_id, a.window, a.reason), done, group="write")
+
+            self.app.push_screen(TransferDialog(options), answer)
+
+        self.run_db(lambda: [(w.number, w.name) for w in ctx.people.windows() if w.number != here], ask,
+                    group="windows")
+
+    def action_urgent(self) -> None:
+        from deskclient.ui.screens.dialogs import PinDialog
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+        def ask(heads: list[tuple[str, str]]) -> None:
+            def answer(a: Any) -> None:
+                if a is None:
+                    return
+
+                def approve() -> Any:
+                    from deskclient.domain.errors import RuleViolation
+
+                    head = ctx.people.verify_pin(a.login, a.pin, purpose="approve_urgent")
+                    if head.role != "head":
+                        raise RuleViolation(T.URGENT_NEEDS_HEAD)
+                    return ctx.cases.mark_urgent(case_id, clerk_id, head.id, a.reason)
+
+                def done(_case: Any) -> None:
+                    self.desk.notify_text(T.URGENT_DONE)
+                    self.load()
+
+                self.run_db(approve, done, group="write")
+
+            self.app.push_screen(PinDialog(T.URGENT_TITLE, heads, reason_label=T.URGENT_REASON), answer)
+
+        self.run_db(lambda: [(c.login, c.name) for c in ctx.people.clerks() if c.role == "head"], ask, group="heads")
+
+    def action_rate(self) -> None:
+        from deskclient.ui.screens.dialogs import ChoiceDialog
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+        rating = ctx.settings.rating
+        choices = [(k, f"{label}({getattr(rating, k)}分)") for k, label in T.RATING_LABELS.items()]
+
+        def answer(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            level, comment = result
+
+            def write() -> Any:
+                from deskclient.services.clocks import ClockService
+
+                return ClockService.of(ctx).rate(case_id, clerk_id, level, comment=comment)
+
+            def done(_r: Any) -> None:
+                self.desk.notify_text(T.RATED.format(level=T.RATING_LABELS[level]))
+                self.load()
+
+            self.run_db(write, done, group="write")
+
+        self.app.push_screen(ChoiceDialog(T.RATE_TITLE, choices, note_label=T.RATE_COMMENT), answer)
+
+    def action_complain(self) -> None:
+        from deskclient.ui.screens.dialogs import ComplaintDialog
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+        window = self.detail.case.window if self.detail else ""
+
+        def answer(a: Any) -> None:
+            if a is None:
+                return
+
+            def write() -> Any:
+                from deskclient.services.clocks import ClockService
+
+                return ClockService.of(ctx).record_complaint(
+                    clerk_id, channel=a.channel, content=a.content, case_id=case_id, window=window,
+                    complainant_name=a.complainant, multi_unit=a.multi_unit)
+
+            def done(complaint: Any) -> None:
+                self.desk.notify_text(T.COMPLAINT_DONE.format(date=f"{complaint.due_date:%Y-%m-%d}"))
+                self.load()
+
+            self.run_db(write, done, group="write")
+
+        self.app.push_screen(ComplaintDialog(), answer)

@@ -1,0 +1,241 @@
+"""One-time checklist (一次性告知): every material one line, toggled with single keys; basis, procedure,
+time limit and fee beside; the screen proposes the outcome and the clerk confirms it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+
+from deskclient.domain.cases import (
+    CaseClass,
+    CaseStatus,
+    MaterialCheck,
+    MaterialState,
+    Outcome,
+    propose_outcome,
+)
+from deskclient.domain.errors import RuleViolation
+from deskclient.strings import ui as T
+from deskclient.ui.screens.base import DeskScreen
+from deskclient.ui.widgets.checklist import MaterialChecklist, MaterialLine
+
+NOTICE_FOR_OUTCOME = {Outcome.SUPPLEMENT: "supplement", Outcome.REJECT: "rejection", Outcome.ENQUIRY: "checklist"}
+
+
+def notice_kind_for(case: Any, outcome: Outcome | None) -> str:
+    """Which notice an outcome leads to (acceptance / promise / joint / supplement / rejection / checklist)."""
+    if outcome in NOTICE_FOR_OUTCOME:
+        return NOTICE_FOR_OUTCOME[outcome]  # type: ignore[index]
+    cls = CaseClass(case.item_class)
+    return {CaseClass.PROMISED: "promise", CaseClass.JOINT: "joint"}.get(cls, "acceptance")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    case: Any
+    lines: list[MaterialLine]
+    item: Any
+
+
+class ChecklistScreen(DeskScreen):
+    """``supplement=True``: the visitor came back with the missing materials (补齐材料)."""
+
+    CSS_PATH = "checklist.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f9", "confirm", T.KEY_CONFIRM_OUTCOME, id="checklist.confirm"),
+        Binding("f6", "reject", T.KEY_REJECT, id="checklist.reject"),
+        Binding("escape", "back", T.KEY_BACK, id="checklist.back"),
+    ]
+
+    def __init__(self, case_id: str, *, supplement: bool = False) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.supplement = supplement
+        self.case: Any = None
+        self.item: Any = None
+        self.proposal: Outcome | None = None
+        self.busy = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="case-line", markup=False)
+        with Horizontal(id="check-body"):
+            yield Static("", id="check-table-slot")
+            with VerticalScroll(id="item-panel"):
+                yield Static("", id="item-text", markup=False)
+        yield Static("", id="proposal", markup=False)
+        yield Static("", id="check-error", classes="error", markup=False)
+
+    def on_mount(self) -> None:
+        self.title = T.SUPPLEMENT_TITLE if self.supplement else T.CHECKLIST_TITLE
+        self.sub_title = self.desk.sub_title
+        ctx, case_id = self.ctx, self.case_id
+
+        def load() -> Loaded:
+            from deskclient.domain.catalog import MaterialForm
+
+            case = ctx.cases.get(case_id)
+            mats = ctx.cases.materials(case_id)
+            try:
+                item = ctx.catalog.get(case.item_code)
+            except Exception:
+                item = None
+
+            def form_label(form: str) -> str:
+                try:
+                    return MaterialForm(form).label
+                except ValueError:
+                    return form
+
+            lines = [MaterialLine(m.position, m.name, form_label(m.form), m.copies, m.is_main,
+                                  MaterialState(m.state)) for m in mats]
+            return Loaded(case, lines, item)
+
+        self.run_db(load, self._loaded, group="load")
+
+    def _loaded(self, data: Loaded) -> None:
+        self.case, self.item = data.case, data.item
+        c = data.case
+        line = Text.assemble((c.case_no, "bold"), "  ", c.applicant_name, "  ", c.item_name, "  ",
+                             (CaseClass(c.case_class).label, "italic"))
+        self.query_one("#case-line", Static).update(line)
+        table = MaterialChecklist(data.lines, id="materials")
+        self.query_one("#check-table-slot").remove()
+        self.query_one("#check-body").mount(table, before=0)
+        table.focus()
+        self.query_one("#item-text", Static).update(self._item_text())
+        self._propose(data.lines)
+
+    def _item_text(self) -> Text:
+        it, c = self.item, self.case
+        t = Text()
+
+        def add(label: str, body: str) -> None:
+            t.append(label + "\n", style="bold")
+            t.append(body + "\n")
+
+        if c.item_class == CaseClass.IMMEDIATE:
+            add(T.TIME_LIMIT, T.TIME_LIMIT_IMMEDIATE)
+        else:
+            add(T.TIME_LIMIT, T.TIME_LIMIT_DAYS.format(days=c.promised_days, legal=c.legal_days))
+        if it is not None:
+            add(T.FEE, it.fee + (f"({it.fee_basis})" if it.fee_basis else ""))
+            add(T.BASIS, it.basis)
+            add(T.PROCEDURE, " → ".join(s.name for s in it.steps))
+            if it.conditions:
+                add(T.CONDITIONS, it.conditions)
+        return t
+
+    # --- proposal -------------------------------------------------------------------------------------
+    @on(MaterialChecklist.Changed)
+    def _changed(self, event: MaterialChecklist.Changed) -> None:
+        self._propose(event.lines)
+
+    def _propose(self, lines: list[MaterialLine]) -> None:
+        c = self.case
+        checks = [MaterialCheck(x.name, x.is_main, x.state) for x in lines]
+        enquiry = c.case_class == CaseClass.ENQUIRY and CaseStatus(c.status) is CaseStatus.REGISTERED
+        out = Text()
+        try:
+            self.proposal = propose_outcome(checks, enquiry_only=enquiry)
+        except RuleViolation:
+            self.proposal = None
+            pending = sum(1 for x in lines if x.state is MaterialState.PENDING)
+            out.append(T.PROPOSAL_PENDING.format(n=pending), style="dim")
+            self.query_one("#proposal", Static).update(out)
+            return
+        if self.supplement and self.proposal is not Outcome.ACCEPT:
+            self.proposal = Outcome.SUPPLEMENT
+        out.append(T.PROPOSAL.format(outcome=self.proposal.label), style="bold")
+        out.append("  ")
+        if self.proposal is Outcome.ACCEPT:
+            if c.item_class == CaseClass.IMMEDIATE and not c.is_urgent:
+                out.append(T.PROPOSAL_IMMEDIATE)
+            else:
+                due = self.ctx.calendar.add_working_days(self.ctx.clock.today(), c.promised_days)
+                out.append(T.PROPOSAL_DUE.format(date=f"{due.date:%Y-%m-%d}",
+                                                 provisional=T.DUE_PROVISIONAL if due.provisional else ""),
+                           style="bold green")
+            out.append("\n" + T.PHRASE_ACCEPT, style="dim")
+        elif self.proposal is Outcome.SUPPLEMENT:
+            n = sum(1 for x in lines if x.state is MaterialState.MISSING)
+            out.append(T.PROPOSAL_MISSING.format(n=n), style="bold yellow")
+            out.append("\n" + T.PHRASE_MISSING, style="dim")
+        elif self.proposal is Outcome.ENQUIRY:
+            out.append(T.PROPOSAL_ENQUIRY)
+        self.query_one("#proposal", Static).update(out)
+
+    # --- confirm --------------------------------------------------------------------------------------
+    def _checks(self) -> list[Any]:
+        from deskclient.services.cases import CheckInput
+
+        table = self.query_one(MaterialChecklist)
+        return [CheckInput(x.position, x.state) for x in table.lines]
+
+    def action_confirm(self) -> None:
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+
+        if self.case is None or self.busy:
+            return
+        if self.proposal is None:
+            self.query_one("#check-error", Static).update(Text(T.PROPOSAL_PENDING.format(
+                n=sum(1 for x in self.query_one(MaterialChecklist).lines if x.state is MaterialState.PENDING))))
+            return
+        outcome = self.proposal
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._commit(outcome, [])
+
+        self.app.push_screen(ConfirmDialog(T.CONFIRM_OUTCOME_Q.format(outcome=outcome.label)), answer)
+
+    def action_reject(self) -> None:
+        from deskclient.ui.screens.dialogs import ReasonsDialog
+
+        if self.case is None or self.busy:
+            return
+
+        def answer(reasons: list[str] | None) -> None:
+            if reasons:
+                self._commit(Outcome.REJECT, reasons)
+
+        self.app.push_screen(ReasonsDialog(T.REJECT_TITLE, T.REJECT_REASONS), answer)
+
+    def _commit(self, outcome: Outcome, reasons: list[str]) -> None:
+        ctx, clerk_id, case_id, checks = self.ctx, self.clerk.id, self.case_id, self._checks()
+        supplement = self.supplement and outcome is not Outcome.REJECT
+        self.busy = True
+
+        def write() -> Any:
+            if supplement:
+                return ctx.cases.receive_supplement(case_id, clerk_id, checks)
+            return ctx.cases.confirm_outcome(case_id, clerk_id, checks, outcome, reasons=reasons)
+
+        def failed(message: str) -> None:
+            self.busy = False
+            self.query_one("#check-error", Static).update(Text(message))
+
+        self.run_db(write, lambda case: self._done(case, outcome), failed=failed, group="confirm")
+
+    def _done(self, case: Any, outcome: Outcome) -> None:
+        from deskclient.ui.screens.case_detail import CaseDetailScreen
+        from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
+        if self.supplement and CaseStatus(case.status) is CaseStatus.AWAITING_SUPPLEMENT:
+            outcome = Outcome.SUPPLEMENT
+        self.desk.notify_text(T.OUTCOME_DONE.format(outcome=outcome.label, case_no=case.case_no))
+        kind = notice_kind_for(case, outcome)
+        if self.supplement:
+            self.app.pop_screen()  # back to the case detail, which reloads on resume
+        else:
+            self.app.switch_screen(CaseDetailScreen(case.id))
+        self.app.push_screen(NoticePreviewScreen(case.id, kind))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

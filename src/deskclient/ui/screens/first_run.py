@@ -1,0 +1,120 @@
+"""First start on a new data directory: the station, its windows, A/B clerks and a centre head."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Label, Static, TextArea
+
+from deskclient.domain.errors import ValidationError
+from deskclient.strings import ui as T
+from deskclient.ui.screens.base import DeskScreen
+from deskclient.ui.widgets.fields import ValidatedField
+
+
+def _required(value: str) -> str | None:
+    from deskclient.strings import intake as TI
+
+    return None if value.strip() else TI.REQUIRED
+
+
+def _code(value: str) -> str | None:
+    import re
+
+    from deskclient.strings import people as TP
+
+    return None if re.fullmatch(r"[A-Za-z0-9]{2,12}", value.strip()) else TP.STATION_CODE_FORMAT
+
+
+def parse_setup(windows_text: str, clerks_text: str, head_text: str) -> tuple[list, list]:
+    """The wizard's three text boxes as WindowInput/ClerkInput lists; ValidationError names the line."""
+    from deskclient.services.people import ROLE_CLERK, ROLE_HEAD, ClerkInput, WindowInput
+
+    windows = []
+    for n, line in enumerate([x for x in windows_text.splitlines() if x.strip()], start=1):
+        parts = line.split()
+        if len(parts) < 2:
+            raise ValidationError(T.WINDOW_LINE_BAD.format(n=n))
+        windows.append(WindowInput(parts[0], parts[1], " ".join(parts[2:])))
+    clerks = []
+    for n, line in enumerate([x for x in clerks_text.splitlines() if x.strip()], start=1):
+        parts = line.split()
+        if len(parts) != 5:
+            raise ValidationError(T.CLERK_LINE_BAD.format(n=n))
+        window, post, login, name, pin = parts
+        if post.upper() not in ("A", "B"):
+            raise ValidationError(T.POST_BAD.format(n=n))
+        clerks.append(ClerkInput(login, name, pin, ROLE_CLERK, window, post.upper()))
+    if not clerks:
+        raise ValidationError(T.NEED_CLERK)
+    head = head_text.split()
+    if len(head) != 3:
+        raise ValidationError(T.HEAD_LINE_BAD)
+    clerks.append(ClerkInput(head[0], head[1], head[2], ROLE_HEAD, None, None))
+    return windows, clerks
+
+
+class FirstRunScreen(DeskScreen):
+    CSS_PATH = "first_run.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f9", "save", T.FIRST_RUN_SAVE, id="first_run.save")]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="first-run"):
+            yield Static(T.FIRST_RUN_INTRO, classes="hint", markup=False)
+            yield ValidatedField(T.STATION_CODE, _code, placeholder=T.STATION_CODE_HINT, id="code")
+            yield ValidatedField(T.STATION_NAME, _required, placeholder=T.STATION_NAME_HINT, id="name")
+            yield ValidatedField(T.STATION_CENTRE, None, placeholder=T.STATION_CENTRE_HINT, id="centre")
+            yield ValidatedField(T.STATION_URL, None, placeholder=T.STATION_URL_HINT, id="url")
+            yield Label(Text(f"{T.WINDOWS_LABEL}  {T.WINDOWS_HINT}"), classes="hint")
+            yield TextArea(id="windows", soft_wrap=False)
+            yield Label(Text(f"{T.CLERKS_LABEL}  {T.CLERKS_HINT}"), classes="hint")
+            yield TextArea(id="clerks", soft_wrap=False)
+            yield ValidatedField(T.HEAD_LABEL, _required, placeholder=T.HEAD_HINT, id="head")
+            yield Static("", id="setup-error", classes="error", markup=False)
+            yield Button(T.FIRST_RUN_SAVE + " (F9)", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.title = T.FIRST_RUN_TITLE
+        self.query_one("#code", ValidatedField).focus()
+
+    @on(Button.Pressed, "#save")
+    def _pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        err = self.query_one("#setup-error", Static)
+        fields = {k: self.query_one(f"#{k}", ValidatedField) for k in ("code", "name", "centre", "url", "head")}
+        for f in fields.values():
+            if f.validate_now():
+                err.update(Text(f.problem or ""))
+                f.focus()
+                return
+        try:
+            windows, clerks = parse_setup(self.query_one("#windows", TextArea).text,
+                                          self.query_one("#clerks", TextArea).text, fields["head"].value)
+        except ValidationError as e:
+            err.update(Text(e.message))
+            return
+        code, name = fields["code"].value.strip(), fields["name"].value.strip()
+        centre, url = fields["centre"].value.strip(), fields["url"].value.strip()
+        ctx = self.ctx
+
+        def setup() -> list:
+            ctx.people.setup_station(code=code, name=name, centre=centre, central_url=url, windows=windows,
+                                     clerks=clerks, is_training=ctx.is_training)
+            ctx.refresh_station()
+            return ctx.people.clerks()
+
+        err.update("")
+        self.run_db(setup, self._done, failed=lambda m: err.update(Text(m)), group="setup")
+
+    def _done(self, clerks: list) -> None:
+        self.desk.clerks = clerks
+        self.desk.notify_text(T.FIRST_RUN_DONE)
+        self.desk._refresh_title()
+        self.desk.show_sign_in()

@@ -1,0 +1,246 @@
+"""中心负责人工作台: every window's open and overdue cases, urgent approvals, 复核, 不管件, complaints (the
+complainant's name shown here only), bad-rating follow-ups and monthly 回访."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from deskclient.strings import desk as T
+from deskclient.ui import navigation
+from deskclient.ui.screens.base import DeskScreen
+from deskclient.ui.screens.handover import RANK_STYLES, desk_service, due_text
+from deskclient.ui.widgets.desk_forms import FormDialog, FormField
+
+navigation.register_screen("head", T.NAV_HEAD, lambda app: HeadScreen(), key="f8", help=T.NAV_HEAD_HELP)
+
+TABS = ("windows", "urgent", "reviews", "unowned", "complaints", "followups")
+
+
+@dataclass(frozen=True)
+class HeadData:
+    loads: list[Any]
+    open_cases: list[Any]
+    reviews: list[Any]
+    unowned: list[Any]
+    complaints: list[Any]
+    followups: list[Any]
+    revisits: dict[str, int]
+
+
+def _red(flag: bool, text: str) -> Text:
+    return Text(text, style="bold red" if flag else "")
+
+
+class HeadScreen(DeskScreen):
+    CSS_PATH = "head.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "approve", T.KEY_APPROVE, id="head.approve"),
+        Binding("u", "review('upheld')", T.KEY_UPHOLD, id="head.uphold"),
+        Binding("o", "review('overturned')", T.KEY_OVERTURN, id="head.overturn"),
+        Binding("t", "route", T.KEY_ROUTE, id="head.route"),
+        Binding("d", "outcome", T.KEY_OUTCOME, id="head.outcome"),
+        Binding("c", "new_complaint", T.KEY_NEW_COMPLAINT, id="head.complaint"),
+        Binding("w", "answer", T.KEY_ANSWER, id="head.answer"),
+        Binding("v", "visit", T.KEY_VISIT, id="head.visit"),
+        Binding("x", "rectified", T.KEY_RECTIFIED, id="head.rectified"),
+        Binding("m", "revisit", T.KEY_REVISIT, id="head.revisit"),
+        Binding("f5", "refresh", T.KEY_REFRESH, id="head.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: HeadData | None = None
+
+    def compose_body(self) -> ComposeResult:
+        titles = (T.TAB_WINDOWS, T.TAB_URGENT, T.TAB_REVIEWS, T.TAB_UNOWNED, T.TAB_COMPLAINTS, T.TAB_FOLLOWUPS)
+        with TabbedContent(id="head-tabs"):
+            for tab, title in zip(TABS, titles, strict=True):
+                with TabPane(title, id=f"tab-{tab}"):
+                    yield DataTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="head-message", markup=False)
+
+    def on_mount(self) -> None:
+        self.title = T.HEAD_TITLE
+        cols = {
+            "windows": (T.COL_WINDOW, T.COL_OPEN, T.COL_OVERDUE, T.COL_DUE_SOON, T.COL_URGENT, T.COL_PAUSED,
+                        T.COL_ON_DUTY),
+            "urgent": (T.COL_RANK, T.COL_WINDOW, T.COL_CASE_NO, T.COL_ITEM, T.COL_STATUS, T.COL_DUE, T.COL_URGENT),
+            "reviews": (T.COL_CASE_NO, T.COL_WINDOW, T.COL_ITEM, T.COL_REQUESTED, T.COL_REVIEW_DUE, T.COL_REASON),
+            "unowned": (T.COL_CASE_NO, T.COL_WINDOW, T.COL_DUE, T.COL_STATE, T.COL_OUTCOME),
+            "complaints": (T.COL_CHANNEL, T.COL_WINDOW, T.COL_COMPLAINANT, T.COL_CONTENT, T.COL_COMPLAINT_DUE,
+                           T.COL_STATE),
+            "followups": (T.COL_KIND_FU, T.COL_CASE_NO, T.COL_WINDOW, T.COL_LEVEL, T.COL_VISIT_DUE,
+                          T.COL_RECTIFY_DUE, T.COL_STATE),
+        }
+        for tab, labels in cols.items():
+            self.query_one(f"#t-{tab}", DataTable).add_columns(*labels)
+        if self.clerk.role != "head":
+            self._message(T.NOT_HEAD_SCREEN, "red")
+            return
+        self.action_refresh()
+
+    # --- loading -----------------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        ctx, head_id = self.ctx, self.clerk.id
+
+        def load() -> HeadData:
+            desk = desk_service(ctx)
+            return HeadData(desk.window_loads(), desk.open_cases(limit=500), desk.reviews(),
+                            desk.followups("unowned", open_only=False), desk.complaints(head_id),
+                            [*desk.followups("bad_rating")], desk.revisits_this_month())
+
+        self.run_db(load, self._show)
+
+    def _table(self, tab: str) -> DataTable:
+        return self.query_one(f"#t-{tab}", DataTable)
+
+    def _show(self, d: HeadData) -> None:
+        self.data = d
+        t = self._table("windows")
+        t.clear()
+        for w in d.loads:
+            t.add_row(Text(f"{w.window} {w.name}"), str(w.open_cases), _red(w.overdue > 0, str(w.overdue)),
+                      str(w.due_soon), str(w.urgent), _red(w.paused, T.PAUSED_YES if w.paused else T.PAUSED_NO),
+                      Text(w.on_duty), key=w.window)
+        t = self._table("urgent")
+        t.clear()
+        for ln in d.open_cases:
+            t.add_row(Text(ln.rank_label, style=RANK_STYLES.get(ln.rank, "")), ln.window, Text(ln.case_no),
+                      Text(ln.item_name), Text(ln.status_label), due_text(ln), "★" if ln.is_urgent else "",
+                      key=ln.case_id)
+        t = self._table("reviews")
+        t.clear()
+        for r in d.reviews:
+            t.add_row(Text(r.case_no), r.window, Text(r.item_name), f"{r.review.requested_at:%Y-%m-%d}",
+                      _red(r.overdue, r.review.due_date.isoformat()), Text(r.review.reason), key=r.review.id)
+        t = self._table("unowned")
+        t.clear()
+        for f in d.unowned:
+            fu = f.followup
+            t.add_row(Text(f.case_no), fu.window, _red(f.overdue, fu.due_date.isoformat() if fu.due_date else "—"),
+                      Text(T.FOLLOWUP_STATUS_LABELS.get(fu.status, fu.status)), Text(fu.outcome), key=fu.id)
+        t = self._table("complaints")
+        t.clear()
+        for c in d.complaints:
+            cp = c.complaint
+            t.add_row(Text(c.channel_label), cp.window or "—", Text(c.complainant), Text(cp.content[:30]),
+                      _red(c.overdue, cp.due_date.isoformat() + (f" {T.OVERDUE_MARK}" if c.overdue else "")),
+                      Text(T.COMPLAINT_STATUS_LABELS.get(cp.status, cp.status)), key=cp.id)
+        t = self._table("followups")
+        t.clear()
+        for f in d.followups:
+            fu = f.followup
+            t.add_row(Text(T.FOLLOWUP_KIND_LABELS.get(fu.kind, fu.kind)), Text(f.case_no), fu.window,
+                      Text(f.detail), _red(f.overdue and fu.status == "open",
+                                           fu.visit_due.isoformat() if fu.visit_due else "—"),
+                      _red(f.overdue and fu.status != "open", fu.due_date.isoformat() if fu.due_date else "—"),
+                      Text(T.FOLLOWUP_STATUS_LABELS.get(fu.status, fu.status)), key=fu.id)
+        missing = [w.window for w in d.loads if not d.revisits.get(w.window)]
+        if missing:
+            self._message(T.HEAD_REVISIT_NONE.format(windows="、".join(missing)))
+
+    def _message(self, text: str, style: str = "") -> None:
+        self.query_one("#head-message", Static).update(Text(text, style=style))
+
+    def _selected(self, tab: str) -> str | None:
+        self.query_one("#head-tabs", TabbedContent).active = f"tab-{tab}"
+        t = self._table(tab)
+        if t.row_count == 0 or t.cursor_row is None:
+            self._message(T.NOTHING_SELECTED, "red")
+            return None
+        return str(t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value)
+
+    def _do(self, fn: Any) -> None:
+        ctx, head_id = self.ctx, self.clerk.id
+        self.run_db(lambda: fn(desk_service(ctx), head_id),
+                    lambda _r: (self._message(T.HEAD_DONE, "green"), self.action_refresh()),
+                    failed=lambda m: self._message(m, "red"))
+
+    def _ask(self, title: str, fields: list[FormField], then: Any) -> None:
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                then(values)
+
+        self.app.push_screen(FormDialog(title, fields, required_message=T.PAUSE_REQUIRED), done)
+
+    @property
+    def _tab(self) -> str:
+        return self.query_one("#head-tabs", TabbedContent).active.removeprefix("tab-")
+
+    # --- actions ----------------------------------------------------------------------------------
+    def action_approve(self) -> None:
+        case_id = self._selected("urgent")
+        if case_id:
+            self._ask(T.KEY_APPROVE, [FormField("reason", T.URGENT_REASON, required=True)],
+                      lambda v: self._do(lambda desk, head: desk.approve_urgent(case_id, head, v["reason"])))
+
+    def action_review(self, decision: str) -> None:
+        review_id = self._selected("reviews")
+        if review_id:
+            title = T.KEY_UPHOLD if decision == "upheld" else T.KEY_OVERTURN
+            self._ask(title, [FormField("note", T.REVIEW_NOTE, required=True)],
+                      lambda v: self._do(lambda desk, head: desk.decide_review(review_id, head, decision, v["note"])))
+
+    def action_route(self) -> None:
+        case_id = self._selected("urgent")  # a 不管件 is routed from the list of open cases
+        if not case_id:
+            return
+
+        def go(v: dict[str, str]) -> None:
+            if not v["days"].isdigit():
+                self._message(T.ROUTE_DAYS_BAD, "red")
+                return
+            self._do(lambda desk, head: desk.route_unowned(case_id, head, window=v["window"], days=int(v["days"]),
+                                                           note=v["note"]))
+
+        self._ask(T.KEY_ROUTE, [FormField("window", T.ROUTE_WINDOW, required=True),
+                                FormField("days", T.ROUTE_DAYS, "5", required=True),
+                                FormField("note", T.ROUTE_NOTE)], go)
+
+    def action_outcome(self) -> None:
+        fu_id = self._selected("unowned")
+        if fu_id:
+            self._ask(T.KEY_OUTCOME, [FormField("outcome", T.OUTCOME_LABEL, required=True)],
+                      lambda v: self._do(lambda desk, head: desk.record_unowned_outcome(fu_id, head, v["outcome"])))
+
+    def action_new_complaint(self) -> None:
+        from deskclient.ui.screens.dialogs import ComplaintDialog
+
+        def done(ans: Any) -> None:
+            if ans is not None:
+                self._do(lambda desk, head: desk.record_complaint(
+                    head, channel=ans.channel, content=ans.content, complainant_name=ans.complainant,
+                    multi_unit=ans.multi_unit))
+
+        self.query_one("#head-tabs", TabbedContent).active = "tab-complaints"
+        self.app.push_screen(ComplaintDialog(), done)
+
+    def action_answer(self) -> None:
+        cp_id = self._selected("complaints")
+        if cp_id:
+            self._ask(T.KEY_ANSWER, [FormField("answer", T.ANSWER_LABEL, required=True)],
+                      lambda v: self._do(lambda desk, head: desk.answer_complaint(cp_id, head, v["answer"])))
+
+    def action_visit(self) -> None:
+        fu_id = self._selected("followups")
+        if fu_id:
+            self._ask(T.KEY_VISIT, [FormField("note", T.VISIT_LABEL, required=True)],
+                      lambda v: self._do(lambda desk, head: desk.record_visit(fu_id, head, v["note"])))
+
+    def action_rectified(self) -> None:
+        fu_id = self._selected("followups")
+        if fu_id:
+            self._ask(T.KEY_RECTIFIED, [FormField("outcome", T.RECTIFIED_LABEL, required=True)],
+                      lambda v: self._do(lambda desk, head: desk.close_followup(fu_id, head, v["outcome"])))
+
+    def action_revisit(self) -> None:
+        self._ask(T.KEY_REVISIT, [FormField("window", T.REVISIT_WINDOW, required=True),
+                                  FormField("outcome", T.REVISIT_OUTCOME, required=True)],
+                  lambda v: self._do(lambda desk, head: desk.record_revisit(head, window=v["window"],
+                                                                            outcome=v["outcome"])))

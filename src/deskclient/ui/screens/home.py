@@ -1,0 +1,181 @@
+"""Home: this window's queue (today's cases, open ones it owns, transferred-out ones still followed),
+today's counts and the sync state. Paged, index-backed queries: instant on a 100,000-case ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+from deskclient.store.queries import PAGE_SIZE, SCOPES, CaseQuery, TodayCounts
+from deskclient.strings import ui as T
+from deskclient.ui import navigation
+from deskclient.ui.clock_view import due_states
+from deskclient.ui.screens.base import DeskScreen
+from deskclient.ui.widgets.case_table import CaseTable, QueueLine
+from deskclient.ui.widgets.fields import DeskInput
+
+navigation.register_screen("home", T.NAV_HOME, lambda app: HomeScreen(), key="f1", help=T.NAV_HOME_HELP)
+navigation.register_action("refresh", T.NAV_REFRESH, "app.refresh_queue", help=T.NAV_REFRESH_HELP)
+navigation.register_action("find_case", T.NAV_FIND_CASE, "app.find_case", help=T.NAV_FIND_CASE_HELP)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    lines: list[QueueLine]
+    total: int
+    counts: TodayCounts
+    pending: int
+    online: bool
+
+
+class HomeScreen(DeskScreen):
+    CSS_PATH = "home.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "refresh", T.KEY_REFRESH, id="home.refresh"),
+        Binding("f3", "scope", T.KEY_SCOPE, id="home.scope"),
+        Binding("ctrl+f", "search", T.KEY_SEARCH, id="home.search"),
+        Binding("left_square_bracket", "page(-1)", T.KEY_PREV_PAGE, key_display="[", id="home.prev_page"),
+        Binding("right_square_bracket", "page(1)", T.KEY_NEXT_PAGE, key_display="]", id="home.next_page"),
+        Binding("escape", "to_table", T.KEY_BACK, show=False, id="home.to_table"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope_index = 0
+        self.page = 0
+        self.total = 0
+        self.text = ""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="home-status"):
+            yield Static("", id="counts", markup=False)
+            yield Static("", id="sync", markup=False)
+        with Horizontal(id="home-search"):
+            yield Static("", id="scope", markup=False)
+            yield DeskInput(placeholder=T.SEARCH_PLACEHOLDER, id="search")
+        yield CaseTable(id="queue")
+        yield Static("", id="pager", markup=False)
+
+    def on_mount(self) -> None:
+        self.title = T.HOME_TITLE
+        self.sub_title = self.desk.sub_title
+        self._show_scope()
+        self.query_one(CaseTable).focus()
+        self.load()
+        draft = self.desk.pending_draft
+        if draft is not None:
+            self.desk.pending_draft = None
+            self._offer_draft(draft)
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    # --- loading ----------------------------------------------------------------------------------
+    @property
+    def scope(self) -> str:
+        return SCOPES[self.scope_index]
+
+    def _show_scope(self) -> None:
+        self.query_one("#scope", Static).update(Text(f"{T.SCOPE_LABELS[self.scope]} F3", style="bold"))
+
+    def load(self) -> None:
+        if self.desk.clerk is None or self.desk.ctx is None:
+            return
+        ctx, clerk = self.ctx, self.clerk
+        q = CaseQuery(window=self.desk.window, clerk_id=clerk.id, today=ctx.clock.today(), scope=self.scope,
+                      text=self.text)
+        offset = self.page * PAGE_SIZE
+
+        def fetch() -> QueuePage:
+            from deskclient.store.outbox import pending_count
+            from deskclient.store.queries import count_cases, page_cases, today_counts
+
+            rows = page_cases(ctx.engine, q, offset=offset)
+            states = due_states(ctx, rows, q.today)
+            lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in rows]
+            total = count_cases(ctx.engine, q)
+            counts = today_counts(ctx.engine, q.window, q.today)
+            return QueuePage(lines, total, counts, pending_count(ctx.engine), bool(ctx.settings.central.url))
+
+        self.run_db(fetch, self._show, group="queue")
+
+    def _show(self, page: QueuePage) -> None:
+        self.total = page.total
+        self.query_one(CaseTable).show(page.lines)
+        self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts.__dict__)))
+        sync = T.SYNC_PENDING.format(n=page.pending) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
+        self.query_one("#sync", Static).update(Text(sync, style="bold" if page.pending else "dim"))
+        pages = max(1, -(-page.total // PAGE_SIZE))
+        pager = T.PAGE.format(page=self.page + 1, pages=pages, total=page.total)
+        if not page.lines:
+            pager = T.EMPTY_QUEUE
+        self.query_one("#pager", Static).update(Text(pager))
+
+    # --- keys -----------------------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_scope(self) -> None:
+        self.scope_index = (self.scope_index + 1) % len(SCOPES)
+        self.page = 0
+        self._show_scope()
+        self.load()
+
+    def action_search(self) -> None:
+        self.query_one("#search", DeskInput).focus()
+
+    def action_to_table(self) -> None:
+        self.query_one(CaseTable).focus()
+
+    def action_page(self, step: int) -> None:
+        pages = max(1, -(-self.total // PAGE_SIZE))
+        new = min(max(0, self.page + step), pages - 1)
+        if new != self.page:
+            self.page = new
+            self.load()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.text = event.value
+        self.page = 0
+        if event.value.strip() and self.scope_index == 0:
+            self.scope_index = SCOPES.index("all")  # searching means the whole ledger
+            self._show_scope()
+        self.load()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(CaseTable).focus()
+
+    @on(CaseTable.Opened)
+    def _open(self, event: CaseTable.Opened) -> None:
+        from deskclient.ui.screens.case_detail import CaseDetailScreen
+
+        self.app.push_screen(CaseDetailScreen(event.case_id))
+
+    # --- the draft offered back after a crash ------------------------------------------------------
+    def _offer_draft(self, draft: Any) -> None:
+        from deskclient.store.drafts import draft_data
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+        from deskclient.ui.screens.intake import IntakeScreen, draft_summary
+
+        data = draft_data(draft)
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(IntakeScreen(draft_id=draft.id, restore=data))
+            else:
+                from deskclient.store.drafts import delete_draft
+
+                ctx = self.ctx
+                self.run_db(lambda: delete_draft(ctx.ledger, draft.id), group="draft")
+
+        detail = T.RESTORE_DRAFT_DETAIL.format(when=f"{draft.updated_at:%m-%d %H:%M}", summary=draft_summary(data))
+        self.app.push_screen(ConfirmDialog(T.RESTORE_DRAFT, detail, yes=T.RESTORE_YES, no=T.RESTORE_NO), answer)

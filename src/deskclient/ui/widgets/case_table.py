@@ -1,0 +1,84 @@
+"""The queue table: one page of cases, overdue in red and due-soon in yellow; Enter opens a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+
+from deskclient.domain.cases import CaseClass, CaseStatus
+from deskclient.store.queries import CaseRow
+from deskclient.strings import ui as T
+
+OVERDUE = "overdue"
+DUE_SOON = "soon"
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    row: CaseRow
+    due_state: str = ""  # "" | "soon" | "overdue"
+    transferred_out: bool = False
+
+
+class CaseTable(DataTable):
+    """Posts :class:`CaseTable.Opened` with the case id when a row is chosen."""
+
+    class Opened(Message):
+        def __init__(self, table: CaseTable, case_id: str) -> None:
+            super().__init__()
+            self.table = table
+            self.case_id = case_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.add_column(T.COL_CASE_NO, key="no")
+        self.add_column(T.COL_TIME, key="time")
+        self.add_column(T.COL_APPLICANT, key="applicant")
+        self.add_column(T.COL_ITEM, key="item")
+        self.add_column(T.COL_CLASS, key="class")
+        self.add_column(T.COL_STATUS, key="status")
+        self.add_column(T.COL_DUE, key="due")
+
+    def show(self, lines: list[QueueLine]) -> None:
+        keep = self.cursor_row
+        self.clear()
+        for line in lines:
+            r = line.row
+            style = {OVERDUE: "bold red", DUE_SOON: "bold yellow"}.get(line.due_state, "")
+            due = ""
+            if r.due_date:
+                due = f"{r.due_date:%m-%d}" + (T.DUE_PROVISIONAL if r.due_provisional else "")
+            status = CaseStatus(r.status).label
+            if line.transferred_out:
+                status += T.TRANSFERRED_OUT.format(window=r.window)
+            cls = CaseClass(r.case_class).label
+            if r.is_urgent and r.case_class != CaseClass.URGENT:
+                cls = T.URGENT_MARK + cls
+            self.add_row(
+                Text(r.case_no[-13:] if len(r.case_no) > 13 else r.case_no, style=style),
+                Text(f"{r.created_at:%m-%d %H:%M}"),
+                Text(r.applicant_name),  # visitor-typed: a Text, never markup
+                _short(r.item_name, 16),
+                Text(cls),
+                Text(status, style=style),
+                Text(due, style=style),
+                key=r.id,
+            )
+        if lines:
+            self.move_cursor(row=min(keep, len(lines) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(self.Opened(self, event.row_key.value))
+
+
+def _short(text: str, width: int) -> Text:
+    t = Text(text, no_wrap=True)
+    t.truncate(width, overflow="ellipsis")
+    return t
