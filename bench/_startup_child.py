@@ -16,7 +16,7 @@ T0 = time.perf_counter()
 HOME_TIMEOUT_S = 60.0
 
 
-def _bare_app():  # noqa: ANN202
+def _bare_app():
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable, Footer, Header, Input
 
@@ -33,7 +33,7 @@ def _bare_app():  # noqa: ANN202
     return Bare()
 
 
-def _is_home(app) -> bool:  # noqa: ANN001
+def _is_home(app) -> bool:
     """The desk's home screen is mounted and its first page is loaded.
 
     Recognised by the screen's class name (``HomeScreen``) or id ``home``; "loaded" is a truthy
@@ -50,7 +50,7 @@ def _is_home(app) -> bool:  # noqa: ANN001
     return any(t.row_count > 0 for t in screen.query(DataTable))
 
 
-async def _sign_in(app) -> bool:  # noqa: ANN001
+async def _sign_in(app) -> bool:
     """On the sign-in screen, sign the demo clerk of window 1 in directly.
 
     Picking a name and typing a PIN is the clerk's time, not the program's, so the benchmark calls

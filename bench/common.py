@@ -21,7 +21,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_NOW = datetime(2026, 11, 24, 10, 0)  # every ledger and every run sees the same "today"
-CACHE_VERSION = "1"  # bump when the generated ledger's shape must change
+CACHE_VERSION = "1"
+BIG_LEDGER = 100_000
+QUICK_LEDGER = 2_000  # --quick: a smoke run must not spend a minute generating 100,000 cases
+
+
+def big_ledger(quick: bool) -> int:
+    return QUICK_LEDGER if quick else BIG_LEDGER  # bump when the generated ledger's shape must change
 
 
 @dataclass
@@ -86,11 +92,7 @@ def cache_root() -> Path:
 
 
 def shipped_catalog() -> Any:
-    """The shipped sample catalog, through the service when it exists, else parsed directly."""
-    try:
-        from deskclient.services.catalog_files import load_catalog  # noqa: F401
-    except ImportError:
-        pass
+    """The shipped sample catalog, parsed with the domain builder (no station overrides)."""
     from deskclient.domain.catalog import build_catalog
     from deskclient.resources import data_path
 

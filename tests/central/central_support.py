@@ -207,6 +207,7 @@ class FaultProxy:
     max_delay: float = 0.01
     max_faults: int = 40
     partial: bool = True
+    drop_first: int = 0  # the first N connections are dropped for certain
     faults: dict[str, int] = field(default_factory=lambda: {"drop": 0, "cut": 0})
     port: int = 0
 
@@ -234,6 +235,11 @@ class FaultProxy:
             await asyncio.sleep(self._rng.uniform(0, self.max_delay))
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.drop_first > 0:
+            self.drop_first -= 1
+            self.faults["drop"] += 1
+            writer.transport.abort()
+            return
         if self._fault("drop", self.p_drop):
             writer.transport.abort()
             return

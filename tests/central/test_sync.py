@@ -44,7 +44,7 @@ def test_ten_thousand_events(server, station, ledger) -> None:
 
 def test_through_faulty_proxy(server, station, ledger, fault_proxy) -> None:
     add_events(ledger, station[0], 10_000)
-    proxy = fault_proxy(server.port, seed=7, p_drop=0.15, p_cut=0.2, max_faults=30)
+    proxy = fault_proxy(server.port, seed=7, p_drop=0.15, p_cut=0.2, max_faults=30, drop_first=2)
     client = _client(ledger, proxy.url, station, batch_size=250, backoff_base=0.005, backoff_cap=0.05,
                      timeout_s=5)
     for _round in range(20):  # bounded: each round makes progress or runs out of faults
@@ -100,7 +100,7 @@ def test_killed_client_and_faulty_proxy(server, station, tmp_path, fault_proxy) 
     path = tmp_path / "station.sqlite"
     ledger = make_ledger(path)
     add_events(ledger, station[0], 10_000)
-    proxy = fault_proxy(server.port, seed=11, p_drop=0.1, p_cut=0.15, max_faults=25)
+    proxy = fault_proxy(server.port, seed=11, p_drop=0.1, p_cut=0.15, max_faults=25, drop_first=1)
     rng = random.Random(3)
     kills = 0
     for _round in range(12):  # bounded

@@ -56,3 +56,11 @@ def test_setup_validates_before_writing(ctx: DeskContext) -> None:
                                  clerks=[ClerkInput("a1", "甲", "1234", "clerk", "1", "A")])  # no head
     assert not ctx.people.is_configured()
     assert _types(ctx) == []
+
+
+def test_first_events_carry_the_new_station_code(demo_ctx: DeskContext) -> None:
+    with demo_ctx.ledger.read() as s:
+        events = list(s.exec(select(Event).order_by(Event.seq)))
+    assert {e.station for e in events} == {"ZX01"}
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert demo_ctx.ledger.station == "ZX01" and demo_ctx.cases.ledger.station == "ZX01"

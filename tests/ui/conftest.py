@@ -40,12 +40,31 @@ def station(tmp_path: Path, _station_template: Path) -> Paths:
     return Paths.resolve(root, Mode.STATION)
 
 
-def new_app(paths: Paths, **kw: Any) -> Any:
+_SHARED: dict[str, Any] = {}  # the catalog and its search index, built once per test session
+_OPEN: list[Any] = []
+
+
+def new_app(paths: Paths, *, draft_debounce: float = 0.4, **kw: Any) -> Any:
+    """The app on ``paths`` with a FixedClock, no cursor blink, and the session's catalog index."""
+    from deskclient.services.context import open_context
     from deskclient.ui.app import make_app
 
-    app = make_app(paths, clock=FixedClock(FIXED_NOW), cursor_blink=False, **kw)
-    app.draft_debounce = 0  # save the draft on every change: no timers to wait for
+    ctx = open_context(paths, clock=FixedClock(FIXED_NOW))
+    if "catalog_index" not in _SHARED:
+        _SHARED["catalog_load"] = ctx.catalog_load
+        _SHARED["catalog_index"] = ctx.catalog_index
+    ctx.__dict__.update(_SHARED)
+    _OPEN.append(ctx)
+    app = make_app(paths, clock=ctx.clock, context=ctx, cursor_blink=False, **kw)
+    app.draft_debounce = draft_debounce  # 0: save the draft on every change, no timer to wait for
     return app
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts() -> Iterator[None]:
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 async def settle(app: Any, pilot: Any, rounds: int = 4) -> None:

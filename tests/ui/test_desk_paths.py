@@ -236,7 +236,7 @@ async def test_five_wrong_pins_lock_the_clerk(station: Any, ledger: Ledger) -> N
 
 
 async def test_draft_is_offered_back_after_a_crash(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
+    app = new_app(station, draft_debounce=0)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "wangfang", "1234")
         await start_intake(app, pilot, "mz-004", name="李四")

@@ -386,7 +386,7 @@ def apply_deemed_acceptance(ledger: Ledger, calendar: WorkCalendar, settings: Se
             tx.emit(EventType.CASE_DEEMED_ACCEPTED, {
                 "acceptance_date": received, "received_on": received, "promised_days": days,
                 "supplement_due": notice.due if notice else None, "case_class": case.case_class,
-                "basis": "行政许可法第三十二条", "reason": T.DEEMED_ACCEPTED_REASON,
+                "basis": T.DEEMED_ACCEPTED_BASIS, "reason": T.DEEMED_ACCEPTED_REASON,
             }, case_id=case_id)
             after = _tx_clocks(tx, case_id, calendar, rules, day)
             if after.promised is not None:

@@ -66,8 +66,9 @@ class DeskContext:
             return st.code if st else PROVISIONAL_STATION
 
     def refresh_station(self) -> None:
-        """After first-run set-up names the station, later events carry its code."""
-        self.__dict__.pop("ledger", None)
+        """After first-run set-up names the station, every later event carries its code."""
+        for name in ("ledger", "people", "cases"):
+            self.__dict__.pop(name, None)
 
     # --- lazily built: the catalog and its index, the calendar --------------------------------
     @cached_property
@@ -106,8 +107,9 @@ class DeskContext:
     @cached_property
     def cases(self) -> CaseService:
         from deskclient.services.cases import CaseService
+        from deskclient.services.clocks import rules_for
 
-        return CaseService(self.ledger, self.calendar)
+        return CaseService(self.ledger, self.calendar, rules=rules_for(self.settings))
 
     def close(self) -> None:
         self.engine.dispose()

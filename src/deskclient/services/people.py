@@ -96,6 +96,7 @@ class PeopleService:
         with self.ledger.write(None) as tx:
             if tx.session.exec(select(Station)).first() is not None:
                 raise RuleViolation(T.ALREADY_CONFIGURED)
+            tx.station = code  # the very first events already carry the station's own code
             station = Station(code=code, name=name.strip(), centre=centre.strip(), county=county.strip(),
                               central_url=central_url.strip(), is_demo=is_demo, is_training=is_training,
                               created_at=tx.now)

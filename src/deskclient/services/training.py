@@ -245,17 +245,20 @@ class ScenarioRunner:
         self.ctx.cases.transfer(self._latest_case(), self.clerk_id(), a["to_window"], a["reason"])
 
     def _do_complaint(self, a: dict[str, Any]) -> None:
-        from deskclient.services import clocks
+        from deskclient.services.clocks import ClockService
 
-        clocks.record_complaint(self.ctx, clerk_id=self.clerk_id(), case_id=self.case_id, channel=a["channel"],
-                                content=a["content"], complainant_name=a.get("complainant", ""),
-                                multi_unit=bool(a.get("multi_unit", False)))
+        ClockService.of(self.ctx).record_complaint(
+            self.clerk_id(), case_id=self.case_id, channel=a["channel"], content=a["content"],
+            complainant_name=a.get("complainant", ""), multi_unit=bool(a.get("multi_unit", False)))
 
     def _do_handover(self, a: dict[str, Any]) -> None:
-        from deskclient.services import desk
+        from deskclient.services.desk import DeskService
 
-        desk.hand_over(self.ctx, from_clerk_id=self.clerk_id(), to_login=a["to"], pin=a["pin"],
-                       note=a.get("note", ""))
+        from_id = self.clerk_id()
+        with self.ctx.ledger.read() as s:
+            window = s.get(Clerk, from_id).window or ""  # type: ignore[union-attr]
+        DeskService(self.ctx, printer_check=None, sync=None).hand_over(
+            window=window, from_clerk_id=from_id, to_login=a["to"], to_pin=a["pin"], desk_note=a.get("note", ""))
 
     def snapshot(self) -> str:
         """A compact JSON of where the run stands (for the trainer's screen and the tests)."""

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
 from deskclient.domain.errors import DeskError
 from deskclient.strings import ui as T
+from deskclient.ui.widgets.desk_header import DeskHeader
 from deskclient.ui.widgets.mode_banner import ModeBanner
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class DeskScreen(DbMixin, Screen[Any]):
         return clerk
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="")
+        yield DeskHeader()
         yield ModeBanner(self.app.paths.mode)  # type: ignore[attr-defined]
         yield from self.compose_body()
         yield Footer()

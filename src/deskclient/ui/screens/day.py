@@ -166,9 +166,9 @@ class DayScreen(DeskScreen):
             except DayNotClosable as err:
                 return err
 
-        self.run_db(work, self._closed, failed=lambda m: self._message(m, "red"))
+        self.run_db(work, self._day_closed, failed=lambda m: self._message(m, "red"))
 
-    def _closed(self, result: Any) -> None:
+    def _day_closed(self, result: Any) -> None:
         from deskclient.services.desk import DayNotClosable
 
         if isinstance(result, DayNotClosable):

@@ -140,7 +140,7 @@ class HandoverScreen(DeskScreen):
         login = self.query_one("#to-login", DeskInput).value.strip()
         pin = self.query_one("#to-pin", DeskInput).value
         if not login or not pin:
-            self._error(T.HANDOVER_NEED_TO)
+            self._show_error(T.HANDOVER_NEED_TO)
             return
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
         note, notes = self.query_one("#desk-note", DeskInput).value, dict(self.notes)
@@ -153,12 +153,12 @@ class HandoverScreen(DeskScreen):
             return result, to, issue_sheet(ctx, result.sheet, to.id)
 
         self.query_one("#to-pin", DeskInput).value = ""
-        self.run_db(work, self._done, failed=self._error)
+        self.run_db(work, self._done, failed=self._show_error)
 
     def _done(self, answer: tuple[Any, Any, str]) -> None:
         result, to, printed = answer
         self.desk.notify_text(T.HANDOVER_DONE.format(n=result.moved, name=to.name) + printed, timeout=8)
         self.desk.signed_in(to)  # from now on the desk, and the window's new work, are the taker's
 
-    def _error(self, message: str) -> None:
+    def _show_error(self, message: str) -> None:
         self.query_one("#handover-error", Static).update(Text(message))

@@ -55,7 +55,7 @@ class HeadScreen(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: HeadData | None = None
+        self.head_data: HeadData | None = None
 
     def compose_body(self) -> ComposeResult:
         titles = (T.TAB_WINDOWS, T.TAB_URGENT, T.TAB_REVIEWS, T.TAB_UNOWNED, T.TAB_COMPLAINTS, T.TAB_FOLLOWUPS)
@@ -101,7 +101,7 @@ class HeadScreen(DeskScreen):
         return self.query_one(f"#t-{tab}", DataTable)
 
     def _show(self, d: HeadData) -> None:
-        self.data = d
+        self.head_data = d
         t = self._table("windows")
         t.clear()
         for w in d.loads:
@@ -148,7 +148,7 @@ class HeadScreen(DeskScreen):
     def _message(self, text: str, style: str = "") -> None:
         self.query_one("#head-message", Static).update(Text(text, style=style))
 
-    def _selected(self, tab: str) -> str | None:
+    def _selected_key(self, tab: str) -> str | None:
         self.query_one("#head-tabs", TabbedContent).active = f"tab-{tab}"
         t = self._table(tab)
         if t.row_count == 0 or t.cursor_row is None:
@@ -175,20 +175,20 @@ class HeadScreen(DeskScreen):
 
     # --- actions ----------------------------------------------------------------------------------
     def action_approve(self) -> None:
-        case_id = self._selected("urgent")
+        case_id = self._selected_key("urgent")
         if case_id:
             self._ask(T.KEY_APPROVE, [FormField("reason", T.URGENT_REASON, required=True)],
                       lambda v: self._do(lambda desk, head: desk.approve_urgent(case_id, head, v["reason"])))
 
     def action_review(self, decision: str) -> None:
-        review_id = self._selected("reviews")
+        review_id = self._selected_key("reviews")
         if review_id:
             title = T.KEY_UPHOLD if decision == "upheld" else T.KEY_OVERTURN
             self._ask(title, [FormField("note", T.REVIEW_NOTE, required=True)],
                       lambda v: self._do(lambda desk, head: desk.decide_review(review_id, head, decision, v["note"])))
 
     def action_route(self) -> None:
-        case_id = self._selected("urgent")  # a 不管件 is routed from the list of open cases
+        case_id = self._selected_key("urgent")  # a 不管件 is routed from the list of open cases
         if not case_id:
             return
 
@@ -204,7 +204,7 @@ class HeadScreen(DeskScreen):
                                 FormField("note", T.ROUTE_NOTE)], go)
 
     def action_outcome(self) -> None:
-        fu_id = self._selected("unowned")
+        fu_id = self._selected_key("unowned")
         if fu_id:
             self._ask(T.KEY_OUTCOME, [FormField("outcome", T.OUTCOME_LABEL, required=True)],
                       lambda v: self._do(lambda desk, head: desk.record_unowned_outcome(fu_id, head, v["outcome"])))
@@ -222,19 +222,19 @@ class HeadScreen(DeskScreen):
         self.app.push_screen(ComplaintDialog(), done)
 
     def action_answer(self) -> None:
-        cp_id = self._selected("complaints")
+        cp_id = self._selected_key("complaints")
         if cp_id:
             self._ask(T.KEY_ANSWER, [FormField("answer", T.ANSWER_LABEL, required=True)],
                       lambda v: self._do(lambda desk, head: desk.answer_complaint(cp_id, head, v["answer"])))
 
     def action_visit(self) -> None:
-        fu_id = self._selected("followups")
+        fu_id = self._selected_key("followups")
         if fu_id:
             self._ask(T.KEY_VISIT, [FormField("note", T.VISIT_LABEL, required=True)],
                       lambda v: self._do(lambda desk, head: desk.record_visit(fu_id, head, v["note"])))
 
     def action_rectified(self) -> None:
-        fu_id = self._selected("followups")
+        fu_id = self._selected_key("followups")
         if fu_id:
             self._ask(T.KEY_RECTIFIED, [FormField("outcome", T.RECTIFIED_LABEL, required=True)],
                       lambda v: self._do(lambda desk, head: desk.close_followup(fu_id, head, v["outcome"])))

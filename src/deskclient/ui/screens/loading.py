@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, LoadingIndicator, Static
 
 from deskclient.strings import ui as T
+from deskclient.ui.widgets.desk_header import DeskHeader
 from deskclient.ui.widgets.mode_banner import ModeBanner
 
 
@@ -23,7 +24,7 @@ class LoadingScreen(Screen[None]):
         self.demo = demo
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="")
+        yield DeskHeader()
         yield ModeBanner(self.app.paths.mode)  # type: ignore[attr-defined]
         with Middle(), Center():
             yield Static(T.LOADING_DEMO if self.demo else T.LOADING, id="loading-text", markup=False)
@@ -43,7 +44,7 @@ class OpenErrorScreen(Screen[None]):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="")
+        yield DeskHeader()
         with Middle(), Center():
             yield Static(id="error-box")
         yield Footer()

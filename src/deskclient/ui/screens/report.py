@@ -56,9 +56,9 @@ class ReportScreen(DeskScreen):
         self.title = T.REPORT_SCREEN_TITLE
         self.day = self.day or self.ctx.clock.today()
         self.query_one("#report-body").focus()
-        self.load()
+        self.load_report()
 
-    def load(self) -> None:
+    def load_report(self) -> None:
         from deskclient.services import reports as R
 
         ctx, kind, day = self.ctx, self.kind, self.day or self.ctx.clock.today()
@@ -85,7 +85,7 @@ class ReportScreen(DeskScreen):
 
     def action_kind(self, kind: str) -> None:
         self.kind = kind
-        self.load()
+        self.load_report()
 
     def action_shift(self, step: int) -> None:
         day = self.day or self.ctx.clock.today()
@@ -96,7 +96,7 @@ class ReportScreen(DeskScreen):
         else:
             day = (day.replace(day=1) + timedelta(days=32 * step if step > 0 else -1)).replace(day=1)
         self.day = day
-        self.load()
+        self.load_report()
 
     def action_export(self) -> None:
         from deskclient.services import reports as R

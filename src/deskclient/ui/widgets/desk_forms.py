@@ -62,11 +62,11 @@ class FormDialog(Dialog):
         else:
             self.action_ok()
 
-    def values(self) -> dict[str, str]:
+    def form_values(self) -> dict[str, str]:
         return {f.key: self.query_one(f"#f-{f.key}", DeskInput).value.strip() for f in self.fields}
 
     def action_ok(self) -> None:
-        values = self.values()
+        values = self.form_values()
         missing = [f.label for f in self.fields if f.required and not values[f.key]]
         if missing:
             self.error(self.required_message.format(fields="、".join(missing)) if self.required_message
