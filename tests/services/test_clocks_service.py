@@ -304,7 +304,7 @@ def test_case_service_rate_also_opens_the_followup(ctx: DeskContext, clock: Fixe
     ctx.cases.rate(bad.id, clerk, "unsatisfied", 3)
     opened = events(ctx, type_=EventType.FOLLOWUP_OPENED)
     assert [e.case_id for e in opened] == [bad.id]
-    assert json.loads(opened[0].payload)["rectify_days"] == ClockRules().rectify_within_days
+    assert json.loads(opened[0].payload)["rectify_days"] == svc.rules_for(ctx.settings).rectify_within_days
 
 
 def test_unknown_preset_is_a_clear_message() -> None:

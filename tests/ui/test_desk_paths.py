@@ -32,11 +32,9 @@ async def start_intake(app: Any, pilot: Any, query: str, name: str = "张三", i
     if enquiry:
         await pilot.press("f7")
     await pilot.press(*name)
-    await pilot.press("tab")
-    if id_no:
-        await pilot.press(*id_no)
-    await pilot.press("tab")
-    await pilot.press(*PHONE)
+    # long numbers are set in one go (as a paste would): each keystroke costs a repaint
+    app.screen.query_one("#a-id").value = id_no
+    app.screen.query_one("#a-phone").value = PHONE
     await settle(app, pilot)
 
 
