@@ -7,6 +7,7 @@ import random
 
 import pytest
 from sqlmodel import select
+from tests.ui.conftest import _station_template, station  # noqa: F401  (Pilot fixtures)
 
 from deskclient.domain.cases import MaterialState, Outcome
 from deskclient.services.cases import CheckInput, Intake, PersonInput

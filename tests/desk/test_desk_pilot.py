@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.ui.conftest import FIXED_NOW, SIZE, Ledger, new_app, screen_text, settle, sign_in
 from textual.widgets import DataTable
 
 from deskclient.domain.clock import FixedClock
@@ -14,17 +15,6 @@ from deskclient.ui.screens.handover import HandoverScreen
 from deskclient.ui.screens.head import HeadScreen
 from deskclient.ui.screens.home import HomeScreen
 from deskclient.ui.widgets.desk_forms import FormDialog
-from tests.ui.conftest import (  # noqa: F401  (fixtures)
-    FIXED_NOW,
-    SIZE,
-    Ledger,
-    _station_template,
-    new_app,
-    screen_text,
-    settle,
-    sign_in,
-    station,
-)
 
 from .conftest import clerk_id, register
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from tests.ui.conftest import _station_template, new_app, settle, sign_in, station  # noqa: F401  (fixtures)
+from tests.ui.conftest import new_app, settle, sign_in
 
 from .conftest import register
 from .test_desk_pilot import seed
@@ -42,9 +41,7 @@ def test_handover_snapshot(snap_compare: Any, station: Any, size: tuple[int, int
 
 @pytest.mark.parametrize("size", SIZES)
 def test_report_snapshot(snap_compare: Any, station: Any, size: tuple[int, int]) -> None:
-    seed(station, lambda ctx: None)
-    app_key = "f12"
-    assert _snap(snap_compare, station, size, "zhouzhuren", "8888", app_key)
+    assert _snap(snap_compare, station, size, "zhouzhuren", "8888", "f12")
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -209,7 +209,7 @@ def parse_phone(raw: str) -> str:
     if split and _PHONE_SEPARATORS.search(text):
         area, local = split.group(1), _PHONE_SEPARATORS.sub("", split.group(2))
     elif compact.startswith("0"):
-        cut = 3 if compact[1] in "12" else 4
+        cut = 3 if compact[1:2] in ("1", "2") else 4  # [1:2]: a lone "0" must not raise IndexError
         area, local = compact[:cut], compact[cut:]
     else:
         area, local = "", compact

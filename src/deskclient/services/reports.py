@@ -251,15 +251,20 @@ def rich_tables(summary: Summary, names: Names, *, compact: bool = False) -> lis
     from rich.text import Text
 
     main = Table(title=T.TABLE_MAIN_TITLE, show_lines=False, expand=False, pad_edge=False)
-    for col, justify in ((T.COL_NAME, "left"), (T.COL_REGISTERED, "right"), (T.COL_ACCEPTED, "right"),
-                         (T.COL_COMPLETED, "right"), (T.COL_RETURNED, "right"), (T.COL_ON_TIME_RATE, "right"),
-                         (T.COL_IMMEDIATE_WITHIN, "right"), (T.COL_BAD, "right"), (T.COL_COMPLAINTS, "right")):
+    cols = [(T.COL_NAME, "left"), (T.COL_REGISTERED, "right"), (T.COL_ACCEPTED, "right"),
+            (T.COL_COMPLETED, "right"), (T.COL_RETURNED, "right"), (T.COL_ON_TIME_RATE, "right"),
+            (T.COL_IMMEDIATE_WITHIN, "right"), (T.COL_BAD, "right"), (T.COL_COMPLAINTS, "right")]
+    keep = [c for c in cols if not compact or c[0] not in (T.COL_RETURNED, T.COL_BAD, T.COL_COMPLAINTS)]
+    for col, justify in keep:
         main.add_column(col, justify=justify, no_wrap=col != T.COL_NAME)  # type: ignore[arg-type]
     for scope, name, f in groups(summary, names):
         style = "bold" if scope == T.SCOPE_STATION else ""
         within = (f"{f.immediate_within_limit}/{f.immediate_done}" if f.immediate_done else T.NOT_APPLICABLE)
-        main.add_row(Text(name), str(f.registered), str(f.accepted), str(f.completed), str(f.returned),
-                     _rate(f.on_time_rate), within, str(f.bad_ratings), str(f.complaints), style=style)
+        cells = {T.COL_NAME: Text(name), T.COL_REGISTERED: str(f.registered), T.COL_ACCEPTED: str(f.accepted),
+                 T.COL_COMPLETED: str(f.completed), T.COL_RETURNED: str(f.returned),
+                 T.COL_ON_TIME_RATE: _rate(f.on_time_rate), T.COL_IMMEDIATE_WITHIN: within,
+                 T.COL_BAD: str(f.bad_ratings), T.COL_COMPLAINTS: str(f.complaints)}
+        main.add_row(*[cells[c] for c, _ in keep], style=style)
     out: list[Any] = [main]
     if compact:
         return out
