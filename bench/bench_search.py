@@ -66,17 +66,22 @@ def run(quick: bool = False) -> list[Row]:
     for q in qs[:10]:  # warm caches (pinyin of the query, regexes) as a running desk would have
         index.search(q)
     samples: list[float] = []
+    cpu: list[float] = []  # CPU time of this thread: what the search costs when nothing else runs
     for q in qs:
         for k in range(1, len(q) + 1):
+            c = time.thread_time()
             t = time.perf_counter()
             index.search(q[:k])
             samples.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.thread_time() - c) * 1000)
     p99 = percentile(samples, 99)
     return [
         Row("catalog search per keystroke, p99 (2,000 items)", round(p99, 3), "ms",
             target=f"≤ {TARGET_MS:g} ms", passed=p99 <= TARGET_MS,
-            note=f"{len(samples)} keystrokes, median {median(samples):.3f} ms, max {max(samples):.3f} ms",
-            details={"keystrokes": len(samples), "median_ms": median(samples), "max_ms": max(samples)}),
+            note=f"{len(samples)} keystrokes, median {median(samples):.3f} ms, max {max(samples):.3f} ms; "
+                 f"CPU-time p99 {percentile(cpu, 99):.3f} ms",
+            details={"keystrokes": len(samples), "median_ms": median(samples), "max_ms": max(samples),
+                     "cpu_p99_ms": percentile(cpu, 99)}),
         Row("catalog index build (2,000 items, once per catalog)", round(build_s * 1000, 1), "ms",
             note="reported only"),
     ]

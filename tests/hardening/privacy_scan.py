@@ -7,6 +7,7 @@ and long numbers do not count). Masked forms (``110105********002X``, ``138****5
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import re
 import sqlite3
@@ -54,10 +55,8 @@ def file_texts(path: Path) -> Iterator[str]:
     """The text a file can reveal: raw bytes decoded, gzip content, PDF text, GB18030 print jobs."""
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
-        try:
+        with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
-        except (OSError, EOFError):
-            pass
     yield data.decode("utf-8", errors="replace")
     if data.startswith(b"%PDF"):
         yield _pdf_text(data)

@@ -16,8 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from deskclient.services.context import open_context
 from deskclient.services.demo import ensure_demo_station
 from deskclient.settings import Mode, Paths
@@ -88,8 +86,7 @@ def test_sigkill_during_confirmed_intakes_loses_nothing(tmp_path: Path, soak: bo
     assert len(confirmed) > kills  # the loop really made intakes between kills
 
 
-@pytest.mark.parametrize("n", [1])
-def test_child_reports_only_committed_cases(tmp_path: Path, n: int) -> None:
+def test_child_reports_only_committed_cases(tmp_path: Path) -> None:
     """Sanity of the harness: what the child prints is in the ledger even after a clean read."""
     paths = Paths.resolve(tmp_path / "desk", Mode.STATION)
     ctx = open_context(paths)

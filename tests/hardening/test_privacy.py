@@ -22,7 +22,7 @@ import pytest
 from deskclient.domain.cases import MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
 from deskclient.domain.errors import DeskError
-from deskclient.logs import RedactingFilter, setup_logging
+from deskclient.logs import setup_logging
 from deskclient.services.cases import CheckInput, Intake, PersonInput
 from deskclient.services.context import open_context
 from deskclient.services.demo import ensure_demo_station
@@ -169,6 +169,7 @@ def test_intake_to_office_leaves_no_full_number(tmp_path: Path, raw_log: Path, d
     assert "110105********002X" in desk_log.read_text(encoding="utf-8")
     assert list((tmp_path / "payloads").glob("*-request.json"))
     assert any(paths.archive_dir.rglob("*"))
+    assert any((tmp_path / "printed").iterdir()), messages
 
 
 def test_redacting_filter_masks_what_slips_through(tmp_path: Path, desk_log: Path) -> None:

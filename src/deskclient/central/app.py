@@ -175,7 +175,8 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, message = ("not_found", T.NOT_FOUND) if exc.status_code == 404 else ("http", str(exc.detail))
+        code, message = (("not_found", T.NOT_FOUND) if exc.status_code == 404
+                         else ("http", T.HTTP_OTHER.format(status=exc.status_code)))  # never Starlette's English
         return JSONResponse(error_body(code, message), status_code=exc.status_code)
 
     @app.exception_handler(OperationalError)

@@ -8,6 +8,7 @@ settings file, a newer schema, a locked or read-only ledger) is shown on a Chine
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -201,6 +202,18 @@ class DeskApp(App[int]):
                             exit_on_error=False)
         self.sub_title = ""
         self.show_sign_in()
+
+    def action_command_palette(self) -> None:
+        """The palette with a Chinese prompt, listing the registry's screens and actions."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=T.PALETTE_PLACEHOLDER, id="--command-palette"))
+
+    def get_system_commands(self, screen: Any) -> Iterable[Any]:
+        """Textual's own commands (theme, screenshot...) are English and not for clerks: only the
+        registry's entries are offered (quit is one of them)."""
+        return iter(())
 
     def action_refresh_queue(self) -> None:
         from deskclient.ui.screens.home import HomeScreen

@@ -1,0 +1,81 @@
+"""Training dialogs: pick a scenario, and the phrasebook of courtesy and forbidden phrases."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskclient.services.training import Phrasebook, Scenario
+from deskclient.strings import training_ui as T
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 76; max-width: 100%; height: auto; max-height: 90%; border: round $error;
+                     padding: 0 1; background: $surface; }}
+"""
+
+
+class ScenarioPicker(ModalScreen[int | None]):
+    """Returns the index of the chosen scenario, or None."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ScenarioPicker")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", T.CANCEL, id="training.pick_cancel")]
+
+    def __init__(self, scenarios: list[Scenario], current: int | None = None) -> None:
+        super().__init__()
+        self.scenarios = scenarios
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(T.PICKER_TITLE)
+            options = [Option(Text(f"{i + 1}. {s.title}"), id=str(i)) for i, s in enumerate(self.scenarios)]
+            yield OptionList(*options, id="scenario-list")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.highlighted = self.current or 0
+        ol.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PhrasebookScreen(ModalScreen[None]):
+    """文明用语 and 忌语 as teaching material."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="PhrasebookScreen")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", T.CLOSE, id="training.phrases_close")]
+
+    def __init__(self, book: Phrasebook) -> None:
+        super().__init__()
+        self.book = book
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(T.PHRASEBOOK_TITLE + "\n\n", style="bold")
+        text.append(T.PHRASEBOOK_COURTESY, style="bold green")
+        text.append("、".join(self.book.courtesy) + "\n\n")
+        text.append(T.PHRASEBOOK_PRESCRIBED + "\n", style="bold green")
+        for p in self.book.prescribed:
+            text.append(f"  ✓ {p}\n", style="green")
+        text.append("\n" + T.PHRASEBOOK_FORBIDDEN + "\n", style="bold red")
+        for p in self.book.forbidden:
+            text.append(f"  × {p}\n", style="red")
+        with Vertical():
+            yield Static(text, markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
