@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 24, 9, 30)
 SIZE = (100, 30)
 
 
-async def settle(app, pilot) -> None:  # noqa: ANN001
+async def settle(app, pilot) -> None:
     for _ in range(4):
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.ui.conftest import SIZE, Ledger, new_app, screen_text, settle, sign_in
 from textual.widgets import OptionList
 
 from deskclient.ui.screens.case_detail import CaseDetailScreen
@@ -13,7 +14,6 @@ from deskclient.ui.screens.home import HomeScreen
 from deskclient.ui.screens.intake import IntakeScreen
 from deskclient.ui.screens.notice_preview import NoticePreviewScreen
 from deskclient.ui.widgets.checklist import MaterialChecklist
-from tests.ui.conftest import SIZE, Ledger, new_app, screen_text, settle, sign_in
 
 ID_NO = "11010519491231002X"
 PHONE = "13800138000"

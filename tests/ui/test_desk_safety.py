@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from tests.ui.conftest import FIXED_NOW, SIZE, Ledger, new_app, screen_text, settle, sign_in
+
 from deskclient.settings import Mode, Paths
 from deskclient.ui import navigation
 from deskclient.ui.screens.case_detail import CaseDetailScreen
 from deskclient.ui.screens.home import HomeScreen
 from deskclient.ui.screens.intake import IntakeScreen
 from deskclient.ui.screens.loading import OpenErrorScreen
-from tests.ui.conftest import FIXED_NOW, SIZE, Ledger, new_app, screen_text, settle, sign_in
 
 MARKUP_NAMES = ("[bold]张三[/]", "[link=x]李四")
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.ui.conftest import FIXED_NOW, new_app, settle, sign_in
 
 from deskclient.settings import Mode, Paths
-from tests.ui.conftest import FIXED_NOW, new_app, settle, sign_in
 
 SIZES = [(80, 24), (120, 40)]
 ID_NO = "11010519491231002X"
@@ -102,13 +102,24 @@ SCREENS: dict[str, Callable[[Any], Awaitable[None]]] = {
 }
 
 
+def _still(scenario: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
+    """Run the scenario, then drop the toasts: they time out on the wall clock, not the FixedClock."""
+
+    async def run(pilot: Any) -> None:
+        await scenario(pilot)
+        pilot.app.clear_notifications()
+        await settle(pilot.app, pilot)
+
+    return run
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", list(SCREENS))
 def test_screen(name: str, size: tuple[int, int], station: Paths, snap_compare: Any) -> None:
     if name in ("home", "sign_in"):
         _with_cases(station)
     app = new_app(station)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+    assert snap_compare(app, terminal_size=size, run_before=_still(SCREENS[name]))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -118,11 +129,15 @@ def test_first_run(size: tuple[int, int], tmp_path: Path, snap_compare: Any) -> 
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_open_error(size: tuple[int, int], tmp_path: Path, snap_compare: Any) -> None:
+def test_open_error(size: tuple[int, int], snap_compare: Any) -> None:
+    import shutil
+
     from deskclient.domain.clock import FixedClock
     from deskclient.ui.app import make_app
 
-    paths = Paths.resolve(tmp_path / "broken", Mode.STATION)
+    root = Path("/tmp/deskclient-snapshot/broken")  # the message names the file: keep its path fixed
+    shutil.rmtree(root, ignore_errors=True)
+    paths = Paths.resolve(root, Mode.STATION)
     paths.config_file.parent.mkdir(parents=True)
     paths.config_file.write_text("[station]\ncode = 12\n", encoding="utf-8")
     app = make_app(paths, clock=FixedClock(FIXED_NOW), cursor_blink=False)
@@ -145,4 +160,4 @@ def test_demo_sign_in_and_draft_offer(size: tuple[int, int], station: Paths, sna
     ctx.close()
     _ = json
     app = new_app(station)
-    assert snap_compare(app, terminal_size=size, run_before=_draft)
+    assert snap_compare(app, terminal_size=size, run_before=_still(_draft))

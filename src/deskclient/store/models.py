@@ -55,6 +55,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_created", "created_at"),
         Index("ix_case_owner", "owner_clerk_id", "status"),
         Index("ix_case_first_asked", "first_asked_clerk_id", "status"),
+        Index("ix_case_accepted", "accepted_at"),
+        Index("ix_case_completed", "completed_at"),
     )
 
     id: str = Field(primary_key=True)  # uuid4 hex

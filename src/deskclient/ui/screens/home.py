@@ -4,6 +4,7 @@ today's counts and the sync state. Paged, index-backed queries: instant on a 100
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -28,6 +29,7 @@ navigation.register_action("find_case", T.NAV_FIND_CASE, "app.find_case", help=T
 
 @dataclass(frozen=True)
 class QueuePage:
+    today: date
     lines: list[QueueLine]
     total: int
     counts: TodayCounts
@@ -102,13 +104,13 @@ class HomeScreen(DeskScreen):
             lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in rows]
             total = count_cases(ctx.engine, q)
             counts = today_counts(ctx.engine, q.window, q.today)
-            return QueuePage(lines, total, counts, pending_count(ctx.engine), bool(ctx.settings.central.url))
+            return QueuePage(q.today, lines, total, counts, pending_count(ctx.engine), bool(ctx.settings.central.url))
 
         self.run_db(fetch, self._show, group="queue")
 
     def _show(self, page: QueuePage) -> None:
         self.total = page.total
-        self.query_one(CaseTable).show(page.lines)
+        self.query_one(CaseTable).show(page.lines, page.today)
         self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts.__dict__)))
         sync = T.SYNC_PENDING.format(n=page.pending) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
         self.query_one("#sync", Static).update(Text(sync, style="bold" if page.pending else "dim"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
 
 from rich.text import Text
 from textual.message import Message
@@ -35,16 +37,25 @@ class CaseTable(DataTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
-    def on_mount(self) -> None:
-        self.add_column(T.COL_CASE_NO, key="no")
-        self.add_column(T.COL_TIME, key="time")
-        self.add_column(T.COL_APPLICANT, key="applicant")
-        self.add_column(T.COL_ITEM, key="item")
-        self.add_column(T.COL_CLASS, key="class")
-        self.add_column(T.COL_STATUS, key="status")
-        self.add_column(T.COL_DUE, key="due")
+    # fixed widths (cells): a stable layout that fits 80 columns; the item column takes the rest
+    WIDTHS: ClassVar[dict[str, int]] = {"no": 13, "time": 5, "applicant": 8, "class": 6, "status": 9, "due": 11}
 
-    def show(self, lines: list[QueueLine]) -> None:
+    def _item_width(self) -> int:
+        fixed = sum(self.WIDTHS.values()) + 2 * self.cell_padding * (len(self.WIDTHS) + 1) + 2
+        return max(8, self.app.size.width - fixed)
+
+    def on_mount(self) -> None:
+        w = self.WIDTHS
+        self.add_column(T.COL_CASE_NO, key="no", width=w["no"])
+        self.add_column(T.COL_TIME, key="time", width=w["time"])
+        self.add_column(T.COL_APPLICANT, key="applicant", width=w["applicant"])
+        self.add_column(T.COL_ITEM, key="item", width=self._item_width())
+        self.add_column(T.COL_CLASS, key="class", width=w["class"])
+        self.add_column(T.COL_STATUS, key="status", width=w["status"])
+        self.add_column(T.COL_DUE, key="due", width=w["due"])
+
+    def show(self, lines: list[QueueLine], today: date | None = None) -> None:
+        """One page; today's cases show the time, older ones the date."""
         keep = self.cursor_row
         self.clear()
         for line in lines:
@@ -61,9 +72,9 @@ class CaseTable(DataTable):
                 cls = T.URGENT_MARK + cls
             self.add_row(
                 Text(r.case_no[-13:] if len(r.case_no) > 13 else r.case_no, style=style),
-                Text(f"{r.created_at:%m-%d %H:%M}"),
+                Text(f"{r.created_at:%H:%M}" if r.created_at.date() == today else f"{r.created_at:%m-%d}"),
                 Text(r.applicant_name),  # visitor-typed: a Text, never markup
-                _short(r.item_name, 16),
+                _short(r.item_name, self._item_width()),
                 Text(cls),
                 Text(status, style=style),
                 Text(due, style=style),
