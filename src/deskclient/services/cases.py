@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import select
 
 from deskclient.domain import identity
@@ -98,6 +99,18 @@ class Intake:
     note: str = ""
 
 
+@dataclass
+class MaterialLine:
+    """A checklist line as the transaction sees it (plain data, no ORM state)."""
+
+    id: int
+    position: int
+    name: str
+    is_main: bool
+    state: str
+    problem: str
+
+
 @dataclass(frozen=True)
 class CheckInput:
     position: int
@@ -140,10 +153,12 @@ class CaseService:
                 created_at=tx.now, updated_at=tx.now,
             )
             tx.session.add(case)
-            for pos, m in enumerate(item.materials):
-                tx.session.add(CaseMaterial(case_id=case.id, position=pos, name=m.name, form=m.form,
-                                            copies=m.copies, is_main=m.main))
             tx.session.flush()
+            if item.materials:  # one multi-row INSERT: the checklist lines of the new case
+                tx.session.connection().execute(insert(CaseMaterial.__table__), [
+                    {"case_id": case.id, "position": pos, "name": m.name, "form": str(m.form), "copies": m.copies,
+                     "is_main": m.main, "state": str(MaterialState.PENDING), "problem": ""}
+                    for pos, m in enumerate(item.materials)])
             tx.emit(EventType.CASE_REGISTERED, {
                 "case_no": case.case_no, "window": case.window, "item_code": item.code,
                 "item_name": item.name, "item_class": case.item_class, "case_class": case.case_class,
@@ -251,18 +266,25 @@ class CaseService:
             tx.emit(EventType.CASE_COMPLETED, {"delivery": case.delivery, "on_the_spot": True}, case_id=case.id)
 
     @staticmethod
-    def _apply_checks(tx: WriteTx, case: Case, checks: Sequence[CheckInput]) -> list[CaseMaterial]:
-        mats = list(tx.session.exec(select(CaseMaterial).where(CaseMaterial.case_id == case.id)
-                                    .order_by(CaseMaterial.position)))
-        by_pos = {m.position: m for m in mats}
+    def _apply_checks(tx: WriteTx, case: Case, checks: Sequence[CheckInput]) -> list[MaterialLine]:
+        """Apply the clerk's marks to the case's checklist lines (one UPDATE for all of them)."""
+        table = CaseMaterial.__table__
+        conn = tx.session.connection()
+        rows = conn.execute(select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state,
+                                   table.c.problem).where(table.c.case_id == case.id)
+                            .order_by(table.c.position)).all()
+        lines = {r.position: MaterialLine(r.id, r.position, r.name, r.is_main, r.state, r.problem) for r in rows}
+        changes = []
         for c in checks:
-            m = by_pos.get(c.position)
-            if m is None:
+            line = lines.get(c.position)
+            if line is None:
                 raise ValidationError(TI.UNKNOWN_MATERIAL)
-            m.state = str(c.state)
-            m.problem = c.problem.strip()
-            tx.session.add(m)
-        return mats
+            line.state, line.problem = str(c.state), c.problem.strip()
+            changes.append({"row_id": line.id, "state": line.state, "problem": line.problem})
+        if changes:
+            conn.execute(update(table).where(table.c.id == bindparam("row_id"))
+                         .values(state=bindparam("state"), problem=bindparam("problem")), changes)
+        return [lines[p] for p in sorted(lines)]
 
     # --- follow-up ---------------------------------------------------------------------------
     def complete(self, case_id: str, clerk_id: str, delivery: Delivery, note: str = "") -> Case:

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, insert
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from deskclient.domain.clock import Clock, SystemClock
 from deskclient.domain.errors import DeskError
 from deskclient.domain.events import EventType
-from deskclient.store.models import Counter, Event
+from deskclient.store.models import Event
 from deskclient.strings import store as T
 
 
@@ -50,6 +50,17 @@ def dump_payload(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_json_default)
 
 
+@dataclass(frozen=True)
+class Emitted:
+    """An event appended in the current transaction (inserted with the rows at commit)."""
+
+    id: str
+    seq: int
+    type: str
+    case_id: str | None
+    at: datetime
+
+
 @dataclass
 class WriteTx:
     """What a write block sees: the session, the transaction's time, and ``emit``."""
@@ -58,41 +69,37 @@ class WriteTx:
     station: str
     clerk_id: str | None
     now: datetime
-    events: list[Event] = field(default_factory=list)
+    events: list[Emitted] = field(default_factory=list)
+    _rows: list[dict[str, Any]] = field(default_factory=list)
     _next_seq: int | None = None
 
     def emit(self, type_: EventType | str, payload: Mapping[str, Any] | None = None, *,
-             case_id: str | None = None) -> Event:
+             case_id: str | None = None) -> Emitted:
+        """Append an event; it is written with one multi-row INSERT just before the commit."""
         if self._next_seq is None:
-            top = self.session.exec(  # type: ignore[call-overload]
-                select(func.coalesce(func.max(Event.seq), 0)).where(Event.station == self.station)
-            ).one()
-            self._next_seq = int(top[0] if isinstance(top, tuple | list) or hasattr(top, "_mapping")
-                                 else top) + 1
-        ev = Event(
-            id=new_id(),
-            station=self.station,
-            seq=self._next_seq,
-            at=self.now,
-            clerk_id=self.clerk_id,
-            type=str(type_),
-            case_id=case_id,
-            payload=dump_payload(payload or {}),
-        )
+            # a plain SQL read on the transaction's connection: no ORM autoflush on the hot path
+            top = self.session.connection().exec_driver_sql(
+                "SELECT COALESCE(MAX(seq), 0) FROM event WHERE station = ?", (self.station,)).scalar()
+            self._next_seq = int(top or 0) + 1
+        ev = Emitted(id=new_id(), seq=self._next_seq, type=str(type_), case_id=case_id, at=self.now)
+        self._rows.append({"id": ev.id, "station": self.station, "seq": ev.seq, "at": self.now,
+                           "clerk_id": self.clerk_id, "type": ev.type, "case_id": case_id,
+                           "payload": dump_payload(payload or {}), "sent_at": None, "set_aside_reason": ""})
         self._next_seq += 1
-        self.session.add(ev)
         self.events.append(ev)
         return ev
 
     def next_counter(self, name: str) -> int:
         """Increment and return a named counter inside this transaction (gap-free)."""
-        row = self.session.get(Counter, name)
-        if row is None:
-            row = Counter(name=name, value=0)
-        row.value += 1
-        self.session.add(row)
-        self.session.flush()
-        return row.value
+        return int(self.session.connection().exec_driver_sql(
+            "INSERT INTO counter (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value", (name,)).scalar())
+
+    def _write_events(self) -> None:
+        if self._rows:
+            self.session.flush()
+            self.session.connection().execute(insert(Event.__table__), self._rows)
+            self._rows.clear()
 
 
 class Ledger:
@@ -117,6 +124,7 @@ class Ledger:
             session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             tx = WriteTx(session=session, station=self.station, clerk_id=clerk_id, now=self.clock.now())
             yield tx
+            tx._write_events()
             session.commit()
         except OperationalError as err:
             session.rollback()

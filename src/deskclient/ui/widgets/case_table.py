@@ -38,17 +38,23 @@ class CaseTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
     # fixed widths (cells): a stable layout that fits 80 columns; the item column takes the rest
-    WIDTHS: ClassVar[dict[str, int]] = {"no": 13, "time": 5, "applicant": 8, "class": 6, "status": 9, "due": 11}
+    WIDTHS: ClassVar[dict[str, int]] = {"no": 13, "time": 5, "class": 6, "status": 11, "due": 11}
+
+    def _flex(self) -> int:
+        fixed = sum(self.WIDTHS.values()) + 2 * self.cell_padding * (len(self.WIDTHS) + 2) + 2
+        return max(16, self.app.size.width - fixed)
+
+    def _applicant_width(self) -> int:
+        return min(16, max(8, self._flex() // 3))
 
     def _item_width(self) -> int:
-        fixed = sum(self.WIDTHS.values()) + 2 * self.cell_padding * (len(self.WIDTHS) + 1) + 2
-        return max(8, self.app.size.width - fixed)
+        return max(8, self._flex() - self._applicant_width())
 
     def on_mount(self) -> None:
         w = self.WIDTHS
         self.add_column(T.COL_CASE_NO, key="no", width=w["no"])
         self.add_column(T.COL_TIME, key="time", width=w["time"])
-        self.add_column(T.COL_APPLICANT, key="applicant", width=w["applicant"])
+        self.add_column(T.COL_APPLICANT, key="applicant", width=self._applicant_width())
         self.add_column(T.COL_ITEM, key="item", width=self._item_width())
         self.add_column(T.COL_CLASS, key="class", width=w["class"])
         self.add_column(T.COL_STATUS, key="status", width=w["status"])
@@ -73,7 +79,7 @@ class CaseTable(DataTable):
             self.add_row(
                 Text(r.case_no[-13:] if len(r.case_no) > 13 else r.case_no, style=style),
                 Text(f"{r.created_at:%H:%M}" if r.created_at.date() == today else f"{r.created_at:%m-%d}"),
-                Text(r.applicant_name),  # visitor-typed: a Text, never markup
+                _short(r.applicant_name, self._applicant_width()),  # visitor-typed: a Text, never markup
                 _short(r.item_name, self._item_width()),
                 Text(cls),
                 Text(status, style=style),
