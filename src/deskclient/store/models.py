@@ -50,11 +50,15 @@ class Case(SQLModel, table=True):
     """办件: one registered matter (每件一登记), enquiries included."""
 
     __table_args__ = (
-        Index("ix_case_window_status", "window", "status"),
+        # (window, status, due_date) and (first_asked_clerk_id, status, window) supersede the
+        # two-column indexes of 0001 (same leading columns) and make the home screen's counts
+        # index-only; (window, created_at, status) answers "today at this window" (migration 0004).
+        Index("ix_case_window_status_due", "window", "status", "due_date"),
         Index("ix_case_status_due", "status", "due_date"),
         Index("ix_case_created", "created_at"),
+        Index("ix_case_window_created", "window", "created_at", "status"),
         Index("ix_case_owner", "owner_clerk_id", "status"),
-        Index("ix_case_first_asked", "first_asked_clerk_id", "status"),
+        Index("ix_case_first_asked_window", "first_asked_clerk_id", "status", "window"),
         Index("ix_case_accepted", "accepted_at"),
         Index("ix_case_completed", "completed_at"),
     )

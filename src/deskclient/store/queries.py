@@ -1,10 +1,17 @@
 """Paged, index-backed reads for the desk's screens (the queue, search, counts, a case's timeline).
 
 The home screen must stay instant on a ledger of 100,000 cases: every query here is bounded by
-``LIMIT``, filters only on indexed columns (``created_at``, ``window``+``status``,
-``first_asked_clerk_id``+``status``, the unique ``case_no``, ``applicant_name``, ``item_name``), and
-text search uses prefix *ranges* (``col >= q AND col < q || U+FFFF``) so SQLite can walk an index
-instead of scanning the table. Nothing here loads the whole ledger.
+``LIMIT``, filters only on indexed columns (``created_at``, ``window``+``status``+``due_date``,
+``window``+``created_at``, ``first_asked_clerk_id``+``status``, the unique ``case_no``,
+``applicant_name``, ``item_name``), and text search uses prefix *ranges* (``col >= q AND col < q ||
+U+FFFF``) so SQLite can walk an index instead of scanning the table. Nothing here loads the whole ledger.
+
+The desk queue's first page is the hot path (docs/performance.md). When the desk has many cases its
+filter columns are written with a unary ``+`` (``+window = ?``), which tells SQLite not to use their
+indexes, so it walks ``ix_case_created`` newest first and stops after one page instead of
+collecting every matching case and sorting them. When the desk has few cases that walk could cover
+the whole ledger, so the indexed OR plan (collect, then sort a few hundred rows) is used instead.
+Its total is three index-only counts (see :func:`_desk_total`).
 """
 
 from __future__ import annotations
@@ -16,12 +23,15 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import Session
 
 from deskclient.domain.cases import OPEN_STATUSES, CaseStatus
 from deskclient.store.models import Case, Clerk, Draft, Event, Notice, Transfer
 
 PAGE_SIZE = 50
+WALK_MIN_MATCHES = 1_000  # from this many desk cases on, walking the created_at index wins (see module doc)
 _TOP = "\uffff"
 _OPEN = tuple(str(s) for s in OPEN_STATUSES)
 
@@ -74,14 +84,22 @@ def _prefix(col: Any, text: str) -> Any:
     return and_(col >= text, col < text + _TOP)
 
 
-def _where(q: CaseQuery) -> list[Any]:
+def _noindex(col: Any) -> Any:
+    """``+col``: the same value, but SQLite will not pick an index on ``col`` for this term."""
+    return UnaryExpression(col, operator=operators.custom_op("+"), type_=col.type)
+
+
+def _where(q: CaseQuery, *, walk: bool = False) -> list[Any]:
+    """The filter of ``q``; ``walk`` (desk scope) hides the filter columns' indexes (module doc)."""
     conds: list[Any] = []
     start = datetime.combine(q.today, time.min)
     if q.scope == Scope.DESK:
+        ix = _noindex if walk else (lambda c: c)
+        window, status, first_asked = ix(Case.window), ix(Case.status), ix(Case.first_asked_clerk_id)
         conds.append(or_(
-            and_(Case.created_at >= start, Case.window == q.window),
-            and_(Case.window == q.window, Case.status.in_(_OPEN)),  # type: ignore[attr-defined]
-            and_(Case.first_asked_clerk_id == q.clerk_id, Case.status.in_(_OPEN)),  # type: ignore[attr-defined]
+            and_(Case.created_at >= start, window == q.window),
+            and_(window == q.window, status.in_(_OPEN)),
+            and_(first_asked == q.clerk_id, status.in_(_OPEN)),
         ))
     elif q.scope == Scope.OPEN:
         conds.append(and_(Case.window == q.window, Case.status.in_(_OPEN)))  # type: ignore[attr-defined]
@@ -96,18 +114,42 @@ def _where(q: CaseQuery) -> list[Any]:
     return conds
 
 
+def _desk_total(s: Session, q: CaseQuery) -> int:
+    """Cases in the desk scope (no text), as three disjoint index-only counts.
+
+    today-or-open at this window, or open and first asked by me =
+    open here (ix_case_window_status_due) + open, mine, elsewhere (ix_case_first_asked_window)
+    + today here and not open (ix_case_window_created).
+    """
+    start = datetime.combine(q.today, time.min)
+    open_here = select(func.count()).where(Case.window == q.window, Case.status.in_(_OPEN))  # type: ignore[attr-defined]
+    mine_elsewhere = select(func.count()).where(
+        Case.first_asked_clerk_id == q.clerk_id, Case.status.in_(_OPEN), Case.window != q.window)  # type: ignore[attr-defined]
+    today_closed = select(func.count()).where(
+        Case.window == q.window, Case.created_at >= start, Case.status.not_in(_OPEN))  # type: ignore[attr-defined]
+    stmt = select(open_here.scalar_subquery() + mine_elsewhere.scalar_subquery() + today_closed.scalar_subquery())
+    return int(s.execute(stmt).scalar() or 0)
+
+
+def page_stmt(q: CaseQuery, *, offset: int = 0, limit: int = PAGE_SIZE, walk: bool = False) -> Any:
+    """The page query (exposed so tests and the benchmark can EXPLAIN it)."""
+    stmt = select(*_ROW_COLS).where(*_where(q, walk=walk)).order_by(Case.created_at.desc(), Case.id.desc())  # type: ignore[attr-defined]
+    return stmt.offset(max(0, offset)).limit(limit)
+
+
 def page_cases(engine: Engine, q: CaseQuery, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[CaseRow]:
     """One page of the queue, newest first."""
-    stmt = select(*_ROW_COLS).where(*_where(q)).order_by(Case.created_at.desc(), Case.id.desc())  # type: ignore[attr-defined]
-    stmt = stmt.offset(max(0, offset)).limit(limit)
     with Session(engine) as s:
-        return [CaseRow(*row) for row in s.execute(stmt)]
+        walk = q.scope == Scope.DESK and not q.text.strip() and _desk_total(s, q) >= WALK_MIN_MATCHES
+        return [CaseRow(*row) for row in s.execute(page_stmt(q, offset=offset, limit=limit, walk=walk))]
 
 
 def count_cases(engine: Engine, q: CaseQuery, *, cap: int = 100_000) -> int:
     """How many rows the query has (capped, so a count never walks more than ``cap`` index entries)."""
-    inner = select(Case.id).where(*_where(q)).limit(cap).subquery()
     with Session(engine) as s:
+        if q.scope == Scope.DESK and not q.text.strip():
+            return min(cap, _desk_total(s, q))
+        inner = select(Case.id).where(*_where(q)).limit(cap).subquery()
         return int(s.execute(select(func.count()).select_from(inner)).scalar() or 0)
 
 

@@ -24,6 +24,7 @@ from deskclient.settings import Mode, Paths
 from deskclient.store.models import Clerk, Draft
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
+from deskclient.ui.training import TrainingController
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,10 @@ class DeskApp(App[int]):
         self.clerks: list[Clerk] = []
         self.pending_draft: Draft | None = None  # offered back on the home screen after sign-in
         navigation.load_screen_modules()
-        for e in navigation.keyed_entries():
+        training = paths.mode == Mode.TRAINING
+        self.training: TrainingController | None = TrainingController(self) if training else None
+        self._syncing_on_exit = False
+        for e in navigation.keyed_entries(training):
             self._bindings._add_binding(Binding(e.key or "", e.action, e.title, id=f"nav.{e.id}"))
         self.ready = False  # set when the ledger is open (tests wait on it via workers)
 
@@ -115,6 +119,7 @@ class DeskApp(App[int]):
         self.clerks = result.clerks
         self.ready = True
         self._refresh_title()
+        self.start_background_sync()
         if result.configured:
             self.show_sign_in()
         else:
@@ -174,7 +179,57 @@ class DeskApp(App[int]):
         return "1"
 
     # --- actions ------------------------------------------------------------------------------------
+    # --- training mode ------------------------------------------------------------------------------
+    def action_training(self, what: str) -> None:
+        """The trainer's keys (Ctrl+T pick, Ctrl+→/← step, Ctrl+D demonstrate, Ctrl+R reset, ...)."""
+        if self.training is None or self.ctx is None:
+            return
+        getattr(self.training, what)()
+
+    # --- leaving: the exit sync (never in training, never trapping the clerk) ---------------------------
+    async def action_quit(self) -> None:
+        if self.ctx is None or self.training is not None or self._syncing_on_exit:
+            self.exit(0)
+            return
+        from deskclient.ui.screens.sync_exit import SyncExitScreen, SyncOutcome
+
+        self._syncing_on_exit = True
+
+        def done(outcome: SyncOutcome | None) -> None:
+            self.exit(0, message=outcome.message if outcome else None)
+
+        await self.push_screen(SyncExitScreen(self.ctx), done)
+
+    def start_background_sync(self) -> None:
+        """While the desk is open and the office is configured, send the outbox now and then."""
+        from deskclient.ui.screens.sync_exit import sync_client_for
+
+        ctx = self.ctx
+        if ctx is None or self.training is not None or sync_client_for(ctx) is None:
+            return
+        self.set_interval(max(10.0, ctx.settings.central.background_interval_s), self._background_sync,
+                          name="background-sync")
+
+    def _background_sync(self) -> None:
+        ctx = self.ctx
+        if ctx is None or self._syncing_on_exit:
+            return
+
+        def job() -> None:
+            from deskclient.ui.screens.sync_exit import sync_client_for
+
+            client = sync_client_for(ctx, timeout_s=10.0)
+            if client is None:
+                return
+            result = client.sync_once(timeout_s=10.0)
+            if result.sent:
+                self.call_from_thread(self.action_refresh_queue)
+
+        self.run_worker(job, thread=True, group="background-sync", exclusive=True, exit_on_error=False)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "training":
+            return self.training is not None
         if action == "nav" and parameters:
             e = navigation.get(str(parameters[0]))
             if e is not None and e.needs_clerk and self.clerk is None:

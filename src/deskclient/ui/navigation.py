@@ -46,6 +46,7 @@ class NavEntry:
     factory: Callable[[Any], Screen[Any]] | None = None
     help: str = ""
     needs_clerk: bool = True  # only offered once a clerk has signed in
+    training_only: bool = False  # the trainer's keys: offered in training mode only
 
     @property
     def action(self) -> str:
@@ -68,8 +69,8 @@ def register_screen(id: str, title: str, factory: Callable[[Any], Screen[Any]], 
 
 
 def register_action(id: str, title: str, callback: str, *, key: str | None = None, help: str = "",
-                    needs_clerk: bool = True) -> NavEntry:
-    return register(NavEntry(id, title, ACTION, key, callback, None, help, needs_clerk))
+                    needs_clerk: bool = True, training_only: bool = False) -> NavEntry:
+    return register(NavEntry(id, title, ACTION, key, callback, None, help, needs_clerk, training_only))
 
 
 def entries() -> list[NavEntry]:
@@ -80,8 +81,8 @@ def get(entry_id: str) -> NavEntry | None:
     return _REGISTRY.get(entry_id)
 
 
-def keyed_entries() -> Iterator[NavEntry]:
-    return (e for e in _REGISTRY.values() if e.key)
+def keyed_entries(training: bool = False) -> Iterator[NavEntry]:
+    return (e for e in _REGISTRY.values() if e.key and (training or not e.training_only))
 
 
 def load_screen_modules() -> None:
@@ -101,7 +102,8 @@ class DeskCommands(Provider):
 
     def _available(self) -> list[NavEntry]:
         signed_in = getattr(self.app, "clerk", None) is not None
-        return [e for e in entries() if signed_in or not e.needs_clerk]
+        training = getattr(getattr(self.app, "paths", None), "mode", "") == "training"
+        return [e for e in entries() if (signed_in or not e.needs_clerk) and (training or not e.training_only)]
 
     def _label(self, e: NavEntry) -> str:
         kind = T.PALETTE_SCREEN if e.kind == SCREEN else T.PALETTE_ACTION

@@ -16,6 +16,7 @@ from deskclient.domain.errors import DeskError
 from deskclient.strings import ui as T
 from deskclient.ui.widgets.desk_header import DeskHeader
 from deskclient.ui.widgets.mode_banner import ModeBanner
+from deskclient.ui.widgets.training_panel import TrainingPanel
 
 if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
@@ -84,8 +85,16 @@ class DeskScreen(DbMixin, Screen[Any]):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield ModeBanner(self.app.paths.mode)  # type: ignore[attr-defined]
+        training = getattr(self.app, "training", None)
+        if training is not None:
+            yield TrainingPanel(training.view())
         yield from self.compose_body()
         yield Footer()
+
+    def on_screen_resume(self) -> None:
+        training = getattr(self.app, "training", None)
+        if training is not None:
+            training.refresh_panel()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -1,8 +1,10 @@
-"""Case detail: timeline of events, current materials, notices issued, the case's clocks; and the
-follow-up actions (receive supplement, complete, transfer, mark urgent, rate, complaint)."""
+"""Case detail: timeline of events, current materials, notices issued, the case's clocks (ClockPanel);
+and the follow-up actions (decide a 收件待审 case, receive supplement, complete, transfer, mark urgent,
+extend with the head's approval, pause/resume the clock for a 特别程序 step, rate, complaint)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -12,8 +14,16 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from deskclient.domain.cases import CaseClass, CaseStatus, Delivery, MaterialState
+from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
+from deskclient.ui.widgets.clocks import ClockPanel
+
+# classes whose promised date may be extended once (services.clocks enforces it; this only hides the key)
+EXTENDABLE = frozenset({CaseClass.PROMISED, CaseClass.JOINT, CaseClass.REPORTED, CaseClass.URGENT,
+                        CaseClass.UNOWNED})
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,7 @@ class Detail:
     notices: list[Any]
     transfers: list[Any]
     names: dict[str, str]
-    clocks: list[tuple[str, str]]
+    clocks: Any  # domain.clocks.CaseClocks, or None if they could not be computed
     rated: bool
 
 
@@ -58,10 +68,14 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
 class CaseDetailScreen(DeskScreen):
     CSS_PATH = "case_detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "decide", TC.KEY_DECIDE, id="case.decide"),
         Binding("s", "supplement", T.KEY_SUPPLEMENT_IN, id="case.supplement"),
         Binding("c", "complete", T.KEY_COMPLETE, id="case.complete"),
         Binding("t", "transfer", T.KEY_TRANSFER, id="case.transfer"),
         Binding("u", "urgent", T.KEY_URGENT, id="case.urgent"),
+        Binding("e", "extend", TC.KEY_EXTEND, id="case.extend"),
+        Binding("z", "pause_clock", TC.KEY_PAUSE_CLOCK, id="case.pause_clock"),
+        Binding("x", "resume_clock", TC.KEY_RESUME_CLOCK, id="case.resume_clock"),
         Binding("r", "rate", T.KEY_RATE, id="case.rate"),
         Binding("p", "complain", T.KEY_COMPLAIN, id="case.complain"),
         Binding("v", "notice", T.KEY_VIEW_NOTICE, id="case.notice"),
@@ -75,6 +89,7 @@ class CaseDetailScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="summary", markup=False)
+        yield ClockPanel(id="clocks")
         with TabbedContent(id="tabs"):
             with TabPane(T.TIMELINE, id="tab-timeline"):
                 yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
@@ -103,7 +118,6 @@ class CaseDetailScreen(DeskScreen):
 
             from deskclient.store.models import Rating
             from deskclient.store.queries import case_notices, case_timeline, case_transfers, clerk_names
-            from deskclient.ui.clock_view import clock_lines
 
             case = ctx.cases.get(case_id)
             notices = case_notices(ctx.engine, case_id)
@@ -112,8 +126,7 @@ class CaseDetailScreen(DeskScreen):
             with ctx.ledger.read() as s:
                 rated = s.exec(select(Rating).where(Rating.case_id == case_id)).first() is not None
             return Detail(case, ctx.cases.materials(case_id), case_timeline(ctx.engine, case_id), notices,
-                          case_transfers(ctx.engine, case_id), names, clock_lines(ctx, case_id, ctx.clock.today()),
-                          rated)
+                          case_transfers(ctx.engine, case_id), names, case_clocks(ctx, case_id), rated)
 
         self.run_db(fetch, self._show, group="load")
 
@@ -133,10 +146,10 @@ class CaseDetailScreen(DeskScreen):
                                                     owner=d.names.get(c.owner_clerk_id, ""), window=c.window))
         for tr in d.transfers:
             t.append("\n" + T.DETAIL_TRANSFER.format(frm=tr.from_window, to=tr.to_window, reason=tr.reason))
-        if d.clocks:
-            for line, style in d.clocks:
-                t.append("\n" + line, style=style)
-        elif c.due_date:
+        panel = self.query_one("#clocks", ClockPanel)
+        panel.show_clocks(d.clocks)
+        panel.display = d.clocks is not None
+        if d.clocks is None and c.due_date:
             t.append("\n" + T.DETAIL_DUE.format(due=f"{c.due_date:%Y-%m-%d}"
                                                 + (T.DUE_PROVISIONAL if c.due_provisional else "")))
         self.query_one("#summary", Static).update(t)
@@ -169,7 +182,15 @@ class CaseDetailScreen(DeskScreen):
         if self.detail is None or action in ("back", "complain", "notice"):
             return True
         status = CaseStatus(self.detail.case.status)
+        clocks = self.detail.clocks
+        paused = clocks is not None and clocks.open_pause is not None
+        running = status is CaseStatus.ACCEPTED and self.detail.case.due_date is not None
         allowed = {
+            "decide": status is CaseStatus.EXAMINING,
+            "extend": (running and CaseClass(self.detail.case.case_class) in EXTENDABLE
+                       and not (clocks is not None and clocks.extended)),
+            "pause_clock": running and not paused and CaseClass(self.detail.case.case_class) is not CaseClass.IMMEDIATE,
+            "resume_clock": running and paused,
             "supplement": status is CaseStatus.AWAITING_SUPPLEMENT,
             "complete": status is CaseStatus.ACCEPTED,
             "transfer": status.is_open,
@@ -181,6 +202,12 @@ class CaseDetailScreen(DeskScreen):
     # --- actions ----------------------------------------------------------------------------------------
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_decide(self) -> None:
+        """收件待审: mark the checklist and accept, ask for a supplement, or refuse."""
+        from deskclient.ui.screens.checklist import ChecklistScreen
+
+        self.app.push_screen(ChecklistScreen(self.case_id, decide=True))
 
     def action_supplement(self) -> None:
         from deskclient.ui.screens.checklist import ChecklistScreen
@@ -323,3 +350,151 @@ class CaseDetailScreen(DeskScreen):
             self.run_db(write, done, group="write")
 
         self.app.push_screen(ComplaintDialog(), answer)
+
+    # --- clocks: extension (延期) and 特别程序 pauses ------------------------------------------------
+    def action_extend(self) -> None:
+        """Extend once, approved by the centre head's PIN; the extension notice is issued and shown."""
+        from deskclient.ui.screens.dialogs import ExtensionDialog
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+        def ask(heads: list[tuple[str, str]]) -> None:
+            def answer(a: Any) -> None:
+                if a is not None:
+                    self.run_db(lambda: extend_and_issue(ctx, case_id, clerk_id, a), self._extended,
+                                group="write")
+
+            self.app.push_screen(ExtensionDialog(heads), answer)
+
+        self.run_db(lambda: [(c.login, c.name) for c in ctx.people.clerks() if c.role == "head"], ask, group="heads")
+
+    def _extended(self, done: Extended) -> None:
+        from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
+        self.desk.notify_text(TC.EXTENDED.format(days=done.days, date=f"{done.new_date:%Y-%m-%d}",
+                                                 message=done.message))
+        self.load()
+        self.app.push_screen(NoticePreviewScreen(self.case_id, "extension", overrides=done.overrides,
+                                                 issued_message=done.message))
+
+    def action_pause_clock(self) -> None:
+        """特别程序: stop the promised clock for one of the item's non-counting steps."""
+        from deskclient.ui.screens.dialogs import ChoiceDialog
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+        code = self.detail.case.item_code if self.detail else ""
+
+        def ask(choices: list[PauseChoice]) -> None:
+            def answer(result: tuple[str, str] | None) -> None:
+                if result is None:
+                    return
+                chosen = next(c for c in choices if c.key == result[0])
+
+                def write() -> Any:
+                    from deskclient.services.clocks import ClockService
+
+                    item = _catalog_item(ctx, code)
+                    return ClockService.of(ctx).pause(case_id, clerk_id, chosen.reason, step=chosen.step,
+                                                      note=result[1], item=item)
+
+                def done(_row: Any) -> None:
+                    self.desk.notify_text(TC.PAUSED.format(reason=chosen.label))
+                    self.load()
+
+                self.run_db(write, done, group="write")
+
+            self.app.push_screen(ChoiceDialog(TC.PAUSE_TITLE, [(c.key, c.label) for c in choices],
+                                              note_label=TC.PAUSE_NOTE), answer)
+
+        self.run_db(lambda: pause_choices(_catalog_item(ctx, code)), ask, group="steps")
+
+    def action_resume_clock(self) -> None:
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+        def write() -> Any:
+            from deskclient.services.clocks import ClockService
+
+            return ClockService.of(ctx).resume(case_id, clerk_id)
+
+        def done(clocks: Any) -> None:
+            due = clocks.promised.due if clocks.promised is not None else None
+            self.desk.notify_text(TC.RESUMED.format(date=f"{due:%Y-%m-%d}" if due else "—"))
+            self.load()
+
+        self.run_db(write, done, group="write")
+
+
+def case_clocks(ctx: Any, case_id: str) -> Any:
+    """The case's clocks (``services.clocks``), or None if they cannot be computed (the stored due date shows)."""
+    try:
+        from deskclient.services.clocks import ClockService
+
+        return ClockService.of(ctx).clocks(case_id, ctx.clock.today())
+    except Exception:
+        log.exception("case clocks failed for the detail screen")
+        return None
+
+
+def _catalog_item(ctx: Any, code: str) -> Any:
+    try:
+        return ctx.catalog.get(code)
+    except Exception:
+        log.exception("catalog unavailable for the pause reasons")
+        return None
+
+
+@dataclass(frozen=True)
+class PauseChoice:
+    key: str
+    label: str
+    reason: str  # domain.clocks.PauseReason value
+    step: str  # the catalog step's name ("" for waiting on the applicant)
+
+
+_STEP_WORDS = (("公示", "public_notice"), ("听证", "hearing"), ("专家", "expert_review"), ("评审", "expert_review"),
+               ("鉴定", "site_inspection"), ("核查", "site_inspection"), ("调查", "site_inspection"),
+               ("勘", "site_inspection"), ("踏查", "site_inspection"))
+
+
+def step_reason(name: str) -> str:
+    """Which kind of 特别程序 a catalog step is, from its name (公示, 实地核查, 专家评审, 听证; else other)."""
+    return next((reason for word, reason in _STEP_WORDS if word in name), "other")
+
+
+def pause_choices(item: Any) -> list[PauseChoice]:
+    """The item's non-counting steps, then waiting for the applicant (which any case may need)."""
+    from deskclient.domain.clocks import PauseReason
+
+    out: list[PauseChoice] = []
+    for i, step in enumerate(getattr(item, "non_counting_steps", ()) if item is not None else ()):
+        reason = step_reason(step.name)
+        out.append(PauseChoice(f"step{i}", TC.PAUSE_STEP.format(step=step.name, reason=PauseReason(reason).label),
+                               reason, step.name))
+    out.append(PauseChoice("waiting", TC.PAUSE_WAITING, "supplement", ""))
+    return out
+
+
+@dataclass(frozen=True)
+class Extended:
+    days: int
+    new_date: Any
+    message: str
+    overrides: dict[str, Any]
+
+
+def extend_and_issue(ctx: Any, case_id: str, clerk_id: str, answer: Any) -> Extended:
+    """Verify the head's PIN, extend the case, and issue the extension notice (archived, printed)."""
+    from deskclient.domain.errors import RuleViolation
+    from deskclient.services.clocks import ClockService
+    from deskclient.services.notices.issue import issue_notice
+    from deskclient.ui.screens.notice_preview import catalog_overrides
+
+    head = ctx.people.verify_pin(answer.login, answer.pin, purpose="approve_extension")
+    if head.role != "head":
+        raise RuleViolation(TC.EXTEND_NEEDS_HEAD)
+    result = ClockService.of(ctx).extend(case_id, clerk_id, head_id=head.id, days=answer.days, reason=answer.reason)
+    fields = {k: v for k, v in result.notice_fields().items() if k != "kind"}
+    overrides = {**catalog_overrides(ctx, result.case.item_code), **fields}
+    issued = issue_notice(ctx.ledger, case_id, "extension", clerk_id, archive_dir=ctx.paths.archive_dir,
+                          printer=ctx.settings.printer, template_dir=ctx.paths.data_dir, **overrides)
+    return Extended(result.days, result.new_date, issued.message, overrides)

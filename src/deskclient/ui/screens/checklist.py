@@ -22,6 +22,7 @@ from deskclient.domain.cases import (
     propose_outcome,
 )
 from deskclient.domain.errors import RuleViolation
+from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.checklist import MaterialChecklist, MaterialLine
@@ -45,19 +46,22 @@ class Loaded:
 
 
 class ChecklistScreen(DeskScreen):
-    """``supplement=True``: the visitor came back with the missing materials (补齐材料)."""
+    """``supplement=True``: the visitor came back with the missing materials (补齐材料).
+    ``decide=True``: opened from the case detail to decide a case taken in for examination (收件待审)."""
 
     CSS_PATH = "checklist.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "confirm", T.KEY_CONFIRM_OUTCOME, id="checklist.confirm"),
         Binding("f6", "reject", T.KEY_REJECT, id="checklist.reject"),
+        Binding("f4", "examine", TC.KEY_EXAMINE, id="checklist.examine"),
         Binding("escape", "back", T.KEY_BACK, id="checklist.back"),
     ]
 
-    def __init__(self, case_id: str, *, supplement: bool = False) -> None:
+    def __init__(self, case_id: str, *, supplement: bool = False, decide: bool = False) -> None:
         super().__init__()
         self.case_id = case_id
         self.supplement = supplement
+        self.decide = decide
         self.case: Any = None
         self.item: Any = None
         self.proposal: Outcome | None = None
@@ -111,6 +115,7 @@ class ChecklistScreen(DeskScreen):
         table.focus()
         self.query_one("#item-text", Static).update(self._item_text())
         self._propose(data.lines)
+        self.refresh_bindings()
 
     def _item_text(self) -> Text:
         it, c = self.item, self.case
@@ -195,6 +200,27 @@ class ChecklistScreen(DeskScreen):
 
         self.app.push_screen(ConfirmDialog(T.CONFIRM_OUTCOME_Q.format(outcome=outcome.label)), answer)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """收件待审 is offered only for a newly registered, non-enquiry case."""
+        if action == "examine":
+            c = self.case
+            return (not self.supplement and c is not None and CaseStatus(c.status) is CaseStatus.REGISTERED
+                    and c.case_class != CaseClass.ENQUIRY)
+        return True
+
+    def action_examine(self) -> None:
+        """Take the materials in for examination: the art. 32 five-day clock starts today."""
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+
+        if self.case is None or self.busy or not self.check_action("examine", ()):
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._commit(Outcome.EXAMINE, [])
+
+        self.app.push_screen(ConfirmDialog(TC.EXAMINE_Q, TC.EXAMINE_DETAIL), answer)
+
     def action_reject(self) -> None:
         from deskclient.ui.screens.dialogs import ReasonsDialog
 
@@ -229,9 +255,13 @@ class ChecklistScreen(DeskScreen):
 
         if self.supplement and CaseStatus(case.status) is CaseStatus.AWAITING_SUPPLEMENT:
             outcome = Outcome.SUPPLEMENT
+        if outcome is Outcome.EXAMINE:  # no notice yet: the decision follows within five days
+            self.desk.notify_text(TC.EXAMINED.format(case_no=case.case_no))
+            self.app.switch_screen(CaseDetailScreen(case.id))
+            return
         self.desk.notify_text(T.OUTCOME_DONE.format(outcome=outcome.label, case_no=case.case_no))
         kind = notice_kind_for(case, outcome)
-        if self.supplement:
+        if self.supplement or self.decide:
             self.app.pop_screen()  # back to the case detail, which reloads on resume
         else:
             self.app.switch_screen(CaseDetailScreen(case.id))

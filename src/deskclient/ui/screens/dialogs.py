@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskModal
 from deskclient.ui.widgets.fields import DeskInput, ValidatedField
@@ -311,3 +312,62 @@ class PinDialog(Dialog):
             return
         reason = self.query_one("#reason", ValidatedField).value.strip() if self.reason_label else ""
         self.dismiss(PinAnswer(self.heads[heads.highlighted][0], self.query_one("#pin", DeskInput).value, reason))
+
+
+@dataclass(frozen=True)
+class ExtensionAnswer:
+    login: str
+    pin: str
+    reason: str
+    days: int
+
+
+class ExtensionDialog(PinDialog):
+    """延期: working days and the reason told to the applicant, approved by a head's PIN.
+    Returns :class:`ExtensionAnswer` (the caller verifies the PIN and extends in a worker)."""
+
+    MAX_DAYS = 60  # services.clocks.MAX_EXTENSION_DAYS checks it again
+
+    def __init__(self, heads: list[tuple[str, str]], *, days: int = 5) -> None:
+        super().__init__(TC.EXTEND_TITLE, heads, reason_label=TC.EXTEND_REASON)
+        self.days = days
+
+    def compose_dialog(self) -> ComposeResult:
+        yield Static(TC.EXTEND_HINT, classes="hint", markup=False)
+        yield ValidatedField(TC.EXTEND_DAYS, None, value=str(self.days), id="days")
+        yield from super().compose_dialog()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#days", ValidatedField).focus()
+
+    @on(Input.Submitted)
+    def _submitted_ext(self, event: Input.Submitted) -> None:
+        event.prevent_default()  # PinDialog's handler would jump from the days straight to the PIN
+        event.stop()
+        if event.input.id == "pin":
+            self.action_ok()
+        elif self.query_one("#days", ValidatedField).has_focus_within:
+            self.query_one("#reason", ValidatedField).focus()
+        else:
+            self.query_one("#pin").focus()
+
+    def action_ok(self) -> None:
+        text = self.query_one("#days", ValidatedField).value.strip()
+        if not text.isdigit() or not 1 <= int(text) <= self.MAX_DAYS:
+            self.error(TC.EXTEND_DAYS_BAD.format(limit=self.MAX_DAYS))
+            self.query_one("#days", ValidatedField).focus()
+            return
+        reason = self.query_one("#reason", ValidatedField).value.strip()
+        if not reason:
+            from deskclient.strings import intake as TI
+
+            self.error(TI.REASON_REQUIRED)
+            self.query_one("#reason", ValidatedField).focus()
+            return
+        heads = self.query_one("#heads", OptionList)
+        if heads.highlighted is None:
+            self.error(TC.EXTEND_NEEDS_HEAD)
+            return
+        self.dismiss(ExtensionAnswer(self.heads[heads.highlighted][0], self.query_one("#pin", DeskInput).value,
+                                     reason, int(text)))

@@ -34,7 +34,8 @@ def catalog_overrides(ctx: Any, item_code: str) -> dict[str, Any]:
             "fee_basis": item.fee_basis}
 
 
-def notice_text(ctx: Any, case_id: str, kind: str, clerk_id: str, width: int) -> str:
+def notice_text(ctx: Any, case_id: str, kind: str, clerk_id: str, width: int,
+                overrides: dict[str, Any] | None = None) -> str:
     """The preview text: the notices service's rendering, or a plain fallback if it is unavailable."""
     try:
         from deskclient.services.notices import preview_text
@@ -44,7 +45,7 @@ def notice_text(ctx: Any, case_id: str, kind: str, clerk_id: str, width: int) ->
     case = ctx.cases.get(case_id)
     with ctx.ledger.read() as s:
         data = notice_data_for_case(s, case_id, kind, clerk_id=clerk_id, issued_at=ctx.clock.now(),
-                                    **catalog_overrides(ctx, case.item_code))
+                                    **{**catalog_overrides(ctx, case.item_code), **(overrides or {})})
     return preview_text(data, width, data_dir=ctx.paths.data_dir)
 
 
@@ -71,11 +72,16 @@ class NoticePreviewScreen(DeskModal):
         Binding("f9", "issue", T.KEY_NOTICE_ISSUE, id="notice.issue"),
     ]
 
-    def __init__(self, case_id: str, kind: str) -> None:
+    def __init__(self, case_id: str, kind: str, *, overrides: dict[str, Any] | None = None,
+                 issued_message: str | None = None) -> None:
+        """``overrides``: fields the case rows do not hold (e.g. the extension's original date);
+        ``issued_message``: the notice was already issued (the preview only shows it; F9 does nothing)."""
         super().__init__()
         self.case_id = case_id
         self.kind = kind
-        self.issued = False
+        self.overrides = overrides or {}
+        self.issued = issued_message is not None
+        self.issued_message = issued_message
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notice-box"):
@@ -89,8 +95,12 @@ class NoticePreviewScreen(DeskModal):
         box.border_title = T.NOTICE_TITLE
         desk = self.desk
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id if desk.clerk else None, self.case_id, self.kind
+        overrides = self.overrides
         width = max(20, min(ctx.settings.printer.columns if ctx else 48, 56))
-        self.run_db(lambda: notice_text(ctx, case_id, kind, clerk_id or "", width), self._show, group="preview")
+        self.run_db(lambda: notice_text(ctx, case_id, kind, clerk_id or "", width, overrides), self._show,
+                    group="preview")
+        if self.issued_message is not None:
+            self.query_one("#notice-status", Static).update(Text(T.NOTICE_ISSUED.format(message=self.issued_message)))
         self.query_one("#notice-scroll").focus()
 
     def _show(self, text: str) -> None:
@@ -111,7 +121,7 @@ class NoticePreviewScreen(DeskModal):
             case = ctx.cases.get(case_id)
             result = issue_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
                                   printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
-                                  **catalog_overrides(ctx, case.item_code))
+                                  **{**catalog_overrides(ctx, case.item_code), **self.overrides})
             return result.message
 
         def done(message: str) -> None:

@@ -79,3 +79,21 @@ class PhrasebookScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _register_trainer_keys() -> None:
+    from deskclient.ui.navigation import register_action
+
+    for id_, title, what, key in (
+        ("training.pick", T.ACTION_PICK, "pick", "ctrl+t"),
+        ("training.next", T.ACTION_NEXT, "forward", "ctrl+right"),
+        ("training.back", T.ACTION_BACK, "back", "ctrl+left"),
+        ("training.demo", T.ACTION_DEMO, "demonstrate", "ctrl+d"),
+        ("training.reset", T.ACTION_RESET, "reset", "ctrl+r"),
+        ("training.toggle", T.ACTION_TOGGLE, "toggle", "ctrl+g"),
+        ("training.phrases", T.ACTION_PHRASES, "phrases", "ctrl+l"),
+    ):
+        register_action(id_, title, f"app.training({what!r})", key=key, needs_clerk=False, training_only=True)
+
+
+_register_trainer_keys()

@@ -1,0 +1,46 @@
+"""Screen text for the case clocks wiring: 收件待审, 延期, 特别程序 pause/resume, reminders, 暂停服务, 不管件."""
+
+# checklist: take the materials in for examination (《行政许可法》第三十二条)
+KEY_EXAMINE = "收件待审"
+EXAMINE_Q = "收下材料、五日内审查并一次告知需补正的全部内容?"
+EXAMINE_DETAIL = "逾期未告知的,自收到材料之日起即视为受理,承诺期限从收件日起算。"
+EXAMINED = "已收件待审:{case_no}。请在五日内作出受理、补正或不予受理决定。"
+
+# case detail keys
+KEY_DECIDE = "审查决定"
+KEY_EXTEND = "延期"
+KEY_PAUSE_CLOCK = "特别程序"
+KEY_RESUME_CLOCK = "恢复计时"
+
+# extension (延期)
+EXTEND_TITLE = "申请延期(须中心负责人批准)"
+EXTEND_HINT = "承诺件限延期一次,延长的工作日数和理由写入延期通知书告知申请人。"
+EXTEND_DAYS = "延长天数"
+EXTEND_REASON = "延期理由"
+EXTEND_DAYS_BAD = "延长天数须为 1 至 {limit} 之间的整数。"
+EXTEND_NEEDS_HEAD = "延期须由中心负责人审批,所选人员不是中心负责人。"
+EXTENDED = "已延期 {days} 个工作日,新的办结期限 {date}。延期通知书:{message}"
+
+# pause / resume of the case clock (特别程序)
+PAUSE_TITLE = "进入特别程序(暂停计时)"
+PAUSE_NOTE = "说明(可不填)"
+PAUSE_STEP = "{step}({reason})"
+PAUSE_WAITING = "等待申请人补正材料"
+PAUSED = "已暂停计时:{reason}。特别程序时间不计入办理时限。"
+RESUMED = "已恢复计时,办结期限 {date}。"
+
+# home: deemed acceptance, reminders, 暂停服务
+DEEMED_ACCEPTED = "{n} 件收件待审已超过五日未告知补正,依法视为受理(受理日为收件日)。"
+REMINDERS_TITLE = "到期提醒"
+REMINDERS_LINE = "已超期 {overdue} 件 · 今日到期 {today} 件 · 即将到期 {soon} 件"
+REMINDERS_NONE = "没有超期或即将到期的办件。"
+REMINDER_CASE = "{case_no} {item} 期限 {due}"
+REMINDERS_NOTIFY = "到期提醒:已超期 {overdue} 件,今日到期 {today} 件,即将到期 {soon} 件。"
+DESK_PAUSED = "本窗口暂停服务中:{reason}"
+DESK_PAUSED_BACK = ",预计 {back} 恢复"
+DESK_PAUSED_REDIRECT = ",请到 {window} 号窗口办理"
+
+# intake: 不管件
+UNOWNED = "不管件"
+UNOWNED_HINT = "无窗口受理的诉求,登记后由中心负责人交办"
+UNOWNED_REGISTERED = "已登记为不管件:{case_no},请中心负责人交办。"

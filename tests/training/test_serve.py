@@ -1,0 +1,106 @@
+"""``deskclient serve --training``: a real page is served and the app behind the websocket shows the
+培训模式 banner (and, where Chromium is installed, a screenshot of the page is taken)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+BANNER = "培训模式"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deskclient", "--data-dir", str(tmp_path), "serve", "--training",
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:  # wait until the server answers (bounded), not a fixed sleep
+            try:
+                if httpx.get(url + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                pytest.fail(f"serve did not start: {out[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_serve_refuses_the_station_ledger(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "deskclient", "--data-dir", str(tmp_path), "serve"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "--training" in out.stderr
+
+
+def test_page_and_banner_over_the_websocket(served: str) -> None:
+    page = httpx.get(served + "/", timeout=10)
+    assert page.status_code == 200
+    assert "textual.js" in page.text and "/ws" in page.text
+    assert httpx.get(served + "/static/js/textual.js", timeout=10).status_code == 200
+
+    async def read_screen() -> str:
+        import aiohttp
+
+        seen = b""
+        async with aiohttp.ClientSession() as session, session.ws_connect(
+                served.replace("http", "ws") + "/ws?width=120&height=40") as ws:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and BANNER.encode() not in seen:
+                try:
+                    msg = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
+                except asyncio.TimeoutError:
+                    break
+                if msg.type == aiohttp.WSMsgType.BINARY:
+                    seen += msg.data
+                elif msg.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                    break
+        return seen.decode("utf-8", errors="replace")
+
+    screen = asyncio.run(read_screen())
+    assert BANNER in screen
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_chromium_screenshot(served: str, tmp_path: Path) -> None:
+    shot = tmp_path / "training.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,800",
+                    "--virtual-time-budget=15000", f"--screenshot={shot}", served + "/"],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
+    out = os.environ.get("DESKCLIENT_SCREENSHOT_OUT")
+    if out:
+        shutil.copy(shot, out)

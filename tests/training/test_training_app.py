@@ -1,0 +1,125 @@
+"""Training mode in the real app: every scenario walks end to end under Pilot, on the training ledger
+only, with no network call (asserted by recording every socket connect)."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deskclient.services.training import load_scenarios
+from deskclient.settings import Mode, Paths
+from deskclient.ui.widgets.training_panel import TrainingPanel
+
+SCENARIOS, _ = load_scenarios()
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Record (and refuse) every outgoing connection attempt made while the test runs."""
+    attempts: list[Any] = []
+
+    def refuse(self: socket.socket, address: Any) -> None:  # noqa: ARG001
+        attempts.append(address)
+        raise OSError("network disabled in training tests")
+
+    def refuse_create(address: Any, *a: Any, **k: Any) -> None:  # noqa: ARG001
+        attempts.append(address)
+        raise OSError("network disabled in training tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse_create)
+    return attempts
+
+
+async def _settle(app: Any, pilot: Any, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _panel_text(app: Any) -> str:
+    return str(app.screen.query_one(TrainingPanel).render())
+
+
+@pytest.mark.parametrize("index", range(len(SCENARIOS)), ids=[s.id for s in SCENARIOS])
+async def test_scenario_end_to_end_in_the_app(tmp_path: Path, index: int, no_network: list[Any]) -> None:
+    from deskclient.ui.app import make_app
+
+    scenario = SCENARIOS[index]
+    paths = Paths.resolve(tmp_path, Mode.TRAINING)
+    app = make_app(paths, cursor_blink=False, demo_cases=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("ctrl+t")
+        await _settle(app, pilot)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await _settle(app, pilot, rounds=6)
+        assert app.training.runner is not None and app.training.runner.scenario.id == scenario.id
+        assert app.clerk is not None and app.clerk.login == scenario.clerk
+        assert scenario.title in _panel_text(app)
+        for i, step in enumerate(scenario.steps):
+            assert f"第 {i + 1}/{len(scenario.steps)} 步" in _panel_text(app)
+            if step.action:
+                assert "○" in _panel_text(app), f"{scenario.id} step {i + 1} shown done too early"
+                await pilot.press("ctrl+d")
+                await _settle(app, pilot)
+            assert app.training.runner.is_done(), f"{scenario.id} step {i + 1} ({step.title})"
+            assert "✓" in _panel_text(app)
+            await pilot.press("ctrl+right")
+            await pilot.pause()
+        expected = [s.expect for s in scenario.steps if s.expect]
+        await pilot.press("ctrl+q")
+    # the training ledger holds the scenario's events; the station's ledger was never created
+    con = sqlite3.connect(paths.ledger_file)
+    types = {r[0] for r in con.execute("SELECT type FROM event")}
+    con.close()
+    assert set(expected) <= types
+    station = Paths.resolve(tmp_path, Mode.STATION)
+    assert not station.ledger_file.exists()
+    assert no_network == []
+
+
+async def test_reset_and_step_back(tmp_path: Path, no_network: list[Any]) -> None:
+    from deskclient.ui.app import make_app
+
+    paths = Paths.resolve(tmp_path, Mode.TRAINING)
+    app = make_app(paths, cursor_blink=False, demo_cases=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("ctrl+t", "enter")
+        await _settle(app, pilot, rounds=6)
+        await pilot.press("ctrl+right", "ctrl+d")
+        await _settle(app, pilot)
+        assert app.training.runner.is_done()
+        await pilot.press("ctrl+left")
+        await pilot.pause()
+        assert app.training.runner.index == 0
+        await pilot.press("ctrl+r")
+        await _settle(app, pilot, rounds=6)
+        assert app.training.runner.index == 0
+        assert not app.training.runner.is_done(1)  # the training ledger was recreated
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.screen.query_one(TrainingPanel).has_class("-hidden")
+        await pilot.press("ctrl+q")
+    assert no_network == []
+
+
+async def test_station_mode_has_no_trainer_keys(tmp_path: Path) -> None:
+    from deskclient.ui.app import make_app
+
+    app = make_app(Paths.resolve(tmp_path, Mode.DEMO), cursor_blink=False, demo_cases=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        assert app.training is None
+        assert not list(app.screen.query(TrainingPanel))
+        actions = [b.action for bs in app._bindings.key_to_bindings.values() for b in bs]
+        assert actions and not any("training" in a for a in actions)
+        await pilot.press("ctrl+q")
