@@ -34,7 +34,7 @@ def test_phrasebook_has_courtesy_and_forbidden() -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
-def test_scenario_runs_end_to_end(tmp_path: Path, scenario) -> None:  # noqa: ANN001
+def test_scenario_runs_end_to_end(tmp_path: Path, scenario) -> None:
     paths = Paths.resolve(tmp_path, Mode.TRAINING)
     ctx = open_training_context(paths, scenario, fresh=True)
     try:

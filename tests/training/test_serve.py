@@ -77,7 +77,7 @@ def test_page_and_banner_over_the_websocket(served: str) -> None:
             while time.monotonic() < deadline and BANNER.encode() not in seen:
                 try:
                     msg = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
                 if msg.type == aiohttp.WSMsgType.BINARY:
                     seen += msg.data

@@ -22,11 +22,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Record (and refuse) every outgoing connection attempt made while the test runs."""
     attempts: list[Any] = []
 
-    def refuse(self: socket.socket, address: Any) -> None:  # noqa: ARG001
+    def refuse(self: socket.socket, address: Any) -> None:
         attempts.append(address)
         raise OSError("network disabled in training tests")
 
-    def refuse_create(address: Any, *a: Any, **k: Any) -> None:  # noqa: ARG001
+    def refuse_create(address: Any, *a: Any, **k: Any) -> None:
         attempts.append(address)
         raise OSError("network disabled in training tests")
 

@@ -97,6 +97,7 @@ class Intake:
     power_of_attorney: bool = False
     enquiry: bool = False
     note: str = ""
+    unowned: bool = False  # 不管件: a need no window covers; the centre head routes it
 
 
 @dataclass
@@ -116,6 +117,20 @@ class CheckInput:
     position: int
     state: MaterialState
     problem: str = ""
+
+
+UNOWNED_ITEM_CODE = "BG-000"
+
+
+def unowned_item(window: str = "") -> Any:
+    """The stand-in catalog item of a 不管件 registered with no matching item (no materials, no steps;
+    the head's routing sets its time limit)."""
+    from deskclient.domain.catalog import ServiceItem
+    from deskclient.strings import clocks_ui as TC
+
+    return ServiceItem(code=UNOWNED_ITEM_CODE, name=TC.UNOWNED_ITEM_NAME, department=TC.UNOWNED_ITEM_DEPARTMENT,
+                       window=window, item_class=CaseClass.UNOWNED, promised_days=0, legal_days=0, basis="",
+                       conditions="", steps=(), fee="", fee_basis="", aliases=(), materials=())
 
 
 class CaseService:
@@ -140,7 +155,8 @@ class CaseService:
                 id=new_id(), case_no=f"{self.ledger.station}-{day:%Y%m%d}-{n:04d}", window=intake.window,
                 item_code=item.code, item_name=item.name, item_class=str(item.item_class),
                 item_department=item.department, promised_days=item.promised_days, legal_days=item.legal_days,
-                case_class=str(CaseClass.ENQUIRY if intake.enquiry else item.item_class),
+                case_class=str(CaseClass.ENQUIRY if intake.enquiry
+                               else CaseClass.UNOWNED if intake.unowned else item.item_class),
                 status=str(CaseStatus.REGISTERED),
                 applicant_name=applicant.name, applicant_id_no=applicant.id_no,
                 applicant_id_masked=applicant.id_masked, applicant_phone=applicant.phone,
@@ -162,7 +178,7 @@ class CaseService:
             tx.emit(EventType.CASE_REGISTERED, {
                 "case_no": case.case_no, "window": case.window, "item_code": item.code,
                 "item_name": item.name, "item_class": case.item_class, "case_class": case.case_class,
-                "enquiry": intake.enquiry, "applicant_name": applicant.name,
+                "enquiry": intake.enquiry, "unowned": intake.unowned, "applicant_name": applicant.name,
                 "applicant_id_masked": applicant.id_masked, "applicant_phone_masked": applicant.phone_masked,
                 "agent_name": case.agent_name, "agent_id_masked": case.agent_id_masked,
                 "agent_relation": case.agent_relation, "power_of_attorney": intake.power_of_attorney,

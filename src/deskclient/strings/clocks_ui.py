@@ -26,6 +26,10 @@ PAUSE_TITLE = "进入特别程序(暂停计时)"
 PAUSE_NOTE = "说明(可不填)"
 PAUSE_STEP = "{step}({reason})"
 PAUSE_WAITING = "等待申请人补正材料"
+# which PauseReason a catalog step is, from a word in its name (first match wins; else "other")
+STEP_REASON_WORDS = (("公示", "public_notice"), ("听证", "hearing"), ("专家", "expert_review"),
+                     ("评审", "expert_review"), ("鉴定", "site_inspection"), ("核查", "site_inspection"),
+                     ("调查", "site_inspection"), ("勘", "site_inspection"), ("踏查", "site_inspection"))
 PAUSED = "已暂停计时:{reason}。特别程序时间不计入办理时限。"
 RESUMED = "已恢复计时,办结期限 {date}。"
 
@@ -44,3 +48,5 @@ DESK_PAUSED_REDIRECT = ",请到 {window} 号窗口办理"
 UNOWNED = "不管件"
 UNOWNED_HINT = "无窗口受理的诉求,登记后由中心负责人交办"
 UNOWNED_REGISTERED = "已登记为不管件:{case_no},请中心负责人交办。"
+UNOWNED_ITEM_NAME = "不管件(无对应事项)"
+UNOWNED_ITEM_DEPARTMENT = "中心负责人交办"

@@ -69,6 +69,7 @@ class DeskApp(App[int]):
         training = paths.mode == Mode.TRAINING
         self.training: TrainingController | None = TrainingController(self) if training else None
         self._syncing_on_exit = False
+        self.exit_message = ""  # what the exit sync said; printed on the terminal after the desk closes
         for e in navigation.keyed_entries(training):
             self._bindings._add_binding(Binding(e.key or "", e.action, e.title, id=f"nav.{e.id}"))
         self.ready = False  # set when the ledger is open (tests wait on it via workers)
@@ -196,7 +197,8 @@ class DeskApp(App[int]):
         self._syncing_on_exit = True
 
         def done(outcome: SyncOutcome | None) -> None:
-            self.exit(0, message=outcome.message if outcome else None)
+            self.exit_message = outcome.message if outcome else ""
+            self.exit(0, message=self.exit_message or None)
 
         await self.push_screen(SyncExitScreen(self.ctx), done)
 

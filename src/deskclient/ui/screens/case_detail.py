@@ -451,14 +451,9 @@ class PauseChoice:
     step: str  # the catalog step's name ("" for waiting on the applicant)
 
 
-_STEP_WORDS = (("公示", "public_notice"), ("听证", "hearing"), ("专家", "expert_review"), ("评审", "expert_review"),
-               ("鉴定", "site_inspection"), ("核查", "site_inspection"), ("调查", "site_inspection"),
-               ("勘", "site_inspection"), ("踏查", "site_inspection"))
-
-
 def step_reason(name: str) -> str:
     """Which kind of 特别程序 a catalog step is, from its name (公示, 实地核查, 专家评审, 听证; else other)."""
-    return next((reason for word, reason in _STEP_WORDS if word in name), "other")
+    return next((reason for word, reason in TC.STEP_REASON_WORDS if word in name), "other")
 
 
 def pause_choices(item: Any) -> list[PauseChoice]:

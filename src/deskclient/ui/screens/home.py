@@ -1,5 +1,9 @@
 """Home: this window's queue (today's cases, open ones it owns, transferred-out ones still followed),
-today's counts and the sync state. Paged, index-backed queries: instant on a 100,000-case ledger."""
+today's counts and the sync state. Paged, index-backed queries: instant on a 100,000-case ledger.
+
+Whenever home is shown (that is, at sign-in too) a second worker applies art. 32 deemed acceptance
+(收件待审 cases whose five days ran out), and shows the overdue / due-soon reminders and the window's
+暂停服务 state; the reminders are also notified once after sign-in."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from deskclient.store.queries import PAGE_SIZE, SCOPES, CaseQuery, TodayCounts
+from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
 from deskclient.ui.clock_view import due_states
@@ -37,6 +42,37 @@ class QueuePage:
     online: bool
 
 
+@dataclass(frozen=True)
+class DeskState:
+    """What the clocks worker found: cases moved by deemed acceptance, reminders, the window's pause."""
+
+    moved: list[str]
+    reminders: Any  # services.desk.Reminders, or None if they could not be computed
+    pause: Any  # store.models.DeskPause or None
+
+
+def reminder_text(r: Any) -> Text:
+    """One line of counts, then the most urgent cases (each plain text, never markup)."""
+    if r is None:
+        return Text("")
+    if not r.count:
+        return Text(TC.REMINDERS_NONE, style="dim")
+    t = Text()
+    t.append(TC.REMINDERS_TITLE + ":", style="bold")
+    t.append(TC.REMINDERS_LINE.format(overdue=len(r.overdue), today=len(r.due_today), soon=len(r.due_soon)),
+             style="bold red" if r.overdue else "bold yellow")
+    return t
+
+
+def pause_text(p: Any) -> Text:
+    text = TC.DESK_PAUSED.format(reason=p.reason)
+    if p.expected_back is not None:
+        text += TC.DESK_PAUSED_BACK.format(back=f"{p.expected_back:%H:%M}")
+    if p.redirect_window:
+        text += TC.DESK_PAUSED_REDIRECT.format(window=p.redirect_window)
+    return Text(text, style="bold reverse yellow")
+
+
 class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,11 +90,15 @@ class HomeScreen(DeskScreen):
         self.page = 0
         self.total = 0
         self.text = ""
+        self.desk_state: DeskState | None = None
+        self._reminded = False  # the sign-in reminder is notified once per home screen
 
     def compose_body(self) -> ComposeResult:
+        yield Static("", id="desk-pause", markup=False)
         with Horizontal(id="home-status"):
             yield Static("", id="counts", markup=False)
             yield Static("", id="sync", markup=False)
+        yield Static("", id="reminders", markup=False)
         with Horizontal(id="home-search"):
             yield Static("", id="scope", markup=False)
             yield DeskInput(placeholder=T.SEARCH_PLACEHOLDER, id="search")
@@ -70,7 +110,9 @@ class HomeScreen(DeskScreen):
         self.sub_title = self.desk.sub_title
         self._show_scope()
         self.query_one(CaseTable).focus()
+        self.query_one("#desk-pause").display = False
         self.load()
+        self.check_clocks()
         draft = self.desk.pending_draft
         if draft is not None:
             self.desk.pending_draft = None
@@ -78,6 +120,7 @@ class HomeScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         self.load()
+        self.check_clocks()
 
     # --- loading ----------------------------------------------------------------------------------
     @property
@@ -108,6 +151,48 @@ class HomeScreen(DeskScreen):
 
         self.run_db(fetch, self._show, group="queue")
 
+    def check_clocks(self) -> None:
+        """Deemed acceptance, reminders and the window's pause, in a worker of their own."""
+        if self.desk.clerk is None or self.desk.ctx is None:
+            return
+        ctx = self.ctx
+        window = self.desk.window
+        scope = None if self.clerk.role == "head" else window
+
+        def work() -> DeskState:
+            import logging
+
+            from deskclient.services.clocks import ClockService
+            from deskclient.services.desk import DeskService
+
+            moved = ClockService.of(ctx).apply_deemed_acceptance(ctx.clock.today())
+            desk = DeskService(ctx)
+            try:
+                reminders = desk.reminders(scope)
+            except Exception:  # a nicety: the queue still shows
+                logging.getLogger(__name__).exception("reminders failed")
+                reminders = None
+            return DeskState(moved, reminders, desk.current_pause(window))
+
+        self.run_db(work, self._show_state, group="home-clocks")
+
+    def _show_state(self, st: DeskState) -> None:
+        self.desk_state = st
+        pause = self.query_one("#desk-pause", Static)
+        pause.display = st.pause is not None
+        if st.pause is not None:
+            pause.update(pause_text(st.pause))
+        self.query_one("#reminders", Static).update(reminder_text(st.reminders))
+        if st.moved:
+            self.desk.notify_text(TC.DEEMED_ACCEPTED.format(n=len(st.moved)), severity="warning", timeout=10)
+            self.load()  # the moved cases now show as accepted with their promised date
+        r = st.reminders
+        if not self._reminded and r is not None and r.count:
+            self.desk.notify_text(TC.REMINDERS_NOTIFY.format(overdue=len(r.overdue), today=len(r.due_today),
+                                                            soon=len(r.due_soon)),
+                                  severity="error" if r.overdue else "warning", timeout=10)
+        self._reminded = True
+
     def _show(self, page: QueuePage) -> None:
         self.total = page.total
         self.query_one(CaseTable).show(page.lines, page.today)
@@ -123,6 +208,7 @@ class HomeScreen(DeskScreen):
     # --- keys -----------------------------------------------------------------------------------------
     def action_refresh(self) -> None:
         self.load()
+        self.check_clocks()
 
     def action_scope(self) -> None:
         self.scope_index = (self.scope_index + 1) % len(SCOPES)

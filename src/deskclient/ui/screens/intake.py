@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, Static
 
 from deskclient.domain import identity
+from deskclient.strings import clocks_ui as TC
 from deskclient.strings import intake as TI
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
@@ -48,6 +49,7 @@ class IntakeScreen(DeskScreen):
         Binding("f4", "transfer", T.KEY_TRANSFER, id="intake.transfer"),
         Binding("f6", "toggle_agent", T.KEY_AGENT, id="intake.agent"),
         Binding("f7", "toggle_enquiry", T.KEY_ENQUIRY, id="intake.enquiry"),
+        Binding("f3", "toggle_unowned", TC.UNOWNED, id="intake.unowned"),
         Binding("escape", "back", T.KEY_BACK, id="intake.back"),
     ]
 
@@ -76,6 +78,7 @@ class IntakeScreen(DeskScreen):
             with Horizontal(classes="row"):
                 yield Checkbox(T.HAS_AGENT + " F6", id="has-agent")
                 yield Checkbox(T.ENQUIRY + " F7", id="enquiry")
+                yield Checkbox(TC.UNOWNED + " F3", id="unowned", tooltip=TC.UNOWNED_HINT)
             with VerticalScroll(id="agent-box"):
                 yield ValidatedField(T.NAME, identity.check_name, id="g-name", max_length=40)
                 yield ValidatedField(T.ID_NO, lambda v: identity.check_id_number(v, required=True), id="g-id",
@@ -151,6 +154,14 @@ class IntakeScreen(DeskScreen):
         self._field("a-id").validate_now(show_empty=False)
         self._changed()
 
+    @on(Checkbox.Changed, "#unowned")
+    def _unowned_toggled(self) -> None:
+        self._changed()
+
+    def action_toggle_unowned(self) -> None:
+        box = self.query_one("#unowned", Checkbox)
+        box.value = not box.value
+
     @on(Checkbox.Changed, "#poa")
     def _poa_toggled(self) -> None:
         self._changed()
@@ -176,6 +187,7 @@ class IntakeScreen(DeskScreen):
             "agent_name": f("g-name").value, "agent_id": f("g-id").value, "agent_phone": f("g-phone").value,
             "agent_relation": f("g-relation").value, "power_of_attorney": self.query_one("#poa", Checkbox).value,
             "enquiry": self.query_one("#enquiry", Checkbox).value, "note": f("note").value,
+            "unowned": self.query_one("#unowned", Checkbox).value,
         }
 
     def _changed(self) -> None:
@@ -218,6 +230,7 @@ class IntakeScreen(DeskScreen):
             self.query_one("#has-agent", Checkbox).value = bool(data.get("has_agent"))
             self.query_one("#enquiry", Checkbox).value = bool(data.get("enquiry"))
             self.query_one("#poa", Checkbox).value = bool(data.get("power_of_attorney"))
+            self.query_one("#unowned", Checkbox).value = bool(data.get("unowned"))
             self.query_one("#agent-box").display = bool(data.get("has_agent"))
         finally:
             self.call_after_refresh(setattr, self, "_restoring", False)
@@ -226,9 +239,11 @@ class IntakeScreen(DeskScreen):
     # --- confirm -------------------------------------------------------------------------------------
     def _intake(self) -> Any:
         """Validate every field (showing each problem beside it) and build the Intake, or None."""
-        from deskclient.services.cases import Intake, PersonInput
+        from deskclient.services.cases import Intake, PersonInput, unowned_item
 
-        if self.item is None:
+        unowned = self.query_one("#unowned", Checkbox).value
+        item = self.item if self.item is not None or not unowned else unowned_item(self.desk.window)
+        if item is None:
             self._error(T.ITEM_NONE)
             self.query_one(ItemPicker).query_input.focus()
             return None
@@ -244,7 +259,7 @@ class IntakeScreen(DeskScreen):
                 return None
         f = self._field
         agent = PersonInput(f("g-name").value, f("g-id").value, f("g-phone").value) if has_agent else None
-        return Intake(window=self.desk.window, item=self.item,
+        return Intake(window=self.desk.window, item=item, unowned=unowned,
                       applicant=PersonInput(f("a-name").value, f("a-id").value, f("a-phone").value),
                       agent=agent, agent_relation=f("g-relation").value if has_agent else "",
                       power_of_attorney=has_agent and self.query_one("#poa", Checkbox).value,
@@ -283,8 +298,15 @@ class IntakeScreen(DeskScreen):
         self._error(message)
 
     def _registered(self, case: Any) -> None:
+        from deskclient.domain.cases import CaseClass
         from deskclient.ui.screens.checklist import ChecklistScreen
 
+        if case.case_class == CaseClass.UNOWNED:  # nothing to check yet: the head routes it first
+            from deskclient.ui.screens.case_detail import CaseDetailScreen
+
+            self.desk.notify_text(TC.UNOWNED_REGISTERED.format(case_no=case.case_no))
+            self.app.switch_screen(CaseDetailScreen(case.id))
+            return
         self.desk.notify_text(T.REGISTERED.format(case_no=case.case_no))
         self.app.switch_screen(ChecklistScreen(case.id))
 
