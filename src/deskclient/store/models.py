@@ -185,7 +185,9 @@ class Event(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("station", "seq"),
-        Index("ix_event_unsent", "sent_at", "seq"),
+        # the outbox filter is sent_at IS NULL AND set_aside_reason = '' (ordered by seq): all three in
+        # the index, so the home screen's pending count never reads the table (migration 0004)
+        Index("ix_event_outbox", "sent_at", "set_aside_reason", "seq"),
         Index("ix_event_case", "case_id", "seq"),
     )
 

@@ -4,7 +4,9 @@
 open-at-this-window count read the index only. ``(first_asked_clerk_id, status, window)`` replaces
 ``(first_asked_clerk_id, status)`` for the count of cases a clerk still follows. ``(window,
 created_at, status)`` answers "today at this window" (today's figures, the queue total) without
-touching the table. The replaced indexes are prefixes of the new ones, so no plan gets worse.
+touching the table. ``(sent_at, set_aside_reason, seq)`` replaces ``(sent_at, seq)`` on the event
+table: the outbox filter (unsent and not set aside, by seq) and the home screen's pending count read
+the index only. The replaced case indexes are prefixes of the new ones, so no plan gets worse.
 
 Revision ID: 0004
 Revises: 0003
@@ -27,9 +29,13 @@ def upgrade() -> None:
                     unique=False)
     op.drop_index("ix_case_window_status", table_name="case")
     op.drop_index("ix_case_first_asked", table_name="case")
+    op.create_index("ix_event_outbox", "event", ["sent_at", "set_aside_reason", "seq"], unique=False)
+    op.drop_index("ix_event_unsent", table_name="event")
 
 
 def downgrade() -> None:
+    op.create_index("ix_event_unsent", "event", ["sent_at", "seq"], unique=False)
+    op.drop_index("ix_event_outbox", table_name="event")
     op.create_index("ix_case_first_asked", "case", ["first_asked_clerk_id", "status"], unique=False)
     op.create_index("ix_case_window_status", "case", ["window", "status"], unique=False)
     op.drop_index("ix_case_first_asked_window", table_name="case")
