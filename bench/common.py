@@ -116,37 +116,40 @@ def open_bench_context(data_dir: Path, mode: str = "demo") -> Any:
     return ctx
 
 
-def ensure_ledger(n: int, *, mode: str = "demo") -> tuple[Path, float | None]:
+def ensure_ledger(n: int, *, mode: str = "demo", days_back: int | None = None) -> tuple[Path, float | None]:
     """A data dir holding the demo station and ``n`` generated cases; generated once, then reused.
 
-    Returns the data dir (pass it to ``Paths.resolve(dir, mode)``) and the generation time in
-    seconds (None when the cached copy was used).
+    ``days_back`` (default: the generator's 120 days) spreads the cases' creation dates; a small
+    value makes a small ledger's desk page as full as its cases allow. Returns the data dir (pass it
+    to ``Paths.resolve(dir, mode)``) and the generation time in seconds (None when cached).
     """
     from deskclient.services.demo import ensure_demo_station, generate_cases
     from deskclient.store.db import head_revision
 
-    base = cache_root() / f"ledger-{n}-{head_revision()}-v{CACHE_VERSION}"
+    key = f"{n}" if days_back is None else f"{n}d{days_back}"
+    base = cache_root() / f"ledger-{key}-{head_revision()}-v{CACHE_VERSION}"
     done = base / ".complete"
     if done.exists():
         return base, None
     if base.exists():
         shutil.rmtree(base)
-    if _upgrade_older(n, base, mode):
+    if _upgrade_older(key, base, mode):
         return base, None
     ctx = open_bench_context(base, mode)
     try:
         ensure_demo_station(ctx)
-        seconds = generate_cases(ctx, n) if n else 0.0
+        extra = {} if days_back is None else {"days_back": days_back}
+        seconds = generate_cases(ctx, n, **extra) if n else 0.0
     finally:
         ctx.close()
     done.write_text(f"{n} cases in {seconds:.1f}s\n", encoding="utf-8")
     return base, seconds
 
 
-def _upgrade_older(n: int, base: Path, mode: str) -> bool:
+def _upgrade_older(key: str, base: Path, mode: str) -> bool:
     """Reuse a cached ledger of an older schema revision: move it and let ``open_ledger`` migrate it
     (a few seconds for index changes, against a minute to generate 100,000 cases again)."""
-    older = sorted(d for d in cache_root().glob(f"ledger-{n}-*-v{CACHE_VERSION}") if (d / ".complete").exists())
+    older = sorted(d for d in cache_root().glob(f"ledger-{key}-*-v{CACHE_VERSION}") if (d / ".complete").exists())
     if not older:
         return False
     src = older[-1]

@@ -18,8 +18,6 @@ import gzip
 import hashlib
 import hmac
 import json
-import os
-import tempfile
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from deskclient.domain.errors import DeskError
+from deskclient.services.files import atomic_write_bytes
 from deskclient.store import outbox
 from deskclient.strings import sync as T
 
@@ -62,36 +61,6 @@ def _canonical(header: dict[str, Any]) -> bytes:
 
 def sign_header(header: dict[str, Any], key: bytes) -> str:
     return hmac.new(key, _canonical(header), hashlib.sha256).hexdigest()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable (no-op where directories cannot be opened, e.g. Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def export_bundle(engine: Engine, path: Path | str, station: str, token: str) -> BundleInfo | None:

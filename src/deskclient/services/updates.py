@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from deskclient.domain.errors import DeskError, ValidationError
-from deskclient.services.bundle import fsync_dir
+from deskclient.services.files import fsync_dir
 from deskclient.strings import sync as T
 
 KINDS = ("catalog", "holidays")
