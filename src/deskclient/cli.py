@@ -91,10 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _log_to_file(args: argparse.Namespace) -> None:
     """Every command logs to the rotating file (never to the terminal: no tracebacks for clerks)."""
+    import contextlib
+
     from deskclient.logs import setup_logging
     from deskclient.settings import Paths
 
-    try:
+    with contextlib.suppress(OSError):
         setup_logging(Paths.resolve(args.data_dir).log_file)
-    except OSError:
-        pass

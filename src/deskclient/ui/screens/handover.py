@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
 from deskclient.strings import desk as T
+from deskclient.strings import ui as TU
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.desk_forms import FormDialog, FormField
@@ -94,7 +95,7 @@ class HandoverScreen(DeskScreen):
 
     def _show(self, view: Any) -> None:
         self.view = view
-        self.title = T.HANDOVER_TITLE.format(window=f"{view.window}号窗口({view.window_name})")
+        self.title = T.HANDOVER_TITLE.format(window=TU.WINDOW_NO_NAME.format(n=view.window, name=view.window_name))
         overdue = sum(1 for ln in view.cases if ln.rank == 0)
         unsent = T.UNSENT_UNKNOWN if view.unsent_records is None else str(view.unsent_records)
         info = T.HANDOVER_INFO.format(cases=len(view.cases), overdue=overdue, notices=len(view.notices),

@@ -98,7 +98,7 @@ class ItemPicker(Vertical):
         options.clear_options()
         for h in hits:
             it = h.item
-            line = Text.assemble((it.code, "dim"), " ", it.name, (f"  {it.window}号窗口", "dim"),
+            line = Text.assemble((it.code, "dim"), " ", it.name, ("  " + T.WINDOW_NO.format(n=it.window), "dim"),
                                  ("  " + h.matched, "dim italic"), no_wrap=True, overflow="ellipsis")
             options.add_option(Option(line))
         if not hits and text.strip():
