@@ -27,6 +27,7 @@ from bench.common import (
     median,
     open_bench_context,
     ratio_row,
+    time_calls,
 )
 
 LIMIT = 1.2
@@ -67,7 +68,11 @@ def _rich_render(rows: list[Any]) -> None:
     Console(file=StringIO(), width=80, color_system=None).print(table)
 
 
-async def _measure_ui(ctx: Any, clerk_id: str, reps: int, limit: int | None) -> list[float]:
+Side = tuple[Any, str, int | None]  # (context, window-1 clerk id, page limit)
+
+
+async def _measure_ui(sides: list[Side], reps: int) -> list[list[float]]:
+    """Seconds per refresh for each side, the sides interleaved in one app so drift hits all alike."""
     from textual.app import App, ComposeResult
 
     from deskclient.ui.widgets.case_table import CaseTable
@@ -76,53 +81,89 @@ async def _measure_ui(ctx: Any, clerk_id: str, reps: int, limit: int | None) -> 
         def compose(self) -> ComposeResult:
             yield CaseTable(id="queue")
 
-    out: list[float] = []
+    out: list[list[float]] = [[] for _ in sides]
     app = Host()
     async with app.run_test(headless=True, size=(80, 24)) as pilot:
         table = app.query_one(CaseTable)
         for i in range(reps + 3):
-            t0 = time.perf_counter()
-            table.show(fetch(ctx, "1", clerk_id, limit))
-            await pilot.pause()  # the repaint
-            if i >= 3:
-                out.append(time.perf_counter() - t0)
+            for k, (ctx, clerk_id, limit) in enumerate(sides):
+                t0 = time.perf_counter()
+                table.show(fetch(ctx, "1", clerk_id, limit))
+                await pilot.pause()  # the repaint
+                if i >= 3:
+                    out[k].append(time.perf_counter() - t0)
     return out
 
 
-def measure(n: int, reps: int, limit: int | None = None, days_back: int | None = None) -> tuple[float, int, str]:
+def _rich_times(sides: list[Side], reps: int) -> list[list[float]]:
+    out: list[list[float]] = [[] for _ in sides]
+    for _ in range(reps):
+        for k, (ctx, clerk_id, limit) in enumerate(sides):
+            t0 = time.perf_counter()
+            _rich_render(fetch(ctx, "1", clerk_id, limit))
+            out[k].append(time.perf_counter() - t0)
+    return out
+
+
+def _open(n: int, days_back: int | None = None) -> tuple[Any, str]:
     data_dir, _ = ensure_ledger(n, days_back=days_back)
     ctx = open_bench_context(data_dir)
-    try:
-        clerk = next(c for c in ctx.people.clerks() if c.window == "1")
-        page = len(fetch(ctx, "1", clerk.id, limit))
-        try:
-            times = asyncio.run(_measure_ui(ctx, clerk.id, reps, limit))
-            how = "CaseTable.show + repaint"
-        except ImportError:
-            times = []
-            for _ in range(reps):
-                t0 = time.perf_counter()
-                _rich_render(fetch(ctx, "1", clerk.id, limit))
-                times.append(time.perf_counter() - t0)
-            how = "Rich table (UI not in this tree)"
-    finally:
-        ctx.close()
-    return median(times), page, how
+    return ctx, next(c for c in ctx.people.clerks() if c.window == "1").id
 
 
 def run(quick: bool = False) -> list[Row]:
     reps = 10 if quick else 40
-    small, page_small, how = measure(100, reps, days_back=SMALL_DAYS_BACK)
     n = big_ledger(quick)
-    big, page_big, _ = measure(n, reps, limit=page_small)
-    full, page_full, _ = measure(n, reps)
+    small_ctx, small_clerk = _open(100, SMALL_DAYS_BACK)
+    big_ctx, big_clerk = _open(n)
+    try:
+        page_small = len(fetch(small_ctx, "1", small_clerk))
+        page_full = len(fetch(big_ctx, "1", big_clerk))
+        sides: list[Side] = [(small_ctx, small_clerk, None), (big_ctx, big_clerk, page_small),
+                             (big_ctx, big_clerk, None)]
+        try:
+            times = asyncio.run(_measure_ui(sides, reps))
+            how = "CaseTable.show + repaint"
+        except ImportError:
+            times = _rich_times(sides, reps)
+            how = "Rich table (UI not in this tree)"
+        stages = {name: round(v, 2) for name, v in stage_times(big_ctx, big_clerk).items()}
+        small_stages = {name: round(v, 2) for name, v in stage_times(small_ctx, small_clerk).items()}
+    finally:
+        small_ctx.close()
+        big_ctx.close()
+    small, big, full = (median(t) for t in times)
     return [
         ratio_row(f"home screen query + render, {n:,} cases (vs 100)", round(big * 1000, 3),
                   round(small * 1000, 3), "ms", LIMIT,
-                  note=f"median of {reps}; {page_big} rows rendered on both sides (all the 100-case "
-                       f"ledger's desk page holds); desk scope, window 1; render: {how}"),
+                  note=f"median of {reps}, sides interleaved; {page_small} rows rendered on both sides (all "
+                       f"the 100-case ledger's desk page holds); desk scope, window 1; render: {how}; "
+                       f"query stages ms {stages} vs {small_stages}",
+                  stages_ms=stages, small_stages_ms=small_stages),
         Row(f"home screen query + render, {n:,} cases, full page", round(full * 1000, 3), "ms",
             round(small * 1000, 3), round(full / small, 2) if small else None, "reported",
             note=f"median of {reps}; {page_full} rows (vs {page_small}): what a clerk sees; the extra "
                  "rows are render cost, not ledger size"),
     ]
+
+
+def stage_times(ctx: Any, clerk_id: str, reps: int = 15) -> dict[str, float]:
+    """Median milliseconds of each query a home refresh makes (where the difference comes from)."""
+    from deskclient.store.outbox import pending_count
+    from deskclient.store.queries import CaseQuery, Scope, count_cases, page_cases, today_counts
+
+    q = CaseQuery(window="1", clerk_id=clerk_id, today=BENCH_NOW.date(), scope=Scope.DESK)
+    rows = page_cases(ctx.engine, q)
+    stages: dict[str, Any] = {
+        "page_cases": lambda: page_cases(ctx.engine, q),
+        "count_cases": lambda: count_cases(ctx.engine, q),
+        "today_counts": lambda: today_counts(ctx.engine, "1", q.today),
+        "pending_count": lambda: pending_count(ctx.engine),
+    }
+    try:
+        from deskclient.ui.clock_view import due_states
+    except ImportError:
+        pass
+    else:
+        stages["due_states"] = lambda: due_states(ctx, rows, q.today)
+    return {name: median(time_calls(fn, reps)) * 1000 for name, fn in stages.items()}

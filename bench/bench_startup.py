@@ -3,7 +3,8 @@
 Each sample is a fresh interpreter (``bench/_startup_child.py``) so imports, ledger open and the
 first page are paid as at the counter. Time is measured by the parent from spawn to the child's
 READY line (interpreter start included on both sides); memory is the child's RSS high-water mark
-(``getrusage``) at that moment. The desk runs on the cached 100,000-case demo ledger.
+(``VmHWM``, not ``getrusage``, which inherits the runner's peak across fork) at that moment. The
+desk runs on the cached 100,000-case demo ledger.
 """
 
 from __future__ import annotations
@@ -76,5 +77,5 @@ def run(quick: bool = False) -> list[Row]:
                   note=f"median of {len(desk_t)} fresh processes each; {n:,}-case ledger{gen}"),
         Row(f"peak memory at home, {n:,}-case ledger", round(mem, 1), "MB", round(base_mem, 1),
             round(mem / base_mem, 2), f"≤ {MEMORY_LIMIT_MB:g} MB", mem <= MEMORY_LIMIT_MB,
-            note="RSS high-water (getrusage) in the child; ratio reported, target is absolute"),
+            note="RSS high-water (VmHWM) of the child itself; ratio reported, target is absolute"),
     ]

@@ -173,6 +173,10 @@ def clocks_for_cases(ledger: Ledger, case_ids: Iterable[str], today: date | None
 
 def _tx_clocks(tx: WriteTx, case_id: str, calendar: WorkCalendar, rules: ClockRules,
                today: date | None = None) -> CaseClocks:
+    # events are buffered until commit (one multi-row INSERT); write the ones emitted so far into this
+    # transaction first, or the clocks would not see the event that was just emitted (a resume, a
+    # deemed acceptance) and the stored due date would not move
+    tx._write_events()
     tx.session.flush()
     return case_clocks(case_events(tx.session, case_id), calendar=calendar, rules=rules,
                        today=today or tx.now.date())

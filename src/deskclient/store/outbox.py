@@ -2,7 +2,7 @@
 
 An event is *pending* while ``sent_at`` is NULL and it has not been set aside. The office
 acknowledges by the highest sequence number it holds without gaps, so :func:`mark_sent` only ever
-marks a prefix of the log. Queries stay on the ``ix_event_unsent (sent_at, seq)`` index so that a
+marks a prefix of the log. Queries stay on the ``ix_event_unsent (sent_at, set_aside_reason, seq)`` index so that a
 station with years of sent events still finds its few pending ones cheaply.
 """
 
@@ -71,10 +71,17 @@ def pending(engine: Engine, limit: int = 500, after_seq: int = 0) -> list[Outgoi
         return [OutgoingEvent(*row) for row in conn.execute(stmt)]
 
 
-def pending_count(engine: Engine) -> int:
-    """How many events wait for the office (shown on the home screen and the exit screen)."""
+def pending_count(engine: Engine, *, cap: int | None = None) -> int:
+    """How many events wait for the office (shown on the home screen and the exit screen).
+
+    ``cap`` stops counting there: the home screen shows "9999+" for a station that has been
+    offline for months, instead of counting hundreds of thousands of rows on every refresh."""
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(_T).where(_pending_where())).scalar_one())
+        if cap is None:
+            q = select(func.count()).select_from(_T).where(_pending_where())
+        else:
+            q = select(func.count()).select_from(select(_T.c.seq).where(_pending_where()).limit(cap).subquery())
+        return int(conn.execute(q).scalar_one())
 
 
 def mark_sent(engine: Engine, upto_seq: int, at: datetime) -> int:

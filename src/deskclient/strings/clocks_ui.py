@@ -19,11 +19,11 @@ EXTEND_DAYS = "延长天数"
 EXTEND_REASON = "延期理由"
 EXTEND_DAYS_BAD = "延长天数须为 1 至 {limit} 之间的整数。"
 EXTEND_NEEDS_HEAD = "延期须由中心负责人审批,所选人员不是中心负责人。"
-EXTENDED = "已延期 {days} 个工作日,新的办结期限 {date}。延期通知书:{message}"
+EXTENDED = "已延期 {days} 个工作日,新的办结期限 {date}。"
 
 # pause / resume of the case clock (特别程序)
 PAUSE_TITLE = "进入特别程序(暂停计时)"
-PAUSE_NOTE = "说明(可不填)"
+PAUSE_NOTE = "说明"
 PAUSE_STEP = "{step}({reason})"
 PAUSE_WAITING = "等待申请人补正材料"
 # which PauseReason a catalog step is, from a word in its name (first match wins; else "other")
@@ -38,8 +38,7 @@ DEEMED_ACCEPTED = "{n} 件收件待审已超过五日未告知补正,依法视�
 REMINDERS_TITLE = "到期提醒"
 REMINDERS_LINE = "已超期 {overdue} 件 · 今日到期 {today} 件 · 即将到期 {soon} 件"
 REMINDERS_NONE = "没有超期或即将到期的办件。"
-REMINDER_CASE = "{case_no} {item} 期限 {due}"
-REMINDERS_NOTIFY = "到期提醒:已超期 {overdue} 件,今日到期 {today} 件,即将到期 {soon} 件。"
+REMINDER_CASE = "{case_no} {due}"
 DESK_PAUSED = "本窗口暂停服务中:{reason}"
 DESK_PAUSED_BACK = ",预计 {back} 恢复"
 DESK_PAUSED_REDIRECT = ",请到 {window} 号窗口办理"
@@ -50,3 +49,21 @@ UNOWNED_HINT = "无窗口受理的诉求,登记后由中心负责人交办"
 UNOWNED_REGISTERED = "已登记为不管件:{case_no},请中心负责人交办。"
 UNOWNED_ITEM_NAME = "不管件(无对应事项)"
 UNOWNED_ITEM_DEPARTMENT = "中心负责人交办"
+
+# the case timeline: events of the clocks (labels the desk's EVENT_LABELS does not have)
+EVENT_LABELS = {
+    "case.extended": "延期",
+    "case.clock_paused": "暂停计时",
+    "case.clock_resumed": "恢复计时",
+    "case.routed": "交办",
+    "case.review_requested": "申请复核",
+    "case.review_decided": "复核决定",
+    "notice.print_failed": "打印未成功",
+}
+EV_EXTENDED = "延长{days}个工作日至 {date}:{reason}"
+EV_RESUMED = "暂停 {days} 个工作日"
+EV_DEEMED = "受理日 {date}(收件日)"
+EV_ROUTED = "交办 {to}号窗口,{days}个工作日"
+
+# rating choices on the case detail (the score is the province's setting)
+RATE_CHOICE = "{label}({score}分)"

@@ -62,6 +62,27 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
         return str(p.get("item_name", ""))
     if type_ == "notice.issued":
         return str(p.get("kind", ""))
+    return _clock_event_detail(type_, p)
+
+
+def _clock_event_detail(type_: str, p: dict[str, Any]) -> str:
+    """The clocks' events: extension, pause/resume, deemed acceptance, the head's routing."""
+    if type_ == "case.extended":
+        return TC.EV_EXTENDED.format(days=p.get("days", ""), date=p.get("due_date", ""), reason=p.get("reason", ""))
+    if type_ == "case.clock_paused":
+        from deskclient.domain.clocks import PauseReason
+
+        try:
+            reason = PauseReason(str(p.get("reason", ""))).label
+        except ValueError:
+            reason = str(p.get("reason", ""))
+        return str(p.get("step") or reason)
+    if type_ == "case.clock_resumed":
+        return TC.EV_RESUMED.format(days=p.get("paused_working_days", ""))
+    if type_ == "case.deemed_accepted":
+        return TC.EV_DEEMED.format(date=p.get("acceptance_date", ""))
+    if type_ == "case.routed":
+        return TC.EV_ROUTED.format(to=p.get("to_window", ""), days=p.get("limit_days", ""))
     return ""
 
 
@@ -89,7 +110,7 @@ class CaseDetailScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="summary", markup=False)
-        yield ClockPanel(id="clocks")
+        yield ClockPanel(id="clocks", show_finished=True)
         with TabbedContent(id="tabs"):
             with TabPane(T.TIMELINE, id="tab-timeline"):
                 yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
@@ -148,7 +169,7 @@ class CaseDetailScreen(DeskScreen):
             t.append("\n" + T.DETAIL_TRANSFER.format(frm=tr.from_window, to=tr.to_window, reason=tr.reason))
         panel = self.query_one("#clocks", ClockPanel)
         panel.show_clocks(d.clocks)
-        panel.display = d.clocks is not None
+        panel.display = d.clocks is not None and bool(d.clocks.clocks)  # e.g. 待补正: no clock of the window's
         if d.clocks is None and c.due_date:
             t.append("\n" + T.DETAIL_DUE.format(due=f"{c.due_date:%Y-%m-%d}"
                                                 + (T.DUE_PROVISIONAL if c.due_provisional else "")))
@@ -157,7 +178,7 @@ class CaseDetailScreen(DeskScreen):
         tl = self.query_one("#timeline", DataTable)
         tl.clear()
         for e in d.timeline:
-            tl.add_row(Text(f"{e.at:%m-%d %H:%M}"), Text(T.EVENT_LABELS.get(e.type, e.type)), Text(e.clerk_name),
+            tl.add_row(Text(f"{e.at:%m-%d %H:%M}"), Text(T.EVENT_LABELS.get(e.type) or TC.EVENT_LABELS.get(e.type, e.type)), Text(e.clerk_name),
                        Text(_event_detail(e.type, e.payload), no_wrap=True, overflow="ellipsis"))
         mt = self.query_one("#materials", DataTable)
         mt.clear()
@@ -306,7 +327,8 @@ class CaseDetailScreen(DeskScreen):
 
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
         rating = ctx.settings.rating
-        choices = [(k, f"{label}({getattr(rating, k)}分)") for k, label in T.RATING_LABELS.items()]
+        choices = [(k, TC.RATE_CHOICE.format(label=label, score=getattr(rating, k)))
+                   for k, label in T.RATING_LABELS.items()]
 
         def answer(result: tuple[str, str] | None) -> None:
             if result is None:
@@ -371,11 +393,12 @@ class CaseDetailScreen(DeskScreen):
     def _extended(self, done: Extended) -> None:
         from deskclient.ui.screens.notice_preview import NoticePreviewScreen
 
-        self.desk.notify_text(TC.EXTENDED.format(days=done.days, date=f"{done.new_date:%Y-%m-%d}",
-                                                 message=done.message))
+        self.desk.notify_text(TC.EXTENDED.format(days=done.days, date=f"{done.new_date:%Y-%m-%d}"))
         self.load()
+        if not done.issued:  # extended, but the notice could not be made: F9 in the preview retries
+            self.desk.notify_text(done.message, severity="error", timeout=10)
         self.app.push_screen(NoticePreviewScreen(self.case_id, "extension", overrides=done.overrides,
-                                                 issued_message=done.message))
+                                                 issued_message=done.message if done.issued else None))
 
     def action_pause_clock(self) -> None:
         """特别程序: stop the promised clock for one of the item's non-counting steps."""
@@ -475,11 +498,12 @@ class Extended:
     new_date: Any
     message: str
     overrides: dict[str, Any]
+    issued: bool = True
 
 
 def extend_and_issue(ctx: Any, case_id: str, clerk_id: str, answer: Any) -> Extended:
     """Verify the head's PIN, extend the case, and issue the extension notice (archived, printed)."""
-    from deskclient.domain.errors import RuleViolation
+    from deskclient.domain.errors import DeskError, RuleViolation
     from deskclient.services.clocks import ClockService
     from deskclient.services.notices.issue import issue_notice
     from deskclient.ui.screens.notice_preview import catalog_overrides
@@ -490,6 +514,10 @@ def extend_and_issue(ctx: Any, case_id: str, clerk_id: str, answer: Any) -> Exte
     result = ClockService.of(ctx).extend(case_id, clerk_id, head_id=head.id, days=answer.days, reason=answer.reason)
     fields = {k: v for k, v in result.notice_fields().items() if k != "kind"}
     overrides = {**catalog_overrides(ctx, result.case.item_code), **fields}
-    issued = issue_notice(ctx.ledger, case_id, "extension", clerk_id, archive_dir=ctx.paths.archive_dir,
-                          printer=ctx.settings.printer, template_dir=ctx.paths.data_dir, **overrides)
+    try:
+        issued = issue_notice(ctx.ledger, case_id, "extension", clerk_id, archive_dir=ctx.paths.archive_dir,
+                              printer=ctx.settings.printer, template_dir=ctx.paths.data_dir, **overrides)
+    except DeskError as err:  # the extension stands (it is approved and recorded); the notice is retried
+        log.warning("extension notice not issued: %s", err.message)
+        return Extended(result.days, result.new_date, err.message, overrides, issued=False)
     return Extended(result.days, result.new_date, issued.message, overrides)

@@ -52,8 +52,8 @@ class ChecklistScreen(DeskScreen):
     CSS_PATH = "checklist.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "confirm", T.KEY_CONFIRM_OUTCOME, id="checklist.confirm"),
-        Binding("f6", "reject", T.KEY_REJECT, id="checklist.reject"),
         Binding("f4", "examine", TC.KEY_EXAMINE, id="checklist.examine"),
+        Binding("f6", "reject", T.KEY_REJECT, id="checklist.reject"),
         Binding("escape", "back", T.KEY_BACK, id="checklist.back"),
     ]
 

@@ -146,7 +146,7 @@ class TransferDialog(Dialog):
 
     def compose_dialog(self) -> ComposeResult:
         yield Static(T.TRANSFER_TO, classes="hint", markup=False)
-        yield OptionList(*[Option(Text(f"{n}号  {name}"), id=n) for n, name in self.windows], id="windows")
+        yield OptionList(*[Option(Text(T.WINDOW_OPTION.format(n=n, name=name)), id=n) for n, name in self.windows], id="windows")
         yield ValidatedField(T.TRANSFER_REASON, None, value=self.reason,
                              placeholder=T.TRANSFER_REASON_PLACEHOLDER, id="reason")
 
@@ -338,8 +338,8 @@ class ExtensionDialog(PinDialog):
         yield from super().compose_dialog()
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#days", ValidatedField).focus()
+        # Textual also runs PinDialog's on_mount (it focuses the reason): focus the days after it
+        self.call_after_refresh(self.query_one("#days", ValidatedField).focus)
 
     @on(Input.Submitted)
     def _submitted_ext(self, event: Input.Submitted) -> None:

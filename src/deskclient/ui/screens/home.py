@@ -3,7 +3,8 @@ today's counts and the sync state. Paged, index-backed queries: instant on a 100
 
 Whenever home is shown (that is, at sign-in too) a second worker applies art. 32 deemed acceptance
 (收件待审 cases whose five days ran out), and shows the overdue / due-soon reminders and the window's
-暂停服务 state; the reminders are also notified once after sign-in."""
+暂停服务 state in two lines above and below the counts (a panel, not a toast: a toast would cover the
+next screen the clerk opens)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,10 @@ def reminder_text(r: Any) -> Text:
     t.append(TC.REMINDERS_TITLE + ":", style="bold")
     t.append(TC.REMINDERS_LINE.format(overdue=len(r.overdue), today=len(r.due_today), soon=len(r.due_soon)),
              style="bold red" if r.overdue else "bold yellow")
+    first = next(iter([*r.overdue, *r.due_today, *r.due_soon]), None)
+    if first is not None and first.due_date is not None:
+        t.append("  ")
+        t.append(TC.REMINDER_CASE.format(case_no=first.case_no, due=f"{first.due_date:%Y-%m-%d}"), style="dim")
     return t
 
 
@@ -91,7 +96,6 @@ class HomeScreen(DeskScreen):
         self.total = 0
         self.text = ""
         self.desk_state: DeskState | None = None
-        self._reminded = False  # the sign-in reminder is notified once per home screen
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="desk-pause", markup=False)
@@ -111,8 +115,7 @@ class HomeScreen(DeskScreen):
         self._show_scope()
         self.query_one(CaseTable).focus()
         self.query_one("#desk-pause").display = False
-        self.load()
-        self.check_clocks()
+        self.load()  # check_clocks runs from on_screen_resume, which follows every mount
         draft = self.desk.pending_draft
         if draft is not None:
             self.desk.pending_draft = None
@@ -157,7 +160,8 @@ class HomeScreen(DeskScreen):
             return
         ctx = self.ctx
         window = self.desk.window
-        scope = None if self.clerk.role == "head" else window
+        own_window = bool(self.clerk.window)  # the head has none: every window's reminders, no pause line
+        scope = window if own_window else None
 
         def work() -> DeskState:
             import logging
@@ -172,26 +176,23 @@ class HomeScreen(DeskScreen):
             except Exception:  # a nicety: the queue still shows
                 logging.getLogger(__name__).exception("reminders failed")
                 reminders = None
-            return DeskState(moved, reminders, desk.current_pause(window))
+            return DeskState(moved, reminders, desk.current_pause(window) if own_window else None)
 
         self.run_db(work, self._show_state, group="home-clocks")
 
     def _show_state(self, st: DeskState) -> None:
         self.desk_state = st
+        if st.moved:
+            self.desk.notify_text(TC.DEEMED_ACCEPTED.format(n=len(st.moved)), severity="warning", timeout=10)
+        if not self.is_current:  # the clerk has moved on; shown again (and re-checked) on resume
+            return
         pause = self.query_one("#desk-pause", Static)
         pause.display = st.pause is not None
         if st.pause is not None:
             pause.update(pause_text(st.pause))
         self.query_one("#reminders", Static).update(reminder_text(st.reminders))
         if st.moved:
-            self.desk.notify_text(TC.DEEMED_ACCEPTED.format(n=len(st.moved)), severity="warning", timeout=10)
             self.load()  # the moved cases now show as accepted with their promised date
-        r = st.reminders
-        if not self._reminded and r is not None and r.count:
-            self.desk.notify_text(TC.REMINDERS_NOTIFY.format(overdue=len(r.overdue), today=len(r.due_today),
-                                                            soon=len(r.due_soon)),
-                                  severity="error" if r.overdue else "warning", timeout=10)
-        self._reminded = True
 
     def _show(self, page: QueuePage) -> None:
         self.total = page.total

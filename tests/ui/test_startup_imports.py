@@ -1,0 +1,70 @@
+"""Start-up imports only what the home screen needs (docs/performance.md, issue 9).
+
+PDF, printing, HTTP, templates, migrations, the office server and the pinyin search index cost
+import time and memory at every start; they must load when first used, never before the clerk's
+home screen is shown. Checked in a fresh interpreter, because this test process has imported
+everything already.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+MUST_NOT_LOAD = ("pypinyin", "fpdf", "escpos", "httpx", "jinja2", "alembic", "fastapi", "uvicorn",
+                 "deskclient.domain.search", "deskclient.central")
+
+CHILD = r"""
+import asyncio, json, sys
+from datetime import datetime
+
+from deskclient.domain.clock import FixedClock
+from deskclient.settings import Mode, Paths
+
+
+async def main(data_dir: str) -> dict:
+    from deskclient.ui.app import make_app
+
+    app = make_app(Paths.resolve(data_dir, Mode.DEMO), clock=FixedClock(datetime(2026, 11, 24, 9, 30)),
+                   cursor_blink=False, demo_cases=30)
+    async with app.run_test(headless=True, size=(100, 30)) as pilot:
+        for _ in range(3000):
+            screen = type(app.screen).__name__
+            if screen == "HomeScreen":
+                await pilot.pause()
+                await app.workers.wait_for_complete()  # the first page's query
+                await pilot.pause()
+                break
+            if screen == "SignInScreen" and app.clerks and app.clerk is None:
+                app.signed_in(app.clerks[0])
+            await pilot.pause(0.01)
+        return {"screen": type(app.screen).__name__, "modules": sorted(sys.modules)}
+
+
+print(json.dumps(asyncio.run(main(sys.argv[1]))))
+"""
+
+
+def test_home_screen_is_reached_without_heavy_imports(tmp_path: Path) -> None:
+    from deskclient.domain.clock import FixedClock
+    from deskclient.services.context import open_context
+    from deskclient.services.demo import ensure_demo_station
+    from deskclient.settings import Mode, Paths
+
+    # an existing ledger at the head revision, as on every start but the first (creating or
+    # upgrading a ledger rightly needs Alembic)
+    ctx = open_context(Paths.resolve(tmp_path / "desk", Mode.DEMO), clock=FixedClock(datetime(2026, 11, 24, 9, 30)))
+    ensure_demo_station(ctx)
+    ctx.close()
+    out = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "desk")], capture_output=True, text=True,
+                         timeout=180, cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["screen"] == "HomeScreen"
+    loaded = set(result["modules"])
+    assert "textual.app" in loaded and "deskclient.ui.screens.home" in loaded  # the check can see imports
+    early = sorted(m for m in loaded if any(m == bad or m.startswith(bad + ".") for bad in MUST_NOT_LOAD))
+    assert early == [], f"loaded before the home screen was shown: {early}"
