@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from deskclient.domain.cases import CaseStatus, Delivery, MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
-from deskclient.domain.clocks import ClockKind, ClockRules, ClockState, promised_due
+from deskclient.domain.clocks import ClockKind, ClockState, promised_due
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.notices import check_notice

@@ -95,7 +95,7 @@ def test_home_counts_read_indexes_only(ctx: Any) -> None:
     assert "COVERING INDEX ix_case_window_created" in _plan(ctx, todays)
 
 
-def test_pending_count_cap(tmp_path) -> None:  # noqa: ANN001
+def test_pending_count_cap(tmp_path) -> None:
     from deskclient.domain.clock import FixedClock
     from deskclient.domain.events import EventType
     from deskclient.store.db import open_ledger

@@ -69,8 +69,14 @@ def _close_contexts() -> Iterator[None]:
 
 async def settle(app: Any, pilot: Any, rounds: int = 4) -> None:
     """Let workers finish and their results be painted (no sleeps)."""
+    import contextlib
+
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        # a screen may replace its own load with a newer one: the cancelled worker is fine
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
 
 

@@ -176,7 +176,7 @@ def _tx_clocks(tx: WriteTx, case_id: str, calendar: WorkCalendar, rules: ClockRu
     # events are buffered until commit (one multi-row INSERT); write the ones emitted so far into this
     # transaction first, or the clocks would not see the event that was just emitted (a resume, a
     # deemed acceptance) and the stored due date would not move
-    tx._write_events()
+    tx.flush_events()
     tx.session.flush()
     return case_clocks(case_events(tx.session, case_id), calendar=calendar, rules=rules,
                        today=today or tx.now.date())

@@ -95,7 +95,9 @@ class WriteTx:
             "INSERT INTO counter (name, value) VALUES (?, 1) "
             "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value", (name,)).scalar())
 
-    def _write_events(self) -> None:
+    def flush_events(self) -> None:
+        """Write the events emitted so far into the transaction (done at commit anyway); call it
+        before reading the case's own events back inside the same transaction."""
         if self._rows:
             self.session.flush()
             self.session.connection().execute(insert(Event.__table__), self._rows)
@@ -124,7 +126,7 @@ class Ledger:
             session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             tx = WriteTx(session=session, station=self.station, clerk_id=clerk_id, now=self.clock.now())
             yield tx
-            tx._write_events()
+            tx.flush_events()
             session.commit()
         except OperationalError as err:
             session.rollback()

@@ -74,7 +74,7 @@ def register_action(id: str, title: str, callback: str, *, key: str | None = Non
 
 
 def entries() -> list[NavEntry]:
-    return list(_REGISTRY.values())
+    return sorted(_REGISTRY.values(), key=lambda e: (_key_order(e), e.id))
 
 
 def get(entry_id: str) -> NavEntry | None:
@@ -82,7 +82,17 @@ def get(entry_id: str) -> NavEntry | None:
 
 
 def keyed_entries(training: bool = False) -> Iterator[NavEntry]:
-    return (e for e in _REGISTRY.values() if e.key and (training or not e.training_only))
+    """Entries with a global key, in a fixed order (F1…F12, then the rest by key), whatever order the
+    feature modules happened to be imported in: the footer reads the same on every start."""
+    chosen = [e for e in _REGISTRY.values() if e.key and (training or not e.training_only)]
+    return iter(sorted(chosen, key=_key_order))
+
+
+def _key_order(e: NavEntry) -> tuple[int, str]:
+    key = e.key or ""
+    if key.startswith("f") and key[1:].isdigit():
+        return (int(key[1:]), key)
+    return (100, key)
 
 
 def load_screen_modules() -> None:

@@ -33,6 +33,9 @@ navigation.register_action("refresh", T.NAV_REFRESH, "app.refresh_queue", help=T
 navigation.register_action("find_case", T.NAV_FIND_CASE, "app.find_case", help=T.NAV_FIND_CASE_HELP)
 
 
+PENDING_CAP = 10_000  # beyond this the home screen says 9999+ instead of counting every row
+
+
 @dataclass(frozen=True)
 class QueuePage:
     today: date
@@ -150,7 +153,7 @@ class HomeScreen(DeskScreen):
             lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in rows]
             total = count_cases(ctx.engine, q)
             counts = today_counts(ctx.engine, q.window, q.today)
-            return QueuePage(q.today, lines, total, counts, pending_count(ctx.engine), bool(ctx.settings.central.url))
+            return QueuePage(q.today, lines, total, counts, pending_count(ctx.engine, cap=PENDING_CAP), bool(ctx.settings.central.url))
 
         self.run_db(fetch, self._show, group="queue")
 
@@ -198,7 +201,8 @@ class HomeScreen(DeskScreen):
         self.total = page.total
         self.query_one(CaseTable).show(page.lines, page.today)
         self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts.__dict__)))
-        sync = T.SYNC_PENDING.format(n=page.pending) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
+        shown = T.PENDING_MANY.format(n=PENDING_CAP - 1) if page.pending >= PENDING_CAP else page.pending
+        sync = T.SYNC_PENDING.format(n=shown) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
         self.query_one("#sync", Static).update(Text(sync, style="bold" if page.pending else "dim"))
         pages = max(1, -(-page.total // PAGE_SIZE))
         pager = T.PAGE.format(page=self.page + 1, pages=pages, total=page.total)
