@@ -2,7 +2,7 @@
 
 An event is *pending* while ``sent_at`` is NULL and it has not been set aside. The office
 acknowledges by the highest sequence number it holds without gaps, so :func:`mark_sent` only ever
-marks a prefix of the log. Queries stay on the ``ix_event_unsent (sent_at, set_aside_reason, seq)`` index so that a
+marks a prefix of the log. Queries stay on the ``ix_event_outbox (sent_at, set_aside_reason, seq)`` index so that a
 station with years of sent events still finds its few pending ones cheaply.
 """
 
