@@ -40,6 +40,7 @@ def fetch(ctx: Any, window: str, clerk_id: str, limit: int | None = None) -> lis
     """Everything one home refresh reads; returns the lines to show (``limit`` rows at most)."""
     from deskclient.store.outbox import pending_count
     from deskclient.store.queries import CaseQuery, Scope, count_cases, page_cases, today_counts
+    from deskclient.ui.screens.home import PENDING_CAP
 
     q = CaseQuery(window=window, clerk_id=clerk_id, today=BENCH_NOW.date(), scope=Scope.DESK)
     rows = page_cases(ctx.engine, q) if limit is None else page_cases(ctx.engine, q, limit=limit)
@@ -53,7 +54,7 @@ def fetch(ctx: Any, window: str, clerk_id: str, limit: int | None = None) -> lis
         lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in rows]
     count_cases(ctx.engine, q)
     today_counts(ctx.engine, window, q.today)
-    pending_count(ctx.engine)
+    pending_count(ctx.engine, cap=PENDING_CAP)
     return lines
 
 
@@ -151,6 +152,7 @@ def stage_times(ctx: Any, clerk_id: str, reps: int = 15) -> dict[str, float]:
     """Median milliseconds of each query a home refresh makes (where the difference comes from)."""
     from deskclient.store.outbox import pending_count
     from deskclient.store.queries import CaseQuery, Scope, count_cases, page_cases, today_counts
+    from deskclient.ui.screens.home import PENDING_CAP
 
     q = CaseQuery(window="1", clerk_id=clerk_id, today=BENCH_NOW.date(), scope=Scope.DESK)
     rows = page_cases(ctx.engine, q)
@@ -158,7 +160,7 @@ def stage_times(ctx: Any, clerk_id: str, reps: int = 15) -> dict[str, float]:
         "page_cases": lambda: page_cases(ctx.engine, q),
         "count_cases": lambda: count_cases(ctx.engine, q),
         "today_counts": lambda: today_counts(ctx.engine, "1", q.today),
-        "pending_count": lambda: pending_count(ctx.engine),
+        "pending_count": lambda: pending_count(ctx.engine, cap=PENDING_CAP),
     }
     try:
         from deskclient.ui.clock_view import due_states
