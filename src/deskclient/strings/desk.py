@@ -1,5 +1,7 @@
 """Handover, pause, the working day, the centre head's desk and the figures (每日一汇总)."""
 
+from deskclient.strings.clocks import RATING_LEVEL_LABELS
+
 # --- reports ---------------------------------------------------------------------------------------
 PERIOD_KIND_LABELS = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
 REPORT_TITLE = "{centre}{kind}({period})"
@@ -37,13 +39,7 @@ COL_COMPLAINTS_OVERDUE = "投诉超期"
 COL_CLASS_PREFIX = "登记·"
 COL_RATING_PREFIX = "评价·"
 COL_CHANNEL_PREFIX = "投诉·"
-RATING_LABELS = {
-    "very_satisfied": "非常满意",
-    "satisfied": "满意",
-    "basic": "基本满意",
-    "unsatisfied": "不满意",
-    "very_unsatisfied": "非常不满意",
-}
+RATING_LABELS = RATING_LEVEL_LABELS  # the five levels are named once, in strings/clocks.py
 CHANNEL_LABELS = {"spoken": "当面", "phone": "电话", "written": "书面"}
 NOT_APPLICABLE = "—"
 TABLE_MAIN_TITLE = "办件情况"

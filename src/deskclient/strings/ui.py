@@ -1,5 +1,7 @@
 """Everything the desk's screens say (Simplified Chinese)."""
 
+from deskclient.strings.clocks import RATING_LEVEL_LABELS
+
 APP_TITLE = "便民服务中心 窗口桌面"
 MODE_BANNER = {"demo": "演示 · 示例数据,不是真实台账", "training": "培训模式 · 练习数据,不会上报"}
 
@@ -287,13 +289,7 @@ PIN_HEAD = "负责人"
 RATE_TITLE = "好差评:请群众选择"
 RATE_COMMENT = "意见(可空)"
 RATED = "已记录评价:{level}"
-RATING_LABELS = {
-    "very_satisfied": "非常满意",
-    "satisfied": "满意",
-    "basic": "基本满意",
-    "unsatisfied": "不满意",
-    "very_unsatisfied": "非常不满意",
-}
+RATING_LABELS = RATING_LEVEL_LABELS  # the five levels are named once, in strings/clocks.py
 COMPLAINT_TITLE = "登记投诉"
 COMPLAINT_CHANNEL = "方式"
 COMPLAINT_CHANNELS = {"spoken": "当面", "phone": "电话", "written": "书面"}
