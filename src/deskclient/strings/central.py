@@ -7,12 +7,10 @@ AUTH_OTHER_STATION = "该令牌只能提交本站点({station})的记录。"
 BODY_TOO_LARGE = "请求过大(上限 {limit} 字节),请分批发送。"
 BODY_NOT_JSON = "请求内容不是有效的 JSON。"
 BODY_INVALID = "请求格式不正确:{detail}"
-TOO_MANY_EVENTS = "一次最多提交 {limit} 条记录。"
 NOT_FOUND = "没有这个接口。"
 HTTP_OTHER = "请求无法处理(HTTP {status})。"
 NOTHING_PUBLISHED = "尚未发布。"
 SERVER_BUSY = "服务器繁忙,请稍后重试。"
-INTERNAL = "服务器内部错误,请联系县中心管理员。"
 
 # reasons an event is refused (the station shows these next to the set-aside record)
 REJECT_NOT_OBJECT = "记录格式不正确(不是 JSON 对象)"

@@ -77,7 +77,6 @@ PRINT_DEVICE_FAILED = "无法连接小票打印机“{printer}”:{detail}。请
 PRINT_BAD_DEVICE = "打印机设置有误:{detail}(设置文件 [printer] device)。"
 PRINT_WINDOWS_FAILED = "Windows 打印失败:{detail}。通知书已留待补打。"
 PRINT_UNKNOWN_KIND = "不认识的打印机类型“{kind}”(设置文件 [printer] kind)。"
-PRINT_FORMAT_MISMATCH = "小票打印机只能打印文本格式的通知书。"
 
 ARCHIVE_FAILED = "通知书存档失败:{error}。请检查磁盘空间和权限。"
 

@@ -13,6 +13,3 @@ UNKNOWN_LOGIN = "没有这个工号,或该工作人员已停用。"
 LOCKED = "{name} 因多次输错 PIN 已被锁定,请 {minutes} 分钟后再试,或请中心负责人处理。"
 NOW_LOCKED = "PIN 连续输错 5 次,{name} 已被锁定 {minutes} 分钟。"
 WRONG_PIN = "PIN 不正确,还可以再试 {left} 次。"
-NOT_A_HEAD = "需要中心负责人的 PIN。"
-ROLE_LABELS = {"clerk": "窗口工作人员", "head": "中心负责人"}
-POST_LABELS = {"A": "A岗", "B": "B岗"}

@@ -6,19 +6,15 @@ APP_TITLE = "便民服务中心 窗口桌面"
 MODE_BANNER = {"demo": "演示 · 示例数据,不是真实台账", "training": "培训模式 · 练习数据,不会上报"}
 
 # --- keys (footer / palette) ----------------------------------------------------------------
-KEY_PALETTE = "命令"
 KEY_QUIT = "退出"
 KEY_BACK = "返回"
 KEY_CANCEL = "取消"
 KEY_OK = "确定"
-KEY_NEW_INTAKE = "新登记"
 KEY_REFRESH = "刷新"
 KEY_SEARCH = "查找"
 KEY_SCOPE = "范围"
 KEY_PREV_PAGE = "上页"
 KEY_NEXT_PAGE = "下页"
-KEY_OPEN = "打开"
-KEY_SIGN_OUT = "签退"
 KEY_CONFIRM_INTAKE = "确认登记"
 KEY_TRANSFER = "转窗口"
 KEY_AGENT = "代办人"
@@ -34,12 +30,9 @@ KEY_COMPLETE = "办结"
 KEY_URGENT = "急办"
 KEY_RATE = "评价"
 KEY_COMPLAIN = "投诉"
-KEY_NOTICE = "告知书"
 KEY_NEXT = "下一步"
 KEY_PREV = "上一步"
-KEY_SAVE = "保存"
 KEY_SIGN_IN = "登录"
-KEY_HOME = "首页"
 
 # --- navigation registry (palette) --------------------------------------------------------------
 NAV_HOME = "首页 / 办件队列"
@@ -65,7 +58,6 @@ LOADING_DEMO = "正在准备演示数据(约200件示例办件),请稍候……"
 OPEN_FAILED_TITLE = "无法打开台账"
 OPEN_FAILED_HINT = "请把以上信息告诉管理员。按 Q 退出。"
 UNEXPECTED = "出现意外错误({kind}),已记录到日志。已确认的办件都已保存。"
-SAVED_FAILED = "没有保存:{message}"
 
 # --- first run ----------------------------------------------------------------------------------
 FIRST_RUN_TITLE = "首次使用:设置本站"
@@ -97,7 +89,6 @@ SIGN_IN_TITLE = "登录"
 SIGN_IN_WHO = "谁在窗口值守?"
 SIGN_IN_PIN = "PIN"
 SIGN_IN_PIN_PLACEHOLDER = "4-8位数字"
-SIGN_IN_BUTTON = "登录"
 SIGN_IN_PICK = "请先选择工作人员。"
 SIGN_IN_CHECKING = "正在核对……"
 SIGN_IN_DEMO = "演示账号:窗口人员 PIN 均为 1234;中心负责人 zhouzhuren PIN 8888"
@@ -107,7 +98,6 @@ RESTORE_DRAFT = "恢复上次未完成的登记?"
 RESTORE_DRAFT_DETAIL = "{when} 保存的草稿:{summary}"
 RESTORE_YES = "恢复"
 RESTORE_NO = "放弃草稿"
-WELCOME = "{name},您好。"
 
 # --- home / queue -------------------------------------------------------------------------------
 HOME_TITLE = "办件队列"
@@ -126,7 +116,6 @@ SYNC_PENDING = "待发送 {n} 条"
 SYNC_OFFLINE = "离线(U盘交换)"
 SYNC_ONLINE = "联网"
 PAGE = "第{page}/{pages}页 共{total}件"
-PAGE_MORE = "第{page}页 共{total}+件"
 EMPTY_QUEUE = "没有符合条件的办件。按 F2 新登记。"
 DUE_PROVISIONAL = "(暂定)"
 TRANSFERRED_OUT = "→{window}号"
@@ -163,7 +152,6 @@ TRANSFER_TO = "转到窗口"
 TRANSFER_REASON = "理由"
 TRANSFER_REASON_PLACEHOLDER = "如:该事项由社保窗口办理"
 TRANSFERRED = "已转{window}号窗口:{case_no}(您继续跟踪)"
-DRAFT_SAVED = "草稿已保存"
 PHRASE_INTAKE = "文明用语:您好,请坐。请问您办理什么事项?"
 
 # --- checklist ----------------------------------------------------------------------------------
@@ -193,7 +181,6 @@ PROPOSAL_ENQUIRY = "咨询:出具一次性告知单"
 CONFIRM_OUTCOME_Q = "确认办理结果为“{outcome}”?"
 REJECT_TITLE = "不予受理:理由"
 REJECT_PICK = "常用理由(Enter 选入)"
-REJECT_REASON = "理由"
 REJECT_REASONS = (
     "申请事项依法不需要取得行政许可",
     "申请事项不属于本机关职权范围",
@@ -208,14 +195,6 @@ PHRASE_ACCEPT = "文明用语:请稍候,我马上给您办理。"
 # --- notice preview -----------------------------------------------------------------------------
 NOTICE_TITLE = "告知书预览(与打印内容一致)"
 NOTICE_CLOSE = "关闭"
-NOTICE_KIND = {
-    "accept": "受理通知书",
-    "promise": "承诺件通知书",
-    "supplement": "补正告知书",
-    "reject": "不予受理告知书",
-    "enquiry": "一次性告知单",
-    "completion": "办结通知",
-}
 NOTICE_LINES = {
     "centre": "服务中心:{v}",
     "window": "窗口:{v}",
@@ -231,17 +210,9 @@ NOTICE_LINES = {
     "time_limit": "承诺时限:{v}",
     "delivery": "送达方式:{v}",
 }
-NOTICE_MATERIALS = "所需材料:"
-NOTICE_MISSING = "请补正以下全部材料(一次性告知):"
-NOTICE_REASONS = "不予受理理由:"
-NOTICE_REMEDY = "如有异议,可向中心负责人申请复核(3个工作日内答复),或依法申请行政复议、提起行政诉讼。"
-NOTICE_PROGRESS = "查询进度:凭办件编号到窗口或拨打中心电话查询;投诉:中心负责人或意见箱。"
-NOTICE_TRAINING = "【培训样张,不作为正式文书】"
-NOTICE_DEMO = "【演示样张】"
 
 # --- case detail --------------------------------------------------------------------------------
 DETAIL_TITLE = "办件详情"
-DETAIL_FIELDS = "{case_no} · {item} · {cls} · {status}"
 DETAIL_APPLICANT = "申请人 {name} {id} {phone}"
 DETAIL_AGENT = "代办人 {name}({relation}) {id}"
 DETAIL_DUE = "办结期限 {due}"
@@ -250,7 +221,6 @@ DETAIL_TRANSFER = "移交 {frm}号→{to}号窗口:{reason}"
 TIMELINE = "办理记录"
 MATERIALS = "材料"
 NOTICES = "已出具告知书"
-NO_NOTICES = "(无)"
 COL_AT = "时间"
 COL_EVENT = "事件"
 COL_CLERK = "经办"
@@ -276,8 +246,6 @@ EVENT_LABELS = {
 EV_DUE = "期限 {date}"
 EV_MISSING = "缺 {n} 项"
 EV_TRANSFER = "{frm}号→{to}号:{reason}"
-EV_RATED = "{level}"
-EV_DELIVERY = "{delivery}"
 COMPLETE_TITLE = "办结:结果送达方式"
 COMPLETE_NOTE = "说明(可空)"
 COMPLETED = "已办结:{case_no}"
@@ -304,7 +272,6 @@ KEY_NOTICE_ISSUE = "出具并打印"
 NOTICE_HINT = "F9 出具并打印(存档并记入台账) · Esc 关闭"
 NOTICE_ISSUED = "已出具:{message}"
 KEY_VIEW_NOTICE = "告知书"
-DETAIL_NO_CLOCKS = "(无计时)"
 WINDOW_NO = "{n}号窗口"
 WINDOW_NO_NAME = "{n}号窗口({name})"
 WINDOW_OPTION = "{n}号  {name}"
