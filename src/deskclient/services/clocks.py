@@ -607,16 +607,22 @@ def record_followup_visit(ledger: Ledger, followup_id: str, clerk_id: str, outco
     if not text:
         raise ValidationError(T.OUTCOME_REQUIRED)
     with ledger.write(clerk_id) as tx:
-        row = tx.session.get(FollowUp, followup_id)
-        if row is None:
-            raise ValidationError(T.FOLLOWUP_NOT_FOUND)
-        if row.status == "closed":
-            raise RuleViolation(T.FOLLOWUP_CLOSED)
+        row = _open_followup(tx, followup_id)
         row.status = "visited"
         row.outcome = text
         tx.session.add(row)
         tx.emit(EventType.FOLLOWUP_VISITED, {"followup_id": row.id, "kind": row.kind, "outcome": text,
                                              "visited_on": tx.now.date()}, case_id=row.case_id)
+    return row
+
+
+def _open_followup(tx: WriteTx, followup_id: str) -> FollowUp:
+    """The follow-up task to record on, refused when missing or already closed."""
+    row = tx.session.get(FollowUp, followup_id)
+    if row is None:
+        raise ValidationError(T.FOLLOWUP_NOT_FOUND)
+    if row.status == "closed":
+        raise RuleViolation(T.FOLLOWUP_CLOSED)
     return row
 
 
@@ -626,11 +632,7 @@ def close_followup(ledger: Ledger, followup_id: str, clerk_id: str, outcome: str
     if not text:
         raise ValidationError(T.OUTCOME_REQUIRED)
     with ledger.write(clerk_id) as tx:
-        row = tx.session.get(FollowUp, followup_id)
-        if row is None:
-            raise ValidationError(T.FOLLOWUP_NOT_FOUND)
-        if row.status == "closed":
-            raise RuleViolation(T.FOLLOWUP_CLOSED)
+        row = _open_followup(tx, followup_id)
         row.status, row.closed_at = "closed", tx.now
         row.outcome = f"{row.outcome}\n{text}".strip() if row.outcome else text
         tx.session.add(row)
