@@ -22,6 +22,9 @@ navigation.register_screen("head", T.NAV_HEAD, lambda app: HeadScreen(), key="f8
 TABS = ("windows", "urgent", "reviews", "unowned", "complaints", "followups")
 
 
+WINDOW_COLUMN_WIDTH = 18  # "4 退役军人服务窗口": number, space, the longest sample window name
+
+
 @dataclass(frozen=True)
 class HeadData:
     loads: list[Any]
@@ -79,7 +82,11 @@ class HeadScreen(DeskScreen):
                           T.COL_RECTIFY_DUE, T.COL_STATE),
         }
         for tab, labels in cols.items():
-            self.query_one(f"#t-{tab}", DataTable).add_columns(*labels)
+            table = self.query_one(f"#t-{tab}", DataTable)
+            if tab == "windows":  # a fixed width: auto-sizing raced the first rows and sometimes stayed narrow
+                table.add_column(labels[0], width=WINDOW_COLUMN_WIDTH)
+                labels = labels[1:]
+            table.add_columns(*labels)
         if self.clerk.role != "head":
             self._message(T.NOT_HEAD_SCREEN, "red")
             return
