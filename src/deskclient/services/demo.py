@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from deskclient.domain.cases import CaseClass, CaseStatus, Delivery
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import mask_id, mask_phone
 from deskclient.services.context import DeskContext
 from deskclient.services.people import ROLE_CLERK, ROLE_HEAD, ClerkInput, WindowInput, hash_pin
+from deskclient.store.bulk import insert_many
 from deskclient.store.ledger import Ledger, dump_payload, new_id
 from deskclient.store.models import Case, CaseMaterial, Clerk, Counter, Event, Station
 from deskclient.strings import demo as T
@@ -231,9 +232,9 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
                                                               "case_class": str(cclass)})
                 if completed_at is not None and status is CaseStatus.COMPLETED:
                     ev(case_id, clerk.id, EventType.CASE_COMPLETED, completed_at, {"delivery": str(delivery)})
-            conn.execute(insert(Case.__table__), cases)
-            conn.execute(insert(CaseMaterial.__table__), mats)
-            conn.execute(insert(Event.__table__), events)
+            insert_many(conn, Case.__table__, cases)
+            insert_many(conn, CaseMaterial.__table__, mats)
+            insert_many(conn, Event.__table__, events)
             for key, value in counters.items():
                 row = tx.session.get(Counter, key) or Counter(name=key, value=0)
                 row.value = value
