@@ -21,7 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ROOT, Row, confirmed_intake, demo_clerk_and_item, median, open_bench_context, ratio_row
+from bench.common import (
+    ROOT,
+    Row,
+    confirmed_intake,
+    demo_clerk_and_item,
+    median,
+    open_bench_context,
+    ratio_row,
+)
 
 LIMIT = 2.0
 MODEL_FSYNC_MS = 8.0  # a 7,200 rpm disk honouring flushes: one fsync per WAL commit, lower end
