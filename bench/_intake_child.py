@@ -1,7 +1,7 @@
 """Child of the intake benchmark, run under ``strace``: set up a demo desk, touch a marker path (so
 the parent can find where the timed part starts in the trace), then do ``N`` confirmed intakes
 (``bench.common.confirmed_intake``) or ``N`` bare INSERT+COMMITs. ``python bench/_intake_child.py
-intake|bare DIR N``."""
+intake|draft|bare DIR N``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ def main() -> None:
     ctx = open_bench_context(folder / "desk")
     ensure_demo_station(ctx)
     clerk_id, item = demo_clerk_and_item(ctx)
+    if kind == "draft":  # the intake screen's autosave on each pause in typing
+        ctx.intake.save_draft("bench-draft", clerk_id, {"a-name": "张"})
+        os.access(MARK, os.F_OK)
+        for i in range(n):
+            ctx.intake.save_draft("bench-draft", clerk_id, {"a-name": "张" + "三" * (i % 3), "step": i})
+        ctx.close()
+        return
     _ = ctx.calendar, ctx.cases
     rng = random.Random(3)
     confirmed_intake(ctx, clerk_id, item, item.window or "1", make_name(rng), make_id_number(rng), make_phone(rng))

@@ -2,8 +2,8 @@
 
 One refresh is what ``HomeScreen`` does when it shows: the first page of the desk queue
 (``page_cases``), the due-date colouring (``due_states``), the total (``count_cases``), today's
-figures (``today_counts``), the outbox count (capped), **and its clocks worker**: deemed acceptance
-and the reminders line (``reminders`` — the line the head sees covers every window), then
+figures (``today_counts``), the outbox count (capped), **and its reminders worker**: the reminders
+line (``reminder_line`` — the head's covers every window) and the window's pause, then
 ``CaseTable.show`` plus the reminders line and one repaint in a headless 80×24 Textual app. Every
 ledger's refreshes are **interleaved** in one app (round-robin), so drift hits all sides alike.
 
@@ -26,39 +26,28 @@ QUICK_SIZES = (1_000, 2_000)
 ROLES = ("clerk", "head")
 
 
-def _reminders(ctx: Any, window: str | None) -> Any:
-    """The reminders line as the home screen reads it."""
-    from deskclient.services.desk import DeskService
-
-    return DeskService(ctx).reminders(window)
-
-
-def _deemed(ctx: Any) -> None:
-    from deskclient.services.clocks import ClockService
-
-    ClockService.of(ctx).apply_deemed_acceptance(ctx.clock.today())
+def _reminders(ctx: Any, clerk: Any) -> Any:
+    """The reminders worker as the home screen runs it: the line, and the window's pause (clerks)."""
+    line = ctx.queue.reminder_line(clerk.window or None)
+    if clerk.window:
+        ctx.queue.current_pause(clerk.window)
+    return line
 
 
 def fetch(ctx: Any, clerk: Any, limit: int | None = None) -> tuple[list[Any], Any]:
-    """Everything one home refresh reads: (queue lines, ``limit`` at most; the reminders)."""
-    from deskclient.store.outbox import pending_count
-    from deskclient.store.queries import CaseQuery, Scope, count_cases, page_cases, today_counts
+    """Everything one home refresh reads (``HomeScreen.load`` and ``check_clocks``): (queue lines,
+    ``limit`` at most; the reminders line)."""
+    from deskclient.store.queries import CaseQuery, Scope
     from deskclient.ui.clock_view import due_states
-    from deskclient.ui.screens.home import PENDING_CAP
     from deskclient.ui.widgets.case_table import QueueLine
 
     window = clerk.window or "1"
     q = CaseQuery(window=window, clerk_id=clerk.id, today=BENCH_NOW.date(), scope=Scope.DESK)
-    rows = page_cases(ctx.engine, q)
-    if limit is not None:
-        rows = rows[:limit]
+    page = ctx.queue.page(q)
+    rows = page.rows if limit is None else page.rows[:limit]
     states = due_states(ctx, rows, q.today)
     lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in rows]
-    count_cases(ctx.engine, q)
-    today_counts(ctx.engine, window, q.today)
-    pending_count(ctx.engine, cap=PENDING_CAP)
-    _deemed(ctx)
-    return lines, _reminders(ctx, clerk.window or None)
+    return lines, _reminders(ctx, clerk)
 
 
 Side = tuple[str, int, Any, Any]  # (role, size, context, clerk)
@@ -102,10 +91,10 @@ def _clerks(ctx: Any) -> dict[str, Any]:
 
 def stage_times(ctx: Any, clerk: Any, reps: int = 5) -> dict[str, float]:
     """Median ms of each read of one refresh (where a difference comes from)."""
+    from deskclient.services.queue import PENDING_CAP
     from deskclient.store.outbox import pending_count
     from deskclient.store.queries import CaseQuery, Scope, count_cases, page_cases, today_counts
     from deskclient.ui.clock_view import due_states
-    from deskclient.ui.screens.home import PENDING_CAP
 
     window = clerk.window or "1"
     q = CaseQuery(window=window, clerk_id=clerk.id, today=BENCH_NOW.date(), scope=Scope.DESK)
@@ -113,8 +102,8 @@ def stage_times(ctx: Any, clerk: Any, reps: int = 5) -> dict[str, float]:
     stages: dict[str, Any] = {
         "page": lambda: page_cases(ctx.engine, q), "due_states": lambda: due_states(ctx, rows, q.today),
         "count": lambda: count_cases(ctx.engine, q), "today": lambda: today_counts(ctx.engine, window, q.today),
-        "outbox": lambda: pending_count(ctx.engine, cap=PENDING_CAP), "deemed": lambda: _deemed(ctx),
-        "reminders": lambda: _reminders(ctx, clerk.window or None),
+        "outbox": lambda: pending_count(ctx.engine, cap=PENDING_CAP),
+        "reminders": lambda: _reminders(ctx, clerk),
     }
     return {name: round(median(time_calls(fn, reps)) * 1000, 2) for name, fn in stages.items()}
 

@@ -57,3 +57,12 @@ def test_an_urgent_case_comes_first_on_the_same_due_date(ctx: Any) -> None:
     with ctx.engine.connect() as conn:
         first = first_reminder(conn, "1", NOW.date())
     assert first is not None and first.is_urgent and first.due_date == NOW.date() - timedelta(days=30)
+
+
+@pytest.mark.parametrize("window", ["1", "4", None])
+def test_the_home_reminder_line_equals_the_full_reminders(ctx: Any, window: str | None) -> None:
+    full = ctx.queue.reminders(window)
+    line = ctx.queue.reminder_line(window)
+    assert (line.overdue, line.due_today, line.due_soon, line.count) == (
+        len(full.overdue), len(full.due_today), len(full.due_soon), full.count)
+    assert line.first == next(iter([*full.overdue, *full.due_today, *full.due_soon]))

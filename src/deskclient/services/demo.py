@@ -133,7 +133,7 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
     bulk = _bulk_ledger(ctx)
     while done < n:
         size = min(batch, n - done)
-        with bulk.write(None) as tx:
+        with bulk.write(None, durable=False) as tx:
             conn = tx.session.connection()
             seqs = itertools.count(
                 int(conn.execute(select(Event.seq).order_by(Event.seq.desc()).limit(1)).scalar() or 0) + 1)
