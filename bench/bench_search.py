@@ -71,10 +71,10 @@ def queries(items: list[Any]) -> list[str]:
     return qs
 
 
-def _cli(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _cli(args: list[str], env: dict[str, str], python: str = sys.executable) -> tuple[float, float]:
     """(wall seconds, peak RSS MB) of one ``deskclient ...`` in a fresh interpreter."""
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _HWM, *args], capture_output=True, text=True, env=env, cwd=ROOT,
+    proc = subprocess.run([python, "-c", _HWM, *args], capture_output=True, text=True, env=env, cwd=ROOT,
                           timeout=120)
     wall = time.perf_counter() - t0
     hwm = next((int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("HWM ")), 0)
@@ -84,29 +84,34 @@ def _cli(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def cli_rows(reps: int) -> list[Row]:
-    """``deskclient catalog search dbsq`` vs ``deskclient --version``, interleaved, fresh processes."""
+    """``deskclient catalog search dbsq`` vs ``deskclient --version``, interleaved, fresh processes,
+    both from the installed wheel with bytecode when it can be built (``bench/wheel_env.py``)."""
+    from bench.wheel_env import python as wheel_python
+
+    wheel, how = wheel_python()
+    py = str(wheel or sys.executable)
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         (Path(tmp) / "data").mkdir()
         env = dict(os.environ, XDG_CACHE_HOME=str(Path(tmp) / "cache"), DESKCLIENT_HOME=str(Path(tmp) / "data"))
         search = ["catalog", "search", "dbsq"]
-        _cli(search, env)  # the first search on a machine builds the index (as validate/first load does)
-        _cli(["--version"], env)
+        _cli(search, env, py)  # the first search on a machine builds the index (as validate/first load does)
+        _cli(["--version"], env, py)
         base_t: list[float] = []
         base_m: list[float] = []
         t: list[float] = []
         m: list[float] = []
         for _ in range(reps):
-            w, mem = _cli(["--version"], env)
+            w, mem = _cli(["--version"], env, py)
             base_t.append(w)
             base_m.append(mem)
-            w, mem = _cli(search, env)
+            w, mem = _cli(search, env, py)
             t.append(w)
             m.append(mem)
     return [
         ratio_row("`deskclient catalog search dbsq` wall time (vs `--version`)", round(median(t), 3),
                   round(median(base_t), 3), "s", CLI_LIMIT,
                   note=f"median of {reps} fresh processes each, interleaved; index cached (built by the "
-                       "first run, as validate / first load does)"),
+                       f"first run, as validate / first load does); {how}"),
         Row("`deskclient catalog search dbsq` peak memory (vs `--version`)", round(median(m), 1), "MB",
             round(median(base_m), 1), round(median(m) / median(base_m), 2), "reported",
             note="VmHWM of the process itself"),
