@@ -122,14 +122,39 @@ def open_index(path: Path, version: str) -> IndexParts | None:
     return IndexParts(keys, lines, frozenset(meta.get("initial_letters", "")), _origins_reader(con), ranks)
 
 
+_CACHE_MAX = 1024  # answers kept per kind: the file never changes, and typing reuses prefixes
+
+
 class _DiskKeys:
-    __slots__ = ("con", "kind")
+    """A key store read from the file. Answers are cached (bounded): the file is immutable, and a
+    clerk typing ``shenf``, ``shenfe``, ... asks the fuzzy tier the same neighbours again."""
+
+    __slots__ = ("_cache", "con", "kind")
 
     def __init__(self, con: sqlite3.Connection, kind: str) -> None:
         self.con = con
         self.kind = kind
+        self._cache: dict[tuple[str, str, int], object] = {}
+
+    def _cached(self, what: str, prefix: str, n: int, compute):  # type: ignore[no-untyped-def]
+        key = (what, prefix, n)
+        hit = self._cache.get(key)
+        if hit is None:
+            if len(self._cache) >= _CACHE_MAX:
+                self._cache.clear()
+            hit = self._cache[key] = compute()
+        return hit
 
     def top(self, prefix: str, n: int) -> list[int]:
+        return list(self._cached("top", prefix, n, lambda: self._top(prefix, n)))  # type: ignore[call-overload]
+
+    def has_prefix(self, prefix: str) -> bool:
+        return bool(self._cached("has", prefix, 0, lambda: self._has_prefix(prefix)))
+
+    def next_chars(self, prefix: str) -> list[str]:
+        return list(self._cached("next", prefix, 0, lambda: self._next_chars(prefix)))  # type: ignore[call-overload]
+
+    def _top(self, prefix: str, n: int) -> list[int]:
         if n <= TOP_ITEMS:
             row = self.con.execute("SELECT items FROM top WHERE kind = ? AND prefix = ?",
                                    (self.kind, prefix)).fetchone()
@@ -140,11 +165,11 @@ class _DiskKeys:
             (self.kind, prefix, prefix + _TOP, n)).fetchall()
         return [r[0] for r in rows]
 
-    def has_prefix(self, prefix: str) -> bool:
+    def _has_prefix(self, prefix: str) -> bool:
         return self.con.execute("SELECT 1 FROM keys WHERE kind = ? AND key >= ? AND key < ? LIMIT 1",
                                 (self.kind, prefix, prefix + _TOP)).fetchone() is not None
 
-    def next_chars(self, prefix: str) -> list[str]:
+    def _next_chars(self, prefix: str) -> list[str]:
         out: list[str] = []
         lo, n = prefix, len(prefix)
         while True:
