@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.timeout(1500)  # a fresh cache builds ledgers, a wheel venv and a search index
 def test_quick_bench_prints_table_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
     env = dict(os.environ, DESKCLIENT_BENCH_CACHE=str(tmp_path / "cache"))
