@@ -12,7 +12,21 @@ from pathlib import Path
 
 import httpx
 import pytest
+from central_support import start_server
 from sqlalchemy import Engine, select
+from web_support import (
+    ADMIN,
+    OFFICE_NOW,
+    PASSWORD,
+    PHONE_IN_NOTE,
+    VIEWER,
+    add_users,
+    csrf_of,
+    make_station_cases,
+    sign_in,
+    sync_station,
+    web_settings,
+)
 
 from deskclient.central import accounts
 from deskclient.central.admin import add_station, station_for_token
@@ -20,12 +34,6 @@ from deskclient.central.db import audit, cases, station_reports, stations, users
 from deskclient.services.context import DeskContext
 from deskclient.strings import central as TC
 from deskclient.strings import county_web as S
-
-from central_support import start_server  # noqa: I001
-from web_support import (
-    ADMIN, OFFICE_NOW, PASSWORD, PHONE_IN_NOTE, VIEWER, add_users, csrf_of, make_station_cases, sign_in,
-    sync_station, web_settings,
-)
 
 
 @pytest.fixture
@@ -209,8 +217,16 @@ def test_publish_validates_and_names_the_file(office: tuple[str, Engine], tmp_pa
         r = c.post("/county/admin/publish/holidays", data={"csrf": csrf},
                    files=[("files", ("2026.toml", good.encode(), "text/plain"))])
         assert r.status_code == 200 and S.PUBLISH_DONE.format(kind=TC.KIND_LABELS["holidays"], version=1, files=1) in r.text
+        catalog = Path(__file__).resolve().parents[2] / "data" / "catalog"
+        files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(catalog.glob("*.toml"))]
+        broken = files[0][1][1].decode("utf-8").replace("code =", "code", 1).encode("utf-8")
+        files[0] = ("files", (files[0][1][0], broken, "text/plain"))
+        r = c.post("/county/admin/publish/catalog", data={"csrf": csrf}, files=files)
+        errors = r.text.split('id="publish-errors"')[1].split("</div>")[0]
+        assert r.status_code == 400 and f"{files[0][1][0]}第" in errors and "行" in errors
     actions = [(a["action"], a["target"]) for a in accounts.recent_audit(engine)]
     assert ("publish_holidays", "holidays") in actions and ("publish_refused", "holidays") in actions
+    assert ("publish_refused", "catalog") in actions
 
 
 def test_add_user_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ token for every form.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -85,10 +86,8 @@ def sign_in(engine: Engine, login: str, password: str, now: datetime | None = No
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         row = conn.execute(select(users).where(users.c.login == login[:64]).with_for_update()).first()
         if row is None:
-            try:
+            with contextlib.suppress(VerificationError):
                 _hasher.verify(_DUMMY_HASH, password)
-            except VerificationError:
-                pass
             raise AccountError(S.SIGNIN_WRONG)
         until = _aware(row.locked_until)
         if until is not None and until > now:

@@ -149,8 +149,12 @@ cases = Table(
     Column("due_date", Date, nullable=True),
     Column("due_seq", Integer, nullable=False, default=0),
 )
+# Page queries: county list by due date; county counts per station and a station's counts per
+# window are index-only scans over the open cases.
 Index("ix_central_case_open_due", cases.c.is_open, cases.c.due_date)
-Index("ix_central_case_station_open", cases.c.station, cases.c.is_open, cases.c.due_date)
+Index("ix_central_case_open_station", cases.c.is_open, cases.c.station, cases.c.due_date)
+Index("ix_central_case_station_open", cases.c.station, cases.c.is_open, cases.c.window, cases.c.due_date)
+Index("ix_central_case_open_item", cases.c.is_open, cases.c.item_code, cases.c.item_name)
 Index("ix_central_case_created", cases.c.created_at)
 Index("ix_central_case_completed", cases.c.completed_at)
 

@@ -9,6 +9,7 @@ records (a partial index on rejected rows). The monthly assessment reuses the de
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -39,29 +40,39 @@ from deskclient.domain.reports import (
 )
 
 SOON_WORKING_DAYS = 2
-_calendar_cache: dict[Any, WorkCalendar] = {}
+CALENDAR_TTL_S = 60.0
+_calendar_cache: dict[str, tuple[float, Any, WorkCalendar]] = {}
 
 
 def office_calendar(engine: Engine) -> WorkCalendar:
-    """The shipped schedules overlaid with the latest published ones (cached per published version)."""
+    """The shipped schedules overlaid with the latest published ones.
+
+    Kept for a minute per process (a published schedule reaches every copy of the office within
+    ``CALENDAR_TTL_S``), then rebuilt only if the published version changed.
+    """
     from deskclient.services.holidays import load_calendar
 
+    now = time.monotonic()
+    hit = _calendar_cache.get("cal")
+    if hit is not None and hit[0] > now:
+        return hit[2]
     latest = latest_version(engine, "holidays")
-    key = latest or ("shipped",)
-    if key not in _calendar_cache:
-        shipped, _warnings = load_calendar()
-        schedules = {s.year: s for s in shipped.schedules}
-        pub = latest_publication(engine, "holidays") if latest else None
-        for name, text in sorted((pub.files if pub else {}).items()):
-            if name.endswith(".toml"):
-                try:
-                    sched = parse_schedule(text, name)
-                except Exception:  # validated when published; never break a page on it
-                    continue
-                schedules[sched.year] = sched
-        _calendar_cache.clear()
-        _calendar_cache[key] = WorkCalendar(schedules.values())
-    return _calendar_cache[key]
+    if hit is not None and hit[1] == latest:
+        _calendar_cache["cal"] = (now + CALENDAR_TTL_S, latest, hit[2])
+        return hit[2]
+    shipped, _warnings = load_calendar()
+    schedules = {s.year: s for s in shipped.schedules}
+    pub = latest_publication(engine, "holidays") if latest else None
+    for name, text_ in sorted((pub.files if pub else {}).items()):
+        if name.endswith(".toml"):
+            try:
+                sched = parse_schedule(text_, name)
+            except Exception:  # validated when published; never break a page on it
+                continue
+            schedules[sched.year] = sched
+    calendar = WorkCalendar(schedules.values())
+    _calendar_cache["cal"] = (now + CALENDAR_TTL_S, latest, calendar)
+    return calendar
 
 
 def soon_until(engine: Engine, today: date) -> date:
@@ -171,20 +182,25 @@ def case_list(engine: Engine, f: CaseFilter, today: date) -> list[dict[str, Any]
     stmt = (select(cases.c.station, cases.c.case_id, cases.c.case_no, cases.c.window, cases.c.department,
                    cases.c.item_code, cases.c.item_name, cases.c.case_class, cases.c.status, cases.c.created_at,
                    cases.c.due_date)
-            .where(*conds).order_by(cases.c.due_date.is_(None), cases.c.due_date, cases.c.station, cases.c.case_no)
+            .where(*conds).order_by(cases.c.due_date.asc().nulls_last(), cases.c.station, cases.c.case_no)
             .limit(f.limit))
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
-def filter_choices(engine: Engine) -> tuple[list[tuple[str, str]], list[str]]:
-    """Items ``(code, name)`` and departments that open cases have (for the filter menus)."""
+def filter_choices(engine: Engine) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """Stations, items ``(code, name)`` of open cases, and the windows' departments (filter menus)."""
     with engine.connect() as conn:
-        items = conn.execute(select(cases.c.item_code, func.max(cases.c.item_name)).where(cases.c.is_open)
-                             .group_by(cases.c.item_code).order_by(cases.c.item_code)).all()
-        depts = conn.execute(select(cases.c.department).where(cases.c.is_open, cases.c.department != "")
-                             .distinct().order_by(cases.c.department)).scalars().all()
-    return [(a, b or "") for a, b in items if a], list(depts)
+        codes = list(conn.execute(select(stations.c.code).order_by(stations.c.code)).scalars())
+        items = conn.execute(select(cases.c.item_code, cases.c.item_name).where(cases.c.is_open)
+                             .distinct().order_by(cases.c.item_code)).all()
+        depts = conn.execute(select(windows.c.department).where(windows.c.department != "")
+                             .distinct().order_by(windows.c.department)).scalars().all()
+    seen: dict[str, str] = {}
+    for code, name in items:
+        if code:
+            seen.setdefault(code, name or "")
+    return codes, list(seen.items()), list(depts)
 
 
 _SAFE_KEYS = ("case_no", "window", "item_code", "item_name", "case_class", "applicant_id_masked",

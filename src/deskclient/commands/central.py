@@ -39,6 +39,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("name", help=W.ARG_USER_NAME)
     p.add_argument("--role", choices=("admin", "viewer"), default="viewer", help=W.ARG_ROLE)
     p.add_argument("--password-stdin", action="store_true", help=W.ARG_PASSWORD_STDIN)
+    add("rebuild-views", W.REBUILD_HELP, _rebuild_views)
     p = add("status", T.STATUS_HELP, _status)
     p.add_argument("--json", action="store_true", dest="as_json", help=T.ARG_JSON)
     p = add("import-bundle", T.IMPORT_HELP, _import_bundle)
@@ -111,6 +112,13 @@ def _add_user(args: argparse.Namespace) -> int:
             raise DeskError(W.PASSWORD_MISMATCH)
     user = add_user(_engine(args), args.login, args.name, args.role, password)
     print(W.USER_ADDED.format(login=user.login, role=W.ROLE_LABELS[user.role]))
+    return 0
+
+
+def _rebuild_views(args: argparse.Namespace) -> int:
+    from deskclient.central.project import rebuild
+
+    print(W.REBUILT.format(events=rebuild(_engine(args))))
     return 0
 
 

@@ -3,6 +3,7 @@
 The Jinja templates hold layout only; every word a person reads comes from here (``S`` in templates).
 """
 
+from deskclient.strings.cases import CASE_CLASS_LABELS  # noqa: F401  (办件类别, named once)
 from deskclient.strings.central import KIND_LABELS  # noqa: F401  (catalog / holidays, named once)
 from deskclient.strings.clocks import RATING_LEVEL_LABELS  # noqa: F401  (the five levels, named once)
 
@@ -48,6 +49,8 @@ ARG_PASSWORD_STDIN = "从标准输入读取密码(不提示)"
 PASSWORD_PROMPT = "密码:"
 PASSWORD_AGAIN = "再输一次:"
 PASSWORD_MISMATCH = "两次输入的密码不一致。"
+REBUILD_HELP = "根据已收记录重建网页用的汇总表(升级后首次使用;请先停止县中心服务)"
+REBUILT = "已重建汇总表({events} 条记录)。"
 
 # refusals
 FORBIDDEN_TITLE = "无权操作"
@@ -110,7 +113,7 @@ CASE_APPLICANT = "申请人"
 CASE_TIMELINE = "办理经过"
 CASE_PRIVACY = "县中心只保存脱敏信息:姓名只显示姓,证件号与手机号为脱敏号码。"
 COL_TIME = "时间"
-COL_EVENT = "事项"
+COL_EVENT = "经过"
 COL_CLERK = "经办人"
 COL_DETAIL = "内容"
 CASE_STATUS_LABELS = {"registered": "已登记", "examining": "收件待审", "awaiting_supplement": "待补正",

@@ -111,11 +111,9 @@ def router(web: Web) -> APIRouter:
             state = "open"
         f = views.CaseFilter(station or None, window or None, state, item or None, department or None)
         rows = views.case_list(engine, f, settings.today())
-        items, depts = views.filter_choices(engine)
+        codes, items, depts = views.filter_choices(engine)
         return web.page(request, "cases.html", session, rows=rows, f=f, items=items, departments=depts,
-                        today=settings.today(),
-                        stations=[x.code for x in views.stations_overview(engine, settings.today(), settings.now(),
-                                                                          settings.silent_hours)])
+                        today=settings.today(), stations=codes)
 
     @r.get("/cases/{station}/{case_id}")
     def case_page(request: Request, station: str, case_id: str) -> Response:
