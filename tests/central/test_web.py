@@ -244,3 +244,31 @@ def test_add_user_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsy
     assert accounts.sign_in(engine, "zhangsan", "a-long-password").is_admin
     row = json.dumps([str(v) for v in engine.connect().execute(select(users)).one()])
     assert "a-long-password" not in row and "$argon2id$" in row
+
+
+def test_station_reports_the_publications_it_uses(office: tuple[str, Engine], demo_ctx: DeskContext,
+                                                 tmp_path: Path) -> None:
+    from deskclient.central.admin import publish_files
+    from deskclient.services.sync import SyncClient
+
+    url, engine = office
+    good = (Path(__file__).resolve().parents[2] / "data" / "holidays" / "2026.toml").read_text(encoding="utf-8")
+    publish_files(engine, "holidays", {"2026.toml": good})
+    token = add_station(engine, "ZX01", "示例镇便民服务中心")
+    data_dir = tmp_path / "station-data"
+    client = SyncClient(demo_ctx.engine, url, token, "ZX01", timeout_s=10, data_dir=data_dir)
+    assert client.check_updates(data_dir).ok
+    assert client.sync_once(timeout_s=30).ok
+    with engine.connect() as conn:
+        report = conn.execute(select(station_reports)).one()
+    assert report.holidays_version == 1 and report.catalog_version is None and report.backlog == 0
+
+
+def test_station_report_header_is_optional_and_forgiving() -> None:
+    from deskclient.central.admin import parse_report
+
+    assert parse_report(None) is None and parse_report("not json") is None and parse_report("[1]") is None
+    assert parse_report("x" * 3000) is None
+    assert parse_report('{"backlog": 3, "app_version": "0.1.0", "catalog_version": "7", "extra": 1}') == {
+        "backlog": 3, "app_version": "0.1.0"}  # wrong types and unknown keys are dropped
+    assert parse_report('{"backlog": true}') is None
