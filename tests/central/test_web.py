@@ -60,6 +60,10 @@ def test_pages_need_sign_in(office: tuple[str, Engine]) -> None:
         r = c.get("/county/")
         assert r.status_code == 303 and r.headers["location"] == "/county/login"
         assert c.get("/county/assessment.csv").status_code == 303
+        r = c.get("/county/no-such-page")
+        assert r.status_code == 404 and S.NOT_FOUND in r.text and r.headers["content-type"].startswith("text/html")
+        assert c.get("/api/v1/no-such-call").json()["error"]["code"] == "not_found"  # the API keeps JSON
+        assert c.get("/").headers["location"] == "/county/"
 
 
 def test_sign_in_sets_a_strict_httponly_cookie_and_audits(office: tuple[str, Engine]) -> None:

@@ -18,11 +18,18 @@ from deskclient.central.web.render import WebSettings
 
 def install(app: FastAPI, engine: Engine, settings: WebSettings | None = None) -> None:
     """Add the pages, the static files and the web error handling to ``app``."""
+    from fastapi.responses import RedirectResponse
+
     from deskclient.central.web import manage, pages
     from deskclient.central.web.base import Web
 
     web = Web(engine, settings or WebSettings())
     web.install_errors(app)
+
+    @app.get("/", include_in_schema=False)
+    def _root() -> RedirectResponse:  # someone typing the office's address lands on the pages
+        return RedirectResponse("/county/", status_code=303)
+
     app.include_router(pages.router(web))
     app.include_router(manage.router(web))
 

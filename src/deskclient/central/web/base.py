@@ -87,6 +87,20 @@ class Web:
     # -- errors -----------------------------------------------------------------------------------
 
     def install_errors(self, app: FastAPI) -> None:
+        from starlette.exceptions import HTTPException
+
+        api_handler = app.exception_handlers.get(HTTPException)
+
+        @app.exception_handler(HTTPException)
+        async def _http(request: Request, exc: HTTPException) -> Response:
+            """A Chinese page for the pages' 404/405; the API keeps its JSON errors."""
+            if request.url.path.startswith(PREFIX + "/") and api_handler is not None and exc.status_code in (404, 405):
+                session = accounts.session_for(self.engine, request.cookies.get(SESSION_COOKIE), self.settings.now())
+                return self.page(request, "error.html", session, status=exc.status_code, message=S.NOT_FOUND,
+                                 code=404)
+            assert api_handler is not None
+            return await api_handler(request, exc)  # type: ignore[misc,no-any-return]
+
         @app.exception_handler(NeedSignIn)
         async def _sign_in(_request: Request, _exc: NeedSignIn) -> Response:
             return RedirectResponse(f"{PREFIX}/login", status_code=303)
