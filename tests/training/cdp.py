@@ -113,7 +113,7 @@ class Browser:
             [self.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={self._profile}", f"--window-size={self.width},{self.height}",
-             f"--remote-debugging-port={port}", "about:blank"],
+             "--lang=zh-CN", f"--remote-debugging-port={port}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._http = aiohttp.ClientSession()
         deadline = time.monotonic() + self.timeout_s

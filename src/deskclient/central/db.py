@@ -274,4 +274,8 @@ def make_engine(url: str, *, create: bool = True, **kwargs: object) -> Engine:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if create:
         metadata.create_all(engine)
+        # create_all adds indexes only with their table: an office database made before an index on
+        # an existing table was added (ix_central_event_rejected, issue #18) gets it here.
+        for index in events.indexes:
+            index.create(engine, checkfirst=True)
     return engine
