@@ -18,8 +18,17 @@ from deskclient.store import outbox
 
 
 def _wire(ctx: DeskContext) -> list[dict]:
-    """The events as the station sends them (its outbox, to_wire)."""
-    return [e.to_wire() for e in outbox.pending(ctx.engine, 100_000)]
+    """The events as the station sends them (its outbox, to_wire). The one the office will refuse
+    (a transfer reason typed with a full mobile number) is set aside as the sync client does with
+    the office's reply, so the station ledger keeps no pending full number."""
+    wire = [e.to_wire() for e in outbox.pending(ctx.engine, 100_000)]
+    from deskclient.central.ingest import validate_event
+
+    for e in wire:
+        reason = validate_event(e)[3]
+        if reason:
+            outbox.set_aside(ctx.engine, [e["seq"]], reason)
+    return wire
 
 
 def _tables(engine: Engine) -> dict[str, list]:
