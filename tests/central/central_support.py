@@ -127,6 +127,7 @@ def station(office_engine: Engine) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------------
 
 BASE_TIME = datetime(2026, 11, 2, 9, 0)
+LEDGER = {"id": "a" * 32}  # the ledger identity raw API tests send (the sync client sends its own)
 _TYPES = ("case.registered", "case.accepted", "case.completed", "notice.issued")
 
 
@@ -145,7 +146,7 @@ def event_row(station: str, seq: int, *, payload: str | None = None, type_: str 
 
 def make_ledger(path: Path) -> Engine:
     engine = make_ledger_engine(path)
-    SQLModel.metadata.create_all(engine, tables=[models.Event.__table__])  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=[models.Event.__table__, models.KeyValue.__table__])  # type: ignore[attr-defined]
     return engine
 
 

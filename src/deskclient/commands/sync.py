@@ -1,8 +1,10 @@
 """``deskclient sync`` and ``deskclient export-bundle FILE``: the outbox from a shell or a scheduled task.
 
 ``sync`` shows a progress bar on a terminal and is silent otherwise unless something needs saying,
-so cron / Task Scheduler only mails when the office could not be reached. Exit codes: 0 all sent,
-3 offline (records kept), 2 refused or misconfigured.
+so cron / Task Scheduler only mails when the office could not be reached. Exit codes: 0 all sent and
+updates checked, 3 offline (records kept), 2 refused or misconfigured (wrong token, station disabled,
+another ledger, a conflict, a reply that proves nothing), 4 records sent but the catalog / holiday
+update failed (the current files stay in use).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from deskclient.strings import sync as T
 EXIT_OK = 0
 EXIT_REFUSED = 2
 EXIT_OFFLINE = 3
+EXIT_UPDATE_FAILED = 4
 SHELL_MIN_SECONDS = 60.0
 
 
@@ -105,12 +108,14 @@ def run_sync(args: argparse.Namespace) -> int:
         result = client.sync_once(None, deadline)
         if not result.ok or result.set_aside:
             print(result.message)
+    updates_ok = True
     if result.ok and not getattr(args, "no_updates", False):
         updates = client.check_updates(ctx.data_dir, time.monotonic() + ctx.timeout_s)
+        updates_ok = updates.ok
         if sys.stdout.isatty() or not updates.ok:
             print(updates.message)
     if result.ok:
-        return EXIT_OK
+        return EXIT_OK if updates_ok else EXIT_UPDATE_FAILED
     return EXIT_OFFLINE if result.offline else EXIT_REFUSED
 
 

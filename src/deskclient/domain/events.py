@@ -53,3 +53,18 @@ class EventType(StrEnum):
     DESK_RESUMED = "desk.resumed"
     DAY_OPENED = "day.opened"
     DAY_CLOSED = "day.closed"
+
+
+def content_hash(id_: str, seq: int, at: str, clerk_id: str | None, type_: str, case_id: str | None,
+                 payload: object) -> str:
+    """SHA-256 (hex) of an event's canonical JSON: what the office returns to prove it stores *this*
+    event for the station (see docs/sync-protocol.md). Station and office compute it the same way
+    from the wire form (``at`` as sent, ``payload`` as a JSON object), so any difference in any
+    field gives another hash."""
+    import hashlib
+    import json
+
+    doc = {"id": id_, "seq": seq, "at": at, "clerk_id": clerk_id, "type": type_, "case_id": case_id,
+           "payload": payload}
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

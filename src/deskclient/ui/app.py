@@ -223,7 +223,8 @@ class DeskApp(App[int]):
             client = sync_client_for(ctx, timeout_s=10.0)
             if client is None:
                 return
-            result = client.sync_once(timeout_s=10.0)
+            # the outbox, then the catalog / holiday updates (applied at the next start)
+            result, _updates = client.background_round(ctx.paths.data_dir, timeout_s=10.0)
             if result.sent:
                 self.call_from_thread(self.action_refresh_queue)
 

@@ -108,7 +108,9 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
             result: SyncResult = client.sync_once(progress=progress,
                                                   timeout_s=self.ctx.settings.central.exit_sync_timeout_s)
             remaining = pending_records(self.ctx)
-            if result.offline or (remaining and not result.ok):
+            # offline and refused say different things: a refusal (wrong token, station disabled,
+            # another ledger, a conflict) is not fixed by waiting for the network
+            if result.offline:
                 message = TS.OFFLINE.format(count=remaining)
             else:
                 message = result.message or TS.SYNC_DONE.format(sent=result.sent)
