@@ -244,12 +244,12 @@ class SyncClient:
                     except (ValueError, TypeError):
                         raise _Fatal(T.UNVERIFIED, UNVERIFIED) from None
                     moved = self._apply_reply(batch, reply, result)
+                    if (moved or result.status == CONFLICT) and isinstance(reply.get("held_max"), int):
+                        result.ledger_behind = result.ledger_behind or reply["held_max"] > local_top
                     if result.status == CONFLICT:
                         break
                     if not moved:  # a real office confirms, refuses or reports every event it is sent
                         raise _Fatal(T.UNVERIFIED, UNVERIFIED)
-                    if isinstance(reply.get("held_max"), int) and reply["held_max"] > local_top:
-                        result.ledger_behind = True
                     acked = reply.get("acked_seq")
                     if isinstance(acked, int) and 0 <= acked < sent_top:
                         # The office holds less than it once confirmed (its database was restored
