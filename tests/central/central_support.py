@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 
 from deskclient.central import db as cdb
 from deskclient.central.admin import add_station
+from deskclient.domain.events import content_hash
 from deskclient.store import models
 from deskclient.store.db import make_engine as make_ledger_engine
 
@@ -343,9 +344,11 @@ def office_events(engine: Engine, station: str) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     with engine.connect() as conn:
         for r in conn.execute(select(e).where(e.c.station == station).order_by(e.c.seq)):
+            payload = json.loads(r.payload)
+            digest = r.content_sha256 or (content_hash(r.event_id, r.seq, r.at, r.clerk_id, r.type, r.case_id, payload)
+                                          if r.event_id else None)
             out[r.seq] = {"id": r.event_id, "seq": r.seq, "at": r.at, "clerk_id": r.clerk_id, "type": r.type,
-                          "case_id": r.case_id, "payload": json.loads(r.payload), "hash": r.content_sha256,
-                          "rejected": r.rejected_reason}
+                          "case_id": r.case_id, "payload": payload, "hash": digest, "rejected": r.rejected_reason}
     return out
 
 

@@ -64,7 +64,9 @@ events = Table(
     Column("rejected_reason", Text, nullable=True),
     Column("via", String(16), nullable=False, default="online"),  # online | bundle
     Column("received_at", DateTime(timezone=True), nullable=False),
-    Column("content_sha256", String(64), nullable=True),  # events.content_hash of what the station sent
+    # events.content_hash of what the station sent, kept only where the stored payload differs from
+    # it (a quarantined field); NULL means "recompute it from the row" (see ingest._held_hash)
+    Column("content_sha256", String(64), nullable=True),
     UniqueConstraint("station", "event_id", name="uq_central_event_station_id"),
 )
 Index("ix_central_event_case", events.c.station, events.c.case_id)

@@ -6,8 +6,9 @@ stores each event once. One transaction per batch:
 1. lock the station's row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
    already serialises writers), so copies of the service ingesting for the same station take turns;
    check the ledger identity (a batch from another install of the station is refused whole);
-2. look up what the office already holds at the batch's seqs and ids (per station: one station's
-   token can never touch another station's events);
+2. look up what the office already holds in the batch's seq range (per station: one station's
+   token can never touch another station's events; an id held at another seq of the station is
+   caught by the ``(station, event_id)`` unique key when inserting, and is a conflict too);
 3. a *different* event at a held slot (other id, or same id with other content) is a **conflict**:
    recorded, reported, never stored over the first copy; the batch is stored only up to it, so
    two ledgers can never be interleaved;
@@ -29,8 +30,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 
 from deskclient.central.db import WRITE, conflicts, events, quarantine, stations
-from deskclient.domain.events import content_hash
-from deskclient.domain.identity import redact_payload
+from deskclient.domain.events import canonical_payload, content_hash
+from deskclient.domain.identity import might_hold_number, redact_payload
 from deskclient.strings import central as T
 
 MAX_PAYLOAD_CHARS = 64_000
@@ -142,21 +143,22 @@ def validate_event(raw: Any, station: str = "") -> tuple[int | None, str, dict[s
     if not isinstance(payload, dict):
         return seq, claimed_id, None, T.REJECT_PAYLOAD_NOT_OBJECT
     try:
-        payload_text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        payload_text = canonical_payload(payload)
     except (TypeError, ValueError):
         return seq, claimed_id, None, T.REJECT_PAYLOAD_NOT_OBJECT
     if len(payload_text) > MAX_PAYLOAD_CHARS:
         return seq, claimed_id, None, T.REJECT_PAYLOAD_TOO_LARGE
-    digest = content_hash(claimed, seq, at, clerk_id, type_, case_id, payload)
-    cleaned = redact_payload(payload, station)
+    digest = content_hash(claimed, seq, at, clerk_id, type_, case_id, payload, payload_json=payload_text)
     quarantined: list[str] = []
-    if cleaned != payload:
-        assert isinstance(cleaned, dict)
-        quarantined = sorted(k for k in payload if cleaned.get(k) != payload[k])
-        payload_text = json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
-    reason = looks_personal(payload_text)
-    if reason:
-        return seq, claimed_id, None, reason
+    if might_hold_number(payload_text):  # else neither redaction nor the full-number check can match
+        cleaned = redact_payload(payload, station)
+        if cleaned != payload:
+            assert isinstance(cleaned, dict)
+            quarantined = sorted(k for k in payload if cleaned.get(k) != payload[k])
+            payload_text = canonical_payload(cleaned)
+        reason = looks_personal(payload_text)
+        if reason:
+            return seq, claimed_id, None, reason
     row = {"seq": seq, "event_id": claimed, "claimed_id": claimed, "at": at, "clerk_id": clerk_id,
            "type": type_, "case_id": case_id, "payload": payload_text, "rejected_reason": None,
            "content_sha256": digest, "_quarantined": quarantined}
@@ -185,22 +187,20 @@ def _held_hash(row: Any) -> str | None:
                         json.loads(row.payload))
 
 
-def _held(conn: Connection, station: str, seqs: Sequence[int], ids: Sequence[str]) -> tuple[dict[int, Any], dict[str, Any]]:
-    """What the office already holds for ``station`` at these seqs, and under these ids."""
-    by_seq: dict[int, Any] = {}
-    by_id: dict[str, Any] = {}
-    if seqs:
-        stmt = select(*_HELD_COLS).where(events.c.station == station,
-                                         events.c.seq.between(min(seqs), max(seqs)))
-        for row in conn.execute(stmt):
-            by_seq[row.seq] = row
-    if ids:
-        stmt = select(*_HELD_COLS).where(events.c.station == station,
-                                         events.c.event_id.in_(bindparam("ids", expanding=True)))
-        for start in range(0, len(ids), 900):
-            for row in conn.execute(stmt, {"ids": list(ids[start:start + 900])}):
-                by_id[row.event_id] = row
-    return by_seq, by_id
+def _held(conn: Connection, station: str, seqs: Sequence[int]) -> dict[int, Any]:
+    """What the office already holds for ``station`` in the seq range of a batch (one range query:
+    nothing at all for a batch of new events)."""
+    if not seqs:
+        return {}
+    stmt = select(*_HELD_COLS).where(events.c.station == station, events.c.seq.between(min(seqs), max(seqs)))
+    return {row.seq: row for row in conn.execute(stmt)}
+
+
+def _held_ids(conn: Connection, station: str, ids: Sequence[str]) -> dict[str, Any]:
+    """The rows holding these ids for ``station`` (only asked for the few rows an insert skipped)."""
+    stmt = select(*_HELD_COLS).where(events.c.station == station,
+                                     events.c.event_id.in_(bindparam("ids", expanding=True)))
+    return {row.event_id: row for row in conn.execute(stmt, {"ids": list(ids)})} if ids else {}
 
 
 _MARK_SQL = text(
@@ -232,21 +232,26 @@ def _set_alert(conn: Connection, station: str, message: str, now: datetime) -> N
     conn.execute(update(stations).where(stations.c.code == station).values(alert=message, alert_at=now))
 
 
-def _classify(row: dict[str, Any], by_seq: dict[int, Any], by_id: dict[str, Any]) -> tuple[str, Any]:
-    """``new``, ``duplicate``, ``rejected_before`` or ``conflict`` (with the held row)."""
+def _classify(row: dict[str, Any], by_seq: dict[int, Any]) -> tuple[str, Any]:
+    """``new``, ``duplicate``, ``rejected_before`` or ``conflict`` (with the held row). An id held
+    at *another* seq is found by the insert itself (the ``(station, event_id)`` unique key)."""
     slot = by_seq.get(row["seq"])
-    if slot is not None:
-        if slot.event_id is not None and slot.event_id == row["claimed_id"]:
-            if row["rejected_reason"] is None and _held_hash(slot) == row["content_sha256"]:
-                return "duplicate", slot
-            return ("rejected_before" if row["rejected_reason"] else "conflict"), slot
-        if slot.rejected_reason is not None and slot.claimed_id == row["claimed_id"]:
-            return "rejected_before", slot
-        return "conflict", slot
-    other = by_id.get(row["claimed_id"]) if row["rejected_reason"] is None else None
-    if other is not None:  # the id is held at another seq of this station
-        return "conflict", other
-    return "new", None
+    if slot is None:
+        return "new", None
+    if slot.event_id is not None and slot.event_id == row["claimed_id"]:
+        if row["rejected_reason"] is None and _held_hash(slot) == row["content_sha256"]:
+            return "duplicate", slot
+        return ("rejected_before" if row["rejected_reason"] else "conflict"), slot
+    if slot.rejected_reason is not None and slot.claimed_id == row["claimed_id"]:
+        return "rejected_before", slot
+    return "conflict", slot
+
+
+def _conflict_row(station: str, row: dict[str, Any], held: Any, ledger_id: str | None, now: datetime) -> dict[str, Any]:
+    offered = row["content_sha256"] or ("rejected:" + row["claimed_id"])[:64]
+    return {"station": station, "seq": row["seq"], "offered_sha256": offered, "offered_id": row["claimed_id"],
+            "held_id": None if held is None else (held.event_id or held.claimed_id),
+            "held_sha256": None if held is None else _held_hash(held), "ledger_id": ledger_id, "seen_at": now}
 
 
 def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str = "online",
@@ -303,21 +308,15 @@ def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str 
 def _store(conn: Connection, station: str, ordered: list[dict[str, Any]], result: IngestResult, via: str,
            ledger_id: str | None, now: datetime) -> None:
     """Classify the batch against what is held, record conflicts, insert the rest up to the first one."""
-    by_seq, by_id = _held(conn, station, [r["seq"] for r in ordered],
-                          [r["claimed_id"] for r in ordered if r["rejected_reason"] is None])
+    by_seq = _held(conn, station, [r["seq"] for r in ordered])
     to_insert: list[dict[str, Any]] = []
     conflict_rows: list[dict[str, Any]] = []
     for row in ordered:
-        kind, held = _classify(row, by_seq, by_id)
+        kind, held = _classify(row, by_seq)
         if kind == "conflict":
             # Stop here: storing the events after a conflict would interleave two ledgers.
-            offered = row["content_sha256"] or ("rejected:" + row["claimed_id"])[:64]
-            conflict_rows.append({"station": station, "seq": row["seq"], "offered_sha256": offered,
-                                  "offered_id": row["claimed_id"], "held_id": held.event_id or held.claimed_id,
-                                  "held_sha256": _held_hash(held), "ledger_id": ledger_id, "seen_at": now})
-            same_slot = held.seq == row["seq"]
-            reason = T.CONFLICT_SEQ if same_slot else T.CONFLICT_ID.format(seq=held.seq)
-            result.conflicts.append({"seq": row["seq"], "id": row["claimed_id"], "reason": reason})
+            conflict_rows.append(_conflict_row(station, row, held, ledger_id, now))
+            result.conflicts.append({"seq": row["seq"], "id": row["claimed_id"], "reason": T.CONFLICT_SEQ})
             break
         if kind == "duplicate":
             result.duplicates += 1
@@ -328,14 +327,32 @@ def _store(conn: Connection, station: str, ordered: list[dict[str, Any]], result
         else:
             to_insert.append(row)
     if to_insert:
-        payload_rows = [{k: v for k, v in r.items() if not k.startswith("_")} | {"station": station, "via": via,
-                                                                                  "received_at": now}
-                        for r in to_insert]
-        inserted = {r[0] for r in conn.execute(_insert(conn).returning(events.c.seq), payload_rows)}
+        # The received hash is stored only where the stored payload differs from the one received
+        # (a quarantined field); otherwise it is recomputed from the row when needed - one column
+        # less in the bulk insert, which is most of the cost on PostgreSQL.
+        plain: list[dict[str, Any]] = []
+        altered: list[dict[str, Any]] = []
+        for r in to_insert:
+            keep = {k: v for k, v in r.items() if not k.startswith("_") and k != "content_sha256"}
+            keep.update(station=station, via=via, received_at=now)
+            if r["_quarantined"]:
+                altered.append({**keep, "content_sha256": r["content_sha256"]})
+            else:
+                plain.append(keep)
+        inserted: set[int] = set()
+        for rows in (plain, altered):
+            if rows:
+                inserted.update(x[0] for x in conn.execute(_insert(conn).returning(events.c.seq), rows))
+        skipped = [r for r in to_insert if r["seq"] not in inserted]
+        elsewhere = _held_ids(conn, station, [r["claimed_id"] for r in skipped])
         q_rows = []
         for r in to_insert:
-            if r["seq"] not in inserted:  # the same id twice in one batch: the second is not stored
-                result.conflicts.append({"seq": r["seq"], "id": r["claimed_id"], "reason": T.CONFLICT_ID.format(seq="?")})
+            if r["seq"] not in inserted:  # its id is held at another seq of this station: a conflict
+                held = elsewhere.get(r["claimed_id"])
+                conflict_rows.append(_conflict_row(station, r, held, ledger_id, now))
+                where = held.seq if held is not None else "?"
+                result.conflicts.append({"seq": r["seq"], "id": r["claimed_id"],
+                                         "reason": T.CONFLICT_ID.format(seq=where)})
                 continue
             if r["rejected_reason"] is not None:
                 result.rejected.append({"seq": r["seq"], "id": r["claimed_id"], "reason": r["rejected_reason"]})

@@ -418,6 +418,13 @@ _CASE_NO = re.compile(
     r"(?![0-9A-Za-z])"
 )
 _ANY_DIGIT = re.compile(r"\d")
+#: Eleven or more digits in one run (what :func:`redact` can mask at all): a quick pre-check.
+_LONG_RUN = re.compile(rf"\d(?:{_SEP_CLASS}{{0,3}}\d){{10,}}")
+
+
+def might_hold_number(text: str) -> bool:
+    """False when :func:`redact` would certainly leave ``text`` (or a payload's JSON) unchanged."""
+    return _LONG_RUN.search(text) is not None
 
 
 def _redact_run(match: re.Match[str]) -> str:

@@ -26,6 +26,7 @@ import httpx
 from sqlalchemy import Engine
 
 from deskclient.domain.errors import DeskError
+from deskclient.domain.events import content_hash
 from deskclient.services import updates as U
 from deskclient.store import outbox
 from deskclient.strings import sync as T
@@ -105,6 +106,11 @@ class _GiveUp(Exception):
 def _items(value: Any) -> list[dict[str, Any]]:
     """The objects of a reply list (anything else in it is ignored)."""
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _wire_hash(w: dict[str, Any]) -> str:
+    """Our own hash of an event as sent (``events.content_hash`` of the wire form)."""
+    return content_hash(w["id"], w["seq"], w["at"], w["clerk_id"], w["type"], w["case_id"], w["payload"])
 
 
 def _now() -> datetime:
@@ -227,8 +233,8 @@ class SyncClient:
                     batch = outbox.pending(self.engine, batch_size)
                     if not batch:
                         break
-                    body = json.dumps({"station": self.station, "ledger": {"id": ledger},
-                                       "events": [e.to_wire() for e in batch]},
+                    wires = [e.to_wire() for e in batch]
+                    body = json.dumps({"station": self.station, "ledger": {"id": ledger}, "events": wires},
                                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                     resp = self._request(client, "POST", f"{API}/events", deadline, content=body,
                                          headers={"Content-Type": "application/json"})
@@ -243,7 +249,7 @@ class SyncClient:
                             raise TypeError
                     except (ValueError, TypeError):
                         raise _Fatal(T.UNVERIFIED, UNVERIFIED) from None
-                    moved = self._apply_reply(batch, reply, result)
+                    moved = self._apply_reply(batch, wires, reply, result)
                     if (moved or result.status == CONFLICT) and isinstance(reply.get("held_max"), int):
                         result.ledger_behind = result.ledger_behind or reply["held_max"] > local_top
                     if result.status == CONFLICT:
@@ -278,14 +284,16 @@ class SyncClient:
             result.message += "\n" + T.SYNC_QUARANTINED.format(count=result.quarantined)
         return result
 
-    def _apply_reply(self, batch: list[outbox.OutgoingEvent], reply: dict[str, Any], result: SyncResult) -> bool:
+    def _apply_reply(self, batch: list[outbox.OutgoingEvent], wires: list[dict[str, Any]], reply: dict[str, Any],
+                     result: SyncResult) -> bool:
         """Mark sent exactly the events the office confirmed with our own content hash; set aside
         what it refused as invalid; stop on a conflict. False if nothing moved."""
         by_seq = {e.seq: e for e in batch}
+        wire_by_seq = {w["seq"]: w for w in wires}
         confirmed: list[outbox.OutgoingEvent] = []
         for item in _items(reply.get("confirmed")):
             ev = by_seq.get(item.get("seq"))  # type: ignore[arg-type]
-            if ev is not None and item.get("id") == ev.id and item.get("hash") == ev.content_hash():
+            if ev is not None and item.get("id") == ev.id and item.get("hash") == _wire_hash(wire_by_seq[ev.seq]):
                 confirmed.append(ev)
             else:
                 result.unverified += 1

@@ -111,15 +111,26 @@ def mark_sent(engine: Engine, upto_seq: int, at: datetime) -> int:
 
 
 def mark_confirmed(engine: Engine, events: Iterable[OutgoingEvent], at: datetime) -> int:
-    """Mark exactly these events sent (the office confirmed each one by id, seq and content hash)."""
-    params = [{"i": e.id, "s": e.seq} for e in events]
-    if not params:
+    """Mark exactly these events sent (the office confirmed each one by id, seq and content hash;
+    the caller has matched the ids). One ``UPDATE`` per run of consecutive seqs, on the
+    ``(station, seq)`` key, so confirming a whole batch costs one statement."""
+    chosen = sorted({(e.station, e.seq) for e in events})
+    if not chosen:
         return 0
-    stmt = (update(_T).where(_T.c.id == bindparam("i"), _T.c.seq == bindparam("s"), _T.c.sent_at.is_(None))
+    runs: list[tuple[str, int, int]] = []
+    for station, seq in chosen:
+        if runs and runs[-1][0] == station and runs[-1][2] == seq - 1:
+            runs[-1] = (station, runs[-1][1], seq)
+        else:
+            runs.append((station, seq, seq))
+    stmt = (update(_T).where(_T.c.station == bindparam("st"), _T.c.seq.between(bindparam("lo"), bindparam("hi")),
+                             _T.c.sent_at.is_(None))
             .values(sent_at=at))
+    changed = 0
     with engine.connect().execution_options(**_WRITE) as conn, conn.begin():
-        count = conn.execute(stmt, params).rowcount
-        return int(count) if count is not None and count >= 0 else len(params)
+        for station, lo, hi in runs:
+            changed += int(conn.execute(stmt, {"st": station, "lo": lo, "hi": hi}).rowcount or 0)
+    return changed
 
 
 def ledger_id(engine: Engine) -> str:
