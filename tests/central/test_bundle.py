@@ -7,7 +7,6 @@ import json
 
 import pytest
 from central_support import add_events, local_counts, office_counts
-
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from deskclient.central.admin import AdminError, add_station, import_bundle
