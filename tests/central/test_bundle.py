@@ -150,3 +150,23 @@ def test_import_bundle_command(office_url, office_engine, station, ledger, tmp_p
     err = capsys.readouterr().err
     assert "未导入任何记录" in err and "Traceback" not in err
     assert office_counts(office_engine, code)["rows"] == 20
+
+
+def test_new_token_means_new_bundle_key(server, station, ledger, tmp_path) -> None:
+    """The key is bound to the token: once the office stores a new token's key (what rotate-token
+    does), a stick written with the old token no longer opens, and one written with the new does."""
+    from deskclient.central import db as cdb
+
+    code, token = station
+    add_events(ledger, code, 10)
+    old = tmp_path / "old.bundle"
+    export_bundle(ledger, old, code, token)
+    with server.engine.begin() as conn:
+        conn.execute(cdb.stations.update().where(cdb.stations.c.code == code)
+                     .values(bundle_key=bundle_key("the-new-token").hex()))
+    with pytest.raises(AdminError):
+        import_bundle(server.engine, old)
+    assert office_counts(server.engine, code)["rows"] == 0
+    new = tmp_path / "new.bundle"
+    export_bundle(ledger, new, code, "the-new-token")
+    assert import_bundle(server.engine, new).stored == 10

@@ -37,6 +37,7 @@ from central_support import (
 from sqlalchemy import Engine
 
 from deskclient.central.admin import accept_ledger, add_station, county_status
+from deskclient.cli import main
 from deskclient.domain.events import content_hash
 from deskclient.services.sync import SyncClient
 from deskclient.store import outbox
@@ -57,7 +58,7 @@ def _status_lines(office: Engine, code: str) -> list[str]:
     return st.notes()
 
 
-def test_restored_from_backup(server, station, tmp_path) -> None:
+def test_restored_from_backup(server, station, tmp_path, office_url, capsys) -> None:
     """The PC is restored from last week's ledger backup; the office already holds newer events."""
     code = station[0]
     path, backup = tmp_path / "ledger.sqlite", tmp_path / "backup.sqlite"
@@ -82,6 +83,10 @@ def test_restored_from_backup(server, station, tmp_path) -> None:
     lines = _status_lines(server.engine, code)
     assert any("序号 61" in line and "备份恢复" in line for line in lines)
     assert any("序号冲突" in line for line in lines)
+    capsys.readouterr()
+    assert main(["central", "status", "--db", office_url]) == 0  # what the county IT person sees
+    shown = capsys.readouterr().out
+    assert "序号 61" in shown and "备份恢复" in shown and "序号冲突" in shown
     restored.dispose()
 
 
