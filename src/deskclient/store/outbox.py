@@ -96,20 +96,6 @@ def pending_count(engine: Engine, *, cap: int | None = None) -> int:
         return int(conn.execute(q).scalar_one())
 
 
-def mark_sent(engine: Engine, upto_seq: int, at: datetime) -> int:
-    """Mark every unsent event with ``seq <= upto_seq`` as acknowledged; returns how many changed.
-
-    ``upto_seq`` must be the office's *contiguous* mark, never merely the last seq of a batch.
-    Set-aside events keep ``sent_at`` NULL: they are listed by :func:`set_aside_list` instead.
-    """
-    if upto_seq <= 0:
-        return 0
-    stmt = (update(_T).where(_T.c.sent_at.is_(None), _T.c.seq <= upto_seq, _T.c.set_aside_reason == "")
-            .values(sent_at=at))
-    with engine.connect().execution_options(**_WRITE) as conn, conn.begin():
-        return int(conn.execute(stmt).rowcount or 0)
-
-
 def mark_confirmed(engine: Engine, events: Iterable[OutgoingEvent], at: datetime) -> int:
     """Mark exactly these events sent (the office confirmed each one by id, seq and content hash;
     the caller has matched the ids). One ``UPDATE`` per run of consecutive seqs, on the
