@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 
+from deskclient.central import project
 from deskclient.central.db import WRITE, conflicts, events, quarantine, stations
 from deskclient.domain.events import canonical_payload, content_hash
 from deskclient.domain.identity import might_hold_number, redact_payload
@@ -274,8 +275,11 @@ def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str 
             result.rejected.append({"seq": None, "id": claimed_id, "reason": reason})
             continue
         if row is None:
+            # The case id is kept (when it is a plain id) so the office can show the case number.
+            case_id = raw.get("case_id") if isinstance(raw, Mapping) else None
+            case_id = case_id if isinstance(case_id, str) and _ID_RE.match(case_id) else None
             row = {"seq": seq, "event_id": None, "claimed_id": claimed_id, "at": "", "clerk_id": None,
-                   "type": "", "case_id": None, "payload": "{}", "rejected_reason": reason,
+                   "type": "", "case_id": case_id, "payload": "{}", "rejected_reason": reason,
                    "content_sha256": None, "_quarantined": []}
         rows.setdefault(seq, row)
     ordered = [rows[s] for s in sorted(rows)]
@@ -365,6 +369,9 @@ def _store(conn: Connection, station: str, ordered: list[dict[str, Any]], result
                             "reason": T.QUARANTINE_REASON, "seen_at": now} for f in r["_quarantined"]]
         if q_rows:
             conn.execute(_insert(conn, quarantine), q_rows)
+        # the county's read models (central/project.py) follow the events as stored (masked text)
+        project.apply(conn, station, [keep for keep in sorted(plain + altered, key=lambda r: r["seq"])
+                                      if keep["seq"] in inserted and keep["rejected_reason"] is None])
     if conflict_rows:
         conn.execute(_insert(conn, conflicts), conflict_rows)
         first = conflict_rows[0]
