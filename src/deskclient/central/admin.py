@@ -5,10 +5,8 @@ Used by ``deskclient central ...``; nothing here imports FastAPI, so the admin c
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +17,9 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from deskclient.central.db import WRITE, events, publications, stations
+from deskclient.central import tokens
 from deskclient.central.ingest import ForeignStationError, ingest, utcnow
+from deskclient.central.limits import DEFAULT_LIMITS
 from deskclient.domain.errors import DeskError
 from deskclient.services import bundle as B
 from deskclient.services.updates import KINDS, content_sha256, describe_error, validate_publication
@@ -33,17 +33,16 @@ class AdminError(DeskError):
     """An admin command cannot do what was asked; nothing was changed."""
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+hash_token = tokens.hash_token
 
 
 def add_station(engine: Engine, code: str, name: str) -> str:
     """Register a station and return its new token (shown once; only its hash is stored)."""
     if not _CODE_RE.match(code):
         raise AdminError(T.STATION_CODE_BAD.format(code=code[:40]))
-    token = secrets.token_urlsafe(32)
+    token = tokens.new_token()
     row = {"code": code, "name": name.strip()[:200] or code, "token_hash": hash_token(token),
-           "bundle_key": B.bundle_key(token).hex(), "created_at": utcnow(), "last_contact": None,
+           "bundle_key": tokens.bundle_key_hex(token), "created_at": utcnow(), "last_contact": None,
            "contiguous": 0}
     try:
         with engine.begin() as conn:
@@ -53,13 +52,9 @@ def add_station(engine: Engine, code: str, name: str) -> str:
     return token
 
 
-def station_for_token(engine: Engine, token: str) -> str | None:
-    """The station code a bearer token belongs to (None when unknown)."""
-    if not token:
-        return None
-    with engine.connect() as conn:
-        return conn.execute(select(stations.c.code).where(stations.c.token_hash == hash_token(token))
-                            ).scalar_one_or_none()
+station_for_token = tokens.station_for_token
+rotate_token = tokens.rotate_token
+revoke_station = tokens.revoke_station
 
 
 # --------------------------------------------------------------------------------------------------
@@ -164,7 +159,21 @@ class BundleImport:
                                         duplicates=self.duplicates, rejected=self.rejected)
 
 
-def import_bundle(engine: Engine, path: Path | str) -> BundleImport:
+def _check_bundle_size(path: Path, limit: int) -> None:
+    """Refuse a bundle that is, or expands to, more than ``limit`` bytes before anyone reads it whole."""
+    from deskclient.central.limits import GZIP_MAGIC, gzip_within
+
+    too_big = AdminError(T.BUNDLE_TOO_LARGE.format(path=path, limit=limit // (1024 * 1024)))
+    if path.stat().st_size > limit:
+        raise too_big
+    with open(path, "rb") as fh:
+        is_gzip = fh.read(2) == GZIP_MAGIC
+    if is_gzip and not gzip_within(path, limit):
+        raise too_big
+
+
+def import_bundle(engine: Engine, path: Path | str, *, max_bytes: int = DEFAULT_LIMITS.max_bundle_bytes
+                  ) -> BundleImport:
     """Verify a USB bundle completely (checksum, count, signature), then ingest it idempotently.
 
     Any failure raises :class:`AdminError` with a Chinese message before anything is stored.
@@ -172,6 +181,7 @@ def import_bundle(engine: Engine, path: Path | str) -> BundleImport:
     path = Path(path)
     if not path.is_file():
         raise AdminError(T.BUNDLE_NOT_FOUND.format(path=path))
+    _check_bundle_size(path, max_bytes)
     try:
         header, items = B.read_bundle(path)
     except B.BundleFormatError as err:
@@ -185,6 +195,8 @@ def import_bundle(engine: Engine, path: Path | str) -> BundleImport:
                                ).scalar_one_or_none()
     if key_hex is None:
         raise AdminError(T.BUNDLE_UNKNOWN_STATION.format(station=station))
+    if not key_hex:
+        raise AdminError(T.BUNDLE_STATION_REVOKED.format(station=station))
     if not B.verify_signature(header, bytes.fromhex(key_hex)):
         raise AdminError(T.BUNDLE_BAD_SIGNATURE)
     if any(isinstance(item, dict) and item.get("station") not in (None, station) for item in items):

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, select, text, update
 
 from deskclient.central.db import WRITE, events, stations
+from deskclient.central.limits import has_bad_text
 from deskclient.strings import central as T
 
 MAX_PAYLOAD_CHARS = 64_000
@@ -88,6 +89,11 @@ def validate_event(raw: Any) -> tuple[int | None, str, dict[str, Any] | None, st
     """
     if not isinstance(raw, Mapping):
         return None, "", None, T.REJECT_NOT_OBJECT
+    if has_bad_text(raw):  # NUL / lone surrogate: no column can store it (h17b hook)
+        seq, claimed = raw.get("seq"), raw.get("id")
+        ok_seq = isinstance(seq, int) and not isinstance(seq, bool) and 1 <= seq <= MAX_SEQ
+        safe_id = claimed[:64] if isinstance(claimed, str) and not has_bad_text(claimed) else ""
+        return (seq if ok_seq else None), safe_id, None, T.REJECT_BAD_TEXT
     seq = raw.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
         reason = T.REJECT_MISSING.format(field="seq") if seq is None else T.REJECT_BAD_FIELD.format(field="seq")
