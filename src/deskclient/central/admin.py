@@ -9,15 +9,15 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from deskclient.central.db import WRITE, events, publications, stations
 from deskclient.central import tokens
+from deskclient.central.db import WRITE, events, publications, stations
 from deskclient.central.ingest import ForeignStationError, ingest, utcnow
 from deskclient.central.limits import DEFAULT_LIMITS
 from deskclient.domain.errors import DeskError
@@ -238,9 +238,14 @@ class StationStatus:
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name,
-                "last_contact": self.last_contact.isoformat() if self.last_contact else None,
+                "last_contact": _utc(self.last_contact).isoformat() if self.last_contact else None,
                 "events_received": self.events_received, "contiguous": self.contiguous,
                 "rejected": self.rejected, "open_cases": self.open_cases, "overdue_cases": self.overdue_cases}
+
+
+def _utc(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite returns them without a zone, so say so in the JSON."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _due(payload: str) -> date | None:

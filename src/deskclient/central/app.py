@@ -27,9 +27,9 @@ from deskclient import __version__
 from deskclient.central import admin
 from deskclient.central.ingest import ForeignStationError, ingest, touch
 from deskclient.central.limits import DEFAULT_LIMITS, AuthThrottle, Limits, has_bad_text
-from deskclient.central.tokens import station_for_token
 from deskclient.central.logs import event as log_event
 from deskclient.central.logs import log
+from deskclient.central.tokens import station_for_token
 from deskclient.strings import central as T
 
 API = "/api/v1"
@@ -173,20 +173,20 @@ class Guard:
             return
         scope.setdefault("state", {})["station"] = station
         async with self.bodies:
-            body = await self._read_body(receive, send)
-            if body is None:
+            chunks = await self._read_body(receive, send)
+            if chunks is None:
                 return
-            sent = {"done": False}
+            chunks.reverse()
 
-            async def replay() -> Message:
-                if not sent["done"]:
-                    sent["done"] = True
-                    return {"type": "http.request", "body": body, "more_body": False}
+            async def replay() -> Message:  # the chunks as received: no joined copy here
+                if chunks:
+                    chunk = chunks.pop()
+                    return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
                 return await receive()
 
             await self.app(scope, replay, send)
 
-    async def _read_body(self, receive: Receive, send: Send) -> bytes | None:
+    async def _read_body(self, receive: Receive, send: Send) -> list[bytes] | None:
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -205,7 +205,7 @@ class Guard:
         if timer.cancelled_caught:
             await reply(send, 408, "timeout", T.BODY_TIMEOUT)
             return None
-        return b"".join(chunks)
+        return chunks or [b""]
 
 
 def client_address(scope: Scope) -> str:

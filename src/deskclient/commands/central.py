@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from deskclient.strings import central as T
@@ -30,9 +31,17 @@ def register(subparsers: Any) -> None:
     p = add("serve", T.SERVE_HELP, _serve)
     p.add_argument("--host", default="127.0.0.1", help=T.ARG_HOST)
     p.add_argument("--port", type=int, default=8700, help=T.ARG_PORT)
+    p.add_argument("--tls-cert", metavar="PEM", default=None, help=T.ARG_TLS_CERT)
+    p.add_argument("--tls-key", metavar="PEM", default=None, help=T.ARG_TLS_KEY)
+    p.add_argument("--max-connections", type=int, default=None, metavar="N",
+                   help=T.ARG_MAX_CONNECTIONS.format(default=400))
     p = add("add-station", T.ADD_STATION_HELP, _add_station)
     p.add_argument("code", help=T.ARG_CODE)
     p.add_argument("name", help=T.ARG_NAME)
+    p = add("rotate-token", T.ROTATE_HELP, _rotate_token)
+    p.add_argument("code", help=T.ARG_CODE)
+    p = add("revoke-station", T.REVOKE_HELP, _revoke_station)
+    p.add_argument("code", help=T.ARG_CODE)
     p = add("status", T.STATUS_HELP, _status)
     p.add_argument("--json", action="store_true", dest="as_json", help=T.ARG_JSON)
     p = add("import-bundle", T.IMPORT_HELP, _import_bundle)
@@ -46,14 +55,29 @@ def register(subparsers: Any) -> None:
 def _engine(args: argparse.Namespace) -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from deskclient.central.db import default_db_url, make_engine
+    from deskclient.central.db import default_db_url, make_engine, normalise_url
     from deskclient.domain.errors import DeskError
 
+    os.umask(0o077)  # the office database, its WAL and the signing key: owner only
     url = args.db or default_db_url()
     try:
-        return make_engine(url)
+        engine = make_engine(url)
     except (SQLAlchemyError, ImportError, OSError) as err:
         raise DeskError(T.DB_ERROR.format(error=type(err).__name__)) from None
+    _owner_only(normalise_url(url))
+    return engine
+
+
+def _owner_only(url: str) -> None:
+    """Tighten a SQLite office database made before files were created 0600 (and its WAL/SHM)."""
+    import contextlib
+
+    if not url.startswith("sqlite:///"):
+        return
+    path = url[len("sqlite:///"):].split("?", 1)[0]
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(path + suffix, 0o600)
 
 
 def _safe_db(url: str) -> str:
@@ -67,18 +91,43 @@ def _safe_db(url: str) -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import ssl
+    from dataclasses import replace
+
     import uvicorn
 
     from deskclient.central.app import create_app
     from deskclient.central.db import default_db_url, normalise_url
+    from deskclient.central.limits import DEFAULT_LIMITS, protocol_class, raise_open_file_limit
     from deskclient.central.logs import setup_json_logging
+    from deskclient.domain.errors import DeskError
 
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise DeskError(T.TLS_NEEDS_BOTH)
+    tls: dict[str, Any] = {}
+    if args.tls_cert:
+        try:  # a clear message now, not a traceback when uvicorn binds
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(args.tls_cert, args.tls_key)
+        except (OSError, ssl.SSLError) as err:
+            raise DeskError(T.TLS_FILE_BAD.format(path=f"{args.tls_cert} / {args.tls_key}",
+                                                  error=type(err).__name__)) from None
+        tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+    limits = DEFAULT_LIMITS
+    if args.max_connections:
+        limits = replace(limits, max_connections=max(8, args.max_connections))
+    raise_open_file_limit()
     engine = _engine(args)
     setup_json_logging()
-    print(T.SERVING.format(host=args.host, port=args.port,
-                           db=_safe_db(normalise_url(args.db or default_db_url()))), file=sys.stderr)
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, access_log=False, log_config=None,
-                proxy_headers=True, server_header=False)
+    db = _safe_db(normalise_url(args.db or default_db_url()))
+    print((T.SERVING_TLS if tls else T.SERVING).format(host=args.host, port=args.port, db=db), file=sys.stderr)
+    if not tls and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(T.PLAIN_HTTP_WARNING, file=sys.stderr)
+    uvicorn.run(create_app(engine, limits=limits), host=args.host, port=args.port, access_log=False,
+                log_config=None, proxy_headers=True, server_header=False, date_header=False,
+                http=protocol_class(limits), ws="none", lifespan="off",
+                limit_concurrency=limits.max_connections + 50, timeout_keep_alive=limits.keep_alive,
+                h11_max_incomplete_event_size=limits.max_header_bytes, backlog=256,
+                timeout_graceful_shutdown=10, **tls)
     return 0
 
 
@@ -90,12 +139,36 @@ def _add_station(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_token(args: argparse.Namespace) -> int:
+    from deskclient.central.tokens import rotate_token
+
+    print(T.TOKEN_ROTATED.format(code=args.code, token=rotate_token(_engine(args), args.code)))
+    return 0
+
+
+def _revoke_station(args: argparse.Namespace) -> int:
+    from deskclient.central.tokens import revoke_station
+
+    revoke_station(_engine(args), args.code)
+    print(T.STATION_REVOKED.format(code=args.code))
+    return 0
+
+
+def _local(moment: Any) -> Any:
+    """A stored UTC time in the office PC's local zone (SQLite hands back naive UTC values)."""
+    from datetime import UTC
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
 def _status(args: argparse.Namespace) -> int:
     from deskclient.central.admin import county_status
 
     rows = county_status(_engine(args), date.today())
     if args.as_json:
-        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))  # ISO with offset
         return 0
     if not rows:
         print(T.STATUS_EMPTY)
@@ -104,10 +177,13 @@ def _status(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title=T.STATUS_TITLE)
-    for col in T.STATUS_COLUMNS:
-        table.add_column(col, justify="right" if col not in T.STATUS_COLUMNS[:3] else "left")
+    zone = datetime.now().astimezone().strftime("UTC%z")
+    columns = list(T.STATUS_COLUMNS)
+    columns[2] = T.STATUS_TIME_LABEL.format(tz=zone)
+    for i, col in enumerate(columns):
+        table.add_column(col, justify="right" if i >= 3 else "left")
     for r in rows:
-        contact = r.last_contact.strftime("%Y-%m-%d %H:%M") if r.last_contact else T.STATUS_NEVER
+        contact = _local(r.last_contact).strftime("%Y-%m-%d %H:%M") if r.last_contact else T.STATUS_NEVER
         table.add_row(r.code, r.name, contact, str(r.events_received), str(r.contiguous), str(r.rejected),
                       str(r.open_cases), str(r.overdue_cases))
     Console().print(table)
