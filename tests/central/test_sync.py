@@ -220,6 +220,6 @@ def test_auth_failure_is_not_retried(ledger, status) -> None:
     add_events(ledger, "ZX01", 3)
     transport = httpx.MockTransport(lambda req: httpx.Response(status, json={"error": {"code": "x"}}))
     calls_before = outbox.pending_count(ledger)
-    result = SyncClient(ledger, "http://office", "t", "ZX01", transport=transport).sync_once(timeout_s=5)
+    result = SyncClient(ledger, "http://localhost", "t", "ZX01", transport=transport).sync_once(timeout_s=5)
     assert not result.ok and not result.offline and str(status) in result.message
     assert outbox.pending_count(ledger) == calls_before

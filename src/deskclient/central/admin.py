@@ -20,6 +20,7 @@ from deskclient.central import tokens
 from deskclient.central.db import WRITE, events, publications, stations
 from deskclient.central.ingest import ForeignStationError, ingest, utcnow
 from deskclient.central.limits import DEFAULT_LIMITS
+from deskclient.central.signing import Signer, load_signer
 from deskclient.domain.errors import DeskError
 from deskclient.services import bundle as B
 from deskclient.services.updates import KINDS, content_sha256, describe_error, validate_publication
@@ -68,9 +69,12 @@ class Publication:
     version: int
     sha256: str
     files: dict[str, str]
+    signature: str = ""  # Ed25519 over kind, version and sha256 (services.updates.signed_message)
+    key: str = ""  # the office public key that made it
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "version": self.version, "sha256": self.sha256, "files": self.files}
+        return {"kind": self.kind, "version": self.version, "sha256": self.sha256, "files": self.files,
+                "signature": self.signature, "key": self.key}
 
 
 def read_publish_dir(folder: Path) -> dict[str, str]:
@@ -92,12 +96,15 @@ def read_publish_dir(folder: Path) -> dict[str, str]:
     return files
 
 
-def publish(engine: Engine, kind: str, folder: Path) -> tuple[Publication, bool]:
-    """Publish the folder's files as the next version; ``(publication, changed)``.
+def publish(engine: Engine, kind: str, folder: Path, signer: Signer | None = None) -> tuple[Publication, bool]:
+    """Publish the folder's files as the next version, signed; ``(publication, changed)``.
 
     Validated with the same domain parsers the stations use, so a broken file never goes out.
+    ``signer`` defaults to the office key (:func:`central.signing.load_signer`). Content already
+    published but unsigned, or signed by another key, is published again as a new version.
     """
     assert kind in KINDS
+    signer = signer or load_signer()
     files = read_publish_dir(folder)
     label = T.KIND_LABELS[kind]
     try:
@@ -107,17 +114,19 @@ def publish(engine: Engine, kind: str, folder: Path) -> tuple[Publication, bool]
     digest = content_sha256(files)
     for _attempt in range(5):
         current = latest_publication(engine, kind)
-        if current is not None and current.sha256 == digest:
+        if current is not None and current.sha256 == digest and current.key == signer.public_key:
             return current, False
         version = (current.version if current else 0) + 1
+        signature = signer.sign(kind, version, digest)
         try:
             with engine.connect().execution_options(**WRITE) as conn, conn.begin():
                 conn.execute(insert(publications), {
                     "kind": kind, "version": version, "sha256": digest, "published_at": utcnow(),
-                    "content": json.dumps({"files": files}, ensure_ascii=False, sort_keys=True)})
+                    "content": json.dumps({"files": files, "signature": signature, "key": signer.public_key},
+                                          ensure_ascii=False, sort_keys=True)})
         except IntegrityError:
             continue  # another admin published at the same moment; take the next number
-        return Publication(kind, version, digest, files), True
+        return Publication(kind, version, digest, files, signature, signer.public_key), True
     raise AdminError(T.SERVER_BUSY)
 
 
@@ -137,7 +146,9 @@ def latest_publication(engine: Engine, kind: str) -> Publication | None:
         row = conn.execute(stmt).first()
     if row is None:
         return None
-    return Publication(kind, int(row.version), row.sha256, json.loads(row.content)["files"])
+    content = json.loads(row.content)
+    return Publication(kind, int(row.version), row.sha256, content["files"], content.get("signature", ""),
+                       content.get("key", ""))
 
 
 # --------------------------------------------------------------------------------------------------

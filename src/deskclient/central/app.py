@@ -96,6 +96,8 @@ class PublicationReply(BaseModel):
     version: int
     sha256: str
     files: dict[str, str]
+    signature: str = Field(description="base64 Ed25519 signature of kind, version and sha256")
+    key: str = Field(description="base64 office public key (stations pin it; see deployment.md)")
 
 
 class Guard:

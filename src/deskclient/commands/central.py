@@ -48,8 +48,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("file", help=T.ARG_BUNDLE)
     p = add("publish-catalog", T.PUBLISH_CATALOG_HELP, lambda a: _publish(a, "catalog"))
     p.add_argument("dir", help=T.ARG_DIR)
+    p.add_argument("--signing-key", metavar="PEM", default=None, help=T.ARG_SIGNING_KEY)
     p = add("publish-holidays", T.PUBLISH_HOLIDAYS_HELP, lambda a: _publish(a, "holidays"))
     p.add_argument("dir", help=T.ARG_DIR)
+    p.add_argument("--signing-key", metavar="PEM", default=None, help=T.ARG_SIGNING_KEY)
+    p = sub.add_parser("signing-key", help=T.SIGNING_KEY_HELP, description=T.SIGNING_KEY_HELP)
+    p.add_argument("--signing-key", metavar="PEM", default=None, help=T.ARG_SIGNING_KEY)
+    p.set_defaults(func=_signing_key)
 
 
 def _engine(args: argparse.Namespace) -> Any:
@@ -201,8 +206,22 @@ def _publish(args: argparse.Namespace, kind: str) -> int:
     from pathlib import Path
 
     from deskclient.central.admin import publish
+    from deskclient.central.signing import load_signer
 
-    pub, changed = publish(_engine(args), kind, Path(args.dir))
+    engine = _engine(args)  # sets the owner-only umask before a key file may be created
+    signer = load_signer(Path(args.signing_key) if args.signing_key else None)
+    pub, changed = publish(engine, kind, Path(args.dir), signer)
     text = T.PUBLISHED if changed else T.PUBLISH_UNCHANGED
     print(text.format(kind=T.KIND_LABELS[kind], version=pub.version, files=len(pub.files)))
+    return 0
+
+
+def _signing_key(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from deskclient.central.signing import default_key_path, load_signer
+
+    os.umask(0o077)
+    path = Path(args.signing_key) if args.signing_key else default_key_path()
+    print(T.SIGNING_KEY_SHOW.format(key=load_signer(path).public_key, path=path))
     return 0

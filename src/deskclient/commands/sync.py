@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ def register(subparsers: Any) -> None:
 def _station_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--url", default=None, help=T.ARG_URL)
     p.add_argument("--token", default=None, help=T.ARG_TOKEN)
+    p.add_argument("--token-file", default=None, metavar="FILE", help=T.ARG_TOKEN_FILE)
     p.add_argument("--station", default=None, help=T.ARG_STATION)
 
 
@@ -49,11 +50,13 @@ class StationContext:
     url: str
     token: str
     timeout_s: float
+    options: dict[str, Any] = field(default_factory=dict)  # TLS: ca_file, allow_plain_http, office_key
 
 
 def load_context(args: argparse.Namespace) -> StationContext:
     """The station's settings (via ``deskclient.settings``), overridden by --url/--token/--station."""
     from deskclient import settings as S
+    from deskclient.services.transport import client_options
 
     loader = getattr(S, "load_station_context", None)
     if loader is not None:
@@ -68,19 +71,45 @@ def load_context(args: argparse.Namespace) -> StationContext:
         timeout = getattr(ctx, "timeout_s", None) or getattr(central, "exit_sync_timeout_s", 5.0)
         if not isinstance(station, str):
             station = getattr(station, "code", "")
+        config_file = getattr(getattr(ctx, "paths", None), "config_file", None)
     else:
         paths = S.Paths.resolve(getattr(args, "data_dir", None))
         sets = S.load_settings(paths.config_file)
         engine, data_dir = None, paths.data_dir
         station, url, token = sets.station.code, sets.central.url, sets.central.token
         timeout = sets.central.exit_sync_timeout_s
+        central, config_file = sets.central, paths.config_file
     if engine is None:
         from deskclient.store.db import open_ledger
 
         engine = open_ledger(S.Paths.resolve(getattr(args, "data_dir", None)).ledger_file)
     return StationContext(engine=engine, data_dir=data_dir, station=args.station or station,
-                          url=args.url or url, token=args.token or token,
-                          timeout_s=float(getattr(args, "timeout", None) or timeout))
+                          url=args.url or url, token=_token(args) or token,
+                          timeout_s=float(getattr(args, "timeout", None) or timeout),
+                          options=client_options(central, config_file))
+
+
+def _token(args: argparse.Namespace) -> str:
+    """``--token-file FILE`` (``-`` = stdin, first line) or ``--token``; "" when neither is given.
+
+    A token on the command line is visible to every user of the PC in the process list, so it is
+    accepted (scripts use it) with a warning; the file or stdin keeps it out of ``ps``.
+    """
+    from deskclient.domain.errors import DeskError
+
+    source = getattr(args, "token_file", None)
+    if source:
+        try:
+            text = sys.stdin.readline() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise DeskError(T.TOKEN_FILE_BAD.format(path=source, error=type(err).__name__)) from None
+        token = text.strip().splitlines()[0].strip() if text.strip() else ""
+        if not token:
+            raise DeskError(T.TOKEN_FILE_BAD.format(path=source, error="empty"))
+        return token
+    if args.token:
+        print(T.TOKEN_ON_COMMAND_LINE, file=sys.stderr)
+    return args.token or ""
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -89,7 +118,8 @@ def run_sync(args: argparse.Namespace) -> int:
     from deskclient.services.sync import SyncClient
 
     ctx = load_context(args)
-    client = SyncClient(ctx.engine, ctx.url, ctx.token, ctx.station, timeout_s=min(ctx.timeout_s, 10.0))
+    client = SyncClient(ctx.engine, ctx.url, ctx.token, ctx.station, timeout_s=min(ctx.timeout_s, 10.0),
+                        **ctx.options)
     # --timeout bounds the whole run; without it a scheduled run may take longer than the exit screen.
     limit = args.timeout if args.timeout is not None else max(ctx.timeout_s, SHELL_MIN_SECONDS)
     deadline = time.monotonic() + limit
@@ -109,6 +139,8 @@ def run_sync(args: argparse.Namespace) -> int:
         updates = client.check_updates(ctx.data_dir, time.monotonic() + ctx.timeout_s)
         if sys.stdout.isatty() or not updates.ok:
             print(updates.message)
+        if not updates.ok:  # a refused (e.g. forged) or failed update is not success
+            return EXIT_REFUSED if "refused" in updates.status.values() else EXIT_OFFLINE
     if result.ok:
         return EXIT_OK
     return EXIT_OFFLINE if result.offline else EXIT_REFUSED
