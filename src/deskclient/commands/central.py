@@ -181,12 +181,10 @@ def _status(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=T.STATUS_TITLE)
     zone = datetime.now().astimezone().strftime("UTC%z")
-    columns = list(T.STATUS_COLUMNS)
-    columns[2] = T.STATUS_TIME_LABEL.format(tz=zone)
-    for i, col in enumerate(columns):
-        table.add_column(col, justify="right" if i >= 3 else "left")
+    table = Table(title=T.STATUS_TITLE, caption=T.STATUS_TIME_LABEL.format(tz=zone))
+    for i, col in enumerate(T.STATUS_COLUMNS):
+        table.add_column(col, justify="right" if i >= 3 else "left", no_wrap=i == 2)
     for r in rows:
         contact = _local(r.last_contact).strftime("%Y-%m-%d %H:%M") if r.last_contact else T.STATUS_NEVER
         table.add_row(r.code, r.name, contact, str(r.events_received), str(r.contiguous), str(r.rejected),

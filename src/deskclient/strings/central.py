@@ -48,7 +48,7 @@ BUNDLE_NOT_FOUND = "找不到数据包文件:{path}"
 
 # county status view
 STATUS_TITLE = "县中心汇总"
-STATUS_COLUMNS = ("站点", "名称", "最近联系", "已收记录", "连续至", "拒收", "在办件", "超期件")
+STATUS_COLUMNS = ("站点", "名称", "最近联系(本地)", "已收记录", "连续至", "拒收", "在办件", "超期件")
 STATUS_NEVER = "从未联系"
 STATUS_EMPTY = "尚未登记任何站点。请用 deskclient central add-station 代码 名称 登记。"
 
@@ -92,7 +92,7 @@ TLS_NEEDS_BOTH = "--tls-cert 和 --tls-key 需要同时给出。"
 TLS_FILE_BAD = "无法使用 TLS 证书或私钥:{path}({error})"
 SERVING_TLS = "县中心服务已启动:https://{host}:{port}/api/v1/ (数据库:{db})"
 PLAIN_HTTP_WARNING = "注意:未启用 TLS,站点令牌将以明文传输。请只在本机或受信任的反向代理后面这样运行。"
-STATUS_TIME_LABEL = "最近联系(本地时间 {tz})"
+STATUS_TIME_LABEL = "时间为本地时间({tz})"
 SIGNING_KEY_MISSING = "找不到县中心签名私钥 {path}。"
 SIGNING_KEY_BAD = "无法使用县中心签名私钥 {path}({error})。"
 SIGNING_KEY_HELP = "显示县中心发布签名公钥(填入各站点设置 [central] office_public_key)"
