@@ -167,13 +167,16 @@ class Guard:
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
-        try:
-            station = await anyio.to_thread.run_sync(authenticate, self.engine, self.throttle, client,
-                                                     headers.get(b"authorization", b"").decode("latin-1"))
-        except ApiError as err:
-            await reply(send, err.status, err.code, err.message, {k.lower(): v for k, v in err.headers.items()})
-            return
-        scope.setdefault("state", {})["station"] = station
+        if scope["path"].startswith(f"{API}/"):  # the station API: bearer token before the body
+            try:
+                station = await anyio.to_thread.run_sync(authenticate, self.engine, self.throttle, client,
+                                                         headers.get(b"authorization", b"").decode("latin-1"))
+            except ApiError as err:
+                await reply(send, err.status, err.code, err.message,
+                            {k.lower(): v for k, v in err.headers.items()})
+                return
+            scope.setdefault("state", {})["station"] = station
+        # other mounted apps (e.g. a web UI) do their own authentication; size and concurrency still apply
         async with self.bodies:
             chunks = await self._read_body(receive, send)
             if chunks is None:
