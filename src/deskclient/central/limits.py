@@ -242,3 +242,4 @@ def gzip_within(path: Any, limit: int, chunk: int = 1 << 16) -> bool:
                     pending = fh.read(chunk)
                     if not pending:
                         return True
+
