@@ -38,9 +38,11 @@ def sync_client_for(ctx: DeskContext, *, timeout_s: float | None = None) -> Sync
     if not url or not central.token:
         return None
     from deskclient.services.sync import SyncClient as Client
+    from deskclient.services.transport import client_options
 
     return Client(ctx.engine, url, central.token, ctx.station_code,
-                      timeout_s=timeout_s or central.exit_sync_timeout_s)
+                  timeout_s=timeout_s or central.exit_sync_timeout_s,
+                  **client_options(central, ctx.paths.config_file))
 
 
 def pending_records(ctx: DeskContext) -> int:
@@ -108,8 +110,10 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
             result: SyncResult = client.sync_once(progress=progress,
                                                   timeout_s=self.ctx.settings.central.exit_sync_timeout_s)
             remaining = pending_records(self.ctx)
-            if result.offline or (remaining and not result.ok):
+            if result.offline:
                 message = TS.OFFLINE.format(count=remaining)
+            elif not result.ok:  # refused (401/403), certificate, plain http: say which, not "离线"
+                message = result.message
             else:
                 message = result.message or TS.SYNC_DONE.format(sent=result.sent)
             outcome = SyncOutcome(message, remaining)
