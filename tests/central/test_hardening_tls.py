@@ -70,6 +70,14 @@ def test_certificate_failure_is_named_not_offline(tls_office: Office, tmp_path: 
     assert not updates.ok and "证书无法验证" in updates.message
 
 
+def test_idle_tls_connections_do_not_wedge_the_office(tls_office: Office) -> None:
+    from test_hardening_limits import idle_flood
+
+    # Sockets that never start the TLS handshake: each costs ~100 KB until the 10 s handshake limit
+    # (asyncio's default, 256 KB for 60 s, made this ~300 MB per thousand).
+    idle_flood(tls_office, max_growth_mb=200)
+
+
 def test_plain_http_refused_except_to_this_pc(tmp_path: Path) -> None:
     ledger = make_ledger(tmp_path / "ledger.sqlite")
     add_events(ledger, "ZX01", 3)

@@ -243,3 +243,26 @@ def gzip_within(path: Any, limit: int, chunk: int = 1 << 16) -> bool:
                     if not pending:
                         return True
 
+
+# --------------------------------------------------------------------------------------------------
+# TLS handshakes
+# --------------------------------------------------------------------------------------------------
+
+TLS_READ_BUFFER = 64 * 1024
+
+
+def limit_tls_handshakes(limits: Limits) -> None:
+    """Bound what a connection costs before its TLS handshake completes (office process only).
+
+    uvicorn hands TLS to asyncio, whose pending handshakes are invisible to the protocol's connection
+    cap: each holds a 256 KB read buffer for up to 60 s. Idle sockets that never say hello would then
+    cost ~300 KB each for a minute. Here the handshake must finish within ``header_timeout`` and the
+    buffer is 64 KB (a TLS record is at most 16 KB), so a flood is bounded by the open-file limit
+    times ~100 KB for ten seconds. These are asyncio module settings, so only ``central serve``
+    calls this.
+    """
+    import asyncio.constants
+    import asyncio.sslproto
+
+    asyncio.constants.SSL_HANDSHAKE_TIMEOUT = float(limits.header_timeout)
+    asyncio.sslproto.SSLProtocol.max_size = TLS_READ_BUFFER

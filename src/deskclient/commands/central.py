@@ -95,6 +95,9 @@ def _safe_db(url: str) -> str:
         return "?"
 
 
+OPEN_FILES = 4096  # soft open-file limit for the service: room for the connection cap, bounded memory
+
+
 def _serve(args: argparse.Namespace) -> int:
     import ssl
     from dataclasses import replace
@@ -103,7 +106,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     from deskclient.central.app import create_app
     from deskclient.central.db import default_db_url, normalise_url
-    from deskclient.central.limits import DEFAULT_LIMITS, protocol_class, raise_open_file_limit
+    from deskclient.central.limits import (
+        DEFAULT_LIMITS,
+        limit_tls_handshakes,
+        protocol_class,
+        raise_open_file_limit,
+    )
     from deskclient.central.logs import setup_json_logging
     from deskclient.domain.errors import DeskError
 
@@ -117,10 +125,11 @@ def _serve(args: argparse.Namespace) -> int:
             raise DeskError(T.TLS_FILE_BAD.format(path=f"{args.tls_cert} / {args.tls_key}",
                                                   error=type(err).__name__)) from None
         tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+        limit_tls_handshakes(DEFAULT_LIMITS)
     limits = DEFAULT_LIMITS
     if args.max_connections:
         limits = replace(limits, max_connections=max(8, args.max_connections))
-    raise_open_file_limit()
+    raise_open_file_limit(OPEN_FILES)
     engine = _engine(args)
     setup_json_logging()
     db = _safe_db(normalise_url(args.db or default_db_url()))
