@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--tls-cert", metavar="PEM", default=None, help=T.ARG_TLS_CERT)
     p.add_argument("--tls-key", metavar="PEM", default=None, help=T.ARG_TLS_KEY)
     p.add_argument("--max-connections", type=int, default=None, metavar="N",
-                   help=T.ARG_MAX_CONNECTIONS.format(default=400))
+                   help=T.ARG_MAX_CONNECTIONS.format(default=_default_max_connections()))
     p = add("add-station", T.ADD_STATION_HELP, _add_station)
     p.add_argument("code", help=T.ARG_CODE)
     p.add_argument("name", help=T.ARG_NAME)
@@ -55,6 +55,12 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("signing-key", help=T.SIGNING_KEY_HELP, description=T.SIGNING_KEY_HELP)
     p.add_argument("--signing-key", metavar="PEM", default=None, help=T.ARG_SIGNING_KEY)
     p.set_defaults(func=_signing_key)
+
+
+def _default_max_connections() -> int:
+    from deskclient.central.limits import DEFAULT_LIMITS  # stdlib-only module: cheap at --help time
+
+    return DEFAULT_LIMITS.max_connections
 
 
 def _engine(args: argparse.Namespace) -> Any:
