@@ -1,8 +1,9 @@
 """``deskclient sync`` and ``deskclient export-bundle FILE``: the outbox from a shell or a scheduled task.
 
 ``sync`` shows a progress bar on a terminal and is silent otherwise unless something needs saying,
-so cron / Task Scheduler only mails when the office could not be reached. Exit codes: 0 all sent,
-3 offline (records kept), 2 refused or misconfigured.
+so cron / Task Scheduler only mails when the office could not be reached. Exit codes: 0 all sent
+and updates checked, 3 offline (records kept), 2 refused or misconfigured — including a catalog or
+holiday update that was refused (bad signature, failed validation).
 """
 
 from __future__ import annotations
