@@ -219,20 +219,29 @@ def _central_problems(central: CentralSettings, text: str, path: Path) -> list[s
 
     problems: list[str] = []
     if central.url:
-        parts = urlsplit(central.url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(central.url)
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            parts.port  # noqa: B018  (raises ValueError on a bad port)
+        except ValueError:
+            ok = False
+        if not ok:
             problems.append(T.CENTRAL_URL_BAD.format(path=path, line=_line_of(text, "central", "url"),
                                                      url=central.url[:200]))
     if central.ca_file:
-        ca = Path(central.ca_file).expanduser()
-        if not ca.is_absolute():
-            ca = path.parent / ca
-        if not ca.is_file():
-            problems.append(T.CENTRAL_CA_MISSING.format(path=path, line=_line_of(text, "central", "ca_file"),
-                                                        ca=central.ca_file))
-        elif b"-----BEGIN CERTIFICATE-----" not in ca.read_bytes()[:1_000_000]:
-            problems.append(T.CENTRAL_CA_NOT_PEM.format(path=path, line=_line_of(text, "central", "ca_file"),
-                                                        ca=central.ca_file))
+        line = _line_of(text, "central", "ca_file")
+        try:
+            ca = Path(central.ca_file).expanduser()
+            if not ca.is_absolute():
+                ca = path.parent / ca
+            exists = ca.is_file()
+            pem = exists and b"-----BEGIN CERTIFICATE-----" in ca.read_bytes()[:1_000_000]
+        except (OSError, ValueError, RuntimeError):  # NUL in the name, unreadable, no home folder
+            exists = pem = False
+        if not exists:
+            problems.append(T.CENTRAL_CA_MISSING.format(path=path, line=line, ca=central.ca_file[:200]))
+        elif not pem:
+            problems.append(T.CENTRAL_CA_NOT_PEM.format(path=path, line=line, ca=central.ca_file[:200]))
     if central.office_public_key:
         import base64
         import binascii
