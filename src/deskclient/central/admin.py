@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deskclient.central import tokens
-from deskclient.central.db import WRITE, events, publications, stations
+from deskclient.central.db import WRITE, events, publications, station_reports, stations
 from deskclient.central.ingest import ForeignStationError, ingest, utcnow
 from deskclient.central.limits import DEFAULT_LIMITS
 from deskclient.central.signing import Signer, load_signer
@@ -53,9 +54,71 @@ def add_station(engine: Engine, code: str, name: str) -> str:
     return token
 
 
+def rotate_token(engine: Engine, code: str) -> str:
+    """Give a station a new token (shown once); the old one stops working at once.
+
+    Also used to re-admit a revoked station. The bundle key is derived from the new token, so
+    bundles signed with the old token are refused too.
+    """
+    token = tokens.new_token()
+    with engine.begin() as conn:
+        done = conn.execute(update(stations).where(stations.c.code == code).values(
+            token_hash=hash_token(token), bundle_key=tokens.bundle_key_hex(token))).rowcount
+        if not done:
+            raise AdminError(T.STATION_UNKNOWN.format(code=code[:40]))
+        conn.execute(update(station_reports).where(station_reports.c.code == code).values(revoked_at=None))
+    return token
+
+
+def revoke_station(engine: Engine, code: str) -> None:
+    """Stop a station's token and bundle key working (its events stay); ``rotate_token`` re-admits it."""
+    dead = secrets.token_hex(32)  # a hash no token has: the column stays unique and non-null
+    now = utcnow()
+    with engine.begin() as conn:
+        done = conn.execute(update(stations).where(stations.c.code == code).values(
+            token_hash=dead, bundle_key=secrets.token_hex(32))).rowcount
+        if not done:
+            raise AdminError(T.STATION_UNKNOWN.format(code=code[:40]))
+        if conn.execute(update(station_reports).where(station_reports.c.code == code)
+                        .values(revoked_at=now)).rowcount == 0:
+            conn.execute(insert(station_reports), {"code": code, "reported_at": now, "revoked_at": now})
+
+
+REPORT_HEADER = "X-Deskclient-Report"
+_REPORT_FIELDS = {"backlog": int, "app_version": str, "schema_version": str, "catalog_version": int,
+                  "holidays_version": int}
+
+
+def parse_report(text: str | None) -> dict[str, Any] | None:
+    """The optional station report a sync request carries (JSON in ``X-Deskclient-Report``).
+
+    Unknown keys and wrongly typed values are dropped: an old or odd station never fails a sync.
+    """
+    if not text or len(text) > 2000:
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    out: dict[str, Any] = {}
+    for key, kind in _REPORT_FIELDS.items():
+        value = raw.get(key)
+        if isinstance(value, kind) and not isinstance(value, bool):
+            out[key] = value[:40] if isinstance(value, str) else max(0, min(int(value), 2**31 - 1))
+    return out or None
+
+
+def record_report(engine: Engine, code: str, report: dict[str, Any]) -> None:
+    """Store what a station said about itself in its sync request (backlog, versions)."""
+    values = {"reported_at": utcnow(), **report}
+    with engine.begin() as conn:
+        if conn.execute(update(station_reports).where(station_reports.c.code == code).values(**values)).rowcount == 0:
+            conn.execute(insert(station_reports), {"code": code, **values})
+
+
 station_for_token = tokens.station_for_token
-rotate_token = tokens.rotate_token
-revoke_station = tokens.revoke_station
 
 
 # --------------------------------------------------------------------------------------------------
@@ -103,9 +166,18 @@ def publish(engine: Engine, kind: str, folder: Path, signer: Signer | None = Non
     ``signer`` defaults to the office key (:func:`central.signing.load_signer`). Content already
     published but unsigned, or signed by another key, is published again as a new version.
     """
+    return publish_files(engine, kind, read_publish_dir(folder), signer)
+
+
+def publish_files(engine: Engine, kind: str, files: dict[str, str], signer: Signer | None = None
+                  ) -> tuple[Publication, bool]:
+    """Publish a set of text files (the command's folder, or the web page's uploads) as the next version.
+
+    The one publishing path: validated with the station's own parsers first, so a broken set never
+    goes out and the error names the file (and line, where the parser knows it).
+    """
     assert kind in KINDS
     signer = signer or load_signer()
-    files = read_publish_dir(folder)
     label = T.KIND_LABELS[kind]
     try:
         validate_publication(kind, files)
@@ -204,9 +276,11 @@ def import_bundle(engine: Engine, path: Path | str, *, max_bytes: int = DEFAULT_
     with engine.connect() as conn:
         key_hex = conn.execute(select(stations.c.bundle_key).where(stations.c.code == station)
                                ).scalar_one_or_none()
+        revoked = conn.execute(select(station_reports.c.revoked_at).where(station_reports.c.code == station)
+                               ).scalar_one_or_none()
     if key_hex is None:
         raise AdminError(T.BUNDLE_UNKNOWN_STATION.format(station=station))
-    if not key_hex:
+    if revoked is not None:
         raise AdminError(T.BUNDLE_STATION_REVOKED.format(station=station))
     if not B.verify_signature(header, bytes.fromhex(key_hex)):
         raise AdminError(T.BUNDLE_BAD_SIGNATURE)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from deskclient.strings import central as T
+from deskclient.strings import county_web as W
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +43,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("code", help=T.ARG_CODE)
     p = add("revoke-station", T.REVOKE_HELP, _revoke_station)
     p.add_argument("code", help=T.ARG_CODE)
+    p = add("add-user", W.ADD_USER_HELP, _add_user)
+    p.add_argument("login", help=W.ARG_LOGIN)
+    p.add_argument("name", help=W.ARG_USER_NAME)
+    p.add_argument("--role", choices=("admin", "viewer"), default="viewer", help=W.ARG_ROLE)
+    p.add_argument("--password-stdin", action="store_true", help=W.ARG_PASSWORD_STDIN)
+    add("rebuild-views", W.REBUILD_HELP, _rebuild_views)
     p = add("status", T.STATUS_HELP, _status)
     p.add_argument("--json", action="store_true", dest="as_json", help=T.ARG_JSON)
     p = add("import-bundle", T.IMPORT_HELP, _import_bundle)
@@ -160,14 +167,14 @@ def _add_station(args: argparse.Namespace) -> int:
 
 
 def _rotate_token(args: argparse.Namespace) -> int:
-    from deskclient.central.tokens import rotate_token
+    from deskclient.central.admin import rotate_token
 
     print(T.TOKEN_ROTATED.format(code=args.code, token=rotate_token(_engine(args), args.code)))
     return 0
 
 
 def _revoke_station(args: argparse.Namespace) -> int:
-    from deskclient.central.tokens import revoke_station
+    from deskclient.central.admin import revoke_station
 
     revoke_station(_engine(args), args.code)
     print(T.STATION_REVOKED.format(code=args.code))
@@ -181,6 +188,31 @@ def _local(moment: Any) -> Any:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone()
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    """Create a web account; the password is read without echo (or from stdin for scripts)."""
+    from deskclient.central.accounts import add_user
+    from deskclient.domain.errors import DeskError
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass(W.PASSWORD_PROMPT)
+        if getpass.getpass(W.PASSWORD_AGAIN) != password:
+            raise DeskError(W.PASSWORD_MISMATCH)
+    user = add_user(_engine(args), args.login, args.name, args.role, password)
+    print(W.USER_ADDED.format(login=user.login, role=W.ROLE_LABELS[user.role]))
+    return 0
+
+
+def _rebuild_views(args: argparse.Namespace) -> int:
+    from deskclient.central.project import rebuild
+
+    print(W.REBUILT.format(events=rebuild(_engine(args))))
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -754,7 +754,7 @@ def default_sync(ctx: DeskContext) -> tuple[bool | None, str]:
         from deskclient.services.transport import client_options
 
         client = SyncClient(ctx.engine, central.url, central.token, ctx.station_code,
-                            timeout_s=central.exit_sync_timeout_s,
+                            timeout_s=central.exit_sync_timeout_s, data_dir=ctx.paths.data_dir,
                             **client_options(central, ctx.paths.config_file))
         result = client.sync_once(timeout_s=max(1.0, central.exit_sync_timeout_s * 2))
     except DeskError as err:

@@ -49,3 +49,6 @@ UPDATE_NO_KEY = ("尚未取得县中心签名公钥,无法核验{kind},已拒绝
 ARG_TOKEN_FILE = "从文件读取站点令牌(“-”表示从标准输入读取),避免令牌出现在进程列表中"
 TOKEN_FILE_BAD = "无法读取令牌文件 {path}:{error}"
 TOKEN_ON_COMMAND_LINE = "注意:--token 写在命令行上会出现在进程列表中,建议改用 --token-file 或站点设置。"
+
+CATALOG_FILE_SYNTAX_LINE = "事项目录文件格式有误({name}第{line}行):不是有效的 {fmt} 格式"
+CATALOG_FILE_SYNTAX = "事项目录文件格式有误({name}):不是有效的 {fmt} 格式"
