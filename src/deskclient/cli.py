@@ -67,6 +67,9 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import os
+
+    os.umask(0o077)  # ledger (full ID numbers), bundles, logs, keys, office DB: owner only (#17)
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, value in GLOBAL_DEFAULTS.items():

@@ -87,11 +87,14 @@ class StationSettings:
 
 @dataclass(frozen=True)
 class CentralSettings:
-    url: str = ""  # empty: this station works offline only (USB bundles)
+    url: str = ""  # empty: this station works offline only (USB bundles); https://… (see deployment.md)
     token: str = ""
     ca_file: str = ""  # a private CA's certificate for an https office ("" = the system's trust store)
     exit_sync_timeout_s: float = 5.0
     background_interval_s: float = 60.0
+    ca_file: str = ""  # PEM certificate of the county CA that signed the office's TLS certificate
+    allow_plain_http: bool = False  # http:// to another machine is refused unless this is true
+    office_public_key: str = ""  # base64 Ed25519 key that signs catalog/holiday updates ("" = learn over https)
 
 
 @dataclass(frozen=True)
@@ -203,9 +206,56 @@ def parse_settings(text: str, path: Path) -> Settings:
                 continue
             kwargs[key] = v
         built[section] = cls(**kwargs)
+    central = built.get("central")
+    if isinstance(central, CentralSettings):
+        problems.extend(_central_problems(central, text, path))
     if problems:
         raise SettingsError("\n".join(problems))
     return Settings(**built)
+
+
+def _central_problems(central: CentralSettings, text: str, path: Path) -> list[str]:
+    """The ``[central]`` values a sync would trip over, caught when the file is read."""
+    from urllib.parse import urlsplit
+
+    problems: list[str] = []
+    if central.url:
+        try:
+            parts = urlsplit(central.url)
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            parts.port  # noqa: B018  (raises ValueError on a bad port)
+        except ValueError:
+            ok = False
+        if not ok:
+            problems.append(T.CENTRAL_URL_BAD.format(path=path, line=_line_of(text, "central", "url"),
+                                                     url=central.url[:200]))
+    if central.ca_file:
+        line = _line_of(text, "central", "ca_file")
+        try:
+            ca = Path(central.ca_file).expanduser()
+            if not ca.is_absolute():
+                ca = path.parent / ca
+            exists = ca.is_file()
+            pem = exists and b"-----BEGIN CERTIFICATE-----" in ca.read_bytes()[:1_000_000]
+        except (OSError, ValueError, RuntimeError):  # NUL in the name, unreadable, no home folder
+            exists = pem = False
+        if not exists:
+            problems.append(T.CENTRAL_CA_MISSING.format(path=path, line=line, ca=central.ca_file[:200]))
+        elif not pem:
+            problems.append(T.CENTRAL_CA_NOT_PEM.format(path=path, line=line, ca=central.ca_file[:200]))
+    if central.office_public_key:
+        import base64
+        import binascii
+
+        try:
+            ok = len(base64.b64decode(central.office_public_key.strip(), validate=True)) == 32
+        except (binascii.Error, ValueError):
+            ok = False
+        if not ok:
+            problems.append(T.CENTRAL_KEY_BAD.format(
+                path=path, line=_line_of(text, "central", "office_public_key")))
+    return problems
+
 
 
 def _lineno_from_message(message: str) -> int:

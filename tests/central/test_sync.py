@@ -238,7 +238,7 @@ def test_refusal_is_not_retried_and_not_called_offline(ledger, status, code, kin
         calls.append(1)
         return httpx.Response(status, json={"error": {"code": code, "message": "…"}})
 
-    result = SyncClient(ledger, "http://office", "t", "ZX01", transport=httpx.MockTransport(answer)).sync_once(timeout_s=5)
+    result = SyncClient(ledger, "http://localhost", "t", "ZX01", transport=httpx.MockTransport(answer)).sync_once(timeout_s=5)
     assert not result.ok and not result.offline and result.refused
     assert result.status == kind and words in result.message and "离线" not in result.message
     assert len(calls) == 1 and outbox.pending_count(ledger) == 3

@@ -112,7 +112,7 @@ def test_partial_download_is_refused(server, station, ledger, holidays_dir, tmp_
     # a body that arrives whole but does not match its checksum is refused too
     bad = {"kind": "holidays", "version": 9, "sha256": "0" * 64, "files": {"2026.toml": "year = 2026\n"}}
     transport = httpx.MockTransport(lambda req: httpx.Response(200, json=bad))
-    result = SyncClient(ledger, "http://office", "t", "ZX01", transport=transport).check_updates(data_dir)
+    result = SyncClient(ledger, "http://localhost", "t", "ZX01", transport=transport).check_updates(data_dir)
     assert result.status["holidays"] == "refused" and "不完整" in result.message
     assert {p.name: p.read_bytes() for p in (data_dir / "holidays").iterdir()} == before
 

@@ -154,7 +154,7 @@ def test_intake_to_office_leaves_no_full_number(tmp_path: Path, raw_log: Path, d
     assert bundle is not None
     import_bundle(office, bundle.path)
     transport = RecordingTransport(TestClient(create_app(office))._transport, tmp_path / "payloads")
-    result = SyncClient(ctx.engine, "http://testserver", token, ctx.station_code, transport=transport).sync_once()
+    result = SyncClient(ctx.engine, "http://localhost", token, ctx.station_code, transport=transport).sync_once()
     assert result.ok, result
     assert transport.n >= 1
     ctx.close()

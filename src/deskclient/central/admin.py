@@ -5,19 +5,19 @@ Used by ``deskclient central ...``; nothing here imports FastAPI, so the admin c
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from deskclient.central import tokens
 from deskclient.central.db import (
     WRITE,
     conflicts,
@@ -28,6 +28,8 @@ from deskclient.central.db import (
     stations,
 )
 from deskclient.central.ingest import ForeignStationError, LedgerMismatchError, ingest, utcnow
+from deskclient.central.limits import DEFAULT_LIMITS
+from deskclient.central.signing import Signer, load_signer
 from deskclient.domain.errors import DeskError
 from deskclient.services import bundle as B
 from deskclient.services.updates import KINDS, content_sha256, describe_error, validate_publication
@@ -41,17 +43,16 @@ class AdminError(DeskError):
     """An admin command cannot do what was asked; nothing was changed."""
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+hash_token = tokens.hash_token
 
 
 def add_station(engine: Engine, code: str, name: str) -> str:
     """Register a station and return its new token (shown once; only its hash is stored)."""
     if not _CODE_RE.match(code):
         raise AdminError(T.STATION_CODE_BAD.format(code=code[:40]))
-    token = secrets.token_urlsafe(32)
+    token = tokens.new_token()
     row = {"code": code, "name": name.strip()[:200] or code, "token_hash": hash_token(token),
-           "bundle_key": B.bundle_key(token).hex(), "created_at": utcnow(), "last_contact": None,
+           "bundle_key": tokens.bundle_key_hex(token), "created_at": utcnow(), "last_contact": None,
            "contiguous": 0}
     try:
         with engine.begin() as conn:
@@ -67,10 +68,10 @@ def rotate_token(engine: Engine, code: str) -> str:
     Also used to re-admit a revoked station. The bundle key is derived from the new token, so
     bundles signed with the old token are refused too.
     """
-    token = secrets.token_urlsafe(32)
+    token = tokens.new_token()
     with engine.begin() as conn:
         done = conn.execute(update(stations).where(stations.c.code == code).values(
-            token_hash=hash_token(token), bundle_key=B.bundle_key(token).hex())).rowcount
+            token_hash=hash_token(token), bundle_key=tokens.bundle_key_hex(token))).rowcount
         if not done:
             raise AdminError(T.STATION_UNKNOWN.format(code=code[:40]))
         conn.execute(update(station_reports).where(station_reports.c.code == code).values(revoked_at=None))
@@ -125,13 +126,7 @@ def record_report(engine: Engine, code: str, report: dict[str, Any]) -> None:
             conn.execute(insert(station_reports), {"code": code, **values})
 
 
-def station_for_token(engine: Engine, token: str) -> str | None:
-    """The station code a bearer token belongs to (None when unknown)."""
-    if not token:
-        return None
-    with engine.connect() as conn:
-        return conn.execute(select(stations.c.code).where(stations.c.token_hash == hash_token(token))
-                            ).scalar_one_or_none()
+station_for_token = tokens.station_for_token
 
 
 # --------------------------------------------------------------------------------------------------
@@ -145,9 +140,12 @@ class Publication:
     version: int
     sha256: str
     files: dict[str, str]
+    signature: str = ""  # Ed25519 over kind, version and sha256 (services.updates.signed_message)
+    key: str = ""  # the office public key that made it
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "version": self.version, "sha256": self.sha256, "files": self.files}
+        return {"kind": self.kind, "version": self.version, "sha256": self.sha256, "files": self.files,
+                "signature": self.signature, "key": self.key}
 
 
 def read_publish_dir(folder: Path) -> dict[str, str]:
@@ -169,21 +167,25 @@ def read_publish_dir(folder: Path) -> dict[str, str]:
     return files
 
 
-def publish(engine: Engine, kind: str, folder: Path) -> tuple[Publication, bool]:
-    """Publish the folder's files as the next version; ``(publication, changed)``.
+def publish(engine: Engine, kind: str, folder: Path, signer: Signer | None = None) -> tuple[Publication, bool]:
+    """Publish the folder's files as the next version, signed; ``(publication, changed)``.
 
     Validated with the same domain parsers the stations use, so a broken file never goes out.
+    ``signer`` defaults to the office key (:func:`central.signing.load_signer`). Content already
+    published but unsigned, or signed by another key, is published again as a new version.
     """
-    return publish_files(engine, kind, read_publish_dir(folder))
+    return publish_files(engine, kind, read_publish_dir(folder), signer)
 
 
-def publish_files(engine: Engine, kind: str, files: dict[str, str]) -> tuple[Publication, bool]:
+def publish_files(engine: Engine, kind: str, files: dict[str, str], signer: Signer | None = None
+                  ) -> tuple[Publication, bool]:
     """Publish a set of text files (the command's folder, or the web page's uploads) as the next version.
 
     The one publishing path: validated with the station's own parsers first, so a broken set never
     goes out and the error names the file (and line, where the parser knows it).
     """
     assert kind in KINDS
+    signer = signer or load_signer()
     label = T.KIND_LABELS[kind]
     try:
         validate_publication(kind, files)
@@ -192,17 +194,19 @@ def publish_files(engine: Engine, kind: str, files: dict[str, str]) -> tuple[Pub
     digest = content_sha256(files)
     for _attempt in range(5):
         current = latest_publication(engine, kind)
-        if current is not None and current.sha256 == digest:
+        if current is not None and current.sha256 == digest and current.key == signer.public_key:
             return current, False
         version = (current.version if current else 0) + 1
+        signature = signer.sign(kind, version, digest)
         try:
             with engine.connect().execution_options(**WRITE) as conn, conn.begin():
                 conn.execute(insert(publications), {
                     "kind": kind, "version": version, "sha256": digest, "published_at": utcnow(),
-                    "content": json.dumps({"files": files}, ensure_ascii=False, sort_keys=True)})
+                    "content": json.dumps({"files": files, "signature": signature, "key": signer.public_key},
+                                          ensure_ascii=False, sort_keys=True)})
         except IntegrityError:
             continue  # another admin published at the same moment; take the next number
-        return Publication(kind, version, digest, files), True
+        return Publication(kind, version, digest, files, signature, signer.public_key), True
     raise AdminError(T.SERVER_BUSY)
 
 
@@ -222,7 +226,9 @@ def latest_publication(engine: Engine, kind: str) -> Publication | None:
         row = conn.execute(stmt).first()
     if row is None:
         return None
-    return Publication(kind, int(row.version), row.sha256, json.loads(row.content)["files"])
+    content = json.loads(row.content)
+    return Publication(kind, int(row.version), row.sha256, content["files"], content.get("signature", ""),
+                       content.get("key", ""))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -246,7 +252,21 @@ class BundleImport:
         return text + (T.BUNDLE_CONFLICTS.format(count=self.conflicts) if self.conflicts else "")
 
 
-def import_bundle(engine: Engine, path: Path | str) -> BundleImport:
+def _check_bundle_size(path: Path, limit: int) -> None:
+    """Refuse a bundle that is, or expands to, more than ``limit`` bytes before anyone reads it whole."""
+    from deskclient.central.limits import GZIP_MAGIC, gzip_within
+
+    too_big = AdminError(T.BUNDLE_TOO_LARGE.format(path=path, limit=limit // (1024 * 1024)))
+    if path.stat().st_size > limit:
+        raise too_big
+    with open(path, "rb") as fh:
+        is_gzip = fh.read(2) == GZIP_MAGIC
+    if is_gzip and not gzip_within(path, limit):
+        raise too_big
+
+
+def import_bundle(engine: Engine, path: Path | str, *, max_bytes: int = DEFAULT_LIMITS.max_bundle_bytes
+                  ) -> BundleImport:
     """Open a USB bundle with its station's key (AES-GCM: any change, truncation or foreign key
     fails), then ingest it idempotently, like an online batch from the same ledger.
 
@@ -255,11 +275,16 @@ def import_bundle(engine: Engine, path: Path | str) -> BundleImport:
     path = Path(path)
     if not path.is_file():
         raise AdminError(T.BUNDLE_NOT_FOUND.format(path=path))
+    _check_bundle_size(path, max_bytes)
 
     def key_for(station: str) -> bytes | None:
         with engine.connect() as conn:
             key_hex = conn.execute(select(stations.c.bundle_key).where(stations.c.code == station)
                                    ).scalar_one_or_none()
+            revoked = conn.execute(select(station_reports.c.revoked_at)
+                                   .where(station_reports.c.code == station)).scalar_one_or_none()
+        if revoked is not None:  # said as such, not as a key that does not fit
+            raise AdminError(T.BUNDLE_STATION_REVOKED.format(station=station))
         return bytes.fromhex(key_hex) if key_hex else None
 
     try:
@@ -330,7 +355,7 @@ class StationStatus:
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name,
-                "last_contact": self.last_contact.isoformat() if self.last_contact else None,
+                "last_contact": _utc(self.last_contact).isoformat() if self.last_contact else None,
                 "events_received": self.events_received, "contiguous": self.contiguous,
                 "rejected": self.rejected, "open_cases": self.open_cases, "overdue_cases": self.overdue_cases,
                 "alert": self.alert, "alert_at": self.alert_at.isoformat() if self.alert_at else None,
@@ -348,6 +373,11 @@ class StationStatus:
             lines.append(T.STATUS_QUARANTINED.format(code=self.code, case_no=q["case_no"] or "?", seq=q["seq"],
                                                      field=q["field"]))
         return lines
+
+
+def _utc(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite returns them without a zone, so say so in the JSON."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _due(payload: str) -> date | None:

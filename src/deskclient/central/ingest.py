@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 
 from deskclient.central import project
 from deskclient.central.db import WRITE, conflicts, events, quarantine, stations
+from deskclient.central.limits import has_bad_text
 from deskclient.domain.events import canonical_payload, content_hash
 from deskclient.domain.identity import might_hold_number, redact_payload
 from deskclient.strings import central as T
@@ -113,6 +114,11 @@ def validate_event(raw: Any, station: str = "") -> tuple[int | None, str, dict[s
     """
     if not isinstance(raw, Mapping):
         return None, "", None, T.REJECT_NOT_OBJECT
+    if has_bad_text(raw):  # NUL / lone surrogate: no column can store it (h17b hook)
+        seq, claimed = raw.get("seq"), raw.get("id")
+        ok_seq = isinstance(seq, int) and not isinstance(seq, bool) and 1 <= seq <= MAX_SEQ
+        safe_id = claimed[:64] if isinstance(claimed, str) and not has_bad_text(claimed) else ""
+        return (seq if ok_seq else None), safe_id, None, T.REJECT_BAD_TEXT
     seq = raw.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
         reason = T.REJECT_MISSING.format(field="seq") if seq is None else T.REJECT_BAD_FIELD.format(field="seq")

@@ -47,6 +47,7 @@ def register(subparsers: Any) -> None:
 def _station_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--url", default=None, help=T.ARG_URL)
     p.add_argument("--token", default=None, help=T.ARG_TOKEN)
+    p.add_argument("--token-file", default=None, metavar="FILE", help=T.ARG_TOKEN_FILE)
     p.add_argument("--station", default=None, help=T.ARG_STATION)
 
 
@@ -59,7 +60,30 @@ def _open(args: argparse.Namespace) -> DeskContext:
 
 
 def _identity(ctx: DeskContext, args: argparse.Namespace) -> StationIdentity:
-    return ctx.link.identity(url=args.url, token=args.token, code=args.station)
+    return ctx.link.identity(url=args.url, token=_token(args) or None, code=args.station)
+
+
+def _token(args: argparse.Namespace) -> str:
+    """``--token-file FILE`` (``-`` = stdin, first line) or ``--token``; "" when neither is given.
+
+    A token on the command line is visible to every user of the PC in the process list, so it is
+    accepted (scripts use it) with a warning; the file or stdin keeps it out of ``ps``.
+    """
+    from deskclient.domain.errors import DeskError
+
+    source = getattr(args, "token_file", None)
+    if source:
+        try:
+            text = sys.stdin.readline() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise DeskError(T.TOKEN_FILE_BAD.format(path=source, error=type(err).__name__)) from None
+        token = text.strip().splitlines()[0].strip() if text.strip() else ""
+        if not token:
+            raise DeskError(T.TOKEN_FILE_BAD.format(path=source, error="empty"))
+        return token
+    if args.token:
+        print(T.TOKEN_ON_COMMAND_LINE, file=sys.stderr)
+    return args.token or ""
 
 
 def run_sync(args: argparse.Namespace) -> int:

@@ -50,10 +50,16 @@ class StationLink:
         if self.ctx.is_training or not st.can_sync:
             return None
         from deskclient.services.sync import SyncClient
+        from deskclient.services.transport import client_options
 
+        # TLS: the county CA, plain HTTP only where allowed, the office's pinned signing key
+        options = client_options(self.ctx.settings.central, self.ctx.paths.config_file)
+        if st.ca_file:
+            options["ca_file"] = client_options(type("C", (), {"ca_file": st.ca_file})(),
+                                                self.ctx.paths.config_file)["ca_file"]
         return SyncClient(self.ctx.engine, st.office_url, st.token, st.code,
                           timeout_s=timeout_s or self.ctx.settings.central.exit_sync_timeout_s,
-                          data_dir=self.ctx.paths.data_dir)
+                          data_dir=self.ctx.paths.data_dir, **options)
 
     def sync_once(self, progress: ProgressCallback | None = None, *, deadline: float | None = None,
                   request_timeout_s: float | None = None, identity: StationIdentity | None = None) -> SyncResult:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from deskclient import __version__
 from deskclient.domain.errors import DeskError
 from deskclient.domain.events import content_hash
+from deskclient.services import transport as TR
 from deskclient.services import updates as U
 from deskclient.store import outbox
 from deskclient.strings import sync as T
@@ -158,7 +159,8 @@ class SyncClient:
     def __init__(self, engine: Engine, url: str, token: str, station: str, *, timeout_s: float = 5.0,
                  batch_size: int = 500, backoff_base: float = 0.25, backoff_cap: float = 8.0,
                  max_attempts: int = 6, transport: httpx.BaseTransport | None = None,
-                 data_dir: Path | str | None = None) -> None:
+                 data_dir: Path | str | None = None,
+                 ca_file: str = "", allow_plain_http: bool = False, office_key: str = "") -> None:
         self.engine = engine
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.url = url.rstrip("/")
@@ -171,11 +173,17 @@ class SyncClient:
         self.max_attempts = max_attempts
         self._transport = transport
         self._rng = random.Random()
+        self.ca_file, self.allow_plain_http, self.office_key = ca_file, allow_plain_http, office_key  # h17b
+
+    def _link_problem(self) -> str | None:
+        """Plain HTTP to another machine, or an unusable CA file (see services/transport.py)."""
+        return TR.url_problem(self.url, self.allow_plain_http) or TR.ca_problem(self.ca_file)
 
     # -- HTTP with retries --------------------------------------------------------------------------
 
     def _client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, transport=self._transport, http2=False,
+                            verify=TR.ssl_context(self.ca_file),
                             headers={"Authorization": f"Bearer {self.token}",
                                      "User-Agent": "deskclient-sync/1"},
                             timeout=httpx.Timeout(self.timeout_s, connect=min(self.timeout_s, 5.0)))
@@ -194,6 +202,9 @@ class SyncClient:
                 resp = client.request(method, path, timeout=timeout, **kwargs)
             except httpx.HTTPError as err:
                 log.info("sync request failed: %s", type(err).__name__)
+                certificate = TR.certificate_error(err)
+                if certificate:  # not "offline": retrying cannot fix a certificate
+                    raise _Fatal(certificate) from None
             else:
                 if resp.status_code in (401, 403):
                     raise _refusal(resp)
@@ -245,6 +256,10 @@ class SyncClient:
         result = SyncResult(ok=True, remaining=total)
         if not self.url or not self.token:
             result.ok, result.offline, result.status, result.message = False, True, NOT_CONFIGURED, T.NOT_CONFIGURED
+            return result
+        problem = self._link_problem()
+        if problem:  # plain http to another machine, an unreadable CA file: refused, not offline
+            result.ok, result.status, result.message = False, REFUSED, problem
             return result
         if total == 0:
             result.status, result.message = NOTHING, T.SYNC_NOTHING
@@ -367,6 +382,11 @@ class SyncClient:
             result.ok = False
             result.messages.append(T.NOT_CONFIGURED)
             return result
+        problem = self._link_problem()
+        if problem:
+            result.ok = False
+            result.messages.append(problem)
+            return result
         try:
             with self._client() as client:
                 for kind in U.KINDS:
@@ -412,6 +432,13 @@ class SyncClient:
         if version == have and sha == have_sha:
             result.status[kind] = "current"
             result.messages.append(T.UPDATE_CURRENT.format(kind=label, version=have))
+            return
+        forged = U.signature_problem(data_dir, self.office_key, kind, version, sha, data,  # h17b
+                                     may_pin=TR.is_trusted_channel(self.url))
+        if forged:
+            result.ok = False
+            result.status[kind] = "refused"
+            result.messages.append(forged)
             return
         try:
             U.validate_publication(kind, files)

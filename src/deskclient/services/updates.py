@@ -162,3 +162,87 @@ def describe_error(err: Exception) -> str:
 
 def kind_label(kind: str) -> str:
     return T.KIND_LABELS.get(kind, kind)
+
+
+# --------------------------------------------------------------------------------------------------
+# Signatures: the office signs each publication with its Ed25519 key; the station pins the public key
+# --------------------------------------------------------------------------------------------------
+
+SIGNATURE_CONTEXT = b"deskclient publication v1\n"
+PINNED_KEY_FILE = "office-signing-key.pub"
+
+
+def signed_message(kind: str, version: int, sha256: str) -> bytes:
+    """What the office signs: kind, version and content hash (so no file, kind or number can be swapped)."""
+    return SIGNATURE_CONTEXT + f"{kind}\n{int(version)}\n{sha256}".encode("ascii")
+
+
+def decode_public_key(text: str) -> bytes | None:
+    """The raw 32-byte Ed25519 key from its base64 form (None when it is not one)."""
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if len(raw) == 32 else None
+
+
+def verify_signature(public_key: str, kind: str, version: int, sha256: str, signature: str) -> bool:
+    import base64
+    import binascii
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    raw = decode_public_key(public_key)
+    if raw is None:
+        return False
+    try:
+        sig = base64.b64decode(signature, validate=True)
+        Ed25519PublicKey.from_public_bytes(raw).verify(sig, signed_message(kind, version, sha256))
+    except (InvalidSignature, binascii.Error, ValueError, TypeError):
+        return False
+    return True
+
+
+def pinned_key(data_dir: Path) -> str:
+    """The office key this station learnt at its first update over a trusted channel ("" if none)."""
+    try:
+        text = (Path(data_dir) / PINNED_KEY_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return text if decode_public_key(text) else ""
+
+
+def pin_key(data_dir: Path, public_key: str) -> None:
+    from deskclient.services.files import atomic_write_text
+
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    atomic_write_text(Path(data_dir) / PINNED_KEY_FILE, public_key.strip() + "\n")
+
+
+def signature_problem(data_dir: Path, configured_key: str, kind: str, version: int, sha256: str,
+                      reply: Mapping[str, object], *, may_pin: bool) -> str | None:
+    """Check a downloaded publication's signature; a Chinese refusal, or None when it is genuine.
+
+    The key used is the one in the settings (``office_public_key``), else the one pinned at the
+    first update; with neither, the key the office sent is pinned — only over HTTPS or to this PC
+    (``may_pin``), and only if the publication verifies with it.
+    """
+    label = kind_label(kind)
+    signature, offered = reply.get("signature"), reply.get("key")
+    if not isinstance(signature, str) or not signature:
+        return T.UPDATE_UNSIGNED.format(kind=label)
+    key = configured_key.strip() or pinned_key(data_dir)
+    if not key:
+        if not may_pin or not isinstance(offered, str) or decode_public_key(offered) is None:
+            return T.UPDATE_NO_KEY.format(kind=label)
+        if not verify_signature(offered, kind, version, sha256, signature):
+            return T.UPDATE_FORGED.format(kind=label)
+        pin_key(data_dir, offered)
+        return None
+    if not verify_signature(key, kind, version, sha256, signature):
+        return T.UPDATE_FORGED.format(kind=label)
+    return None

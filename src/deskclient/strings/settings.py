@@ -10,3 +10,7 @@ NEGATIVE = "设置文件 {path} 第 {line} 行:[{section}] {key} 不能为负数
 NOT_UTF8 = "设置文件 {path} 不是 UTF-8 编码,请用记事本“另存为 UTF-8”后重试。"
 UNREADABLE = "无法读取设置文件 {path}:{error}"
 TYPE_NAMES = {"str": "文字(用英文引号括起)", "int": "整数", "float": "数字", "bool": "true 或 false"}
+CENTRAL_URL_BAD = "设置文件 {path} 第 {line} 行:[central] url 不是有效的地址:{url}(应为 https://主机名:端口)"
+CENTRAL_CA_MISSING = "设置文件 {path} 第 {line} 行:[central] ca_file 指向的县 CA 证书文件不存在:{ca}"
+CENTRAL_CA_NOT_PEM = "设置文件 {path} 第 {line} 行:[central] ca_file 不是 PEM 格式的证书(应以 -----BEGIN CERTIFICATE----- 开头):{ca}"
+CENTRAL_KEY_BAD = "设置文件 {path} 第 {line} 行:[central] office_public_key 不是有效的县中心公钥(应为 deskclient central signing-key 显示的 44 个字符)"

@@ -45,5 +45,21 @@ ARG_TOKEN = "站点令牌(默认取站点设置)"
 ARG_STATION = "站点代码(默认取站点设置)"
 ARG_TIMEOUT = "最长等待秒数(默认取站点设置)"
 ARG_NO_UPDATES = "只发送记录,不检查事项目录和节假日更新"
+
+# TLS and signed updates
+URL_BAD = "县中心地址格式不正确:{url}(应为 https://主机名:端口)"
+PLAIN_HTTP_REFUSED = ("拒绝以明文 http:// 连接县中心 {host}:站点令牌会被窃听。请改用 https:// 地址;"
+                      "确需明文时在设置 [central] 中写 allow_plain_http = true。记录已安全保存在本机。")
+CA_FILE_BAD = "无法使用县中心 CA 证书文件 {path}({error}),请检查设置 [central] ca_file。记录已安全保存在本机。"
+CERTIFICATE_FAILED = ("县中心的证书无法验证({reason}):可能连到了冒充的服务器,或站点未配置县 CA 证书"
+                      "(设置 [central] ca_file)。这不是断网,请联系县中心管理员。记录已安全保存在本机。")
+UPDATE_UNSIGNED = "下载的{kind}没有县中心签名,已拒绝,继续使用本机现有版本。"
+UPDATE_FORGED = "下载的{kind}签名不符(不是县中心发布的,或已被改动),已拒绝,继续使用本机现有版本。请联系县中心管理员。"
+UPDATE_NO_KEY = ("尚未取得县中心签名公钥,无法核验{kind},已拒绝。请在设置 [central] office_public_key 中填写"
+                 "县中心提供的公钥,或通过 https 连接县中心同步一次。")
+ARG_TOKEN_FILE = "从文件读取站点令牌(“-”表示从标准输入读取),避免令牌出现在进程列表中"
+TOKEN_FILE_BAD = "无法读取令牌文件 {path}:{error}"
+TOKEN_ON_COMMAND_LINE = "注意:--token 写在命令行上会出现在进程列表中,建议改用 --token-file 或站点设置。"
+
 CATALOG_FILE_SYNTAX_LINE = "事项目录文件格式有误({name}第{line}行):不是有效的 {fmt} 格式"
 CATALOG_FILE_SYNTAX = "事项目录文件格式有误({name}):不是有效的 {fmt} 格式"

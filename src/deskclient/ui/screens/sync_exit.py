@@ -102,9 +102,11 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
                                                          request_timeout_s=limit)
             remaining = pending_records(self.ctx)
             # offline and refused say different things: a refusal (wrong token, station disabled,
-            # another ledger, a conflict) is not fixed by waiting for the network
+            # another ledger, a conflict, a certificate, plain http) is not fixed by waiting
             if result.offline:
                 message = TS.OFFLINE.format(count=_shown(remaining))
+            elif not result.ok:
+                message = result.message
             else:
                 message = result.message or TS.SYNC_DONE.format(sent=result.sent)
             outcome = SyncOutcome(message, remaining)
