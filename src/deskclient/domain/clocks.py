@@ -41,6 +41,8 @@ class ClockKind(StrEnum):
     RETURN_VISIT = "return_visit"  # 差评回访
     RECTIFY = "rectify"  # 差评整改
     UNOWNED = "unowned"  # 不管件 routed by the head with a limit
+    RETURN_DECISION = "return_decision"  # seed 003 退回件: decide within three working days
+    DEPARTMENT_RETURN = "department_return"  # seed 003 窗口管理制度第八条: result back the day before
 
     @property
     def label(self) -> str:
@@ -69,14 +71,22 @@ class ClockState(StrEnum):
 
 
 class PauseReason(StrEnum):
-    """Steps that do not count toward the limit (特别程序)."""
+    """Steps that do not count toward the limit (特别程序). Art. 45 lists hearing … expert review;
+    公示 needs the item's own law (catalog). ``supplement``, ``site_inspection`` and ``other`` are kept
+    only so that events written before issue #16 still read: art. 45 does not allow them."""
 
-    SUPPLEMENT = "supplement"  # waiting for the applicant's supplement after acceptance
-    PUBLIC_NOTICE = "public_notice"  # 公示
-    SITE_INSPECTION = "site_inspection"  # 实地核查 / 入户调查
-    EXPERT_REVIEW = "expert_review"  # 专家评审
     HEARING = "hearing"  # 听证
-    OTHER = "other"
+    TENDER = "tender"  # 招标
+    AUCTION = "auction"  # 拍卖
+    INSPECTION = "inspection"  # 检验
+    TESTING = "testing"  # 检测
+    QUARANTINE = "quarantine"  # 检疫
+    APPRAISAL = "appraisal"  # 鉴定
+    EXPERT_REVIEW = "expert_review"  # 专家评审
+    PUBLIC_NOTICE = "public_notice"  # 公示 (only where the item's law provides it)
+    SUPPLEMENT = "supplement"  # legacy
+    SITE_INSPECTION = "site_inspection"  # legacy: 实地核查 is not in art. 45
+    OTHER = "other"  # legacy
 
     @property
     def label(self) -> str:

@@ -480,16 +480,25 @@ def step_reason(name: str) -> str:
 
 
 def pause_choices(item: Any) -> list[PauseChoice]:
-    """The item's non-counting steps, then waiting for the applicant (which any case may need)."""
+    """The item's non-counting steps (art. 45 or the item's own law, as the catalog marks them).
+
+    Waiting for the applicant is not among them: art. 45 does not stop the clock for it (issue #16)."""
     from deskclient.domain.clocks import PauseReason
 
     out: list[PauseChoice] = []
     for i, step in enumerate(getattr(item, "non_counting_steps", ()) if item is not None else ()):
-        reason = step_reason(step.name)
+        reason = getattr(step, "pause", "") or step_reason(step.name)
         out.append(PauseChoice(f"step{i}", TC.PAUSE_STEP.format(step=step.name, reason=PauseReason(reason).label),
                                reason, step.name))
-    out.append(PauseChoice("waiting", TC.PAUSE_WAITING, "supplement", ""))
     return out
+
+
+def answer_code(ctx: Any, case_id: str) -> str:
+    """The catalog code of a case (for the item's stricter extension limit)."""
+    try:
+        return ctx.cases.get(case_id).item_code
+    except Exception:  # no case service or no such case: the law's limits apply
+        return ""
 
 
 @dataclass(frozen=True)
@@ -511,7 +520,10 @@ def extend_and_issue(ctx: Any, case_id: str, clerk_id: str, answer: Any) -> Exte
     head = ctx.people.verify_pin(answer.login, answer.pin, purpose="approve_extension")
     if head.role != "head":
         raise RuleViolation(TC.EXTEND_NEEDS_HEAD)
-    result = ClockService.of(ctx).extend(case_id, clerk_id, head_id=head.id, days=answer.days, reason=answer.reason)
+    # the 延期通知书 issued below is how the applicant is told the reasons in writing (art. 42, seed 001);
+    # the dialog's hint says so before the head approves
+    result = ClockService.of(ctx).extend(case_id, clerk_id, head_id=head.id, days=answer.days, reason=answer.reason,
+                                         applicant_told=True, item=_catalog_item(ctx, answer_code(ctx, case_id)))
     fields = {k: v for k, v in result.notice_fields().items() if k != "kind"}
     overrides = {**catalog_overrides(ctx, result.case.item_code), **fields}
     try:
