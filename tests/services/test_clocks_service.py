@@ -116,9 +116,18 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
     with pytest.raises(RuleViolation):  # not one of NY-005's non-counting steps
         service.pause(case.id, clerk, "site_inspection", step="受理", item=item(ctx))
     assert events(ctx, case.id, EventType.CASE_CLOCK_PAUSED) == []
-    pause = service.pause(case.id, clerk, "实地核查", step="实地核查", item=item(ctx))
-    with pytest.raises(RuleViolation):
-        service.pause(case.id, clerk, "hearing")
+    with pytest.raises(RuleViolation):  # art. 45 does not stop the clock for a site inspection
+        service.pause(case.id, clerk, "实地核查", notice_days=5, item=item(ctx))
+    with pytest.raises(RuleViolation):  # no back-dating (issue #16 item 3)
+        service.pause(case.id, clerk, "鉴定", on=date(2026, 9, 22), notice_days=5, item=item(ctx))
+    with pytest.raises(ValidationError):  # the applicant is told the time needed (art. 45)
+        service.pause(case.id, clerk, "鉴定", item=item(ctx))
+    assert events(ctx, case.id, EventType.CASE_CLOCK_PAUSED) == []
+    pause = service.pause(case.id, clerk, "鉴定", notice_days=10, item=item(ctx))
+    paused_ev = json.loads(events(ctx, case.id, EventType.CASE_CLOCK_PAUSED)[0].payload)
+    assert paused_ev["notice_days"] == 10 and "第四十五条" in paused_ev["basis"]
+    with pytest.raises(RuleViolation):  # already paused
+        service.pause(case.id, clerk, "hearing", notice_days=3)
     paused = service.clocks(case.id, date(2026, 9, 30))
     assert paused.promised is not None and paused.promised.state is ClockState.PAUSED
     assert row(ctx, Case, case.id).due_date == original  # the row keeps the settled date while paused
@@ -136,12 +145,17 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
     with pytest.raises(RuleViolation):  # a clerk cannot approve
         service.extend(case.id, clerk, head_id=clerk, days=3, reason="需补充现场测量")
     with pytest.raises(ValidationError):
-        service.extend(case.id, clerk, head_id=head, days=3, reason="  ")
-    result = service.extend(case.id, clerk, head_id=head, days=3, reason="需补充现场测量")
+        service.extend(case.id, clerk, head_id=head, days=3, reason="  ", applicant_told=True)
+    with pytest.raises(RuleViolation):  # art. 42: the reasons are told to the applicant in writing
+        service.extend(case.id, clerk, head_id=head, days=3, reason="需补充现场测量")
+    with pytest.raises(RuleViolation):  # art. 42: at most 10 working days (NY-005 is not a 联办件)
+        service.extend(case.id, clerk, head_id=head, days=11, reason="需补充现场测量", applicant_told=True)
+    result = service.extend(case.id, clerk, head_id=head, days=3, reason="需补充现场测量", applicant_told=True)
     assert result.original_date == date(2026, 10, 20) and result.new_date == date(2026, 10, 23)
     assert row(ctx, Case, case.id).due_date == date(2026, 10, 23)
     ext = events(ctx, case.id, EventType.CASE_EXTENDED)
     assert len(ext) == 1 and json.loads(ext[0].payload)["due_date"] == "2026-10-23"
+    assert json.loads(ext[0].payload)["applicant_told"] is True
     with ctx.ledger.read() as s:
         assert s.exec(select(Extension).where(Extension.case_id == case.id)).one().approved_by == head
     notice = result.notice(issued_at=clock.now(), centre="示例镇便民服务中心", window="1号窗口", clerk="王芳")
@@ -149,7 +163,7 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
     assert notice.extension_days == 3 and notice.original_date == date(2026, 10, 20)
     assert "*" in notice.applicant.id_masked  # type: ignore[union-attr]
     with pytest.raises(RuleViolation):  # once only
-        service.extend(case.id, clerk, head_id=head, days=2, reason="再延")
+        service.extend(case.id, clerk, head_id=head, days=2, reason="再延", applicant_told=True)
     assert service.clocks(case.id).promised.due == date(2026, 10, 23)  # type: ignore[union-attr]
 
 
@@ -246,7 +260,8 @@ def test_complaints_deadlines_and_confidential_name(ctx: DeskContext, clock: Fix
     simple = service.record_complaint(clerk, channel="phone", content="窗口无人", window="1",
                                       complainant_name="赵投诉")
     multi = service.record_complaint(clerk, channel="书面", content="多部门推诿", window="2", multi_unit=True)
-    assert (simple.due_date, multi.due_date) == (date(2026, 10, 8), date(2026, 10, 13))
+    # 投诉制度: a multi-unit complaint is a calendar week (9/30 + 7 = 10/7, a holiday → 10/8), issue #16
+    assert (simple.due_date, multi.due_date) == (date(2026, 10, 8), date(2026, 10, 8))
     assert row(ctx, Complaint, simple.id).complainant_name == "赵投诉"
     assert all("赵投诉" not in e.payload for e in events(ctx))
     with pytest.raises(ValidationError):
@@ -256,7 +271,7 @@ def test_complaints_deadlines_and_confidential_name(ctx: DeskContext, clock: Fix
     assert svc.complainant_name(ctx.ledger, simple.id, head) == "赵投诉"
     board = svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar, settings=ctx.settings, today=date(2026, 10, 9))
     states = {c.id: cl.get(ClockKind.COMPLAINT).state for c, cl in board}  # type: ignore[union-attr]
-    assert states == {simple.id: ClockState.OVERDUE, multi.id: ClockState.RUNNING}
+    assert states == {simple.id: ClockState.OVERDUE, multi.id: ClockState.OVERDUE}
     clock.current = at(2026, 10, 8)
     service.answer_complaint(simple.id, head, "已整改")
     assert row(ctx, Complaint, simple.id).status == "answered"

@@ -24,6 +24,11 @@ from enum import StrEnum
 from typing import Any
 
 from deskclient.domain.calendar import DueDate, WorkCalendar
+from deskclient.domain.deadlines import (
+    RETURN_DECISION_WORKING_DAYS,
+    complaint_multi_unit_due,
+    department_return_due,
+)
 from deskclient.domain.errors import ValidationError
 from deskclient.domain.events import EventType
 from deskclient.strings import clocks as T
@@ -321,9 +326,16 @@ def review_due(calendar: WorkCalendar, requested_on: date, rules: ClockRules) ->
 
 
 def complaint_due(calendar: WorkCalendar, received_on: date, multi_unit: bool, rules: ClockRules) -> DueDate:
-    """Same or next working day for a simple complaint; a week when two or more units are involved."""
-    days = rules.complaint_multi_unit_days if multi_unit else rules.complaint_simple_days
-    return calendar.add_working_days(received_on, days)
+    """Same or next working day for a simple complaint; a calendar week ("一周之内", 投诉制度第六条)
+    when two or more units are involved, moved off a rest day onto the next working day."""
+    if not multi_unit:
+        return calendar.add_working_days(received_on, rules.complaint_simple_days)
+    day = complaint_multi_unit_due(received_on)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    years = range(received_on.year, day.year + 1)
+    unknown = tuple(y for y in years if not calendar.is_known(y))
+    return DueDate(date=day, provisional=bool(unknown), unknown_years=unknown)
 
 
 def rating_followup_due(calendar: WorkCalendar, rated_on: date, rules: ClockRules) -> tuple[DueDate, DueDate]:
@@ -456,21 +468,38 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
     complaints: dict[str, _Tracked] = {}
     followups: dict[str, _Tracked] = {}
     routed: _Tracked | None = None
+    returnable: _Tracked | None = None  # seed 003: decide a complex application within three working days
+    result_returned_on: date | None = None
 
     for ev in ordered:
         p = ev.payload or {}
         on = ev.at.date()
         et = ev.type
         status = _STATUS_AFTER.get(et, status)
-        if et == EventType.CASE_EXAMINING:
+        if et == EventType.CASE_REGISTERED and not p.get("enquiry"):
+            # materials are received at the window when the case is registered: art. 32's five days run
+            # from then even if the case is left 已登记 (issue #16 item 11)
+            received_on = _as_date(p.get("received_on"), on)
+            assert received_on is not None
+            supplement = _Tracked(started_on=received_on, days=rules.supplement_days)
+        elif et == EventType.CASE_EXAMINING:
             received_on = _as_date(p.get("received_on"), on)
             assert received_on is not None
             days = _as_int(p.get("supplement_days"), rules.supplement_days)
             working = p.get("supplement_working_days")
             supplement_working = working if isinstance(working, bool) else rules.supplement_working_days
+            if supplement is not None and supplement.finished_on is None:
+                received_on = min(received_on, supplement.started_on)  # the first receipt counts
             supplement = _Tracked(started_on=received_on, days=days if days is not None else 5)
+            returnable = _Tracked(started_on=received_on, days=RETURN_DECISION_WORKING_DAYS)
+        elif et == EventType.CASE_ENQUIRY_ANSWERED and supplement is not None and supplement.finished_on is None:
+            supplement = None  # a pure enquiry after all: no application, no art. 32 clock
         elif et in _ENDS_SUPPLEMENT_CLOCK and supplement is not None and supplement.finished_on is None:
             supplement.finished_on = on
+        if et in _ENDS_SUPPLEMENT_CLOCK and returnable is not None and returnable.finished_on is None:
+            returnable.finished_on = on
+        if et == EventType.CASE_RESULT_RETURNED:
+            result_returned_on = result_returned_on or on
         if et in (EventType.CASE_ACCEPTED, EventType.CASE_DEEMED_ACCEPTED):
             acceptance_date = _as_date(p.get("acceptance_date"), on)
             promised_days = _as_int(p.get("promised_days"))
@@ -514,7 +543,9 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
             assert start is not None
             multi = bool(p.get("multi_unit", False))
             default = rules.complaint_multi_unit_days if multi else rules.complaint_simple_days
-            complaints[ref] = _Tracked(start, _as_int(p.get("days"), default) or 0, flag=multi)
+            # a multi-unit complaint is a calendar week whatever an old event stored (issue #16 item 7)
+            complaints[ref] = _Tracked(start, default if multi else _as_int(p.get("days"), default) or 0,
+                                       flag=multi)
         elif et == EventType.CASE_COMPLAINT_ANSWERED:
             tracked = complaints.get(str(p.get("complaint_id", "")))
             if tracked is not None and tracked.finished_on is None:
@@ -550,6 +581,10 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
                         finished_on=supplement.finished_on, calendar_days=not supplement_working, **common)
         clocks.append(clock)
         deemed_due = status == "examining" and clock.state is ClockState.OVERDUE
+    if returnable is not None:
+        clocks.append(_finish(ClockKind.RETURN_DECISION, started_on=returnable.started_on,
+                              due=calendar.add_working_days(returnable.started_on, returnable.days),
+                              finished_on=returnable.finished_on, **common))
 
     span_list = tuple(sorted(pauses.values(), key=lambda s: (s.started_on, s.pause_id)))
     if acceptance_date is not None and (promised_days is not None or fixed_due is not None):
@@ -568,15 +603,21 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
                 fixed_due, provisional=not calendar.is_known(fixed_due.year))
         clocks.append(_finish(ClockKind.PROMISED, started_on=acceptance_date, due=due, finished_on=completed_on,
                               paused=open_pause, paused_days=paused, extended_days=extension_days, **common))
+        if due.date > acceptance_date:  # not for a 即办件 finished on the spot
+            back = department_return_due(calendar, due.date)
+            clocks.append(_finish(ClockKind.DEPARTMENT_RETURN, started_on=acceptance_date,
+                                  due=DueDate(max(back, acceptance_date), due.provisional),
+                                  finished_on=result_returned_on or completed_on, paused=open_pause, **common))
 
     for ref, t in reviews.items():
         clocks.append(_finish(ClockKind.REVIEW, started_on=t.started_on, ref=ref,
                               due=calendar.add_working_days(t.started_on, t.days), finished_on=t.finished_on,
                               **common))
     for ref, t in complaints.items():
-        clocks.append(_finish(ClockKind.COMPLAINT, started_on=t.started_on, ref=ref,
-                              due=calendar.add_working_days(t.started_on, t.days), finished_on=t.finished_on,
-                              **common))
+        complaint = (complaint_due(calendar, t.started_on, True, rules) if t.flag
+                     else calendar.add_working_days(t.started_on, t.days))
+        clocks.append(_finish(ClockKind.COMPLAINT, started_on=t.started_on, ref=ref, due=complaint,
+                              finished_on=t.finished_on, calendar_days=t.flag, **common))
     for ref, t in followups.items():
         clocks.append(_finish(ClockKind.RETURN_VISIT, started_on=t.started_on, ref=ref,
                               due=calendar.add_working_days(t.started_on, t.days), finished_on=t.finished_on,
