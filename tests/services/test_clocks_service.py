@@ -356,3 +356,128 @@ def test_route_unowned_with_limit(ctx: DeskContext, clock: FixedClock) -> None:
     assert row(ctx, Case, case.id).window == "3"
     unowned = svc.ClockService.of(ctx).clocks(case.id, date(2026, 11, 3)).get(ClockKind.UNOWNED)
     assert unowned is not None and unowned.due == date(2026, 11, 5)
+
+
+# --- issue #16: the law's rules through the services -----------------------------------------------------
+
+
+def test_art42_service_refuses_an_extension_once_overdue_and_keeps_the_lateness(ctx: DeskContext,
+                                                                                  clock: FixedClock) -> None:
+    clerk, head = ids(ctx)
+    service = svc.ClockService.of(ctx)
+    case = accept(ctx)  # due 2026-10-12
+    clock.current = at(2026, 10, 19)
+    with pytest.raises(RuleViolation, match="超期"):
+        service.extend(case.id, clerk, head_id=head, days=5, reason="补充测量", applicant_told=True)
+    assert events(ctx, case.id, EventType.CASE_EXTENDED) == []
+    late = service.clocks(case.id)
+    assert late.promised is not None and late.promised.state is ClockState.OVERDUE
+    assert row(ctx, Case, case.id).due_date == date(2026, 10, 12)
+
+
+def test_art42_para2_joint_case_may_be_extended_by_fifteen(ctx: DeskContext, clock: FixedClock) -> None:
+    clerk, head = ids(ctx)
+    service = svc.ClockService.of(ctx)
+    case = accept(ctx, "NY-001")  # 联办件
+    clock.current = at(2026, 9, 25)
+    with pytest.raises(RuleViolation):
+        service.extend(case.id, clerk, head_id=head, days=16, reason="多部门会审", applicant_told=True)
+    result = service.extend(case.id, clerk, head_id=head, days=15, reason="多部门会审", applicant_told=True)
+    assert result.new_date == ctx.calendar.add_working_days(result.original_date, 15).date
+
+
+def test_art42_item_extension_limit_from_the_catalog(ctx: DeskContext, clock: FixedClock) -> None:
+    clerk, head = ids(ctx)
+    service = svc.ClockService.of(ctx)
+    case = accept(ctx)
+    strict = replace(item(ctx), extension_limit=3)
+    clock.current = at(2026, 9, 25)
+    with pytest.raises(RuleViolation, match="3"):
+        service.extend(case.id, clerk, head_id=head, days=4, reason="补充测量", applicant_told=True, item=strict)
+    service.extend(case.id, clerk, head_id=head, days=3, reason="补充测量", applicant_told=True, item=strict)
+
+
+def test_art45_service_allows_public_notice_only_where_the_item_law_adds_it(ctx: DeskContext,
+                                                                            clock: FixedClock) -> None:
+    clerk, _ = ids(ctx)
+    service = svc.ClockService.of(ctx)
+    plain = accept(ctx)  # NY-005: no 公示 in its law
+    with pytest.raises(RuleViolation, match="第四十五条"):
+        service.pause(plain.id, clerk, "public_notice", notice_days=7, item=item(ctx))
+    listed = accept(ctx, "NY-001")  # 村级审查公示, the catalog names its basis
+    step = next(s for s in item(ctx, "NY-001").non_counting_steps if s.pause == "public_notice")
+    service.pause(listed.id, clerk, "public_notice", step=step.name, notice_days=7, item=item(ctx, "NY-001"))
+    paused = json.loads(events(ctx, listed.id, EventType.CASE_CLOCK_PAUSED)[0].payload)
+    assert paused["basis"] == dict(item(ctx, "NY-001").pause_bases)["public_notice"]
+
+
+def test_seed003_general_material_missing_is_accepted_with_a_follow_up(ctx: DeskContext) -> None:
+    clerk, _ = ids(ctx)
+    case = register(ctx, "LY-001")
+    checks = all_received(ctx, case)
+    mats = ctx.cases.materials(case.id)
+    general = next(m for m in mats if not m.is_main)
+    main = next(m for m in mats if m.is_main)
+    with pytest.raises(RuleViolation, match="主件"):
+        ctx.cases.confirm_outcome(case.id, clerk, [*checks[:main.position], CheckInput(main.position, MaterialState.MISSING),
+                                                   *checks[main.position + 1:]], Outcome.ACCEPT)
+    checks[general.position] = CheckInput(general.position, MaterialState.MISSING)
+    done = ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.ACCEPT)
+    assert done.status == CaseStatus.ACCEPTED
+    accepted = json.loads(events(ctx, case.id, EventType.CASE_ACCEPTED)[0].payload)
+    assert accepted["follow_up"] == [general.name]
+
+
+def test_rule3_one_time_notification_needs_the_heads_approval_for_a_new_missing_material(
+        ctx: DeskContext, clock: FixedClock) -> None:
+    clerk, head = ids(ctx)
+    case = register(ctx)
+    checks = all_received(ctx, case)
+    checks[0] = CheckInput(0, MaterialState.MISSING)
+    ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.SUPPLEMENT)
+    clock.current = at(2026, 9, 23)
+    later = all_received(ctx, case)
+    later[1] = CheckInput(1, MaterialState.MISSING)  # not on the first notice
+    with pytest.raises(RuleViolation, match="一次性告知"):
+        ctx.cases.receive_supplement(case.id, clerk, later)
+    assert events(ctx, case.id, EventType.CASE_NOTIFICATION_AMENDED) == []
+    with pytest.raises(RuleViolation):  # a clerk is not the head
+        ctx.cases.receive_supplement(case.id, clerk, later, head_id=clerk, amend_reason="政策调整")
+    ctx.cases.receive_supplement(case.id, clerk, later, head_id=head, amend_reason="政策调整")
+    amended = json.loads(events(ctx, case.id, EventType.CASE_NOTIFICATION_AMENDED)[0].payload)
+    assert amended["approved_by"] == head and amended["reason"] == "政策调整"
+    assert amended["added"] == [ctx.cases.materials(case.id)[1].name]
+
+
+def test_seed003_department_result_reminder_until_returned(ctx: DeskContext, clock: FixedClock) -> None:
+    clerk, _ = ids(ctx)
+    case = accept(ctx)  # due Mon 10-12: the department's day is Sat 10-10 (a make-up working day)
+    from deskclient.services.desk import DeskService
+
+    desk = DeskService(ctx)
+    missed = desk.reminders(today=date(2026, 10, 11)).missed
+    assert [(ln.case_id, m.kind) for ln, m in missed] == [(case.id, ClockKind.DEPARTMENT_RETURN)]
+    clock.current = at(2026, 10, 9)
+    svc.ClockService.of(ctx).record_result_returned(case.id, clerk, note="县局已出证")
+    assert desk.reminders(today=date(2026, 10, 11)).missed == []
+    assert len(events(ctx, case.id, EventType.CASE_RESULT_RETURNED)) == 1
+
+
+def test_complaint_multi_unit_delay_told_is_an_event_and_ends_the_reminder(ctx: DeskContext,
+                                                                            clock: FixedClock) -> None:
+    clerk, _ = ids(ctx)
+    service = svc.ClockService.of(ctx)
+    clock.current = at(2026, 9, 30)
+    multi = service.record_complaint(clerk, channel="书面", content="多部门推诿", window="2", multi_unit=True)
+    board = dict((c.id, cl) for c, cl in svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar,
+                                                               settings=ctx.settings, today=date(2026, 10, 8)))
+    assert board[multi.id].get(ClockKind.COMPLAINT).needs_delay_notice  # type: ignore[union-attr]
+    clock.current = at(2026, 10, 8)
+    with pytest.raises(ValidationError):
+        service.tell_complaint_delay(multi.id, clerk, expected_on=date(2026, 10, 8))
+    service.tell_complaint_delay(multi.id, clerk, expected_on=date(2026, 10, 15), note="已电话告知")
+    board = dict((c.id, cl) for c, cl in svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar,
+                                                               settings=ctx.settings, today=date(2026, 10, 9)))
+    clock_after = board[multi.id].get(ClockKind.COMPLAINT)
+    assert clock_after is not None and clock_after.delay_told and not clock_after.needs_delay_notice
+    assert len(events(ctx, None, EventType.CASE_COMPLAINT_DELAY_TOLD)) == 1

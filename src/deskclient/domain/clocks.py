@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -220,10 +220,18 @@ class CaseClock:
     pause_reason: str = ""  # PauseReason value while paused
     pause_step: str = ""
     due_soon: bool = False
+    delay_told: bool = False  # a complaint: the complainant was told the reply will be late (投诉制度第六条)
 
     @property
     def label(self) -> str:
         return self.kind.label
+
+    @property
+    def needs_delay_notice(self) -> bool:
+        """A complaint reply due today or late, and the complainant not yet told: remind the clerk
+        ("确因客观原因不能在规定时间内给予答复的,要及时向投诉人说明情况")."""
+        return (self.kind is ClockKind.COMPLAINT and self.is_open and not self.delay_told
+                and (self.state is ClockState.OVERDUE or self.days_left <= 0))
 
     @property
     def basis(self) -> str:
@@ -263,12 +271,21 @@ class CaseClocks:
     pauses: tuple[PauseSpan, ...] = ()
     extension_days: int = 0
     extended: bool = False
+    #: Internal milestones that warn the window but are not the applicant's deadlines, so they stay out of
+    #: ``clocks``/``running``/``most_urgent``: the return decision (seed 003, three working days) and the
+    #: department's return of the result (the day before the promised date).
+    milestones: tuple[CaseClock, ...] = ()
 
     def get(self, kind: ClockKind, ref: str = "") -> CaseClock | None:
-        for c in self.clocks:
+        for c in (*self.clocks, *self.milestones):
             if c.kind is kind and (not ref or c.ref == ref):
                 return c
         return None
+
+    @property
+    def missed_milestones(self) -> tuple[CaseClock, ...]:
+        """Milestones whose day has passed with nothing done: reminders for home and the head's desk."""
+        return tuple(m for m in self.milestones if m.state is ClockState.OVERDUE)
 
     @property
     def promised(self) -> CaseClock | None:
@@ -550,6 +567,10 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
             tracked = complaints.get(str(p.get("complaint_id", "")))
             if tracked is not None and tracked.finished_on is None:
                 tracked.finished_on = on
+        elif et == EventType.CASE_COMPLAINT_DELAY_TOLD:
+            tracked = complaints.get(str(p.get("complaint_id", "")))
+            if tracked is not None:
+                tracked.second_finished_on = tracked.second_finished_on or on  # told on
         elif et == EventType.FOLLOWUP_OPENED and p.get("kind") == "bad_rating":
             ref = str(p.get("followup_id", ""))
             start = _as_date(p.get("rated_on"), on)
@@ -581,8 +602,9 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
                         finished_on=supplement.finished_on, calendar_days=not supplement_working, **common)
         clocks.append(clock)
         deemed_due = status == "examining" and clock.state is ClockState.OVERDUE
+    milestones: list[CaseClock] = []
     if returnable is not None:
-        clocks.append(_finish(ClockKind.RETURN_DECISION, started_on=returnable.started_on,
+        milestones.append(_finish(ClockKind.RETURN_DECISION, started_on=returnable.started_on,
                               due=calendar.add_working_days(returnable.started_on, returnable.days),
                               finished_on=returnable.finished_on, **common))
 
@@ -605,7 +627,7 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
                               paused=open_pause, paused_days=paused, extended_days=extension_days, **common))
         if due.date > acceptance_date:  # not for a 即办件 finished on the spot
             back = department_return_due(calendar, due.date)
-            clocks.append(_finish(ClockKind.DEPARTMENT_RETURN, started_on=acceptance_date,
+            milestones.append(_finish(ClockKind.DEPARTMENT_RETURN, started_on=acceptance_date,
                                   due=DueDate(max(back, acceptance_date), due.provisional),
                                   finished_on=result_returned_on or completed_on, paused=open_pause, **common))
 
@@ -616,8 +638,9 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
     for ref, t in complaints.items():
         complaint = (complaint_due(calendar, t.started_on, True, rules) if t.flag
                      else calendar.add_working_days(t.started_on, t.days))
-        clocks.append(_finish(ClockKind.COMPLAINT, started_on=t.started_on, ref=ref, due=complaint,
-                              finished_on=t.finished_on, calendar_days=t.flag, **common))
+        clock = _finish(ClockKind.COMPLAINT, started_on=t.started_on, ref=ref, due=complaint,
+                        finished_on=t.finished_on, calendar_days=t.flag, **common)
+        clocks.append(replace(clock, delay_told=t.second_finished_on is not None))
     for ref, t in followups.items():
         clocks.append(_finish(ClockKind.RETURN_VISIT, started_on=t.started_on, ref=ref,
                               due=calendar.add_working_days(t.started_on, t.days), finished_on=t.finished_on,
@@ -632,7 +655,8 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
 
     return CaseClocks(today=today, clocks=tuple(clocks), status=status, received_on=received_on,
                       acceptance_date=acceptance_date, deemed_accepted=deemed, deemed_acceptance_due=deemed_due,
-                      pauses=span_list, extension_days=extension_days, extended=extended)
+                      pauses=span_list, extension_days=extension_days, extended=extended,
+                      milestones=tuple(milestones))
 
 
 # --------------------------------------------------------------------------------------------------

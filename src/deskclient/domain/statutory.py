@@ -64,7 +64,7 @@ def _lunar_to_solar(year: int, month: int, day: int) -> date:
 
 def _qingming(year: int) -> date:
     # The lunar year that begins in (late January or February of) ``year`` always contains April's 清明.
-    solar = Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]
+    solar = Lunar.fromYmd(year, 3, 1).getJieQiTable()[msg.QINGMING_TERM]
     found = date(solar.getYear(), solar.getMonth(), solar.getDay())
     assert found.year == year
     return found

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from deskclient.domain.cases import OPEN_STATUSES, CaseStatus
+from deskclient.domain.cases import OPEN_STATUSES, CaseStatus, queue_key
 from deskclient.domain.clocks import (
+    CaseClock,
     ClockRules,
 )
 from deskclient.domain.errors import DeskError, RuleViolation, ValidationError
@@ -137,6 +138,8 @@ class Reminders:
     overdue: list[OpenCaseLine]
     due_today: list[OpenCaseLine]
     due_soon: list[OpenCaseLine]
+    #: Milestones missed (seed 003): department result not back the day before, return decision late.
+    missed: list[tuple[OpenCaseLine, CaseClock]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -256,7 +259,9 @@ class DeskService:
 
     @staticmethod
     def _sorted(lines: list[OpenCaseLine]) -> list[OpenCaseLine]:
-        return sorted(lines, key=lambda ln: (ln.rank, ln.due_date or date.max, not ln.is_urgent, ln.case_no))
+        """Urgent cases (急办件) lead every queue (domain.cases.queue_key), then by due date."""
+        return sorted(lines, key=lambda ln: (*queue_key(urgent=ln.is_urgent, due=ln.due_date, received=None),
+                                             ln.rank, ln.case_no))
 
     def _clerk(self, s: Any, clerk_id: str) -> Clerk:
         clerk = s.get(Clerk, clerk_id)
@@ -309,8 +314,19 @@ class DeskService:
             q = q.where(Case.window == window)
         with self.ledger.read() as s:
             lines = self._sorted([self._line(c, today, soon) for c in s.exec(q)])
+            # seed 003 milestones: a return decision (examining cases) or a department's result (cases due
+            # within the reminder horizon) whose day passed with nothing done
+            examining = select(Case).where(Case.status == str(CaseStatus.EXAMINING))
+            if window is not None:
+                examining = examining.where(Case.window == window)
+            candidates = {ln.case_id: ln for ln in lines}
+            candidates.update({c.id: self._line(c, today, soon) for c in s.exec(examining)})
+        missed: list[tuple[OpenCaseLine, CaseClock]] = []
+        if candidates:
+            for case_id, clocks in self.clocks.clocks_many(list(candidates), today).items():
+                missed.extend((candidates[case_id], m) for m in clocks.missed_milestones)
         return Reminders(today, soon, [ln for ln in lines if ln.rank == 0], [ln for ln in lines if ln.rank == 1],
-                         [ln for ln in lines if ln.rank == 2])
+                         [ln for ln in lines if ln.rank == 2], missed)
 
     # --- handover (AB岗 工作移交) ----------------------------------------------------------------------
     def pending_notices(self, window: str) -> list[PendingNotice]:

@@ -78,5 +78,7 @@ STATUTORY_NAMES = {
     "mid_autumn": "中秋节",
     "national_day": "国庆节",
 }
+#: The solar term's name, which is also the key lunar-python's jieqi table uses for it.
+QINGMING_TERM = "清明"
 PROVISIONAL_REST_NAME = "{name}前后(调休未公布,按可能放假计)"
 PROVISIONAL_MARK = "暂定:该年节假日安排未公布,已计入法定节假日,调休按最晚可能日期计"

@@ -15,6 +15,8 @@ KIND_LABELS = {
     "handover": "交接单",
     "extension": "延期通知书",
     "pause_sign": "暂停服务告示",
+    "clock_pause": "特别程序告知书",
+    "urgent": "急办件通知单",
 }
 
 # Names of NoticeData fields, for the "this notice still needs ..." message.
@@ -44,6 +46,9 @@ FIELD_LABELS = {
     "extension_reason": "延期理由",
     "original_date": "原承诺日期",
     "pause_reason": "暂停原因",
+    "pause_basis": "不计入期限的法律依据",
+    "pause_days": "所需时间",
+    "pause_start": "特别程序开始日期",
 }
 
 NOTICE_INCOMPLETE = "“{kind}”还缺少以下内容,不能出具:{fields}。"
