@@ -481,3 +481,24 @@ def test_complaint_multi_unit_delay_told_is_an_event_and_ends_the_reminder(ctx: 
     clock_after = board[multi.id].get(ClockKind.COMPLAINT)
     assert clock_after is not None and clock_after.delay_told and not clock_after.needs_delay_notice
     assert len(events(ctx, None, EventType.CASE_COMPLAINT_DELAY_TOLD)) == 1
+
+
+def test_art45_pause_notice_and_seed003_urgent_notice_are_complete(ctx: DeskContext, clock: FixedClock) -> None:
+    """The 特别程序告知书 tells the time needed and the basis; the 急办件通知单 goes to the lead window."""
+    from deskclient.services.desk import DeskService
+
+    clerk, head = ids(ctx)
+    case = accept(ctx)
+    clock.current = at(2026, 9, 23)
+    svc.ClockService.of(ctx).pause(case.id, clerk, "检测", notice_days=12, item=item(ctx))
+    desk = DeskService(ctx)
+    notice = desk.clock_pause_notice(case.id, clerk_name="王芳")
+    check_notice(notice)
+    assert notice.pause_days == 12 and notice.pause_reason == "检测" and "第四十五条" in notice.pause_basis
+    assert notice.pause_start == date(2026, 9, 23)
+    with pytest.raises(RuleViolation):
+        desk.urgent_notice(case.id)
+    desk.approve_urgent(case.id, head, "申请人住院,急需办理")
+    urgent = desk.urgent_notice(case.id)
+    check_notice(urgent)
+    assert urgent.reasons == ("申请人住院,急需办理",) and urgent.window
