@@ -492,7 +492,7 @@ def test_art45_pause_notice_and_seed003_urgent_notice_are_complete(ctx: DeskCont
     clock.current = at(2026, 9, 23)
     svc.ClockService.of(ctx).pause(case.id, clerk, "检测", notice_days=12, item=item(ctx))
     desk = DeskService(ctx)
-    notice = desk.clock_pause_notice(case.id, clerk_name="王芳")
+    notice = desk.clock_pause_notice(case.id, clerk)
     check_notice(notice)
     assert notice.pause_days == 12 and notice.pause_reason == "检测" and "第四十五条" in notice.pause_basis
     assert notice.pause_start == date(2026, 9, 23)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from deskclient.domain.clocks import PauseReason
 from deskclient.domain.errors import RuleViolation, ValidationError
@@ -59,4 +60,18 @@ def check_pause(*, reason: PauseReason, allowed: Mapping[PauseReason, str], star
     return allowed[reason]
 
 
-__all__ = ["ART45_REASONS", "MAX_PAUSE_NOTICE_DAYS", "check_pause", "lawful_pauses"]
+def pause_notice_fields(paused: Mapping[str, Any]) -> dict[str, Any]:
+    """The 特别程序告知书's fields from a ``case.clock_paused`` event payload (art. 45: the step, its
+    basis and the time needed, in writing)."""
+    start = paused.get("started_on")
+    days = paused.get("notice_days")
+    return {
+        "pause_reason": PauseReason.parse(str(paused.get("reason", ""))).label,
+        "pause_step": str(paused.get("step", "") or ""),
+        "pause_basis": str(paused.get("basis", "") or ""),
+        "pause_days": days if isinstance(days, int) and not isinstance(days, bool) else None,
+        "pause_start": date.fromisoformat(start[:10]) if isinstance(start, str) and start else None,
+    }
+
+
+__all__ = ["ART45_REASONS", "MAX_PAUSE_NOTICE_DAYS", "check_pause", "lawful_pauses", "pause_notice_fields"]

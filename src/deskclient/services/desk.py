@@ -584,57 +584,27 @@ class DeskService:
         self.require_head(head_id)
         return self.ctx.cases.mark_urgent(case_id, head_id, head_id, _note(reason))
 
-    def _last_event(self, s: Any, case_id: str, type_: EventType) -> dict[str, Any]:
-        ev = s.exec(select(Event).where(Event.case_id == case_id, Event.type == str(type_))
-                    .order_by(col(Event.seq).desc())).first()
-        if ev is None:
-            return {}
-        try:
-            payload = json.loads(ev.payload or "{}")
-        except ValueError:
-            return {}
-        return payload if isinstance(payload, dict) else {}
-
     def urgent_notice(self, case_id: str) -> NoticeData:
         """The 急办件通知单 the centre sends to the lead window (seed 003 服务操作规程·急办件)."""
+        from deskclient.services.notices.issue import notice_data_for_case
+
         with self.ledger.read() as s:
             case = s.get(Case, case_id)
             if case is None or not case.is_urgent:
                 raise RuleViolation(T.NOT_URGENT)
-            marked = self._last_event(s, case_id, EventType.CASE_MARKED_URGENT)
-            station = self._station(s)
-        reason = str(marked.get("reason") or "") or T.URGENT_DEFAULT_REASON
-        return NoticeData(kind=NoticeKind.URGENT, issued_at=self.ctx.ledger.clock.now(), centre=_centre(station),
-                          station=station.name if station else "", window=self.window_label(case.window),
-                          case_no=case.case_no, item_name=case.item_name, item_code=case.item_code,
-                          promised_date=case.due_date, promised_provisional=case.due_provisional,
-                          reasons=(reason,), training=self.ctx.is_training)
+            return notice_data_for_case(s, case_id, NoticeKind.URGENT, issued_at=self.ctx.ledger.clock.now())
 
-    def clock_pause_notice(self, case_id: str, clerk_name: str = "") -> NoticeData:
-        """The 特别程序告知书 of the case's open pause: the step, its legal basis and the time needed
+    def clock_pause_notice(self, case_id: str, clerk_id: str | None = None) -> NoticeData:
+        """The 特别程序告知书 of the case's latest pause: the step, its legal basis and the time needed
         (《行政许可法》第四十五条: 所需时间书面告知申请人)."""
-        from deskclient.domain.clocks import PauseReason
-        from deskclient.domain.notices import Person
+        from deskclient.services.notices.issue import notice_data_for_case
 
         with self.ledger.read() as s:
-            case = s.get(Case, case_id)
-            if case is None:
-                raise ValidationError(TC.CASE_NOT_FOUND.format(case=case_id))
-            paused = self._last_event(s, case_id, EventType.CASE_CLOCK_PAUSED)
-            station = self._station(s)
-        if not paused:
-            raise RuleViolation(T.NOT_PAUSED_CLOCK)
-        start = paused.get("started_on")
-        return NoticeData(
-            kind=NoticeKind.CLOCK_PAUSE, issued_at=self.ctx.ledger.clock.now(), centre=_centre(station),
-            station=station.name if station else "", window=self.window_label(case.window), case_no=case.case_no,
-            applicant=Person(case.applicant_name, case.applicant_id_masked, case.applicant_phone_masked),
-            item_name=case.item_name, item_code=case.item_code, clerk=clerk_name,
-            acceptance_date=case.acceptance_date, promised_date=case.due_date,
-            promised_provisional=case.due_provisional,
-            pause_reason=PauseReason.parse(str(paused.get("reason", ""))).label, pause_step=str(paused.get("step", "")),
-            pause_basis=str(paused.get("basis", "")), pause_days=paused.get("notice_days"),
-            pause_start=date.fromisoformat(start) if isinstance(start, str) else None, training=self.ctx.is_training)
+            if s.exec(select(Event.seq).where(Event.case_id == case_id,
+                                              Event.type == str(EventType.CASE_CLOCK_PAUSED))).first() is None:
+                raise RuleViolation(T.NOT_PAUSED_CLOCK)
+            return notice_data_for_case(s, case_id, NoticeKind.CLOCK_PAUSE, clerk_id=clerk_id,
+                                        issued_at=self.ctx.ledger.clock.now())
 
     # 复核, 不管件, 投诉, 差评整改, 回访: recorded through services/clocks.py (the one owner of deadlines)
     @property

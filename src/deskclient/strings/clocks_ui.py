@@ -23,7 +23,7 @@ EXTENDED = "已延期 {days} 个工作日,新的办结期限 {date}。"
 
 # pause / resume of the case clock (特别程序)
 PAUSE_TITLE = "进入特别程序(暂停计时)"
-PAUSE_NOTE = "说明"
+PAUSE_DAYS = "所需时间(天,书面告知申请人)"
 PAUSE_STEP = "{step}({reason})"
 # which PauseReason a catalog step is, from a word in its name (first match wins; else "other")
 STEP_REASON_WORDS = (("公示", "public_notice"), ("听证", "hearing"), ("专家", "expert_review"),

@@ -115,3 +115,4 @@ ARCHIVE_REPRINT_TAG = "补打"  # in archive file names: <case_no>-<kind>-补打
 WINDOW_LABEL = "{number}号窗口({name})"
 WINDOW_LABEL_NO_NAME = "{number}号窗口"
 DATE_FORMAT = "{year}年{month}月{day}日"  # dates on notices, no leading zeros
+URGENT_DEFAULT_REASON = "时间紧迫、特别重要,经中心认定为急办件"

@@ -401,7 +401,8 @@ class CaseDetailScreen(DeskScreen):
                                                  issued_message=done.message if done.issued else None))
 
     def action_pause_clock(self) -> None:
-        """特别程序: stop the promised clock for one of the item's non-counting steps."""
+        """特别程序 (art. 45): stop the promised clock for one of the item's lawful non-counting steps; the
+        time needed is asked for and told to the applicant on the 特别程序告知书, issued at once."""
         from deskclient.ui.screens.dialogs import ChoiceDialog
 
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
@@ -412,22 +413,34 @@ class CaseDetailScreen(DeskScreen):
                 if result is None:
                     return
                 chosen = next(c for c in choices if c.key == result[0])
+                days_text = result[1].strip()
+                days = int(days_text) if days_text.isascii() and days_text.isdigit() else None
 
-                def write() -> Any:
+                def write() -> str:
+                    from deskclient.domain.errors import DeskError
                     from deskclient.services.clocks import ClockService
+                    from deskclient.services.notices.issue import issue_notice
 
                     item = _catalog_item(ctx, code)
-                    return ClockService.of(ctx).pause(case_id, clerk_id, chosen.reason, step=chosen.step,
-                                                      note=result[1], item=item)
+                    ClockService.of(ctx).pause(case_id, clerk_id, chosen.reason, step=chosen.step,
+                                               notice_days=days, item=item)
+                    try:  # the pause stands even if the notice cannot be made now (F9 in 补打 retries)
+                        return issue_notice(ctx.ledger, case_id, "clock_pause", clerk_id,
+                                            archive_dir=ctx.paths.archive_dir, printer=ctx.settings.printer,
+                                            template_dir=ctx.paths.data_dir).message
+                    except DeskError as err:
+                        log.warning("pause notice not issued: %s", err.message)
+                        return err.message
 
-                def done(_row: Any) -> None:
+                def done(message: str) -> None:
                     self.desk.notify_text(TC.PAUSED.format(reason=chosen.label))
+                    self.desk.notify_text(message)
                     self.load()
 
                 self.run_db(write, done, group="write")
 
             self.app.push_screen(ChoiceDialog(TC.PAUSE_TITLE, [(c.key, c.label) for c in choices],
-                                              note_label=TC.PAUSE_NOTE), answer)
+                                              note_label=TC.PAUSE_DAYS), answer)
 
         self.run_db(lambda: pause_choices(_catalog_item(ctx, code)), ask, group="steps")
 
