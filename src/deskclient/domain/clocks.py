@@ -498,7 +498,7 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
             # from then even if the case is left 已登记 (issue #16 item 11)
             received_on = _as_date(p.get("received_on"), on)
             assert received_on is not None
-            supplement = _Tracked(started_on=received_on, days=rules.supplement_days)
+            supplement = _Tracked(started_on=received_on, days=rules.supplement_days, flag=True)
         elif et == EventType.CASE_EXAMINING:
             received_on = _as_date(p.get("received_on"), on)
             assert received_on is not None
@@ -596,6 +596,8 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
     common: dict[str, Any] = {"today": today, "calendar": calendar, "rules": rules}
     clocks: list[CaseClock] = []
     deemed_due = False
+    if supplement is not None and supplement.flag and supplement.finished_on == supplement.started_on:
+        supplement = None  # decided on the spot ("当场"): art. 32 needs no clock
     if supplement is not None:
         due = supplement_notice_due(calendar, supplement.started_on, supplement.days, supplement_working)
         clock = _finish(ClockKind.SUPPLEMENT_NOTICE, started_on=supplement.started_on, due=due,
