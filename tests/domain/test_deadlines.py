@@ -270,3 +270,14 @@ def test_seed003_urgent_cases_lead_every_queue() -> None:
         "undated": queue_key(urgent=False, due=None, received=None),
     }
     assert sorted(keys, key=keys.__getitem__) == ["urgent_late", "plain_early", "undated"]
+
+
+def test_art42_an_extension_recorded_after_the_due_date_does_not_erase_the_lateness() -> None:
+    """Issue #16 item 1 as reproduced: due 11-09, 'extended' on 11-16 — the case stays overdue."""
+    base = accepted(date(2026, 10, 26), 10)  # due 2026-11-09
+    before = case_clocks(base, calendar=CAL, today=date(2026, 11, 16)).promised
+    assert before is not None and before.due == date(2026, 11, 9)
+    late = [*base, ev(E.CASE_EXTENDED, date(2026, 11, 16), {"days": 10})]
+    c = case_clocks(late, calendar=CAL, today=date(2026, 11, 16)).promised
+    assert c is not None and c.due == date(2026, 11, 9) and c.state is ClockState.OVERDUE
+    assert c.extended_days == 0

@@ -480,6 +480,7 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
     completed_on: date | None = None
     pauses: dict[str, PauseSpan] = {}
     extension_days = 0
+    extended_on: date | None = None
     extended = False
     reviews: dict[str, _Tracked] = {}
     complaints: dict[str, _Tracked] = {}
@@ -524,7 +525,7 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
             deemed = et == EventType.CASE_DEEMED_ACCEPTED
             completed_on = None
             pauses = {}
-            extension_days, extended = 0, False
+            extension_days, extended, extended_on = 0, False, None
         elif et == EventType.CASE_COMPLETED:
             completed_on = on
             if routed is not None and routed.finished_on is None:
@@ -545,6 +546,7 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
         elif et == EventType.CASE_EXTENDED:
             extension_days += max(0, _as_int(p.get("days"), 0) or 0)
             extended = True
+            extended_on = extended_on or on
         elif et == EventType.CASE_REVIEW_REQUESTED:
             ref = str(p.get("review_id", ""))
             start = _as_date(p.get("requested_on"), on)
@@ -617,6 +619,12 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
             open_pause = None
         until = completed_on or today
         paused = paused_working_days(calendar, span_list, until=until, not_before=acceptance_date)
+        if extension_days and extended_on is not None and promised_days is not None:
+            # art. 42: only within the period. An extension recorded after the due date (an older desk
+            # allowed it) does not count, so the lateness stays on record (issue #16 item 1).
+            unextended = promised_due(calendar, acceptance_date, promised_days, paused_working_days=paused)
+            if extended_on > unextended.date:
+                extension_days = 0
         if promised_days is not None:
             due = promised_due(calendar, acceptance_date, promised_days, paused_working_days=paused,
                                extension_days=extension_days)
