@@ -281,3 +281,11 @@ def test_art42_an_extension_recorded_after_the_due_date_does_not_erase_the_laten
     c = case_clocks(late, calendar=CAL, today=date(2026, 11, 16)).promised
     assert c is not None and c.due == date(2026, 11, 9) and c.state is ClockState.OVERDUE
     assert c.extended_days == 0
+
+
+def test_seed003_follow_up_materials_due_within_five_working_days_before_the_department_day() -> None:
+    """补报材料通知单: five working days after acceptance, never after the department's day."""
+    from deskclient.domain.deadlines import follow_up_due
+
+    assert follow_up_due(CAL, date(2026, 9, 28), date(2026, 10, 30)) == date(2026, 10, 10)  # across 国庆
+    assert follow_up_due(CAL, date(2026, 11, 2), date(2026, 11, 5)) == date(2026, 11, 4)

@@ -417,6 +417,7 @@ def test_seed003_general_material_missing_is_accepted_with_a_follow_up(ctx: Desk
     assert done.status == CaseStatus.ACCEPTED
     accepted = json.loads(events(ctx, case.id, EventType.CASE_ACCEPTED)[0].payload)
     assert accepted["follow_up"] == [general.name]
+    assert accepted["follow_up_by"] == "2026-09-29"  # five working days after Mon 9/21 (9/25 中秋)
 
 
 def test_rule3_one_time_notification_needs_the_heads_approval_for_a_new_missing_material(

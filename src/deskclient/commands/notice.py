@@ -17,7 +17,7 @@ from deskclient.strings import notices as T
 
 FORMATS = ("text", "escpos", "pdf")
 KINDS = ("acceptance", "promise", "joint", "supplement", "rejection", "checklist", "completion", "extension",
-         "clock_pause", "urgent")
+         "clock_pause", "urgent", "follow_up")
 
 
 def register(subparsers: Any) -> None:

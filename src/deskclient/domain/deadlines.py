@@ -86,14 +86,30 @@ def department_return_due(calendar: WorkCalendar, promised: date) -> date:
     return day
 
 
+#: 容缺受理: how long the applicant has to bring the missing general materials (a centre practice the
+#: seeds leave open; the same five working days art. 32 gives the office, see docs/clocks.md).
+FOLLOW_UP_WORKING_DAYS = 5
+
+
+def follow_up_due(calendar: WorkCalendar, accepted_on: date, promised: date | None) -> date:
+    """By when the 补报材料通知单 asks for the general materials: five working days after acceptance,
+    never later than the department's day before the promised date (seed 003)."""
+    day = calendar.add_working_days(accepted_on, FOLLOW_UP_WORKING_DAYS).date
+    if promised is not None and promised > accepted_on:
+        day = min(day, max(accepted_on, department_return_due(calendar, promised)))
+    return day
+
+
 __all__ = [
     "COMPLAINT_MULTI_UNIT_CALENDAR_DAYS",
     "EXTENSION_DAYS",
     "EXTENSION_DAYS_JOINT",
+    "FOLLOW_UP_WORKING_DAYS",
     "RETURN_DECISION_WORKING_DAYS",
     "check_extension",
     "complaint_multi_unit_due",
     "department_return_due",
     "extension_limit",
+    "follow_up_due",
     "return_decision_due",
 ]

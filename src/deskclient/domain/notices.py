@@ -34,6 +34,7 @@ class NoticeKind(StrEnum):
     PAUSE_SIGN = "pause_sign"  # 暂停服务告示
     CLOCK_PAUSE = "clock_pause"  # 特别程序告知书: art. 45, the time needed, told in writing
     URGENT = "urgent"  # 急办件通知单: from the centre to the lead window (seed 003)
+    FOLLOW_UP = "follow_up"  # 补报材料通知单: 容缺受理, the general materials to bring and by when (seed 003)
 
     @property
     def label(self) -> str:
@@ -194,6 +195,7 @@ class NoticeData:
     pause_basis: str = ""  # art. 45 or the item's own law
     pause_days: int | None = None  # the time needed, told to the applicant (art. 45)
     pause_start: date | None = None
+    follow_up_by: date | None = None  # 补报材料通知单: bring the general materials by this day
     expected_back: datetime | None = None
     redirect_window: str = ""
     extra_lines: tuple[str, ...] = ()
@@ -238,6 +240,7 @@ _REQUIRED: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.CLOCK_PAUSE: (*_COMMON, "promised_date", "pause_reason", "pause_basis", "pause_days",
                              "pause_start"),
     NoticeKind.URGENT: ("centre", "window", "case_no", "item_name", "issued_at", "reasons"),
+    NoticeKind.FOLLOW_UP: (*_COMMON, "acceptance_date", "missing", "follow_up_by"),
 }
 
 

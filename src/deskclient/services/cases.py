@@ -34,6 +34,7 @@ from deskclient.domain.cases import (
 )
 from deskclient.domain.catalog import ServiceItem
 from deskclient.domain.clocks import ClockRules, promised_due
+from deskclient.domain.deadlines import follow_up_due
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact
@@ -312,8 +313,7 @@ class CaseService:
         case.acceptance_date = tx.now.date()
         item_class = CaseClass(case.item_class)
         payload: dict[str, Any] = {"acceptance_date": case.acceptance_date, "case_class": case.case_class}
-        if follow_up:  # 容缺受理: general materials to bring later (补报材料通知单, seed 003)
-            payload["follow_up"] = list(follow_up)
+        follow = list(follow_up)  # 容缺受理: general materials to bring later (补报材料通知单, seed 003)
         if item_class is CaseClass.IMMEDIATE and not case.is_urgent:
             case.due_date = case.acceptance_date
             case.due_provisional = False
@@ -323,6 +323,9 @@ class CaseService:
             case.due_date = due.date
             case.due_provisional = bool(due.provisional)
             payload.update({"promised_days": days, "due_date": due.date, "due_provisional": due.provisional})
+        if follow:
+            payload.update({"follow_up": follow, "follow_up_by": follow_up_due(
+                self.calendar, case.acceptance_date, case.due_date)})  # type: ignore[arg-type]
         tx.emit(EventType.CASE_ACCEPTED, payload, case_id=case.id)
         if item_class is CaseClass.IMMEDIATE:
             # 即办件: finished on the spot (rule 4); the clerk hands the result over at the window.

@@ -17,6 +17,7 @@ KIND_LABELS = {
     "pause_sign": "暂停服务告示",
     "clock_pause": "特别程序告知书",
     "urgent": "急办件通知单",
+    "follow_up": "补报材料通知单",
 }
 
 # Names of NoticeData fields, for the "this notice still needs ..." message.
@@ -49,6 +50,7 @@ FIELD_LABELS = {
     "pause_basis": "不计入期限的法律依据",
     "pause_days": "所需时间",
     "pause_start": "特别程序开始日期",
+    "follow_up_by": "补报期限",
 }
 
 NOTICE_INCOMPLETE = "“{kind}”还缺少以下内容,不能出具:{fields}。"

@@ -103,6 +103,8 @@ def sample(kind: NoticeKind) -> NoticeData:
     if k is NoticeKind.URGENT:
         return replace(d, applicant=None, agent=None, reasons=("申请人住院治疗,急需办理医疗救助",),
                        promised_date=date(2027, 1, 4), promised_provisional=True)
+    if k is NoticeKind.FOLLOW_UP:
+        return replace(d, missing=(MISSING[2],), follow_up_by=date(2026, 12, 1))
     raise AssertionError(k)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,9 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
         values.update(extension_days=extension.days, extension_reason=extension.reason)
     if kind is NoticeKind.CLOCK_PAUSE:  # the latest 特别程序 (art. 45)
         values.update(pause_notice_fields(_last_payload(session, case.id, EventType.CASE_CLOCK_PAUSED)))
+    if kind is NoticeKind.FOLLOW_UP:  # 容缺受理 (seed 003): the date was fixed at acceptance
+        by = str(_last_payload(session, case.id, EventType.CASE_ACCEPTED).get("follow_up_by") or "")
+        values["follow_up_by"] = date.fromisoformat(by[:10]) if by else None
     if kind is NoticeKind.URGENT:  # 急办件通知单: from the centre to the lead window, no applicant details
         reason = str(_last_payload(session, case.id, EventType.CASE_MARKED_URGENT).get("reason") or "")
         values.update(applicant=None, agent=None, reasons=(reason or T.URGENT_DEFAULT_REASON,))
