@@ -16,7 +16,6 @@ from deskclient.central.web.render import WebSettings
 from deskclient.domain.cases import MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
 from deskclient.services.cases import CheckInput, Intake, PersonInput
-from deskclient.services.clocks import ClockService
 from deskclient.services.context import DeskContext
 from deskclient.services.sync import SyncClient
 
@@ -70,7 +69,7 @@ def make_station_cases(ctx: DeskContext, clock: FixedClock) -> StationCases:
     clock.current = today
     open_ = _register(ctx, "MZ-004", "liqiang")
     immediate = _register(ctx, "RS-003", "zhangmin")
-    clocks = ClockService.of(ctx)
+    clocks = ctx.followups  # h13's split: ratings and complaints live in FollowUpService
     clocks.rate(immediate, _clerk(ctx, "zhangmin"), "very_unsatisfied")
     clocks.record_complaint(_clerk(ctx, "liqiang"), channel="phone", content="等候时间过长", case_id=open_, window="1")
     moved = _register(ctx, "MZ-004", "wangfang")
