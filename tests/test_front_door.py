@@ -209,8 +209,19 @@ def _case_for_every_kind(ctx: DeskContext) -> dict[NoticeKind, str]:
     out[NoticeKind.COMPLETION] = done
     extended = _register(ctx, "CL-002")
     ctx.cases.confirm_outcome(extended, wang, checked(extended), Outcome.ACCEPT)
-    ctx.case_clock.extend(extended, wang, head_id=head, days=5, reason="需要实地核查")
+    ctx.case_clock.extend(extended, wang, head_id=head, days=5, reason="需要实地核查", applicant_told=True)
     out[NoticeKind.EXTENSION] = extended
+    paused = _register(ctx, "CL-002")  # art. 45: 鉴定, the time needed told in writing (issue #16)
+    ctx.cases.confirm_outcome(paused, wang, checked(paused), Outcome.ACCEPT)
+    ctx.case_clock.pause(paused, wang, "appraisal", notice_days=15)
+    out[NoticeKind.CLOCK_PAUSE] = paused
+    urgent = _register(ctx, "CL-002")  # 急办件通知单 to the lead window (seed 003)
+    ctx.head_desk.approve_urgent(urgent, head, "申请人住院")
+    out[NoticeKind.URGENT] = urgent
+    follow = _register(ctx, "LY-001")  # 容缺受理: the general material (村委会意见) follows
+    general = next(m.position for m in ctx.cases.materials(follow) if not m.is_main)
+    ctx.cases.confirm_outcome(follow, wang, checked(follow, (general,)), Outcome.ACCEPT)
+    out[NoticeKind.FOLLOW_UP] = follow
     with ctx.ledger.read() as s:
         numbers = {c.id: c.case_no for c in s.exec(select(Case))}
     return {k: numbers[v] for k, v in out.items()}

@@ -112,9 +112,9 @@ class ClockSettings:
     supplement_days: int = 5  # 行政许可法 art. 32: supplement notice within five days
     supplement_working_days: bool = True  # local practice differs: working or calendar days
     due_soon_working_days: int = 2  # home screen: yellow when due within this many working days
-    review_days: int = 3  # 复核: three working days
+    review_days: int = 3  # the head's 复核: the seeds set no limit, so this is the station's own setting
     complaint_simple_days: int = 1  # same or next working day
-    complaint_multi_unit_days: int = 5  # one week (five working days) when two or more units are involved
+    complaint_multi_unit_days: int = 5  # unused by the clock: two or more units get a calendar week (issue #16)
 
 
 @dataclass(frozen=True)

@@ -164,9 +164,11 @@ def test_date_overflow_is_a_validation_error() -> None:
         CAL.add_working_days(date.max - timedelta(days=2), 5)
 
 
-def test_due_date_into_2027_is_provisional_but_computed() -> None:
+def test_due_date_into_2027_is_provisional_and_skips_new_year_by_law() -> None:
+    """《全国年节及纪念日放假办法》art. 2: 2027-01-01 (Friday) is 元旦 even before the 2027 notice."""
     due = CAL.add_working_days(date(2026, 12, 28), 5)  # Monday
-    assert due.date == date(2027, 1, 4)  # 12/29..12/31, 1/1 (Friday, weekends only), 1/4
+    assert due.date == date(2027, 1, 5)  # 12/29..12/31, (1/1 元旦, 1/2-3 weekend), 1/4, 1/5
+    assert (date(2027, 1, 1), "元旦") in due.skipped_holidays
     assert due.provisional
     assert due.unknown_years == (2027,)
 
@@ -192,10 +194,11 @@ def test_working_days_between_signs_and_examples() -> None:
     assert CAL.working_days_between(date(2026, 3, 3), date(2026, 2, 27)) == -3
 
 
-def test_an_empty_calendar_counts_weekends_only() -> None:
+def test_an_empty_calendar_counts_statutory_holidays_at_their_widest() -> None:
+    """No schedule at all: 国庆 10-01..03 by law, and every weekday up to 10-08 counted as possibly off."""
     cal = WorkCalendar()
     due = cal.add_working_days(date(2026, 9, 30), 3)
-    assert due.date == date(2026, 10, 5)
+    assert due.date == date(2026, 10, 13)  # 10/9, 10/12, 10/13
     assert due.provisional
     assert cal.known_years == ()
 

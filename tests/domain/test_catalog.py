@@ -306,3 +306,39 @@ def test_any_wrong_value_is_a_problem_not_a_crash(key: str, value: object) -> No
 
 def test_shipped_folder_exists() -> None:
     assert Path(data_path("catalog")).is_dir()
+
+
+# --- issue #16: pause kinds with their legal basis, extension limit ------------------------------------
+
+
+def test_art45_a_non_counting_step_names_a_lawful_pause_kind() -> None:
+    """公示 is not in art. 45: the item must name its own law for it in [[item.pause]]."""
+    unlisted = item_text().replace('name = "公示"\ncounts = false', 'name = "公示"\ncounts = false\npause = "public_notice"')
+    _, problems = parse_catalog_file(unlisted, "t.toml")
+    assert any("第四十五条" in p.message for p in problems)
+    listed = unlisted.replace('[[item.step]]\nname = "受理"',
+                              '[[item.pause]]\nkind = "public_notice"\nbasis = "《最低生活保障审核确认办法》"\n\n'
+                              '[[item.step]]\nname = "受理"', 1)
+    items, problems = parse_catalog_file(listed, "t.toml")
+    assert problems == []
+    assert items[0].pause_bases == (("public_notice", "《最低生活保障审核确认办法》"),)
+    assert [s.pause for s in items[0].non_counting_steps] == ["public_notice"]
+    appraisal = item_text().replace('name = "公示"\ncounts = false', 'name = "鉴定"\ncounts = false\npause = "appraisal"')
+    assert parse_catalog_file(appraisal, "t.toml")[1] == []  # art. 45 lists 鉴定: no item law needed
+
+
+def test_art42_item_extension_limit_is_parsed_and_bounded() -> None:
+    text = item_text().replace('fee = "不收费"', 'fee = "不收费"\nextension_limit = 5')
+    items, problems = parse_catalog_file(text, "t.toml")
+    assert problems == [] and items[0].extension_limit == 5
+    too_loose = item_text().replace('fee = "不收费"', 'fee = "不收费"\nextension_limit = 45')
+    assert any("extension_limit" in p.message for p in parse_catalog_file(too_loose, "t.toml")[1])
+
+
+def test_shipped_catalog_pauses_only_for_lawful_kinds() -> None:
+    """Issue #16 item 3: no shipped item stops the clock for 实地核查 / 入户调查 (not in art. 45)."""
+    catalog, _ = build_catalog(shipped_files())
+    for it in catalog:
+        for step in it.non_counting_steps:
+            assert step.pause, (it.code, step.name)
+            assert "核查" not in step.name and "调查" not in step.name, (it.code, step.name)

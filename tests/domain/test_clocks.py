@@ -257,16 +257,18 @@ def test_review_three_working_days_lands_on_a_makeup_saturday() -> None:
     assert decided is not None and decided.state is ClockState.MET
 
 
-def test_complaint_next_working_day_or_a_week() -> None:
+def test_complaint_next_working_day_or_a_calendar_week() -> None:
+    """投诉制度第六条 (seed 003): two or more units — "一周之内", a calendar week, not five working days."""
     assert complaint_due(CAL, date(2026, 9, 30), False, RULES).date == date(2026, 10, 8)
-    assert complaint_due(CAL, date(2026, 9, 30), True, RULES).date == date(2026, 10, 13)
+    assert complaint_due(CAL, date(2026, 9, 30), True, RULES).date == date(2026, 10, 8)  # 10/7 is a holiday
+    assert complaint_due(CAL, date(2026, 9, 23), True, RULES).date == date(2026, 9, 30)
     events = [ev(E.CASE_COMPLAINT, date(2026, 9, 30), {"complaint_id": "c1", "multi_unit": True}),
               ev(E.CASE_COMPLAINT, date(2026, 9, 30), {"complaint_id": "c2", "multi_unit": False})]
     c = clocks(events, date(2026, 10, 9))
     multi, simple = c.get(ClockKind.COMPLAINT, "c1"), c.get(ClockKind.COMPLAINT, "c2")
-    assert multi is not None and multi.due == date(2026, 10, 13) and multi.state is ClockState.RUNNING
+    assert multi is not None and multi.due == date(2026, 10, 8) and multi.state is ClockState.OVERDUE
+    assert multi.calendar_days
     assert simple is not None and simple.due == date(2026, 10, 8) and simple.state is ClockState.OVERDUE
-    assert c.most_urgent is simple
     answered = clocks([*events, ev(E.CASE_COMPLAINT_ANSWERED, date(2026, 10, 8), {"complaint_id": "c2"})],
                       date(2026, 10, 9)).get(ClockKind.COMPLAINT, "c2")
     assert answered is not None and answered.state is ClockState.MET

@@ -115,9 +115,18 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
     with pytest.raises(RuleViolation):  # not one of NY-005's non-counting steps
         ctx.case_clock.pause(case.id, clerk, "site_inspection", step="受理", item=item(ctx))
     assert events(ctx, case.id, EventType.CASE_CLOCK_PAUSED) == []
-    pause = ctx.case_clock.pause(case.id, clerk, "实地核查", step="实地核查", item=item(ctx))
-    with pytest.raises(RuleViolation):
-        ctx.case_clock.pause(case.id, clerk, "hearing")
+    with pytest.raises(RuleViolation):  # art. 45 does not stop the clock for a site inspection
+        ctx.case_clock.pause(case.id, clerk, "实地核查", notice_days=5, item=item(ctx))
+    with pytest.raises(RuleViolation):  # no back-dating (issue #16 item 3)
+        ctx.case_clock.pause(case.id, clerk, "鉴定", on=date(2026, 9, 22), notice_days=5, item=item(ctx))
+    with pytest.raises(ValidationError):  # the applicant is told the time needed (art. 45)
+        ctx.case_clock.pause(case.id, clerk, "鉴定", item=item(ctx))
+    assert events(ctx, case.id, EventType.CASE_CLOCK_PAUSED) == []
+    pause = ctx.case_clock.pause(case.id, clerk, "鉴定", notice_days=10, item=item(ctx))
+    paused_ev = json.loads(events(ctx, case.id, EventType.CASE_CLOCK_PAUSED)[0].payload)
+    assert paused_ev["notice_days"] == 10 and "第四十五条" in paused_ev["basis"]
+    with pytest.raises(RuleViolation):  # already paused
+        ctx.case_clock.pause(case.id, clerk, "hearing", notice_days=3)
     paused = ctx.case_clock.clocks(case.id, date(2026, 9, 30))
     assert paused.promised is not None and paused.promised.state is ClockState.PAUSED
     assert row(ctx, Case, case.id).due_date == original  # the row keeps the settled date while paused
@@ -135,12 +144,17 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
     with pytest.raises(RuleViolation):  # a clerk cannot approve
         ctx.case_clock.extend(case.id, clerk, head_id=clerk, days=3, reason="需补充现场测量")
     with pytest.raises(ValidationError):
-        ctx.case_clock.extend(case.id, clerk, head_id=head, days=3, reason="  ")
-    result = ctx.case_clock.extend(case.id, clerk, head_id=head, days=3, reason="需补充现场测量")
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=3, reason="  ", applicant_told=True)
+    with pytest.raises(RuleViolation):  # art. 42: the reasons are told to the applicant in writing
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=3, reason="需补充现场测量")
+    with pytest.raises(RuleViolation):  # art. 42: at most 10 working days (NY-005 is not a 联办件)
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=11, reason="需补充现场测量", applicant_told=True)
+    result = ctx.case_clock.extend(case.id, clerk, head_id=head, days=3, reason="需补充现场测量", applicant_told=True)
     assert result.original_date == date(2026, 10, 20) and result.new_date == date(2026, 10, 23)
     assert row(ctx, Case, case.id).due_date == date(2026, 10, 23)
     ext = events(ctx, case.id, EventType.CASE_EXTENDED)
     assert len(ext) == 1 and json.loads(ext[0].payload)["due_date"] == "2026-10-23"
+    assert json.loads(ext[0].payload)["applicant_told"] is True
     with ctx.ledger.read() as s:
         assert s.exec(select(Extension).where(Extension.case_id == case.id)).one().approved_by == head
     notice = result.notice(issued_at=clock.now(), centre="示例镇便民服务中心", window="1号窗口", clerk="王芳")
@@ -148,7 +162,7 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
     assert notice.extension_days == 3 and notice.original_date == date(2026, 10, 20)
     assert "*" in notice.applicant.id_masked  # type: ignore[union-attr]
     with pytest.raises(RuleViolation):  # once only
-        ctx.case_clock.extend(case.id, clerk, head_id=head, days=2, reason="再延")
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=2, reason="再延", applicant_told=True)
     assert ctx.case_clock.clocks(case.id).promised.due == date(2026, 10, 23)  # type: ignore[union-attr]
 
 
@@ -242,7 +256,8 @@ def test_complaints_deadlines_and_confidential_name(ctx: DeskContext, clock: Fix
     simple = ctx.followups.record_complaint(clerk, channel="phone", content="窗口无人", window="1",
                                       complainant_name="赵投诉")
     multi = ctx.followups.record_complaint(clerk, channel="书面", content="多部门推诿", window="2", multi_unit=True)
-    assert (simple.due_date, multi.due_date) == (date(2026, 10, 8), date(2026, 10, 13))
+    # 投诉制度: a multi-unit complaint is a calendar week (9/30 + 7 = 10/7, a holiday → 10/8), issue #16
+    assert (simple.due_date, multi.due_date) == (date(2026, 10, 8), date(2026, 10, 8))
     assert row(ctx, Complaint, simple.id).complainant_name == "赵投诉"
     assert all("赵投诉" not in e.payload for e in events(ctx))
     with pytest.raises(ValidationError):
@@ -252,7 +267,7 @@ def test_complaints_deadlines_and_confidential_name(ctx: DeskContext, clock: Fix
     assert svc.complainant_name(ctx.ledger, simple.id, head) == "赵投诉"
     board = svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar, settings=ctx.settings, today=date(2026, 10, 9))
     states = {c.id: cl.get(ClockKind.COMPLAINT).state for c, cl in board}  # type: ignore[union-attr]
-    assert states == {simple.id: ClockState.OVERDUE, multi.id: ClockState.RUNNING}
+    assert states == {simple.id: ClockState.OVERDUE, multi.id: ClockState.OVERDUE}
     clock.current = at(2026, 10, 8)
     ctx.followups.answer_complaint(simple.id, head, "已整改")
     assert row(ctx, Complaint, simple.id).status == "answered"
@@ -336,3 +351,141 @@ def test_route_unowned_with_limit(ctx: DeskContext, clock: FixedClock) -> None:
     assert row(ctx, Case, case.id).window == "3"
     unowned = ctx.case_clock.clocks(case.id, date(2026, 11, 3)).get(ClockKind.UNOWNED)
     assert unowned is not None and unowned.due == date(2026, 11, 5)
+
+
+# --- issue #16: the law's rules through the services -----------------------------------------------------
+
+
+def test_art42_service_refuses_an_extension_once_overdue_and_keeps_the_lateness(ctx: DeskContext,
+                                                                                  clock: FixedClock) -> None:
+    clerk, head = ids(ctx)
+    case = accept(ctx)  # due 2026-10-12
+    clock.current = at(2026, 10, 19)
+    with pytest.raises(RuleViolation, match="超期"):
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=5, reason="补充测量", applicant_told=True)
+    assert events(ctx, case.id, EventType.CASE_EXTENDED) == []
+    late = ctx.case_clock.clocks(case.id)
+    assert late.promised is not None and late.promised.state is ClockState.OVERDUE
+    assert row(ctx, Case, case.id).due_date == date(2026, 10, 12)
+
+
+def test_art42_para2_joint_case_may_be_extended_by_fifteen(ctx: DeskContext, clock: FixedClock) -> None:
+    clerk, head = ids(ctx)
+    case = accept(ctx, "NY-001")  # 联办件
+    clock.current = at(2026, 9, 25)
+    with pytest.raises(RuleViolation):
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=16, reason="多部门会审", applicant_told=True)
+    result = ctx.case_clock.extend(case.id, clerk, head_id=head, days=15, reason="多部门会审", applicant_told=True)
+    assert result.new_date == ctx.calendar.add_working_days(result.original_date, 15).date
+
+
+def test_art42_item_extension_limit_from_the_catalog(ctx: DeskContext, clock: FixedClock) -> None:
+    clerk, head = ids(ctx)
+    case = accept(ctx)
+    strict = replace(item(ctx), extension_limit=3)
+    clock.current = at(2026, 9, 25)
+    with pytest.raises(RuleViolation, match="3"):
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=4, reason="补充测量", applicant_told=True, item=strict)
+    ctx.case_clock.extend(case.id, clerk, head_id=head, days=3, reason="补充测量", applicant_told=True, item=strict)
+
+
+def test_art45_service_allows_public_notice_only_where_the_item_law_adds_it(ctx: DeskContext,
+                                                                            clock: FixedClock) -> None:
+    clerk, _ = ids(ctx)
+    plain = accept(ctx)  # NY-005: no 公示 in its law
+    with pytest.raises(RuleViolation, match="第四十五条"):
+        ctx.case_clock.pause(plain.id, clerk, "public_notice", notice_days=7, item=item(ctx))
+    listed = accept(ctx, "NY-001")  # 村级审查公示, the catalog names its basis
+    step = next(s for s in item(ctx, "NY-001").non_counting_steps if s.pause == "public_notice")
+    ctx.case_clock.pause(listed.id, clerk, "public_notice", step=step.name, notice_days=7, item=item(ctx, "NY-001"))
+    paused = json.loads(events(ctx, listed.id, EventType.CASE_CLOCK_PAUSED)[0].payload)
+    assert paused["basis"] == dict(item(ctx, "NY-001").pause_bases)["public_notice"]
+
+
+def test_seed003_general_material_missing_is_accepted_with_a_follow_up(ctx: DeskContext) -> None:
+    clerk, _ = ids(ctx)
+    case = register(ctx, "LY-001")
+    checks = all_received(ctx, case)
+    mats = ctx.cases.materials(case.id)
+    general = next(m for m in mats if not m.is_main)
+    main = next(m for m in mats if m.is_main)
+    with pytest.raises(RuleViolation, match="主件"):
+        ctx.cases.confirm_outcome(case.id, clerk, [*checks[:main.position], CheckInput(main.position, MaterialState.MISSING),
+                                                   *checks[main.position + 1:]], Outcome.ACCEPT)
+    checks[general.position] = CheckInput(general.position, MaterialState.MISSING)
+    done = ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.ACCEPT)
+    assert done.status == CaseStatus.ACCEPTED
+    accepted = json.loads(events(ctx, case.id, EventType.CASE_ACCEPTED)[0].payload)
+    assert accepted["follow_up"] == [general.name]
+    assert accepted["follow_up_by"] == "2026-09-29"  # five working days after Mon 9/21 (9/25 中秋)
+
+
+def test_rule3_one_time_notification_needs_the_heads_approval_for_a_new_missing_material(
+        ctx: DeskContext, clock: FixedClock) -> None:
+    clerk, head = ids(ctx)
+    case = register(ctx)
+    checks = all_received(ctx, case)
+    checks[0] = CheckInput(0, MaterialState.MISSING)
+    ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.SUPPLEMENT)
+    clock.current = at(2026, 9, 23)
+    later = all_received(ctx, case)
+    later[1] = CheckInput(1, MaterialState.MISSING)  # not on the first notice
+    with pytest.raises(RuleViolation, match="一次性告知"):
+        ctx.cases.receive_supplement(case.id, clerk, later)
+    assert events(ctx, case.id, EventType.CASE_NOTIFICATION_AMENDED) == []
+    with pytest.raises(RuleViolation):  # a clerk is not the head
+        ctx.cases.receive_supplement(case.id, clerk, later, head_id=clerk, amend_reason="政策调整")
+    ctx.cases.receive_supplement(case.id, clerk, later, head_id=head, amend_reason="政策调整")
+    amended = json.loads(events(ctx, case.id, EventType.CASE_NOTIFICATION_AMENDED)[0].payload)
+    assert amended["approved_by"] == head and amended["reason"] == "政策调整"
+    assert amended["added"] == [ctx.cases.materials(case.id)[1].name]
+
+
+def test_seed003_department_result_reminder_until_returned(ctx: DeskContext, clock: FixedClock) -> None:
+    clerk, _ = ids(ctx)
+    case = accept(ctx)  # due Mon 10-12: the department's day is Sat 10-10 (a make-up working day)
+    missed = ctx.queue.reminders(today=date(2026, 10, 11)).missed
+    assert [(ln.case_id, m.kind) for ln, m in missed] == [(case.id, ClockKind.DEPARTMENT_RETURN)]
+    clock.current = at(2026, 10, 9)
+    ctx.case_clock.record_result_returned(case.id, clerk, note="县局已出证")
+    assert ctx.queue.reminders(today=date(2026, 10, 11)).missed == []
+    assert len(events(ctx, case.id, EventType.CASE_RESULT_RETURNED)) == 1
+
+
+def test_complaint_multi_unit_delay_told_is_an_event_and_ends_the_reminder(ctx: DeskContext,
+                                                                            clock: FixedClock) -> None:
+    clerk, _ = ids(ctx)
+    clock.current = at(2026, 9, 30)
+    multi = ctx.followups.record_complaint(clerk, channel="书面", content="多部门推诿", window="2", multi_unit=True)
+    board = dict((c.id, cl) for c, cl in svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar,
+                                                               settings=ctx.settings, today=date(2026, 10, 8)))
+    assert board[multi.id].get(ClockKind.COMPLAINT).needs_delay_notice  # type: ignore[union-attr]
+    clock.current = at(2026, 10, 8)
+    with pytest.raises(ValidationError):
+        ctx.followups.tell_complaint_delay(multi.id, clerk, expected_on=date(2026, 10, 8))
+    ctx.followups.tell_complaint_delay(multi.id, clerk, expected_on=date(2026, 10, 15), note="已电话告知")
+    board = dict((c.id, cl) for c, cl in svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar,
+                                                               settings=ctx.settings, today=date(2026, 10, 9)))
+    clock_after = board[multi.id].get(ClockKind.COMPLAINT)
+    assert clock_after is not None and clock_after.delay_told and not clock_after.needs_delay_notice
+    assert len(events(ctx, None, EventType.CASE_COMPLAINT_DELAY_TOLD)) == 1
+
+
+def test_art45_pause_notice_and_seed003_urgent_notice_are_complete(ctx: DeskContext, clock: FixedClock) -> None:
+    """The 特别程序告知书 tells the time needed and the basis; the 急办件通知单 goes to the lead window."""
+    clerk, head = ids(ctx)
+    case = accept(ctx)
+    clock.current = at(2026, 9, 23)
+    message = ctx.case_clock.pause_and_issue(case.id, clerk, "检测", notice_days=12, item=item(ctx))
+    assert message and [e for e in events(ctx, case.id, EventType.NOTICE_ISSUED)
+                        if json.loads(e.payload)["kind"] == "clock_pause"]
+    notice = ctx.notices.data_for_case(case.id, "clock_pause", clerk_id=clerk)
+    check_notice(notice)
+    assert notice.pause_days == 12 and notice.pause_reason == "检测" and "第四十五条" in notice.pause_basis
+    assert notice.pause_start == date(2026, 9, 23)
+    with pytest.raises(RuleViolation):
+        ctx.head_desk.urgent_notice(case.id)
+    ctx.head_desk.approve_urgent(case.id, head, "申请人住院,急需办理")
+    urgent = ctx.head_desk.urgent_notice(case.id)
+    check_notice(urgent)
+    assert urgent.reasons == ("申请人住院,急需办理",) and urgent.window

@@ -85,8 +85,17 @@ def test_due_date_command_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_due_date_command_provisional(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(["due-date", "2026-12-28", "5"]) == 0
     out = capsys.readouterr().out
-    assert "2027-01-04" in out
+    assert "2027-01-05" in out  # 2027-01-01 is 元旦 by law even before the 2027 notice
     assert "暂定" in out and "2027" in out
+
+
+def test_due_date_command_2026_12_31_is_provisional_and_never_new_year(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #16 item 8: `deskclient due-date 2026-12-31 1 --json` — not a statutory holiday, provisional."""
+    assert _run(["due-date", "2026-12-31", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["due_date"] == "2027-01-04"
+    assert data["provisional"] is True and data["provisional_note"]
+    assert {"date": "2027-01-01", "name": "元旦"} in data["skipped_holidays"]
 
 
 def test_due_date_command_json(capsys: pytest.CaptureFixture[str]) -> None:

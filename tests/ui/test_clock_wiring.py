@@ -319,9 +319,10 @@ def test_pause_choices_come_from_the_items_non_counting_steps(station: Paths) ->
     finally:
         ctx.close()
     choices = pause_choices(item)
-    assert [(c.reason, c.step) for c in choices] == [("site_inspection", "房屋安全鉴定"),
-                                                      ("public_notice", "村级评议公示"), ("supplement", "")]
-    assert [c.reason for c in pause_choices(None)] == ["supplement"]
+    # art. 45 (issue #16): 鉴定 is appraisal; 公示 is the item law's own pause; waiting for the applicant is not one
+    assert [(c.reason, c.step) for c in choices] == [("appraisal", "房屋安全鉴定"),
+                                                      ("public_notice", "村级评议公示")]
+    assert pause_choices(None) == []
     assert (step_reason("专家评审"), step_reason("听证会"), step_reason("审批")) == ("expert_review", "hearing",
                                                                                      "other")
 
@@ -339,9 +340,12 @@ async def test_pause_and_resume_case_clock(station: Paths) -> None:
         await settle(app, pilot)
         assert isinstance(app.screen, ChoiceDialog)
         assert "村级评议公示" in screen_text(app)
-        await pilot.press("2", "f9")
+        await pilot.press("2", "enter", "7", "f9")  # the time needed, told to the applicant (art. 45)
         await settle(app, pilot)
         assert isinstance(app.screen, CaseDetailScreen)
+        assert ledger.payloads(case.id, "case.clock_paused")[0]["notice_days"] == 7
+        assert [n["kind"] for n in ledger.rows("SELECT kind FROM notice WHERE case_id = ?", case.id)
+                if n["kind"] == "clock_pause"] == ["clock_pause"]
         [p] = ledger.rows("SELECT * FROM clockpause WHERE case_id = ?", case.id)
         assert (p["reason"], p["started_on"], p["ended_on"]) == ("public_notice", "2026-11-24", None)
         [ev] = ledger.payloads(case.id, "case.clock_paused")
@@ -360,7 +364,8 @@ async def test_pause_and_resume_case_clock(station: Paths) -> None:
         new_due = working_days_after(station, old_due, 5)
         assert ledger.case(case.case_no)["due_date"] == new_due.isoformat()
         assert new_due.isoformat() in screen_text(app)
-    assert ledger.events(case.id)[-2:] == ["case.clock_paused", "case.clock_resumed"]
+    assert [e for e in ledger.events(case.id) if e.startswith("case.clock")] == ["case.clock_paused",
+                                                                                  "case.clock_resumed"]
 
 
 # --------------------------------------------------------------------------------------------------

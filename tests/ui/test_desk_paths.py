@@ -96,7 +96,8 @@ async def test_accept_promised_shows_and_stores_due_date(station: Any, ledger: L
     assert "notice.issued" in ledger.events(case["id"])
 
 
-async def test_supplement_three_missing_then_later_acceptance(station: Any, ledger: Ledger) -> None:
+async def test_seed003_main_missing_proposes_a_returned_case_with_the_reason(station: Any, ledger: Ledger) -> None:
+    """Seed 003 服务操作规程·退回件: a main material (主件) missing → 退回件 and its notice, not a supplement."""
     app = new_app(station)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "wangfang", "1234")
@@ -104,31 +105,35 @@ async def test_supplement_three_missing_then_later_acceptance(station: Any, ledg
         await register(app, pilot)
         await pilot.press("m", "m", "m", "a")
         await settle(app, pilot)
-        assert "补正告知" in screen_text(app)
-        await confirm_outcome(app, pilot)
-        await pilot.press("escape")
+        assert "退回件" in screen_text(app) and "补正告知" not in screen_text(app)
+        await pilot.press("f9")
         await settle(app, pilot)
-        case = ledger.case()
-        assert case["status"] == "awaiting_supplement"
-        missing = ledger.payloads(case["id"], "case.supplement_requested")[0]["missing"]
-        assert len(missing) == 3
-        # the visitor comes back with everything
-        await pilot.press("s")
+        assert isinstance(app.screen, ReasonsDialog)
+        assert "缺少主件:临时救助申请书、申请人居民身份证、户口簿" in screen_text(app)
+        await pilot.press("enter", "f9")  # the proposed reason, first in the list
         await settle(app, pilot)
-        assert isinstance(app.screen, ChecklistScreen) and app.screen.supplement
-        table = app.screen.query_one(MaterialChecklist)
-        assert [x.state.value for x in table.lines[:3]] == ["missing"] * 3
-        table.move_cursor(row=0)
-        await pilot.press("r", "r", "r")
-        await confirm_outcome(app, pilot)
-        await pilot.press("escape")
-        await settle(app, pilot)
-        assert isinstance(app.screen, CaseDetailScreen)
+        assert isinstance(app.screen, NoticePreviewScreen)
     case = ledger.case()
-    assert (case["status"], case["acceptance_date"]) == ("accepted", "2026-11-24")
-    assert case["due_date"] is not None
-    events = ledger.events(case["id"])
-    assert events.index("case.supplement_received") < events.index("case.accepted")
+    assert (case["status"], case["case_class"]) == ("returned", "returned")
+    assert "缺少主件" in case["return_reasons"]
+
+
+async def test_seed003_general_missing_is_accepted_with_a_follow_up_list(station: Any, ledger: Ledger) -> None:
+    """Seed 003: main materials complete, a general one missing → 容缺受理 (accepted, 补报 listed)."""
+    app = new_app(station)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "wangfang", "1234")
+        await start_intake(app, pilot, "mz-003")
+        await register(app, pilot)
+        table = app.screen.query_one(MaterialChecklist)
+        table.move_cursor(row=5)
+        await pilot.press("m", "a")
+        await settle(app, pilot)
+        assert "容缺受理" in screen_text(app)
+        await confirm_outcome(app, pilot)
+    case = ledger.case()
+    assert case["status"] == "accepted" and case["due_date"] is not None
+    assert ledger.payloads(case["id"], "case.accepted")[0]["follow_up"] == ["本人社会保障卡或银行卡(存折)"]
 
 
 async def test_non_acceptance_with_picked_reason(station: Any, ledger: Ledger) -> None:

@@ -61,8 +61,13 @@ async def _checklist(pilot: Any) -> None:
 
 
 async def _notice(pilot: Any) -> None:
+    from deskclient.ui.widgets.checklist import MaterialChecklist
+
     await _checklist(pilot)
-    await pilot.press("a", "f9")
+    # seed 003: main materials complete, only the general one (委托书) missing → 容缺受理 and a promise notice
+    await pilot.press("r", "m")
+    pilot.app.screen.query_one(MaterialChecklist).move_cursor(row=1)
+    await pilot.press("r", "f9")
     await settle(pilot.app, pilot)
     await pilot.press("f9")
     await settle(pilot.app, pilot)

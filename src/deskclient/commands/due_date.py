@@ -69,6 +69,7 @@ def _as_json(start: date, n: int, due: DueDate, calendar: WorkCalendar, problems
         "working_days": n,
         "due_date": due.date.isoformat(),
         "provisional": due.provisional,
+        "provisional_note": msg.PROVISIONAL_MARK if due.provisional else "",
         "unknown_years": list(due.unknown_years),
         "skipped_holidays": [{"date": d.isoformat(), "name": name} for d, name in due.skipped_holidays],
         "makeup_workdays_counted": [

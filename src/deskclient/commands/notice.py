@@ -16,7 +16,8 @@ from typing import Any
 from deskclient.strings import notices as T
 
 FORMATS = ("text", "escpos", "pdf")
-KINDS = ("acceptance", "promise", "joint", "supplement", "rejection", "checklist", "completion", "extension")
+KINDS = ("acceptance", "promise", "joint", "supplement", "rejection", "checklist", "completion", "extension",
+         "clock_pause", "urgent", "follow_up")
 
 
 def register(subparsers: Any) -> None:

@@ -4,7 +4,10 @@ Time limits (限时办结) are counted in working days: weekends and public holi
 working days (调休, a Saturday or Sunday that is worked) count. The acceptance day itself is not
 counted. The schedule is published once a year, so each year is a small data file parsed here from
 text (the reading of files happens in ``services.holidays``). A year without a schedule never fails:
-it falls back to weekends only and every result that touched it is marked provisional.
+its statutory holidays are computed (``domain.statutory``), every weekday a holiday block could
+reach is taken as a rest day and no weekend as worked, so the date is the *latest* the real
+schedule could give (never enforced early), and every result that touched such a year is marked
+provisional.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import hashlib
 import json
 import re
 import tomllib
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from deskclient.domain.errors import ValidationError
+from deskclient.domain.statutory import provisional_rest_days
 from deskclient.strings import calendar as msg
 
 ONE_DAY = timedelta(days=1)
@@ -301,7 +305,28 @@ class WorkCalendar:
         # Sorted ordinals of the exceptions to the Monday-Friday rule, for fast range counting.
         self._weekday_holidays = sorted(d.toordinal() for d in holidays if d.weekday() < 5)
         self._weekend_workdays = sorted(d.toordinal() for d in workdays if d.weekday() >= 5)
+        #: Unknown years whose statutory holidays have been added to ``_holidays`` (lazily, on first use).
+        self._provisional_years: set[int] = set()
         self._version = self._compute_version()
+
+    def _ensure(self, first_year: int, last_year: int | None = None) -> None:
+        """Add the provisional rest days of every unpublished year in [first_year, last_year].
+
+        Dates of a year whose schedule is loaded are never touched: its own notice governs them.
+        """
+        # one year further: the next 元旦's reach starts on this year's 31 December
+        for year in range(first_year, (last_year or first_year) + 2):
+            if year in self._schedules or year in self._provisional_years:
+                continue
+            self._provisional_years.add(year)
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                continue  # beyond any real case: weekends only (still provisional)
+            for day, name in provisional_rest_days(year).items():
+                if day.year in self._schedules or day in self._holidays:
+                    continue
+                self._holidays[day] = name
+                if day.weekday() < 5:
+                    insort(self._weekday_holidays, day.toordinal())
 
     def __repr__(self) -> str:
         return f"WorkCalendar(years={list(self._schedules)}, version={self._version!r})"
@@ -323,6 +348,7 @@ class WorkCalendar:
         return year in self._schedules
 
     def is_working_day(self, day: date) -> bool:
+        self._ensure(day.year)
         if day in self._workdays:
             return True
         if day in self._holidays:
@@ -330,7 +356,9 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:
-        """The public holiday ``day`` belongs to, or None."""
+        """The public holiday ``day`` belongs to, or None (for an unpublished year: the statutory
+        holiday, or a weekday its block could reach)."""
+        self._ensure(day.year)
         return self._holidays.get(day)
 
     def makeup_workday_name(self, day: date) -> str | None:
@@ -379,6 +407,7 @@ class WorkCalendar:
         """
         if b < a:
             return -self.working_days_between(b, a)
+        self._ensure(a.year, b.year)
         lo, hi = a.toordinal(), b.toordinal()
         count = _weekdays_through(hi) - _weekdays_through(lo)
         count -= bisect_right(self._weekday_holidays, hi) - bisect_right(self._weekday_holidays, lo)

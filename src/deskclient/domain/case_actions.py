@@ -100,20 +100,21 @@ class PauseChoice:
     key: str
     label: str
     reason: PauseReason
-    step: str  # the catalog step's name ("" for waiting on the applicant)
+    step: str  # the catalog step's name
 
 
 def step_reason(name: str) -> PauseReason:
-    """Which kind of 特别程序 a catalog step is, from its name (公示, 实地核查, 专家评审, 听证; else other)."""
+    """Which kind of 特别程序 a catalog step is, from its name, for a catalog that does not mark it with
+    ``pause`` (听证, 鉴定, 检验, 专家评审, 公示 …; else other, which art. 45 does not allow)."""
     return PauseReason(next((reason for word, reason in TC.STEP_REASON_WORDS if word in name), "other"))
 
 
 def pause_choices(item: ServiceItem | None) -> list[PauseChoice]:
-    """The item's non-counting steps, then waiting for the applicant (which any case may need)."""
+    """The item's non-counting steps, each with the pause kind the catalog marks (art. 45 or the item's
+    own law). Waiting for the applicant is not one: art. 45 does not stop the clock for it (issue #16)."""
     out: list[PauseChoice] = []
     for i, step in enumerate(item.non_counting_steps if item is not None else ()):
-        reason = step_reason(step.name)
+        reason = PauseReason(step.pause) if step.pause else step_reason(step.name)
         out.append(PauseChoice(f"step{i}", TC.PAUSE_STEP.format(step=step.name, reason=reason.label), reason,
                                step.name))
-    out.append(PauseChoice("waiting", TC.PAUSE_WAITING, PauseReason.SUPPLEMENT, ""))
     return out

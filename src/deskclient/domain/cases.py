@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 
 from deskclient.domain.errors import RuleViolation
@@ -111,11 +112,17 @@ class MaterialCheck:
 
 def propose_outcome(checks: Iterable[MaterialCheck], *, enquiry_only: bool = False,
                     ineligible: bool = False) -> Outcome:
-    """The outcome the checklist proposes; the clerk confirms or overrides it.
+    """The outcome the checklist proposes from the catalog's main/general marks; the clerk confirms or
+    overrides it (seed 003, 服务操作规程).
 
-    Every material received or not applicable → accept; anything missing → supplement notice
-    listing all of it; an ineligible request → non-acceptance; a pure enquiry → the written
-    one-time checklist. A request with no material marked yet cannot be decided.
+    - a pure enquiry → the written one-time checklist (一次性告知单);
+    - plainly ineligible, or a **main** material (主件) missing → 退回件 with its 退回件通知单;
+    - main materials complete, only **general** materials missing → accept (容缺受理) with a
+      补报材料通知单 naming what to bring (:func:`follow_up_materials`);
+    - a material received but not in legal form (marked with a problem) → 补正告知 listing all of it
+      (《行政许可法》第三十二条);
+    - everything received or not applicable → accept.
+    A request with no material marked yet cannot be decided.
     """
     if enquiry_only:
         return Outcome.ENQUIRY
@@ -124,7 +131,9 @@ def propose_outcome(checks: Iterable[MaterialCheck], *, enquiry_only: bool = Fal
     checks = list(checks)
     if any(c.state is MaterialState.PENDING for c in checks):
         raise RuleViolation(T.CHECKLIST_INCOMPLETE)
-    if any(c.state is MaterialState.MISSING for c in checks):
+    if any(c.is_main and c.state is MaterialState.MISSING for c in checks):
+        return Outcome.REJECT
+    if any(c.state is MaterialState.RECEIVED and c.problem.strip() for c in checks):
         return Outcome.SUPPLEMENT
     return Outcome.ACCEPT
 
@@ -132,6 +141,53 @@ def propose_outcome(checks: Iterable[MaterialCheck], *, enquiry_only: bool = Fal
 def missing_materials(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
     """Every missing material, in checklist order: the supplement notice lists all of them at once."""
     return [c for c in checks if c.state is MaterialState.MISSING]
+
+
+def follow_up_materials(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
+    """The general materials (非主件) still missing when a case is accepted: the 补报材料通知单 lists
+    them with a date to bring them by (seed 003, 容缺受理)."""
+    return [c for c in checks if not c.is_main and c.state is MaterialState.MISSING]
+
+
+def main_missing(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
+    """Main materials (主件) missing: the application is returned (退回件), not accepted (seed 003)."""
+    return [c for c in checks if c.is_main and c.state is MaterialState.MISSING]
+
+
+def check_accept_materials(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
+    """Raise if the case cannot be accepted on these materials; return what must follow (补报).
+
+    Seed 003: acceptance needs every main material; missing general materials are accepted with a
+    补报材料通知单.
+    """
+    checks = list(checks)
+    if main_missing(checks):
+        raise RuleViolation(T.CANNOT_ACCEPT_MAIN_MISSING.format(
+            names="、".join(c.name for c in main_missing(checks))))
+    return follow_up_materials(checks)
+
+
+def newly_missing(first_notice: Iterable[str], now_missing: Iterable[str]) -> list[str]:
+    """Materials marked missing now that the first supplement notice did not list (DOMAIN.md rule 3:
+    the notice lists everything at once). Each is a breach of one-time notification unless the head
+    approves it with a reason."""
+    listed = {name.strip() for name in first_notice}
+    return [name for name in dict.fromkeys(n.strip() for n in now_missing) if name not in listed]
+
+
+def check_one_time_notification(first_notice: Iterable[str], now_missing: Iterable[str], *,
+                                 head_approved: bool, reason: str) -> list[str]:
+    """Raise unless every newly missing material is approved by the head with a reason; return them."""
+    added = newly_missing(first_notice, now_missing)
+    if added and (not head_approved or not reason.strip()):
+        raise RuleViolation(T.ONE_TIME_NOTIFICATION_BREACH.format(names="、".join(added)))
+    return added
+
+
+def queue_key(*, urgent: bool, due: date | None, received: datetime | None) -> tuple[int, date, datetime]:
+    """Sort key of every case queue: urgent cases (急办件, seed 003 "从速从快") lead, then by due date,
+    then by arrival. Cases without a due date come after dated ones of the same urgency."""
+    return (0 if urgent else 1, due or date.max, received or datetime.max)
 
 
 # Which outcome may be confirmed from which status.

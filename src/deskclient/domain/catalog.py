@@ -54,10 +54,12 @@ class Material:
 
 @dataclass(frozen=True)
 class Step:
-    """A procedure step; ``counts=False`` steps (公示, 入户调查, 专家评审, 听证) pause the clock."""
+    """A procedure step; a ``counts=False`` step pauses the clock and names its ``pause`` kind, which
+    must be lawful for the item (art. 45's list, or one of the item's ``[[item.pause]]``)."""
 
     name: str
     counts: bool = True
+    pause: str = ""  # domain.clocks.PauseReason value when counts is False
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ class ServiceItem:
     materials: tuple[Material, ...]
     source_file: str = field(default="", compare=False)
     source_line: int = field(default=0, compare=False)
+    #: Pauses the item's own law adds to art. 45's list, ``((PauseReason value, legal basis), ...)``.
+    pause_bases: tuple[tuple[str, str], ...] = ()
+    #: A stricter extension limit (working days) from the item's own law; None: art. 42's 10 (15 joint).
+    extension_limit: int | None = None
 
     @property
     def non_counting_steps(self) -> tuple[Step, ...]:
@@ -253,9 +259,15 @@ class _Layout:
 
 _TOP_KEYS = {"sample", "catalog_version", "updated", "title", "description", "department", "window", "item"}
 _ITEM_KEYS = {"code", "name", "department", "window", "class", "promised_days", "legal_days", "basis",
-              "conditions", "step", "fee", "fee_basis", "aliases", "material"}
+              "conditions", "step", "fee", "fee_basis", "aliases", "material", "pause", "extension_limit"}
 _MATERIAL_KEYS = {"name", "form", "copies", "main", "notes"}
-_STEP_KEYS = {"name", "counts"}
+_STEP_KEYS = {"name", "counts", "pause"}
+_PAUSE_KEYS = {"kind", "basis"}
+#: 《行政许可法》第四十五条's list (domain.pauses.ART45_REASONS; repeated here so the parser stays
+#: independent of the clocks module).
+ART45_PAUSES = ("hearing", "tender", "auction", "inspection", "testing", "quarantine", "appraisal",
+                "expert_review")
+_PAUSE_VALUES = (*ART45_PAUSES, "public_notice")
 
 _CLASS_VALUES: dict[str, CaseClass] = {c.value: c for c in ITEM_CLASSES}
 _CLASS_VALUES.update({TC.CASE_CLASS_LABELS[c.value]: c for c in ITEM_CLASSES})
@@ -374,9 +386,27 @@ def _parse_step(rd: _Reader, raw: Mapping[str, Any], where: _Where) -> Step | No
     rd.unknown_keys(raw, _STEP_KEYS, where)
     name = rd.text(raw, "name", where, required=True)
     counts = rd.boolean(raw, "counts", where, default=True)
+    pause = rd.text(raw, "pause", where, required=False)
+    if pause and pause not in _PAUSE_VALUES:
+        rd.add(where, where.key("pause"), T.BAD_PAUSE_KIND.format(value=pause, allowed="、".join(_PAUSE_VALUES)))
+    elif counts and pause:
+        rd.add(where, where.key("pause"), T.PAUSE_ON_COUNTING_STEP.format(step=name))
     if len(rd.problems) > start:
         return None
-    return Step(name=name, counts=counts)
+    return Step(name=name, counts=counts, pause=pause)
+
+
+def _parse_pause(rd: _Reader, raw: Mapping[str, Any], where: _Where) -> tuple[str, str] | None:
+    """One ``[[item.pause]]``: a kind the item's own law adds to art. 45, with that law as basis."""
+    start = len(rd.problems)
+    rd.unknown_keys(raw, _PAUSE_KEYS, where)
+    kind = rd.text(raw, "kind", where, required=True)
+    basis = rd.text(raw, "basis", where, required=True)
+    if kind and kind not in _PAUSE_VALUES:
+        rd.add(where, where.key("kind"), T.BAD_PAUSE_KIND.format(value=kind, allowed="、".join(_PAUSE_VALUES)))
+    if len(rd.problems) > start:
+        return None
+    return kind, basis
 
 
 @dataclass(frozen=True)
@@ -434,6 +464,23 @@ def _parse_item(rd: _Reader, raw: Mapping[str, Any], where: _Where, layout: _Lay
     if not raw_steps and "step" not in raw:
         rd.add(where, where.line, T.NO_STEPS)
 
+    pause_bases: dict[str, str] = {}
+    for i, entry in enumerate(rd.tables(raw, "pause", where)):
+        sub = layout.sub_where(index, "pause", i, where) if layout else where
+        found = _parse_pause(rd, entry, sub) if entry is not None else None
+        if found is not None:
+            pause_bases[found[0]] = found[1]
+    for i, step in enumerate(steps):
+        if step.pause and step.pause not in ART45_PAUSES and step.pause not in pause_bases:
+            sub = layout.sub_where(index, "step", i, where) if layout else where
+            rd.add(sub, sub.key("pause"), T.PAUSE_NOT_LAWFUL.format(step=step.name, kind=step.pause))
+    extension_limit: int | None = None
+    if "extension_limit" in raw:
+        extension_limit = rd.integer(raw, "extension_limit", where, required=False)
+        if extension_limit is not None and not 0 <= extension_limit <= 15:
+            rd.add(where, where.key("extension_limit"), T.BAD_EXTENSION_LIMIT.format(value=extension_limit))
+            extension_limit = None
+
     materials: list[Material] = []
     raw_materials = rd.tables(raw, "material", where)
     seen: set[str] = set()
@@ -455,7 +502,8 @@ def _parse_item(rd: _Reader, raw: Mapping[str, Any], where: _Where, layout: _Lay
     return ServiceItem(code=code, name=name, department=department, window=window, item_class=item_class,
                        promised_days=promised, legal_days=legal, basis=basis, conditions=conditions,
                        steps=tuple(steps), fee=fee, fee_basis=fee_basis, aliases=aliases,
-                       materials=tuple(materials), source_file=where.filename, source_line=where.line)
+                       materials=tuple(materials), source_file=where.filename, source_line=where.line,
+                       pause_bases=tuple(pause_bases.items()), extension_limit=extension_limit)
 
 
 _TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -567,13 +615,15 @@ def item_to_data(item: ServiceItem) -> dict[str, Any]:
         "legal_days": item.legal_days,
         "basis": item.basis,
         "conditions": item.conditions,
-        "step": [{"name": s.name, "counts": s.counts} for s in item.steps],
+        "step": [{"name": s.name, "counts": s.counts} | ({"pause": s.pause} if s.pause else {})
+                 for s in item.steps],
         "fee": item.fee,
         "fee_basis": item.fee_basis,
         "aliases": list(item.aliases),
         "material": [{"name": m.name, "form": m.form.value, "copies": m.copies, "main": m.main,
                       "notes": m.notes} for m in item.materials],
-    }
+    } | ({"pause": [{"kind": k, "basis": b} for k, b in item.pause_bases]} if item.pause_bases else {}) | (
+        {"extension_limit": item.extension_limit} if item.extension_limit is not None else {})
 
 
 def catalog_to_data(catalog: Catalog) -> dict[str, Any]:

@@ -18,12 +18,17 @@ from __future__ import annotations
 import itertools
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from deskclient.domain.calendar import DueDate, WorkCalendar
+from deskclient.domain.deadlines import (
+    RETURN_DECISION_WORKING_DAYS,
+    complaint_multi_unit_due,
+    department_return_due,
+)
 from deskclient.domain.errors import ValidationError
 from deskclient.domain.events import EventType
 from deskclient.strings import clocks as T
@@ -41,6 +46,8 @@ class ClockKind(StrEnum):
     RETURN_VISIT = "return_visit"  # 差评回访
     RECTIFY = "rectify"  # 差评整改
     UNOWNED = "unowned"  # 不管件 routed by the head with a limit
+    RETURN_DECISION = "return_decision"  # seed 003 退回件: decide within three working days
+    DEPARTMENT_RETURN = "department_return"  # seed 003 窗口管理制度第八条: result back the day before
 
     @property
     def label(self) -> str:
@@ -69,14 +76,22 @@ class ClockState(StrEnum):
 
 
 class PauseReason(StrEnum):
-    """Steps that do not count toward the limit (特别程序)."""
+    """Steps that do not count toward the limit (特别程序). Art. 45 lists hearing … expert review;
+    公示 needs the item's own law (catalog). ``supplement``, ``site_inspection`` and ``other`` are kept
+    only so that events written before issue #16 still read: art. 45 does not allow them."""
 
-    SUPPLEMENT = "supplement"  # waiting for the applicant's supplement after acceptance
-    PUBLIC_NOTICE = "public_notice"  # 公示
-    SITE_INSPECTION = "site_inspection"  # 实地核查 / 入户调查
-    EXPERT_REVIEW = "expert_review"  # 专家评审
     HEARING = "hearing"  # 听证
-    OTHER = "other"
+    TENDER = "tender"  # 招标
+    AUCTION = "auction"  # 拍卖
+    INSPECTION = "inspection"  # 检验
+    TESTING = "testing"  # 检测
+    QUARANTINE = "quarantine"  # 检疫
+    APPRAISAL = "appraisal"  # 鉴定
+    EXPERT_REVIEW = "expert_review"  # 专家评审
+    PUBLIC_NOTICE = "public_notice"  # 公示 (only where the item's law provides it)
+    SUPPLEMENT = "supplement"  # legacy
+    SITE_INSPECTION = "site_inspection"  # legacy: 实地核查 is not in art. 45
+    OTHER = "other"  # legacy
 
     @property
     def label(self) -> str:
@@ -205,10 +220,18 @@ class CaseClock:
     pause_reason: str = ""  # PauseReason value while paused
     pause_step: str = ""
     due_soon: bool = False
+    delay_told: bool = False  # a complaint: the complainant was told the reply will be late (投诉制度第六条)
 
     @property
     def label(self) -> str:
         return self.kind.label
+
+    @property
+    def needs_delay_notice(self) -> bool:
+        """A complaint reply due today or late, and the complainant not yet told: remind the clerk
+        ("确因客观原因不能在规定时间内给予答复的,要及时向投诉人说明情况")."""
+        return (self.kind is ClockKind.COMPLAINT and self.is_open and not self.delay_told
+                and (self.state is ClockState.OVERDUE or self.days_left <= 0))
 
     @property
     def basis(self) -> str:
@@ -248,12 +271,21 @@ class CaseClocks:
     pauses: tuple[PauseSpan, ...] = ()
     extension_days: int = 0
     extended: bool = False
+    #: Internal milestones that warn the window but are not the applicant's deadlines, so they stay out of
+    #: ``clocks``/``running``/``most_urgent``: the return decision (seed 003, three working days) and the
+    #: department's return of the result (the day before the promised date).
+    milestones: tuple[CaseClock, ...] = ()
 
     def get(self, kind: ClockKind, ref: str = "") -> CaseClock | None:
-        for c in self.clocks:
+        for c in (*self.clocks, *self.milestones):
             if c.kind is kind and (not ref or c.ref == ref):
                 return c
         return None
+
+    @property
+    def missed_milestones(self) -> tuple[CaseClock, ...]:
+        """Milestones whose day has passed with nothing done: reminders for home and the head's desk."""
+        return tuple(m for m in self.milestones if m.state is ClockState.OVERDUE)
 
     @property
     def promised(self) -> CaseClock | None:
@@ -311,9 +343,16 @@ def review_due(calendar: WorkCalendar, requested_on: date, rules: ClockRules) ->
 
 
 def complaint_due(calendar: WorkCalendar, received_on: date, multi_unit: bool, rules: ClockRules) -> DueDate:
-    """Same or next working day for a simple complaint; a week when two or more units are involved."""
-    days = rules.complaint_multi_unit_days if multi_unit else rules.complaint_simple_days
-    return calendar.add_working_days(received_on, days)
+    """Same or next working day for a simple complaint; a calendar week ("一周之内", 投诉制度第六条)
+    when two or more units are involved, moved off a rest day onto the next working day."""
+    if not multi_unit:
+        return calendar.add_working_days(received_on, rules.complaint_simple_days)
+    day = complaint_multi_unit_due(received_on)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    years = range(received_on.year, day.year + 1)
+    unknown = tuple(y for y in years if not calendar.is_known(y))
+    return DueDate(date=day, provisional=bool(unknown), unknown_years=unknown)
 
 
 def rating_followup_due(calendar: WorkCalendar, rated_on: date, rules: ClockRules) -> tuple[DueDate, DueDate]:
@@ -441,26 +480,44 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
     completed_on: date | None = None
     pauses: dict[str, PauseSpan] = {}
     extension_days = 0
+    extended_on: date | None = None
     extended = False
     reviews: dict[str, _Tracked] = {}
     complaints: dict[str, _Tracked] = {}
     followups: dict[str, _Tracked] = {}
     routed: _Tracked | None = None
+    returnable: _Tracked | None = None  # seed 003: decide a complex application within three working days
+    result_returned_on: date | None = None
 
     for ev in ordered:
         p = ev.payload or {}
         on = ev.at.date()
         et = ev.type
         status = _STATUS_AFTER.get(et, status)
-        if et == EventType.CASE_EXAMINING:
+        if et == EventType.CASE_REGISTERED and not p.get("enquiry"):
+            # materials are received at the window when the case is registered: art. 32's five days run
+            # from then even if the case is left 已登记 (issue #16 item 11)
+            received_on = _as_date(p.get("received_on"), on)
+            assert received_on is not None
+            supplement = _Tracked(started_on=received_on, days=rules.supplement_days, flag=True)
+        elif et == EventType.CASE_EXAMINING:
             received_on = _as_date(p.get("received_on"), on)
             assert received_on is not None
             days = _as_int(p.get("supplement_days"), rules.supplement_days)
             working = p.get("supplement_working_days")
             supplement_working = working if isinstance(working, bool) else rules.supplement_working_days
+            if supplement is not None and supplement.finished_on is None:
+                received_on = min(received_on, supplement.started_on)  # the first receipt counts
             supplement = _Tracked(started_on=received_on, days=days if days is not None else 5)
+            returnable = _Tracked(started_on=received_on, days=RETURN_DECISION_WORKING_DAYS)
+        elif et == EventType.CASE_ENQUIRY_ANSWERED and supplement is not None and supplement.finished_on is None:
+            supplement = None  # a pure enquiry after all: no application, no art. 32 clock
         elif et in _ENDS_SUPPLEMENT_CLOCK and supplement is not None and supplement.finished_on is None:
             supplement.finished_on = on
+        if et in _ENDS_SUPPLEMENT_CLOCK and returnable is not None and returnable.finished_on is None:
+            returnable.finished_on = on
+        if et == EventType.CASE_RESULT_RETURNED:
+            result_returned_on = result_returned_on or on
         if et in (EventType.CASE_ACCEPTED, EventType.CASE_DEEMED_ACCEPTED):
             acceptance_date = _as_date(p.get("acceptance_date"), on)
             promised_days = _as_int(p.get("promised_days"))
@@ -468,7 +525,7 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
             deemed = et == EventType.CASE_DEEMED_ACCEPTED
             completed_on = None
             pauses = {}
-            extension_days, extended = 0, False
+            extension_days, extended, extended_on = 0, False, None
         elif et == EventType.CASE_COMPLETED:
             completed_on = on
             if routed is not None and routed.finished_on is None:
@@ -489,6 +546,7 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
         elif et == EventType.CASE_EXTENDED:
             extension_days += max(0, _as_int(p.get("days"), 0) or 0)
             extended = True
+            extended_on = extended_on or on
         elif et == EventType.CASE_REVIEW_REQUESTED:
             ref = str(p.get("review_id", ""))
             start = _as_date(p.get("requested_on"), on)
@@ -504,11 +562,17 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
             assert start is not None
             multi = bool(p.get("multi_unit", False))
             default = rules.complaint_multi_unit_days if multi else rules.complaint_simple_days
-            complaints[ref] = _Tracked(start, _as_int(p.get("days"), default) or 0, flag=multi)
+            # a multi-unit complaint is a calendar week whatever an old event stored (issue #16 item 7)
+            complaints[ref] = _Tracked(start, default if multi else _as_int(p.get("days"), default) or 0,
+                                       flag=multi)
         elif et == EventType.CASE_COMPLAINT_ANSWERED:
             tracked = complaints.get(str(p.get("complaint_id", "")))
             if tracked is not None and tracked.finished_on is None:
                 tracked.finished_on = on
+        elif et == EventType.CASE_COMPLAINT_DELAY_TOLD:
+            tracked = complaints.get(str(p.get("complaint_id", "")))
+            if tracked is not None:
+                tracked.second_finished_on = tracked.second_finished_on or on  # told on
         elif et == EventType.FOLLOWUP_OPENED and p.get("kind") == "bad_rating":
             ref = str(p.get("followup_id", ""))
             start = _as_date(p.get("rated_on"), on)
@@ -534,12 +598,19 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
     common: dict[str, Any] = {"today": today, "calendar": calendar, "rules": rules}
     clocks: list[CaseClock] = []
     deemed_due = False
+    if supplement is not None and supplement.flag and supplement.finished_on == supplement.started_on:
+        supplement = None  # decided on the spot ("当场"): art. 32 needs no clock
     if supplement is not None:
         due = supplement_notice_due(calendar, supplement.started_on, supplement.days, supplement_working)
         clock = _finish(ClockKind.SUPPLEMENT_NOTICE, started_on=supplement.started_on, due=due,
                         finished_on=supplement.finished_on, calendar_days=not supplement_working, **common)
         clocks.append(clock)
         deemed_due = status == "examining" and clock.state is ClockState.OVERDUE
+    milestones: list[CaseClock] = []
+    if returnable is not None:
+        milestones.append(_finish(ClockKind.RETURN_DECISION, started_on=returnable.started_on,
+                              due=calendar.add_working_days(returnable.started_on, returnable.days),
+                              finished_on=returnable.finished_on, **common))
 
     span_list = tuple(sorted(pauses.values(), key=lambda s: (s.started_on, s.pause_id)))
     if acceptance_date is not None and (promised_days is not None or fixed_due is not None):
@@ -548,6 +619,12 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
             open_pause = None
         until = completed_on or today
         paused = paused_working_days(calendar, span_list, until=until, not_before=acceptance_date)
+        if extension_days and extended_on is not None and promised_days is not None:
+            # art. 42: only within the period. An extension recorded after the due date (an older desk
+            # allowed it) does not count, so the lateness stays on record (issue #16 item 1).
+            unextended = promised_due(calendar, acceptance_date, promised_days, paused_working_days=paused)
+            if extended_on > unextended.date:
+                extension_days = 0
         if promised_days is not None:
             due = promised_due(calendar, acceptance_date, promised_days, paused_working_days=paused,
                                extension_days=extension_days)
@@ -558,15 +635,22 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
                 fixed_due, provisional=not calendar.is_known(fixed_due.year))
         clocks.append(_finish(ClockKind.PROMISED, started_on=acceptance_date, due=due, finished_on=completed_on,
                               paused=open_pause, paused_days=paused, extended_days=extension_days, **common))
+        if due.date > acceptance_date:  # not for a 即办件 finished on the spot
+            back = department_return_due(calendar, due.date)
+            milestones.append(_finish(ClockKind.DEPARTMENT_RETURN, started_on=acceptance_date,
+                                  due=DueDate(max(back, acceptance_date), due.provisional),
+                                  finished_on=result_returned_on or completed_on, paused=open_pause, **common))
 
     for ref, t in reviews.items():
         clocks.append(_finish(ClockKind.REVIEW, started_on=t.started_on, ref=ref,
                               due=calendar.add_working_days(t.started_on, t.days), finished_on=t.finished_on,
                               **common))
     for ref, t in complaints.items():
-        clocks.append(_finish(ClockKind.COMPLAINT, started_on=t.started_on, ref=ref,
-                              due=calendar.add_working_days(t.started_on, t.days), finished_on=t.finished_on,
-                              **common))
+        complaint = (complaint_due(calendar, t.started_on, True, rules) if t.flag
+                     else calendar.add_working_days(t.started_on, t.days))
+        clock = _finish(ClockKind.COMPLAINT, started_on=t.started_on, ref=ref, due=complaint,
+                        finished_on=t.finished_on, calendar_days=t.flag, **common)
+        clocks.append(replace(clock, delay_told=t.second_finished_on is not None))
     for ref, t in followups.items():
         clocks.append(_finish(ClockKind.RETURN_VISIT, started_on=t.started_on, ref=ref,
                               due=calendar.add_working_days(t.started_on, t.days), finished_on=t.finished_on,
@@ -581,7 +665,8 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
 
     return CaseClocks(today=today, clocks=tuple(clocks), status=status, received_on=received_on,
                       acceptance_date=acceptance_date, deemed_accepted=deemed, deemed_acceptance_due=deemed_due,
-                      pauses=span_list, extension_days=extension_days, extended=extended)
+                      pauses=span_list, extension_days=extension_days, extended=extended,
+                      milestones=tuple(milestones))
 
 
 # --------------------------------------------------------------------------------------------------

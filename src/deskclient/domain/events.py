@@ -42,6 +42,9 @@ class EventType(StrEnum):
     CASE_CLOCK_RESUMED = "case.clock_resumed"
     CASE_EXTENDED = "case.extended"
     CASE_ROUTED = "case.routed"  # 不管件 routed by the centre head
+    CASE_RESULT_RETURNED = "case.result_returned"  # the department handed the result back to the window
+    CASE_COMPLAINT_DELAY_TOLD = "case.complaint_delay_told"  # complainant told the reply will be late
+    CASE_NOTIFICATION_AMENDED = "case.notification_amended"  # a material added after the first notice
     FOLLOWUP_OPENED = "followup.opened"
     FOLLOWUP_VISITED = "followup.visited"
     FOLLOWUP_CLOSED = "followup.closed"

@@ -32,6 +32,9 @@ class NoticeKind(StrEnum):
     HANDOVER = "handover"  # 交接单 (AB post handover)
     EXTENSION = "extension"  # 延期通知书
     PAUSE_SIGN = "pause_sign"  # 暂停服务告示
+    CLOCK_PAUSE = "clock_pause"  # 特别程序告知书: art. 45, the time needed, told in writing
+    URGENT = "urgent"  # 急办件通知单: from the centre to the lead window (seed 003)
+    FOLLOW_UP = "follow_up"  # 补报材料通知单: 容缺受理, the general materials to bring and by when (seed 003)
 
     @property
     def label(self) -> str:
@@ -138,6 +141,7 @@ _TEXT_FIELDS = (
     "centre", "station", "window", "case_no", "item_name", "item_code", "case_class", "clerk", "time_limit",
     "fee", "fee_basis", "delivery", "delivery_detail", "progress_check", "complaint", "result", "department",
     "handover_from", "handover_to", "extension_reason", "pause_reason", "redirect_window", "note",
+    "pause_basis", "pause_step",
 )
 _TUPLE_FIELDS = ("reasons", "remedies", "basis", "procedure", "departments", "extra_lines")
 
@@ -186,7 +190,12 @@ class NoticeData:
     extension_days: int | None = None
     extension_reason: str = ""
     original_date: date | None = None
-    pause_reason: str = ""
+    pause_reason: str = ""  # the 暂停服务 sign's reason, or the 特别程序 (听证、鉴定 …) on a clock pause
+    pause_step: str = ""  # the catalog step the clock stands still for
+    pause_basis: str = ""  # art. 45 or the item's own law
+    pause_days: int | None = None  # the time needed, told to the applicant (art. 45)
+    pause_start: date | None = None
+    follow_up_by: date | None = None  # 补报材料通知单: bring the general materials by this day
     expected_back: datetime | None = None
     redirect_window: str = ""
     extra_lines: tuple[str, ...] = ()
@@ -228,6 +237,10 @@ _REQUIRED: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.HANDOVER: ("centre", "window", "issued_at", "handover_from", "handover_to"),
     NoticeKind.EXTENSION: (*_COMMON, "promised_date", "original_date", "extension_days", "extension_reason"),
     NoticeKind.PAUSE_SIGN: ("centre", "window", "issued_at", "pause_reason"),
+    NoticeKind.CLOCK_PAUSE: (*_COMMON, "promised_date", "pause_reason", "pause_basis", "pause_days",
+                             "pause_start"),
+    NoticeKind.URGENT: ("centre", "window", "case_no", "item_name", "issued_at", "reasons"),
+    NoticeKind.FOLLOW_UP: (*_COMMON, "acceptance_date", "missing", "follow_up_by"),
 }
 
 

@@ -25,10 +25,12 @@ from deskclient.domain.case_actions import EXTENDABLE_CLASSES
 from deskclient.domain.cases import CaseClass, CaseStatus
 from deskclient.domain.catalog import ServiceItem
 from deskclient.domain.clocks import CaseClocks, CaseEvent, ClockRules, PauseReason, case_clocks
+from deskclient.domain.deadlines import check_extension
 from deskclient.domain.errors import DeskError, RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import NoticeData, NoticeKind, Person
+from deskclient.domain.pauses import check_pause, lawful_pauses
 from deskclient.services.rules import rules_for
 from deskclient.settings import Settings
 from deskclient.store.ledger import Ledger, WriteTx
@@ -137,17 +139,25 @@ def clean_note(text: str) -> str:
 
 
 def pause_clock(ledger: Ledger, case_id: str, clerk_id: str, reason: PauseReason | str, *, step: str = "",
-                note: str = "", on: date | None = None, item: ServiceItem | None = None) -> ClockPause:
-    """Stop the promised clock for a step that does not count. With the catalog ``item`` given, a
-    named ``step`` must be one of its non-counting steps."""
+                note: str = "", on: date | None = None, item: ServiceItem | None = None,
+                notice_days: int | None = None, calendar: WorkCalendar | None = None,
+                settings: Settings | ClockRules | None = None) -> ClockPause:
+    """Stop the promised clock for a step art. 45 (or the item's own law) does not count.
+
+    The reason must be lawful for the item (``domain.pauses.lawful_pauses``); the pause starts today
+    (``on`` may only be today: no back-dating), never once the case is overdue, and ``notice_days`` is
+    the time needed that the pause notice (特别程序告知书) tells the applicant in writing. With the
+    catalog ``item`` given, a named ``step`` must be one of its non-counting steps.
+    """
     why = PauseReason.parse(str(reason))
     step = step.strip()
     if item is not None and step:
-        allowed = [s.name for s in item.non_counting_steps]
-        if not allowed:
+        allowed_steps = [s.name for s in item.non_counting_steps]
+        if not allowed_steps:
             raise RuleViolation(T.NO_NON_COUNTING_STEPS)
-        if step not in allowed:
-            raise RuleViolation(T.STEP_COUNTS.format(step=step, allowed="、".join(allowed)))
+        if step not in allowed_steps:
+            raise RuleViolation(T.STEP_COUNTS.format(step=step, allowed="、".join(allowed_steps)))
+    allowed = lawful_pauses(dict(item.pause_bases) if item is not None else None)
     with ledger.write(clerk_id) as tx:
         case = case_row(tx, case_id)
         if CaseStatus(case.status) is not CaseStatus.ACCEPTED or case.due_date is None:
@@ -156,13 +166,32 @@ def pause_clock(ledger: Ledger, case_id: str, clerk_id: str, reason: PauseReason
                                                             col(ClockPause.ended_on).is_(None))).first()
         if open_row is not None:
             raise RuleViolation(T.ALREADY_PAUSED.format(reason=PauseReason.parse(open_row.reason).label))
-        start = on or tx.now.date()
+        today = tx.now.date()
+        start = on or today
+        due = case.due_date
+        if calendar is not None:
+            current = tx_clocks(tx, case_id, calendar, rules_for(settings or ClockRules())).promised
+            due = current.due if current is not None else due
+        basis = check_pause(reason=why, allowed=allowed, start=start, today=today, due=due,
+                            notice_days=notice_days)
         row = ClockPause(case_id=case_id, reason=str(why), started_on=start)
         tx.session.add(row)
         tx.session.flush()
         tx.emit(EventType.CASE_CLOCK_PAUSED, {"pause_id": str(row.id), "reason": str(why), "step": clean_note(step),
-                                              "note": clean_note(note), "started_on": start}, case_id=case_id)
+                                              "note": clean_note(note), "started_on": start, "basis": basis,
+                                              "notice_days": notice_days}, case_id=case_id)
     return row
+
+
+def record_result_returned(ledger: Ledger, case_id: str, clerk_id: str, *, note: str = "") -> None:
+    """The department handed the result back to the window (窗口管理制度第八条: by the day before the
+    promised date); ends the department-return reminder."""
+    with ledger.write(clerk_id) as tx:
+        case = case_row(tx, case_id)
+        if CaseStatus(case.status) is not CaseStatus.ACCEPTED:
+            raise RuleViolation(T.RESULT_NOT_RUNNING.format(status=CaseStatus(case.status).label))
+        tx.emit(EventType.CASE_RESULT_RETURNED, {"returned_on": tx.now.date(), "note": clean_note(note)},
+                case_id=case_id)
 
 
 def resume_clock(ledger: Ledger, case_id: str, clerk_id: str, *, calendar: WorkCalendar,
@@ -229,9 +258,13 @@ class ExtensionResult:
 
 
 def extend_case(ledger: Ledger, case_id: str, clerk_id: str, *, head_id: str, days: int, reason: str,
-                calendar: WorkCalendar, settings: Settings | ClockRules) -> ExtensionResult:
+                calendar: WorkCalendar, settings: Settings | ClockRules, applicant_told: bool = False,
+                item: ServiceItem | None = None) -> ExtensionResult:
     """Extend a promised case once by ``days`` working days, approved by the centre head (whose PIN
-    the caller has checked). The reason is printed on the notice to the applicant."""
+    the caller has checked), within the period only (art. 42: an overdue case stays late), by at most
+    10 working days (15 for a 联办件, art. 42 para. 2; the catalog item's ``extension_limit`` when
+    stricter). ``applicant_told`` confirms the reasons are told to the applicant in writing (the
+    延期通知书 issued with it; seed 001); it is recorded in the event."""
     rules = rules_for(settings)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationError(T.EXTENSION_DAYS_BAD.format(limit=MAX_EXTENSION_DAYS))
@@ -254,6 +287,10 @@ def extend_case(ledger: Ledger, case_id: str, clerk_id: str, *, head_id: str, da
         if before.extended:
             raise RuleViolation(T.EXTENSION_TWICE)
         original = before.promised.due
+        check_extension(days=days, today=tx.now.date(), due=original, already_extended=before.extended,
+                        joint=CaseClass(case.case_class) is CaseClass.JOINT,
+                        item_limit=item.extension_limit if item is not None else None, head_approved=True,
+                        applicant_told=applicant_told)
         # the new date goes into the event too, so the office sees it without recomputing
         preview = case_clocks([*case_events(tx.session, case_id),
                                CaseEvent(str(EventType.CASE_EXTENDED), tx.now, {"days": days})],
@@ -261,6 +298,7 @@ def extend_case(ledger: Ledger, case_id: str, clerk_id: str, *, head_id: str, da
         assert preview is not None
         tx.session.add(Extension(case_id=case_id, days=days, reason=why, approved_by=head_id, at=tx.now))
         tx.emit(EventType.CASE_EXTENDED, {"days": days, "reason": why, "approved_by": head_id,
+                                          "applicant_told": True, "applicant_told_on": tx.now.date(),
                                           "original_date": original, "due_date": preview.due,
                                           "due_provisional": preview.provisional}, case_id=case_id)
         after = tx_clocks(tx, case_id, calendar, rules)
@@ -353,15 +391,35 @@ class CaseClockService:
         return clocks_for_cases(self.ledger, case_ids, today, calendar=self.calendar, settings=self.rules)
 
     def pause(self, case_id: str, clerk_id: str, reason: PauseReason | str, *, step: str = "", note: str = "",
-              on: date | None = None, item: ServiceItem | None = None) -> ClockPause:
-        return pause_clock(self.ledger, case_id, clerk_id, reason, step=step, note=note, on=on, item=item)
+              on: date | None = None, item: ServiceItem | None = None,
+              notice_days: int | None = None) -> ClockPause:
+        return pause_clock(self.ledger, case_id, clerk_id, reason, step=step, note=note, on=on, item=item,
+                           notice_days=notice_days, calendar=self.calendar, settings=self.rules)
+
+    def pause_and_issue(self, case_id: str, clerk_id: str, reason: PauseReason | str, *, step: str = "",
+                        item: ServiceItem | None = None, notice_days: int | None) -> str:
+        """特别程序 at the window: the clock paused (art. 45), then the 特别程序告知书 issued telling the
+        applicant the time needed. The pause stands even if the notice cannot be made now (reprint
+        retries); the message says what happened to the notice."""
+        if self._notices is None:
+            raise RuntimeError("CaseClockService.pause_and_issue needs the context's notices")
+        self.pause(case_id, clerk_id, reason, step=step, item=item, notice_days=notice_days)
+        try:
+            return self._notices.issue(case_id, NoticeKind.CLOCK_PAUSE, clerk_id).message
+        except DeskError as err:
+            log.warning("pause notice not issued: %s", err.message)
+            return err.message
+
+    def record_result_returned(self, case_id: str, clerk_id: str, note: str = "") -> None:
+        record_result_returned(self.ledger, case_id, clerk_id, note=note)
 
     def resume(self, case_id: str, clerk_id: str, on: date | None = None) -> CaseClocks:
         return resume_clock(self.ledger, case_id, clerk_id, calendar=self.calendar, settings=self.rules, on=on)
 
-    def extend(self, case_id: str, clerk_id: str, *, head_id: str, days: int, reason: str) -> ExtensionResult:
+    def extend(self, case_id: str, clerk_id: str, *, head_id: str, days: int, reason: str,
+               applicant_told: bool = False, item: ServiceItem | None = None) -> ExtensionResult:
         return extend_case(self.ledger, case_id, clerk_id, head_id=head_id, days=days, reason=reason,
-                           calendar=self.calendar, settings=self.rules)
+                           calendar=self.calendar, settings=self.rules, applicant_told=applicant_told, item=item)
 
     def apply_deemed_acceptance(self, today: date | None = None) -> list[str]:
         return apply_deemed_acceptance(self.ledger, self.calendar, self.rules, today=today)
@@ -381,14 +439,16 @@ class CaseClockService:
         return fields
 
     def extend_and_issue(self, case_id: str, clerk_id: str, *, head_login: str, head_pin: str, days: int,
-                         reason: str) -> Extended:
+                         reason: str, item: ServiceItem | None = None) -> Extended:
         """延期 at the window: the head's PIN checked (``verify_head``), the case extended (one transaction),
         then the extension notice issued. The extension stands even if the notice cannot be made (it is
         approved and recorded); ``issued=False`` says so and the preview's F9 retries."""
         if self._people is None or self._notices is None:
             raise RuntimeError("CaseClockService.extend_and_issue needs the context's people and notices")
         head = self._people.verify_head(head_login, head_pin, purpose="approve_extension")
-        result = self.extend(case_id, clerk_id, head_id=head.id, days=days, reason=reason)
+        # the 延期通知书 issued below is how the applicant is told the reasons in writing (art. 42, seed 001)
+        result = self.extend(case_id, clerk_id, head_id=head.id, days=days, reason=reason, applicant_told=True,
+                             item=item)
         fields = {k: v for k, v in result.notice_fields().items() if k != "kind"}
         try:
             issued = self._notices.issue(case_id, NoticeKind.EXTENSION, clerk_id, overrides=fields)

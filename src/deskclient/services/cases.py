@@ -7,6 +7,7 @@ Payloads carry masked identity numbers only.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,8 +23,10 @@ from deskclient.domain.cases import (
     MaterialCheck,
     MaterialState,
     Outcome,
+    check_accept_materials,
     check_can_complete,
     check_can_transfer,
+    check_one_time_notification,
     check_outcome_allowed,
     class_after_outcome,
     missing_materials,
@@ -31,10 +34,12 @@ from deskclient.domain.cases import (
 )
 from deskclient.domain.catalog import ServiceItem
 from deskclient.domain.clocks import ClockRules, promised_due
+from deskclient.domain.deadlines import follow_up_due
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
+from deskclient.domain.identity import redact
 from deskclient.store.ledger import Ledger, WriteTx, new_id
-from deskclient.store.models import Case, CaseMaterial, Draft, Rating, Transfer, Window
+from deskclient.store.models import Case, CaseMaterial, Clerk, Draft, Event, Rating, Transfer, Window
 from deskclient.strings import cases as T
 from deskclient.strings import intake as TI
 
@@ -205,11 +210,14 @@ class CaseService:
 
     # --- the one-time checklist ---------------------------------------------------------------
     def confirm_outcome(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput], outcome: Outcome, *,
-                        reasons: Sequence[str] = (), promised_days: int | None = None) -> Case:
+                        reasons: Sequence[str] = (), promised_days: int | None = None,
+                        head_id: str | None = None, amend_reason: str = "") -> Case:
         """Record the checklist as marked and the outcome the clerk confirmed, in one transaction.
 
-        ACCEPT starts the working-day clock from today (a 即办件 is finished on the spot);
-        SUPPLEMENT lists every missing material at once; REJECT needs at least one reason.
+        ACCEPT starts the working-day clock from today (a 即办件 is finished on the spot); it needs every
+        main material, missing general ones are listed to follow (容缺受理, seed 003); SUPPLEMENT lists
+        every missing material at once (a second notice naming a material the first did not needs the
+        head's approval ``head_id`` with ``amend_reason``); REJECT needs at least one reason.
         """
         if outcome is Outcome.REJECT and not [r for r in reasons if r.strip()]:
             raise ValidationError(TI.REASON_REQUIRED)
@@ -219,8 +227,7 @@ class CaseService:
             check_outcome_allowed(status, outcome)
             mats = self._apply_checks(tx, case, checks)
             material_checks = [MaterialCheck(m.name, m.is_main, MaterialState(m.state), m.problem) for m in mats]
-            if outcome is Outcome.ACCEPT and missing_materials(material_checks):
-                raise RuleViolation(TI.CANNOT_ACCEPT_MISSING)
+            follow_up = check_accept_materials(material_checks) if outcome is Outcome.ACCEPT else []
             if outcome is Outcome.SUPPLEMENT and not missing_materials(material_checks):
                 raise RuleViolation(TI.NOTHING_MISSING)
             if outcome in (Outcome.ACCEPT, Outcome.SUPPLEMENT) and any(
@@ -236,8 +243,11 @@ class CaseService:
             if case.received_at is None and outcome is not Outcome.ENQUIRY:
                 case.received_at = tx.now
             if outcome is Outcome.ACCEPT:
-                self._accept(tx, case, promised_days)
+                self._accept(tx, case, promised_days, follow_up=[c.name for c in follow_up])
             elif outcome is Outcome.SUPPLEMENT:
+                if status is CaseStatus.AWAITING_SUPPLEMENT:
+                    self._one_time_check(tx, case, [c.name for c in missing_materials(material_checks)],
+                                         head_id, amend_reason)
                 tx.emit(EventType.CASE_SUPPLEMENT_REQUESTED, {
                     "missing": [{"name": c.name, "main": c.is_main, "problem": c.problem}
                                 for c in missing_materials(material_checks)]}, case_id=case.id)
@@ -253,9 +263,12 @@ class CaseService:
             tx.session.add(case)
         return case
 
-    def receive_supplement(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput]) -> Case:
+    def receive_supplement(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput], *,
+                           head_id: str | None = None, amend_reason: str = "") -> Case:
         """The visitor came back with the missing materials. All present: accepted, the clock starts
-        today. Still something missing: a new supplement notice listing all of it."""
+        today. Still something missing: a new supplement notice listing all of it. A material missing
+        now that the first notice did not list breaks one-time notification: refused unless the head
+        (``head_id``) approves it with ``amend_reason``, recorded as an event (DOMAIN.md rule 3)."""
         with self.ledger.write(clerk_id) as tx:
             case = self._case(tx, case_id)
             if CaseStatus(case.status) is not CaseStatus.AWAITING_SUPPLEMENT:
@@ -264,6 +277,7 @@ class CaseService:
             mats = self._apply_checks(tx, case, checks)
             checks_now = [MaterialCheck(m.name, m.is_main, MaterialState(m.state), m.problem) for m in mats]
             missing = missing_materials(checks_now)
+            self._one_time_check(tx, case, [c.name for c in missing], head_id, amend_reason)
             tx.emit(EventType.CASE_SUPPLEMENT_RECEIVED, {
                 "still_missing": [{"name": c.name, "main": c.is_main, "problem": c.problem} for c in missing]},
                 case_id=case.id)
@@ -276,11 +290,30 @@ class CaseService:
             tx.session.add(case)
         return case
 
-    def _accept(self, tx: WriteTx, case: Case, promised_days: int | None) -> None:
+    @staticmethod
+    def _one_time_check(tx: WriteTx, case: Case, now_missing: list[str], head_id: str | None,
+                        reason: str) -> None:
+        """One-time notification holds: compare with the first supplement notice of this case."""
+        first = tx.session.exec(select(Event).where(Event.case_id == case.id,
+                                                    Event.type == str(EventType.CASE_SUPPLEMENT_REQUESTED))
+                                .order_by(Event.at)).first()
+        if first is None:
+            return
+        listed = [str(m.get("name", "")) for m in json.loads(first.payload or "{}").get("missing", [])]
+        head = tx.session.get(Clerk, head_id) if head_id else None
+        approved = head is not None and head.role == "head" and head.active
+        added = check_one_time_notification(listed, now_missing, head_approved=approved, reason=reason)
+        if added:
+            tx.emit(EventType.CASE_NOTIFICATION_AMENDED, {"added": added, "approved_by": head_id,
+                                                          "reason": redact(reason.strip())}, case_id=case.id)
+
+    def _accept(self, tx: WriteTx, case: Case, promised_days: int | None, *,
+                follow_up: Sequence[str] = ()) -> None:
         case.accepted_at = tx.now
         case.acceptance_date = tx.now.date()
         item_class = CaseClass(case.item_class)
         payload: dict[str, Any] = {"acceptance_date": case.acceptance_date, "case_class": case.case_class}
+        follow = list(follow_up)  # 容缺受理: general materials to bring later (补报材料通知单, seed 003)
         if item_class is CaseClass.IMMEDIATE and not case.is_urgent:
             case.due_date = case.acceptance_date
             case.due_provisional = False
@@ -290,6 +323,9 @@ class CaseService:
             case.due_date = due.date
             case.due_provisional = bool(due.provisional)
             payload.update({"promised_days": days, "due_date": due.date, "due_provisional": due.provisional})
+        if follow:
+            payload.update({"follow_up": follow, "follow_up_by": follow_up_due(
+                self.calendar, case.acceptance_date, case.due_date)})  # type: ignore[arg-type]
         tx.emit(EventType.CASE_ACCEPTED, payload, case_id=case.id)
         if item_class is CaseClass.IMMEDIATE:
             # 即办件: finished on the spot (rule 4); the clerk hands the result over at the window.

@@ -18,6 +18,7 @@ from deskclient.services.case_clock import (
     clocks_for_cases,
     extend_case,
     pause_clock,
+    record_result_returned,
     resume_clock,
 )
 from deskclient.services.followups import (
@@ -41,6 +42,7 @@ from deskclient.services.followups import (
     request_review,
     revisits_in_month,
     route_unowned,
+    tell_complaint_delay,
 )
 from deskclient.services.rules import PRESETS_FILE, effective_rating, load_rating_presets, rules_for
 
@@ -73,10 +75,12 @@ __all__ = [
     "rater_name",
     "record_complaint",
     "record_followup_visit",
+    "record_result_returned",
     "record_revisit",
     "request_review",
     "resume_clock",
     "revisits_in_month",
     "route_unowned",
     "rules_for",
+    "tell_complaint_delay",
 ]

@@ -10,14 +10,14 @@ transaction with its event, or a DeskError with a Chinese message and no change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
-from deskclient.domain.cases import OPEN_STATUSES, CaseStatus
-from deskclient.domain.clocks import ClockRules
+from deskclient.domain.cases import OPEN_STATUSES, CaseStatus, queue_key
+from deskclient.domain.clocks import CaseClock, ClockRules
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import NoticeData, NoticeKind
@@ -125,6 +125,8 @@ class Reminders:
     overdue: list[OpenCaseLine]
     due_today: list[OpenCaseLine]
     due_soon: list[OpenCaseLine]
+    #: Milestones missed (seed 003): department result not back the day before, return decision late.
+    missed: list[tuple[OpenCaseLine, CaseClock]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -255,7 +257,9 @@ class DeskFeature:
 
     @staticmethod
     def _sorted(lines: list[OpenCaseLine]) -> list[OpenCaseLine]:
-        return sorted(lines, key=lambda ln: (ln.rank, ln.due_date or date.max, not ln.is_urgent, ln.case_no))
+        """Urgent cases (急办件) lead every queue (domain.cases.queue_key), then by due date."""
+        return sorted(lines, key=lambda ln: (*queue_key(urgent=ln.is_urgent, due=ln.due_date, received=None),
+                                             ln.rank, ln.case_no))
 
     def _clerk(self, s: Session, clerk_id: str) -> Clerk:
         clerk = s.get(Clerk, clerk_id)

@@ -147,6 +147,24 @@ def answer_complaint(ledger: Ledger, complaint_id: str, clerk_id: str, answer: s
     return row
 
 
+def tell_complaint_delay(ledger: Ledger, complaint_id: str, clerk_id: str, *, expected_on: date,
+                         note: str = "") -> Complaint:
+    """The complainant is told the reply will be late and when to expect it (投诉制度第六条); an event,
+    and the reminder for this complaint stops."""
+    with ledger.write(clerk_id) as tx:
+        row = tx.session.get(Complaint, complaint_id)
+        if row is None:
+            raise ValidationError(T.COMPLAINT_NOT_FOUND)
+        if row.status == "answered":
+            raise RuleViolation(T.COMPLAINT_ANSWERED)
+        if expected_on <= tx.now.date():
+            raise ValidationError(T.DELAY_DATE_BAD.format(today=tx.now.date().isoformat()))
+        tx.emit(EventType.CASE_COMPLAINT_DELAY_TOLD, {"complaint_id": row.id, "told_on": tx.now.date(),
+                                                      "expected_on": expected_on, "note": clean_note(note)},
+                case_id=row.case_id)
+    return row
+
+
 def complaint_clocks(ledger: Ledger, *, calendar: WorkCalendar, settings: Settings | ClockRules,
                      today: date | None = None, open_only: bool = True) -> list[tuple[Complaint, CaseClocks]]:
     """Complaints with their clock, for the head's desk (complaints without a case included)."""
@@ -162,8 +180,9 @@ def complaint_clocks(ledger: Ledger, *, calendar: WorkCalendar, settings: Settin
             ev = s.exec(select(Event).where(Event.type == str(EventType.CASE_COMPLAINT),
                                             col(Event.payload).contains(row.id))).all()
             evs = [to_case_event(e) for e in ev]
-            answered = s.exec(select(Event).where(Event.type == str(EventType.CASE_COMPLAINT_ANSWERED),
-                                                  col(Event.payload).contains(row.id))).all()
+            answered = s.exec(select(Event).where(col(Event.type).in_([
+                str(EventType.CASE_COMPLAINT_ANSWERED), str(EventType.CASE_COMPLAINT_DELAY_TOLD)]),
+                col(Event.payload).contains(row.id))).all()
             evs += [to_case_event(e) for e in answered]
             out.append((row, case_clocks(evs, calendar=calendar, rules=rules, today=day)))
     return out
@@ -380,6 +399,10 @@ class FollowUpService:
 
     def answer_complaint(self, complaint_id: str, clerk_id: str, answer: str) -> Complaint:
         return answer_complaint(self.ledger, complaint_id, clerk_id, answer)
+
+    def tell_complaint_delay(self, complaint_id: str, clerk_id: str, *, expected_on: date,
+                             note: str = "") -> Complaint:
+        return tell_complaint_delay(self.ledger, complaint_id, clerk_id, expected_on=expected_on, note=note)
 
     def rate(self, case_id: str, clerk_id: str, level: RatingLevel | str, *, comment: str = "",
              rater_name: str = "") -> Rating:

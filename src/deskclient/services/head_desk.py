@@ -11,7 +11,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from deskclient.domain.cases import CaseStatus
-from deskclient.domain.errors import ValidationError
+from deskclient.domain.errors import RuleViolation, ValidationError
+from deskclient.domain.notices import NoticeData, NoticeKind
 from deskclient.services.desk_base import (
     OPEN_VALUES,
     ROLE_HEAD,
@@ -79,6 +80,16 @@ class HeadDeskService(QueueService):
         (``PeopleService.verify_head``, the one head check), then the case is marked in one transaction."""
         head = self.ctx.people.verify_head(head_login, head_pin, purpose="approve_urgent")
         return self.ctx.cases.mark_urgent(case_id, clerk_id, head.id, note_text(reason))
+
+    def urgent_notice(self, case_id: str) -> NoticeData:
+        """The 急办件通知单 the centre sends to the lead window (seed 003 服务操作规程·急办件)."""
+        from deskclient.services.notices.issue import notice_data_for_case
+
+        with self.ledger.read() as s:
+            case = s.get(Case, case_id)
+            if case is None or not case.is_urgent:
+                raise RuleViolation(T.NOT_URGENT)
+            return notice_data_for_case(s, case_id, NoticeKind.URGENT, issued_at=self.ctx.ledger.clock.now())
 
     # 复核, 不管件, 投诉, 差评整改, 回访: recorded through services/followups.py (the one owner of deadlines)
     @property

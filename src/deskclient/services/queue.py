@@ -13,6 +13,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from deskclient.domain.cases import CaseStatus
+from deskclient.domain.clocks import CaseClock
 from deskclient.domain.reports import due_rank
 from deskclient.services.desk_base import OPEN_VALUES, DeskFeature, OpenCaseLine, ReminderLine, Reminders
 from deskclient.store.models import Case, DeskPause
@@ -72,8 +73,19 @@ class QueueService(DeskFeature):
             q = q.where(Case.window == window)
         with self.ledger.read() as s:
             lines = self._sorted([self._line(c, today, soon) for c in s.exec(q)])
+            # seed 003 milestones: a return decision (examining cases) or a department's result (cases due
+            # within the reminder horizon) whose day passed with nothing done
+            examining = select(Case).where(Case.status == str(CaseStatus.EXAMINING))
+            if window is not None:
+                examining = examining.where(Case.window == window)
+            candidates = {ln.case_id: ln for ln in lines}
+            candidates.update({c.id: self._line(c, today, soon) for c in s.exec(examining)})
+        missed: list[tuple[OpenCaseLine, CaseClock]] = []
+        if candidates:
+            for case_id, clocks in self.ctx.case_clock.clocks_many(list(candidates), today).items():
+                missed.extend((candidates[case_id], m) for m in clocks.missed_milestones)
         return Reminders(today, soon, [ln for ln in lines if ln.rank == 0], [ln for ln in lines if ln.rank == 1],
-                         [ln for ln in lines if ln.rank == 2])
+                         [ln for ln in lines if ln.rank == 2], missed)
 
     def reminder_line(self, window: str | None = None, today: date | None = None) -> ReminderLine:
         """The home screen's reminders: three index-only counts and one row, whatever the ledger's

@@ -30,7 +30,7 @@ FILE_UNREADABLE = "节假日安排文件无法读取({where}):{detail}"
 FOLDER_MISSING = "找不到节假日安排文件夹:{folder}"
 FILE_NOT_UTF8 = "文件不是 UTF-8 编码"
 FILE_NO_ACCESS = "无法打开文件"
-FILE_SKIPPED = "已跳过该文件,{year}年按其他文件或仅按周末计算。"
+FILE_SKIPPED = "已跳过该文件,{year}年按其他文件或按法定节假日暂定计算。"
 FILE_SKIPPED_ANY = "已跳过该文件。"
 
 # --- working-day arithmetic ------------------------------------------------------------------------
@@ -59,10 +59,26 @@ OUT_LIMIT_VALUE = "{n} 个工作日(受理当日不计)"
 OUT_STATUS_FINAL = "国务院节假日安排"
 OUT_STATUS_PROVISIONAL = "暂定(部分年份无节假日安排)"
 OUT_PROVISIONAL_NOTE = (
-    "注意:{years} 年的节假日安排尚未收录,这些年份只按周末推算,到期日为暂定;"
+    "注意:{years} 年的节假日安排尚未收录。这些年份已按《全国年节及纪念日放假办法》计入法定节假日,"
+    "调休安排未知,节日前后可能放假的工作日一律按放假计(取最晚的可能日期),到期日为暂定;"
     "国务院通知发布、节假日文件更新后请重新核对。"
 )
 OUT_SKIPPED_TITLE = "跳过的法定节假日:"
 OUT_MAKEUP_TITLE = "计入的调休上班日:"
 OUT_NONE = "无"
 YEAR_JOINER = "、"
+
+# --- statutory holidays (domain.statutory; 《全国年节及纪念日放假办法》2024 年修订) -----------------
+STATUTORY_NAMES = {
+    "new_year": "元旦",
+    "spring_festival": "春节",
+    "qingming": "清明节",
+    "labour_day": "劳动节",
+    "dragon_boat": "端午节",
+    "mid_autumn": "中秋节",
+    "national_day": "国庆节",
+}
+#: The solar term's name, which is also the key lunar-python's jieqi table uses for it.
+QINGMING_TERM = "清明"
+PROVISIONAL_REST_NAME = "{name}前后(调休未公布,按可能放假计)"
+PROVISIONAL_MARK = "暂定:该年节假日安排未公布,已计入法定节假日,调休按最晚可能日期计"

@@ -38,3 +38,8 @@ TRANSFER_SAME_WINDOW = "不能移交给本窗口。"
 RATE_OPEN_CASE = "办件尚未办结,办结后再请群众评价。"
 RATE_TWICE = "该办件已评价过,不能重复评价。"
 CASE_NOT_FOUND = "找不到该办件:{case}"
+
+# --- seed 003 main/general materials and one-time notification (issue #16) ------------------------------
+CANNOT_ACCEPT_MAIN_MISSING = "主件缺少({names}),不能受理:应作退回件处理,出具退回件通知单并写明原因。"
+ONE_TIME_NOTIFICATION_BREACH = ("“{names}”不在首次补正告知书上。一次性告知制度要求一次告知全部需补正材料;"
+                                "确需补充告知的,须经中心负责人批准并填写原因。")

@@ -127,3 +127,10 @@ FIELD_FEE = "收费标准"
 FIELD_FEE_BASIS = "收费依据"
 FIELD_SOURCE = "出处"
 LIST_CAPTION = "承诺、法定时限单位:工作日"
+
+# --- pauses (art. 45) and extension limits (art. 42), issue #16 ------------------------------------------
+BAD_PAUSE_KIND = "暂停计时的程序“{value}”无效,可选:{allowed}"
+PAUSE_ON_COUNTING_STEP = "环节“{step}”计入时限(counts = true),不能同时写 pause"
+PAUSE_NOT_LAWFUL = ("环节“{step}”的 pause = \"{kind}\" 不在《行政许可法》第四十五条所列程序中,"
+                    "须在 [[item.pause]] 中写明本事项法规依据")
+BAD_EXTENSION_LIMIT = "extension_limit(延期上限)应为 0 到 15 之间的工作日数,现为 {value}"

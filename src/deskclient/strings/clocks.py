@@ -8,6 +8,8 @@ CLOCK_KIND_LABELS = {
     "return_visit": "差评回访期限",
     "rectify": "差评整改期限",
     "unowned": "不管件办理时限",
+    "return_decision": "退回决定期限",
+    "department_return": "部门交回结果期限",
 }
 CLOCK_STATE_LABELS = {
     "running": "计时中",
@@ -19,8 +21,10 @@ CLOCK_STATE_LABELS = {
 BASIS_LABELS = {
     "supplement_notice": "《行政许可法》第三十二条:当场或者五日内一次告知需要补正的全部内容,逾期不告知的,自收到申请材料之日起即为受理",
     "promised": "限时办结制;《行政许可法》第四十二条、第八十二条(期限以工作日计算)",
-    "review": "退回件复核制度:需研究的,最迟三个工作日内作出决定",
-    "complaint": "投诉制度:简单的当日或次日答复,涉及两个以上单位的一周内答复",
+    "review": "退回件复核:中心负责人复核(规程未规定期限,按本中心设置)",
+    "complaint": "投诉制度:简单的当日或次日答复,涉及两个以上单位的一周(七个自然日)内答复",
+    "return_decision": "服务操作规程·退回件:内容复杂、无法当场或当天决定的,最迟不超过三个工作日",
+    "department_return": "窗口管理制度第八条:部门最迟在承诺办理时限到期的前一日将办件结果交回窗口",
     "return_visit": "政务服务“好差评”制度:差评回访",
     "rectify": "政务服务“好差评”制度:差评整改",
     "unowned": "不管件:中心负责人交办并确定办理时限",
@@ -32,7 +36,14 @@ PAUSE_REASON_LABELS = {
     "expert_review": "专家评审",
     "hearing": "听证",
     "other": "其他特别程序",
+    "tender": "招标",
+    "auction": "拍卖",
+    "inspection": "检验",
+    "testing": "检测",
+    "quarantine": "检疫",
+    "appraisal": "鉴定",
 }
+ART45_BASIS = "《行政许可法》第四十五条:依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的,所需时间不计算在期限内"
 RATING_LEVEL_LABELS = {
     "very_satisfied": "非常满意",
     "satisfied": "满意",
@@ -103,3 +114,21 @@ PRESET_FIELD_BAD = "“{field}”应为不小于 0 的整数"
 PRESET_UNKNOWN_FIELD = "没有设置项“{field}”"
 PRESET_SCORES_ORDER = "分值应从“非常满意”到“非常不满意”依次不增"
 PRESET_UNKNOWN = "没有名为“{preset}”的好差评预设。可选:{allowed}"
+
+# --- art. 42 / 45 rules (domain.deadlines) ------------------------------------------------------------
+EXTENSION_OVERDUE = ("该办件已于 {due} 到期,现已超期。《行政许可法》第四十二条只允许在期限内延长;"
+                     "不能延期,超期记录保留。")
+EXTENSION_OVER_LIMIT = "延长期限最多 {limit} 个工作日({basis}),不能延长 {days} 个工作日。"
+EXTENSION_BASIS_ART42 = "《行政许可法》第四十二条第一款:经本行政机关负责人批准,可以延长十日"
+EXTENSION_BASIS_ART42_JOINT = "《行政许可法》第四十二条第二款:联合办理、集中办理的,经本级人民政府负责人批准,可以延长十五日"
+EXTENSION_BASIS_ITEM = "本事项目录规定的延期上限"
+EXTENSION_APPLICANT_NOT_TOLD = "延期须将理由书面告知申请人(《行政许可法》第四十二条),请确认已告知申请人。"
+PAUSE_NOT_LAWFUL = ("“{reason}”不是本事项依法可以不计入期限的程序。可以暂停计时的:{allowed}"
+                    "(《行政许可法》第四十五条及本事项法规)。")
+PAUSE_BACKDATED = "暂停计时不能倒签:开始日期 {start} 早于今天 {today}。"
+PAUSE_IN_FUTURE = "暂停计时的开始日期 {start} 晚于今天 {today},请在程序开始当日登记。"
+PAUSE_OVERDUE = "该办件已于 {due} 到期,现已超期,不能再暂停计时;超期记录保留。"
+PAUSE_DAYS_REQUIRED = "请填写该程序预计需要的时间(天数),将书面告知申请人(《行政许可法》第四十五条)。"
+PAUSE_DAYS_BAD = "预计所需时间应为 1 到 {limit} 之间的天数。"
+DELAY_DATE_BAD = "预计答复日期应晚于今天({today})。"
+RESULT_NOT_RUNNING = "只有办理中(已受理)的办件才能登记部门交回结果,当前状态为“{status}”。"

@@ -23,13 +23,12 @@ EXTENDED = "已延期 {days} 个工作日,新的办结期限 {date}。"
 
 # pause / resume of the case clock (特别程序)
 PAUSE_TITLE = "进入特别程序(暂停计时)"
-PAUSE_NOTE = "说明"
+PAUSE_DAYS = "所需时间(天,书面告知申请人)"
 PAUSE_STEP = "{step}({reason})"
-PAUSE_WAITING = "等待申请人补正材料"
 # which PauseReason a catalog step is, from a word in its name (first match wins; else "other")
 STEP_REASON_WORDS = (("公示", "public_notice"), ("听证", "hearing"), ("专家", "expert_review"),
-                     ("评审", "expert_review"), ("鉴定", "site_inspection"), ("核查", "site_inspection"),
-                     ("调查", "site_inspection"), ("勘", "site_inspection"), ("踏查", "site_inspection"))
+                     ("评审", "expert_review"), ("鉴定", "appraisal"), ("检验", "inspection"),
+                     ("检测", "testing"), ("检疫", "quarantine"), ("招标", "tender"), ("拍卖", "auction"))
 PAUSED = "已暂停计时:{reason}。特别程序时间不计入办理时限。"
 RESUMED = "已恢复计时,办结期限 {date}。"
 

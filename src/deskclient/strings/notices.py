@@ -15,6 +15,9 @@ KIND_LABELS = {
     "handover": "交接单",
     "extension": "延期通知书",
     "pause_sign": "暂停服务告示",
+    "clock_pause": "特别程序告知书",
+    "urgent": "急办件通知单",
+    "follow_up": "补报材料通知单",
 }
 
 # Names of NoticeData fields, for the "this notice still needs ..." message.
@@ -44,6 +47,10 @@ FIELD_LABELS = {
     "extension_reason": "延期理由",
     "original_date": "原承诺日期",
     "pause_reason": "暂停原因",
+    "pause_basis": "不计入期限的法律依据",
+    "pause_days": "所需时间",
+    "pause_start": "特别程序开始日期",
+    "follow_up_by": "补报期限",
 }
 
 NOTICE_INCOMPLETE = "“{kind}”还缺少以下内容,不能出具:{fields}。"
@@ -110,3 +117,4 @@ ARCHIVE_REPRINT_TAG = "补打"  # in archive file names: <case_no>-<kind>-补打
 WINDOW_LABEL = "{number}号窗口({name})"
 WINDOW_LABEL_NO_NAME = "{number}号窗口"
 DATE_FORMAT = "{year}年{month}月{day}日"  # dates on notices, no leading zeros
+URGENT_DEFAULT_REASON = "时间紧迫、特别重要,经中心认定为急办件"

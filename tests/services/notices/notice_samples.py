@@ -97,6 +97,14 @@ def sample(kind: NoticeKind) -> NoticeData:
     if k is NoticeKind.PAUSE_SIGN:
         return replace(d, applicant=None, agent=None, case_no="", pause_reason="参加业务培训",
                        expected_back=datetime(2026, 11, 24, 10, 30), redirect_window="5号窗口(综合)")
+    if k is NoticeKind.CLOCK_PAUSE:
+        return replace(d, case_class="承诺件", pause_reason="鉴定", pause_step="指定机构残疾评定",
+                       pause_basis="《行政许可法》第四十五条", pause_days=15, pause_start=date(2026, 11, 26))
+    if k is NoticeKind.URGENT:
+        return replace(d, applicant=None, agent=None, reasons=("申请人住院治疗,急需办理医疗救助",),
+                       promised_date=date(2027, 1, 4), promised_provisional=True)
+    if k is NoticeKind.FOLLOW_UP:
+        return replace(d, missing=(MISSING[2],), follow_up_by=date(2026, 12, 1))
     raise AssertionError(k)
 
 

@@ -8,24 +8,26 @@ itself is never touched here, so a printer can never block a case.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskclient.domain.cases import CaseClass
 from deskclient.domain.errors import DeskError, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.notices import NoticeData, NoticeKind, NoticeMaterial, Person, check_notice
+from deskclient.domain.pauses import pause_notice_fields
 from deskclient.services.notices import blocks as B
 from deskclient.services.notices.archive import archive_notice
 from deskclient.services.notices.printing import PrintResult, print_document
 from deskclient.services.notices.render import render_document
 from deskclient.settings import PrinterSettings
 from deskclient.store.ledger import Ledger, new_id
-from deskclient.store.models import Case, CaseMaterial, Clerk, Extension, Notice, Station, Window
+from deskclient.store.models import Case, CaseMaterial, Clerk, Event, Extension, Notice, Station, Window
 from deskclient.strings import notices as T
 
 
@@ -95,8 +97,26 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
         values["materials"] = materials
     if extension is not None:
         values.update(extension_days=extension.days, extension_reason=extension.reason)
+    if kind is NoticeKind.CLOCK_PAUSE:  # the latest 特别程序 (art. 45)
+        values.update(pause_notice_fields(_last_payload(session, case.id, EventType.CASE_CLOCK_PAUSED)))
+    if kind is NoticeKind.FOLLOW_UP:  # 容缺受理 (seed 003): the date was fixed at acceptance
+        by = str(_last_payload(session, case.id, EventType.CASE_ACCEPTED).get("follow_up_by") or "")
+        values["follow_up_by"] = date.fromisoformat(by[:10]) if by else None
+    if kind is NoticeKind.URGENT:  # 急办件通知单: from the centre to the lead window, no applicant details
+        reason = str(_last_payload(session, case.id, EventType.CASE_MARKED_URGENT).get("reason") or "")
+        values.update(applicant=None, agent=None, reasons=(reason or T.URGENT_DEFAULT_REASON,))
     values.update(overrides)
     return NoticeData(**values)
+
+
+def _last_payload(session: Session, case_id: str, type_: EventType) -> dict[str, Any]:
+    ev = session.exec(select(Event).where(Event.case_id == case_id, Event.type == str(type_))
+                      .order_by(col(Event.seq).desc())).first()
+    try:
+        payload = json.loads(ev.payload or "{}") if ev is not None else {}
+    except ValueError:
+        payload = {}
+    return payload if isinstance(payload, dict) else {}
 
 
 @dataclass(frozen=True)

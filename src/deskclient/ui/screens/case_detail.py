@@ -321,13 +321,14 @@ class CaseDetailScreen(DeskScreen):
         from deskclient.ui.screens.dialogs import ExtensionDialog
 
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+        code = self.detail.case.item_code if self.detail else ""  # the item's stricter extension limit
 
         def ask(heads: list[tuple[str, str]]) -> None:
             def answer(a: Any) -> None:
                 if a is not None:
                     self.run_db(lambda: ctx.case_clock.extend_and_issue(
-                        case_id, clerk_id, head_login=a.login, head_pin=a.pin, days=a.days, reason=a.reason),
-                        self._extended, group="write")
+                        case_id, clerk_id, head_login=a.login, head_pin=a.pin, days=a.days, reason=a.reason,
+                        item=_catalog_item(ctx, code)), self._extended, group="write")
 
             self.app.push_screen(ExtensionDialog(heads), answer)
 
@@ -344,7 +345,8 @@ class CaseDetailScreen(DeskScreen):
                                                  issued_message=done.message if done.issued else None))
 
     def action_pause_clock(self) -> None:
-        """特别程序: stop the promised clock for one of the item's non-counting steps."""
+        """特别程序 (art. 45): stop the promised clock for one of the item's lawful non-counting steps; the
+        time needed is asked for and told to the applicant on the 特别程序告知书, issued at once."""
         from deskclient.ui.screens.dialogs import ChoiceDialog
 
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
@@ -355,19 +357,22 @@ class CaseDetailScreen(DeskScreen):
                 if result is None:
                     return
                 chosen = next(c for c in choices if c.key == result[0])
+                days_text = result[1].strip()
+                days = int(days_text) if days_text.isascii() and days_text.isdigit() else None
 
-                def write() -> Any:
-                    return ctx.case_clock.pause(case_id, clerk_id, chosen.reason, step=chosen.step,
-                                                note=result[1], item=_catalog_item(ctx, code))
+                def write() -> str:
+                    return ctx.case_clock.pause_and_issue(case_id, clerk_id, chosen.reason, step=chosen.step,
+                                                          notice_days=days, item=_catalog_item(ctx, code))
 
-                def done(_row: Any) -> None:
+                def done(message: str) -> None:
                     self.desk.notify_text(TC.PAUSED.format(reason=chosen.label))
+                    self.desk.notify_text(message)
                     self.load()
 
                 self.run_db(write, done, group="write")
 
             self.app.push_screen(ChoiceDialog(TC.PAUSE_TITLE, [(c.key, c.label) for c in choices],
-                                              note_label=TC.PAUSE_NOTE), answer)
+                                              note_label=TC.PAUSE_DAYS), answer)
 
         self.run_db(lambda: pause_choices(_catalog_item(ctx, code)), ask, group="steps")
 

@@ -20,6 +20,8 @@ from deskclient.domain.cases import (
     MaterialCheck,
     MaterialState,
     Outcome,
+    follow_up_materials,
+    main_missing,
     propose_outcome,
 )
 from deskclient.domain.errors import RuleViolation
@@ -158,7 +160,15 @@ class ChecklistScreen(DeskScreen):
                 out.append(T.PROPOSAL_DUE.format(date=f"{due.date:%Y-%m-%d}",
                                                  provisional=T.DUE_PROVISIONAL if due.provisional else ""),
                            style="bold green")
+            follow = follow_up_materials(checks)
+            if follow:  # 容缺受理 (seed 003): the general materials to bring later
+                out.append("\n" + T.PROPOSAL_FOLLOW_UP.format(names="、".join(x.name for x in follow)),
+                           style="bold yellow")
             out.append("\n" + T.PHRASE_ACCEPT, style="dim")
+        elif self.proposal is Outcome.REJECT:
+            names = "、".join(x.name for x in main_missing(checks))
+            out.append(T.PROPOSAL_RETURN.format(names=names) if names else T.PROPOSAL_RETURN_INELIGIBLE,
+                       style="bold red")
         elif self.proposal is Outcome.SUPPLEMENT:
             n = sum(1 for x in lines if x.state is MaterialState.MISSING)
             out.append(T.PROPOSAL_MISSING.format(n=n), style="bold yellow")
@@ -184,6 +194,11 @@ class ChecklistScreen(DeskScreen):
                 n=sum(1 for x in self.query_one(MaterialChecklist).lines if x.state is MaterialState.PENDING))))
             return
         outcome = self.proposal
+        if outcome is Outcome.REJECT:  # 退回件: the reasons go on the 退回件通知单 (seed 003)
+            lines = self.query_one(MaterialChecklist).lines
+            names = "、".join(x.name for x in lines if x.is_main and x.state is MaterialState.MISSING)
+            self.action_reject(first=T.RETURN_REASON_MAIN.format(names=names) if names else "")
+            return
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -212,17 +227,18 @@ class ChecklistScreen(DeskScreen):
 
         self.app.push_screen(ConfirmDialog(TC.EXAMINE_Q, TC.EXAMINE_DETAIL), answer)
 
-    def action_reject(self) -> None:
+    def action_reject(self, first: str = "") -> None:
         from deskclient.ui.screens.dialogs import ReasonsDialog
 
         if self.case is None or self.busy:
             return
+        common = (first, *T.REJECT_REASONS) if first else T.REJECT_REASONS
 
         def answer(reasons: list[str] | None) -> None:
             if reasons:
                 self._commit(Outcome.REJECT, reasons)
 
-        self.app.push_screen(ReasonsDialog(T.REJECT_TITLE, T.REJECT_REASONS), answer)
+        self.app.push_screen(ReasonsDialog(T.REJECT_TITLE, common), answer)
 
     def _commit(self, outcome: Outcome, reasons: list[str]) -> None:
         ctx, clerk_id, case_id, checks = self.ctx, self.clerk.id, self.case_id, self._checks()
