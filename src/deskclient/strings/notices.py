@@ -9,7 +9,7 @@ KIND_LABELS = {
     "promise": "承诺件通知书",
     "joint": "联办件通知书",
     "supplement": "补正告知书",
-    "rejection": "不予受理告知书",
+    "rejection": "不予受理决定书",
     "checklist": "一次性告知单",
     "completion": "办结通知",
     "handover": "交接单",
@@ -44,6 +44,16 @@ FIELD_LABELS = {
     "extension_reason": "延期理由",
     "original_date": "原承诺日期",
     "pause_reason": "暂停原因",
+    "progress_phone": "进度查询电话(设置文件 [station] progress_phone)",
+    "complaint_phone": "投诉监督电话(设置文件 [station] complaint_phone)",
+    "reconsideration_body": "行政复议机关(设置文件 [station] reconsideration_body)",
+    "court": "行政诉讼的人民法院(设置文件 [station] court)",
+    "legal_article": "法律依据条款",
+    "received_date": "收到材料日期",
+    "completed_at": "办结时间",
+    "result": "办理结果",
+    "department": "审批部门",
+    "delivery_address": "邮寄地址",
 }
 
 NOTICE_INCOMPLETE = "“{kind}”还缺少以下内容,不能出具:{fields}。"
@@ -93,12 +103,6 @@ CLI_WRITTEN = "已写入 {path}"
 CLI_NO_LEDGER = "找不到台账:{path}。请先完成本站设置。"
 CASE_NOT_FOUND = "找不到办件:{case}"
 
-MATERIAL_FORM_LABELS = {
-    "original": "原件",
-    "copy": "复印件",
-    "both": "原件及复印件",
-    "electronic": "电子件",
-}
 
 # Marks the renderer adds itself when a (centre-edited) template forgot them: a training print
 # must never look valid, a reprint must always say so.
@@ -110,3 +114,22 @@ ARCHIVE_REPRINT_TAG = "补打"  # in archive file names: <case_no>-<kind>-补打
 WINDOW_LABEL = "{number}号窗口({name})"
 WINDOW_LABEL_NO_NAME = "{number}号窗口"
 DATE_FORMAT = "{year}年{month}月{day}日"  # dates on notices, no leading zeros
+
+# What a notice says when the station has not set a phone of its own: the national 12345 line.
+HOTLINE_12345 = "12345"
+HOTLINE_12345_NAME = "12345政务服务便民热线"
+RECONSIDERATION_DEFAULT = "{county}人民政府"
+COURT_DEFAULT = "{county}人民法院"
+# The articles a refusal rests on: 行政许可法 art. 32 (not accepted), art. 38 para. 2 (reasons, remedies).
+REJECTION_ARTICLE = "《中华人民共和国行政许可法》第三十二条、第三十八条第二款"
+TIME_LIMIT_IMMEDIATE = "当场办结"
+TIME_LIMIT_DAYS = "{days}个工作日"
+TIME_LIMIT_EXTENDED = "{days}个工作日(原{original}个工作日,经批准延长{extra}个工作日)"
+DOC_NO = "{issuer}〔{year}〕{kind_char}字第{n}号"
+# One character per kind in the document number (文号): 受理 受, 承诺 诺, 联办 联, 补正 补 ...
+DOC_NO_KIND_CHARS = {
+    "acceptance": "受", "promise": "诺", "joint": "联", "supplement": "补", "rejection": "退",
+    "checklist": "告", "completion": "结", "extension": "延", "handover": "交", "pause_sign": "停",
+}
+PDF_PAGE_NUMBER = "第{n}页 共{total}页"
+PDF_CONTINUED = "(续)"

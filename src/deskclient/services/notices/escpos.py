@@ -35,6 +35,15 @@ def write_document(printer: Any, doc: B.Document, width: int) -> None:
         if line.style == "cut":  # between copies (联): cut them apart
             printer.cut(mode="PART")
             continue
+        if line.style == "qr":  # the progress-lookup code, as a raster image (GS v 0), centred
+            from deskclient.services.notices.qr import qr_image
+
+            printer.set(align="center")
+            printer.image(qr_image(line.payload, scale=4 if width >= WIDTH_80MM else 3), impl="bitImageRaster",
+                          center=False)
+            printer.set(align="left")
+            printer._raw(CHINESE_ON)
+            continue
         if line.style == "title":
             printer._raw(BOLD_ON + DOUBLE_HEIGHT + to_gb18030(line.text) + b"\n" + NORMAL_SIZE + BOLD_OFF)
         elif line.style in ("mark", "heading"):

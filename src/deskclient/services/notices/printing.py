@@ -205,7 +205,7 @@ def print_document(doc: B.Document, settings: PrinterSettings, *, pdf_path: Path
             if settings.format == "pdf":
                 from deskclient.services.notices.pdf import render_pdf
 
-                data = render_pdf(doc)
+                data = pdf_path.read_bytes() if pdf_path is not None and pdf_path.is_file() else render_pdf(doc)
             else:
                 data = to_gb18030(render_text(doc, settings.columns))
             atomic_write_bytes(Path(settings.device), data)
