@@ -31,6 +31,16 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _catalog_item(data_dir: Path, code: str) -> Any:
+    """The case's catalog item (materials' notes, conditions, joint departments), None if unknown."""
+    try:
+        from deskclient.services.catalog_files import load_catalog
+
+        return load_catalog(data_dir).catalog.get(code)
+    except Exception:  # the catalog adds detail; the notice is still rendered from the ledger
+        return None
+
+
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session, select
 
@@ -62,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         if case is None:
             raise ValidationError(T.CASE_NOT_FOUND.format(case=args.case_no))
         data = notice_data_for_case(session, case.id, kind, issued_at=now,
-                                    reprint_at=now if args.reprint else None)
+                                    reprint_at=now if args.reprint else None, station_settings=settings.station,
+                                    item=_catalog_item(paths.data_dir, case.item_code))
     doc = render_document(data, data_dir=paths.data_dir)
     for warning in doc.warnings:
         print(warning, file=sys.stderr)

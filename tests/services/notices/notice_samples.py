@@ -63,8 +63,10 @@ MISSING = (
 
 def sample(kind: NoticeKind) -> NoticeData:
     """A complete notice of ``kind`` with a long item name, an agent and masked numbers."""
+    from deskclient.strings.notices import DOC_NO_KIND_CHARS
+
     k = NoticeKind(kind)
-    d = replace(BASE, kind=k)
+    d = replace(BASE, kind=k, doc_no=f"青山镇便民服务中心〔2026〕{DOC_NO_KIND_CHARS[k.value]}字第12号")
     if k is NoticeKind.ACCEPTANCE:
         return replace(d, case_class="即办件", promised_date=None, time_limit="当场办结")
     if k is NoticeKind.PROMISE:
@@ -124,7 +126,8 @@ def seeded_ledger(path: Path, now: datetime) -> Ledger:
     ledger = Ledger(open_ledger(path), "QS01", FixedClock(now))
     with ledger.write(None) as tx:
         s = tx.session
-        s.add(Station(code="QS01", name="青山镇", centre="青山镇便民服务中心", created_at=now))
+        s.add(Station(code="QS01", name="青山镇便民服务中心", centre="某某县政务服务中心", county="某某县",
+                      created_at=now))
         s.add(Window(number="3", name="民政"))
         s.flush()
         s.add(Clerk(id="c1", login="wangfang", name="王芳", window="3", post="A", pin_hash="x", created_at=now))
@@ -134,7 +137,7 @@ def seeded_ledger(path: Path, now: datetime) -> Ledger:
             item_name="城乡居民最低生活保障申请", item_class="promised", case_class="promised",
             status="accepted", applicant_name="张晓梅", applicant_id_no=FULL_ID,
             applicant_id_masked="110105********002X", applicant_phone=FULL_PHONE, applicant_phone_masked="138****5678",
-            first_asked_clerk_id="c1", owner_clerk_id="c1", created_at=now, accepted_at=now,
+            first_asked_clerk_id="c1", owner_clerk_id="c1", created_at=now, received_at=now, accepted_at=now,
             acceptance_date=date(2026, 11, 24), due_date=date(2026, 12, 8), delivery="window", updated_at=now,
         ))
         s.flush()

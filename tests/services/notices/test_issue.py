@@ -44,7 +44,10 @@ def test_notice_data_comes_from_the_ledger(ledger: Ledger) -> None:
     with ledger.read() as s:
         d = notice_data_for_case(s, "k1", NoticeKind.PROMISE, clerk_id="c1", issued_at=NOW,
                                  time_limit="10个工作日")
-    assert d.centre == "青山镇便民服务中心" and d.window == "3号窗口(民政)"
+    assert d.centre == "青山镇便民服务中心" and d.window == "3号窗口(民政)"  # the station issues, not the county
+    assert d.county_centre == "某某县政务服务中心"
+    assert d.progress_phone == "12345" and d.complaint_phone == "12345"  # no station setting: the 12345 line
+    assert d.reconsideration_body == "某某县人民政府" and d.court == "某某县人民法院"
     assert d.applicant and d.applicant.id_masked == "110105********002X"
     assert d.promised_date == date(2026, 12, 8) and d.case_class == "承诺件"
     assert [m.name for m in d.missing] == ["户口簿"] and d.missing[0].problem == "缺户主页"
@@ -58,7 +61,8 @@ def test_unreachable_printer_leaves_notice_queued_and_case_untouched(ledger: Led
     assert not result.printed
     assert "补打" in result.message and "Traceback" not in result.message
     assert result.archive_path.is_file()
-    assert result.archive_path == tmp_path / "archive" / "2026" / "QS01-20261124-0007-acceptance.pdf"
+    assert result.archive_path.parent == tmp_path / "archive" / "2026"
+    assert result.archive_path.name.startswith("QS01-20261124-0007-acceptance-")
     with ledger.read() as s:
         notice = s.get(Notice, result.notice_id)
         events = s.exec(select(Event).order_by(Event.seq)).all()
@@ -89,7 +93,10 @@ def test_printed_notice_and_reprint(ledger: Ledger, tmp_path: Path) -> None:
     assert "补打" in text and "户口簿" in text
     with ledger.read() as s:
         row = s.get(Notice, again.notice_id)
+        original = s.get(Notice, first.notice_id)
     assert row.reprint_of == first.notice_id
+    assert original.doc_no == "青山镇便民服务中心〔2026〕补字第1号"
+    assert row.doc_no == original.doc_no and original.doc_no in text  # a reprint keeps its 文号
     assert PdfReader(io.BytesIO(first.archive_path.read_bytes())).pages
 
 

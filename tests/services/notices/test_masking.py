@@ -29,14 +29,16 @@ mobiles = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
 
 
 def _stuffed(kind: NoticeKind, id_no: str, phone: str):
-    """A notice with the numbers everywhere a clerk or visitor could type them."""
+    """A notice with the numbers everywhere a clerk or visitor could type them: the person fields and
+    every free-text field (reasons, problems, notes, addresses, results). Catalog text and station
+    settings are official wording, not typed at the window, and are printed as they are."""
     free = f"身份证{id_no},电话{phone}"
     return replace(
         sample(kind), applicant=Person("张三", id_no, phone), agent=Person("李四", id_no, phone, free),
-        note=free, reasons=(free,), remedies=(), basis=(free,), procedure=(free,), extra_lines=(free,),
-        delivery_detail=free, progress_check=free, complaint=free, result=free, pause_reason=free,
-        extension_reason=free, missing=(NoticeMaterial(free, problem=free), *sample(kind).missing),
-        materials=(NoticeMaterial(free, problem=free), *sample(kind).materials),
+        note=free, reasons=(free,), remedies=(), extra_lines=(free,), delivery_detail=free,
+        delivery_address=free, result=free, pause_reason=free, extension_reason=free,
+        missing=(NoticeMaterial("户口簿", problem=free), *sample(kind).missing),
+        materials=(NoticeMaterial("身份证", problem=free), *sample(kind).materials),
     )
 
 
@@ -65,3 +67,24 @@ def test_pdf_never_shows_a_full_number() -> None:
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace(" ", "")
         _assert_clean(text, id_no, phone)
         assert "110105" in text or d.kind in (NoticeKind.HANDOVER, NoticeKind.PAUSE_SIGN)
+
+
+def test_case_numbers_that_look_like_numbers_print_whole() -> None:
+    """Issue #15 item 1: a numeric station code (520102) or one ending in 13-19 (QS13) made the old
+    blanket filter mask the case number. Structured fields are never pattern-masked."""
+    for case_no in ("520102-20261124-0001", "QS13-20261113-0001", "QS19-20261119-0013"):
+        d = replace(sample(NoticeKind.ACCEPTANCE), case_no=case_no)
+        doc = render_document(d)
+        for width in (32, 48, 80):
+            assert case_no in render_text(doc, width)
+        assert case_no.encode("gb18030") in escpos_bytes(doc, 48)
+
+
+def test_free_text_bypasses_are_masked_on_paper() -> None:
+    """Notes typed with separators or full-width digits are masked by the shared identity.redact."""
+    from deskclient.domain.identity import redact
+
+    for typed in ("13812345678", "110105 1949 1231 002X", "１３８１２３４５６７８"):
+        d = replace(sample(NoticeKind.REJECTION), reasons=(f"联系{typed}",))
+        text = render_text(render_document(d), 80)
+        assert typed not in text and redact(f"联系{typed}") in text
