@@ -9,6 +9,7 @@ itself is never touched here, so a printer can never block a case.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -158,7 +159,8 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
     if kind is NoticeKind.REJECTION:
         values.update(refused=True, legal_article=T.REJECTION_ARTICLE)
     if extension is not None:
-        values.update(extension_days=extension.days, extension_reason=extension.reason)
+        values.update(extension_days=extension.days, extension_reason=extension.reason,
+                      **_event_fields(session, case, EventType.CASE_EXTENDED, {"original_date": date}))
     values.update(_completion_record(session, case))
     values.update(overrides)
     values["time_limit"] = _time_limit(case, extension, values.get("time_limit", ""))
@@ -167,25 +169,34 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
     return NoticeData(**values)
 
 
-def _completion_record(session: Session, case: Case) -> dict[str, Any]:
-    """The completion result and delivery the desk recorded, when it keeps such a record (issue #14
-    adds it): ``result``, ``refused``, ``delivery_address`` from the ``case.completed`` event."""
-    if case.completed_at is None:
-        return {}
+def _event_fields(session: Session, case: Case, event_type: EventType, wanted: dict[str, type]) -> dict[str, Any]:
+    """Fields of the case's latest event of ``event_type`` (dates parsed back from ISO text)."""
     from deskclient.store.models import Event
 
-    row = session.exec(select(Event).where(Event.case_id == case.id, Event.type == EventType.CASE_COMPLETED.value)
+    row = session.exec(select(Event).where(Event.case_id == case.id, Event.type == event_type.value)
                        .order_by(Event.seq.desc())).first()  # type: ignore[attr-defined]
-    if row is None:
-        return {}
-    payload = row.payload if isinstance(row.payload, dict) else _json(row.payload)
+    payload = _json(row.payload) if row is not None else {}
     out: dict[str, Any] = {}
-    for key in ("result", "delivery_address"):
-        if isinstance(payload.get(key), str) and payload[key].strip():
-            out[key] = payload[key]
-    if isinstance(payload.get("refused"), bool):
-        out["refused"] = payload["refused"]
+    for key, kind in wanted.items():
+        value = payload.get(key)
+        if kind is date and isinstance(value, str):
+            try:
+                out[key] = date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+        elif isinstance(value, kind):
+            out[key] = value
     return out
+
+
+def _completion_record(session: Session, case: Case) -> dict[str, Any]:
+    """The completion result and delivery the desk recorded, when it keeps such a record (issue #14
+    adds it): ``result``, ``refused``, ``delivery_address`` from the latest ``case.completed`` event."""
+    if case.completed_at is None:
+        return {}
+    found = _event_fields(session, case, EventType.CASE_COMPLETED,
+                          {"result": str, "delivery_address": str, "refused": bool})
+    return {k: v for k, v in found.items() if not isinstance(v, str) or v.strip()}
 
 
 def _json(text: Any) -> dict[str, Any]:
@@ -336,5 +347,31 @@ def issue_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str, clerk_id:
                           reprint_of=reprint_of, template_dir=template_dir, build=build)
 
 
-__all__ = ["IssueResult", "catalog_fields", "doc_number", "issue_notice", "issue_prepared", "notice_data_for_case",
-           "station_fields", "window_label"]
+def joint_departments(item: Any) -> tuple[str, ...]:
+    """The departments the catalog names for a joint item: what the desk shows the clerk to confirm."""
+    return tuple(getattr(item, "joint_departments", ()) or ())
+
+
+def issue_joint_notice(ledger: Ledger, case_id: str, clerk_id: str, departments: Sequence[str], *,
+                       archive_dir: Path, **kwargs: Any) -> IssueResult:
+    """Issue the 联办件通知书 with the departments the clerk confirmed (start from
+    :func:`joint_departments`; the clerk may add or remove one). Two or more distinct departments."""
+    confirmed = tuple(dict.fromkeys(d.strip() for d in departments if d and d.strip()))
+    if len(confirmed) < 2:
+        raise ValidationError(T.JOINT_NEEDS_TWO)
+    return issue_notice(ledger, case_id, NoticeKind.JOINT, clerk_id, archive_dir=archive_dir,
+                        departments=confirmed, **kwargs)
+
+
+__all__ = [
+    "IssueResult",
+    "catalog_fields",
+    "doc_number",
+    "issue_joint_notice",
+    "issue_notice",
+    "issue_prepared",
+    "joint_departments",
+    "notice_data_for_case",
+    "station_fields",
+    "window_label",
+]
