@@ -132,3 +132,4 @@ def start(root: Path) -> Iterator[CupsServer]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)

@@ -10,7 +10,15 @@ import re
 from pathlib import Path
 
 import pytest
-from real_cases import CASE_KINDS, COUNTY_CENTRE, STATION_NAME, STATION_SETTINGS, Station, case_for, make_station
+from real_cases import (
+    CASE_KINDS,
+    COUNTY_CENTRE,
+    STATION_NAME,
+    STATION_SETTINGS,
+    Station,
+    case_for,
+    make_station,
+)
 from sqlmodel import select
 
 from deskclient.domain.cases import CaseClass, CaseStatus, Delivery, MaterialState
@@ -130,7 +138,7 @@ def test_supplement_never_lists_a_not_applicable_material_as_received(station: S
 
 
 def test_checklist_shows_catalog_notes_and_conditions(station: Station) -> None:
-    case_id, data = _data(station, NoticeKind.CHECKLIST, seed=3)
+    _case_id, data = _data(station, NoticeKind.CHECKLIST, seed=3)
     item = station.ctx.catalog.get(data.item_code)
     text = re.sub(r"\s+", "", render_text(render_document(data), 80))
     assert cjk_punctuation(item.conditions)[:12] in text

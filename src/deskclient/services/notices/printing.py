@@ -287,8 +287,11 @@ def _cups_down(text: str) -> bool:
 def _check_cups(settings: PrinterSettings, timeout: float) -> PrinterCheck:
     if shutil.which("lpstat") is None:
         return PrinterCheck(False, T.PRINT_NO_LP)
+    name = settings.name.strip()
     try:
-        name = settings.name.strip()
+        running = _lpstat(["-r"], timeout)
+        if "not running" in running.stdout + running.stderr or _cups_down(running.stderr):
+            return PrinterCheck(False, T.CHECK_CUPS_DOWN)
         if not name:
             done = _lpstat(["-d"], timeout)
             if _cups_down(done.stderr + done.stdout):
