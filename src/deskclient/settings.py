@@ -126,7 +126,7 @@ class PrinterSettings:
         if (self.kind.startswith("escpos-") or self.kind == "file") and not self.device.strip():
             out.append(("device", T.PRINTER_NEEDS_DEVICE.format(kind=self.kind)))
         try:
-            "中".encode(self.encoding)
+            T.PRINTER_ENCODING_PROBE.encode(self.encoding)
         except (LookupError, UnicodeEncodeError):
             out.append(("encoding", T.PRINTER_BAD_ENCODING.format(value=self.encoding)))
         return out

@@ -158,3 +158,6 @@ CHECK_FILE_FOLDER_MISSING = "打印输出文件夹不存在或不可写:{folder}
 CHECK_WINDOWS_UNKNOWN = "Windows 中没有名为“{printer}”的打印机。本机的打印机:{known}。"
 CHECK_WINDOWS_UNCHECKED = "已设置 Windows 打印机“{printer}”,本机无法自动检查其状态,请打印测试页确认。"
 JOINT_NEEDS_TWO = "联办件通知书需写明两个或以上的联办部门,请确认联办部门。"
+CHECK_STATE_PRINTING = "正在打印"
+CHECK_STATE_IDLE = "空闲"
+CHECK_STATE_INSTALLED = "已安装"

@@ -16,3 +16,4 @@ PRINTER_BAD_FORMAT = "打印格式“{value}”不存在,可用:{allowed}"
 PRINTER_BAD_COLUMNS = "每行列数 {value} 不合理(58 毫米纸 32,80 毫米纸 48,针式打印机 80)"
 PRINTER_NEEDS_DEVICE = "打印机类型 {kind} 需要填写 device(设备地址或文件)"
 PRINTER_BAD_ENCODING = "编码“{value}”不能打印中文(应为 gb18030)"
+PRINTER_ENCODING_PROBE = "中文"  # a printer encoding must be able to encode this

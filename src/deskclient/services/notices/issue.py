@@ -195,7 +195,10 @@ def _completion_record(session: Session, case: Case) -> dict[str, Any]:
     if case.completed_at is None:
         return {}
     found = _event_fields(session, case, EventType.CASE_COMPLETED,
-                          {"result": str, "delivery_address": str, "refused": bool})
+                          {"result": str, "note": str, "delivery_address": str, "refused": bool})
+    note = found.pop("note", "")
+    if not found.get("result", "").strip() and note.strip():
+        found["result"] = note  # the desk's completion note (说明) until a result of its own is recorded
     return {k: v for k, v in found.items() if not isinstance(v, str) or v.strip()}
 
 

@@ -322,7 +322,7 @@ def _check_cups(settings: PrinterSettings, timeout: float) -> PrinterCheck:
         return PrinterCheck(False, T.CHECK_QUEUE_DISABLED.format(printer=name, reason=reason_text))
     if "not accepting" in accepting.stdout:
         return PrinterCheck(False, T.CHECK_QUEUE_REJECTING.format(printer=name, reason=reason_text))
-    state = "正在打印" if "now printing" in first else "空闲"
+    state = T.CHECK_STATE_PRINTING if "now printing" in first else T.CHECK_STATE_IDLE
     return PrinterCheck(True, T.CHECK_OK_QUEUE.format(printer=name, state=state))
 
 
@@ -337,7 +337,7 @@ def _check_windows(settings: PrinterSettings) -> PrinterCheck:  # pragma: no cov
     name = settings.name or win32print.GetDefaultPrinter()
     if name not in known:
         return PrinterCheck(False, T.CHECK_WINDOWS_UNKNOWN.format(printer=name, known="、".join(known)))
-    return PrinterCheck(True, T.CHECK_OK_QUEUE.format(printer=name, state="已安装"))
+    return PrinterCheck(True, T.CHECK_OK_QUEUE.format(printer=name, state=T.CHECK_STATE_INSTALLED))
 
 
 def _check_serial(device: str) -> PrinterCheck:

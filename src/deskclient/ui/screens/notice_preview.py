@@ -19,19 +19,22 @@ log = logging.getLogger(__name__)
 
 
 def catalog_overrides(ctx: Any, item_code: str) -> dict[str, Any]:
-    """What the one-time notification must say from the catalog (basis, procedure, limit, fee)."""
+    """What the notices service needs besides the ledger: the catalog item (basis, procedure, limit,
+    fee, conditions, material notes, joint departments), the station settings (progress lookup,
+    complaint line, reconsideration body, court) and the calendar (the supplement notice's deadline)."""
     try:
         item = ctx.catalog.get(item_code)
     except Exception:
         log.exception("catalog unavailable for the notice")
-        return {}
-    if item is None:
-        return {}
-    limit = (T.TIME_LIMIT_IMMEDIATE if item.is_immediate
-             else T.TIME_LIMIT_DAYS.format(days=item.promised_days, legal=item.legal_days))
-    return {"basis": tuple(x for x in item.basis.splitlines() if x.strip()) or (item.basis,),
-            "procedure": tuple(s.name for s in item.steps), "time_limit": limit, "fee": item.fee,
-            "fee_basis": item.fee_basis}
+        item = None
+    extra: dict[str, Any] = {"item": item, "station_settings": ctx.settings.station}
+    try:
+        from deskclient.services.clocks import rules_for
+
+        extra.update(calendar=ctx.calendar, clock_rules=rules_for(ctx.settings))
+    except Exception:  # the deadline line is left out; the notice still issues
+        log.exception("calendar unavailable for the notice")
+    return extra
 
 
 def notice_text(ctx: Any, case_id: str, kind: str, clerk_id: str, width: int,
