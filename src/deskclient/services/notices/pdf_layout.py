@@ -37,6 +37,7 @@ def pdf_lines(pdf: Any, text: str, width: float) -> list[str]:
     """``text`` broken into lines no wider than ``width`` mm at the current font, by Chinese rules."""
     lines: list[str] = []
     line, used = "", 0.0
+    width += 0.01  # widths are sums of floats: a text measured to fit exactly must still fit
     for tok in _tokens(text):
         w = pdf.get_string_width(tok)
         if tok.isspace():
