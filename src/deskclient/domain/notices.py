@@ -72,12 +72,14 @@ def _masked(value: str, masker: Any, field_name: str) -> str:
     return masked
 
 
-def _text(value: Any) -> str:
-    return redact(str(value)) if value else ""
+def _text(value: Any, station: str = "") -> str:
+    """Free text typed at the window, with personal numbers masked by the shared ``identity.redact``
+    (a case number of this station quoted in it stays whole)."""
+    return redact(str(value), station) if value else ""
 
 
-def _texts(values: Iterable[Any] | None) -> tuple[str, ...]:
-    return tuple(_text(v) for v in (values or ()) if v)
+def _texts(values: Iterable[Any] | None, station: str = "") -> tuple[str, ...]:
+    return tuple(_text(v, station) for v in (values or ()) if v)
 
 
 def _set(obj: object, name: str, value: Any) -> None:
@@ -232,10 +234,11 @@ class NoticeData:
 
     def __post_init__(self) -> None:
         _set(self, "kind", NoticeKind(self.kind))
+        station = str(self.station or "").strip()
         for name in _FREE_TEXT_FIELDS:
-            _set(self, name, _text(getattr(self, name)))
+            _set(self, name, _text(getattr(self, name), station))
         for name in _FREE_TUPLE_FIELDS:
-            _set(self, name, _texts(getattr(self, name)))
+            _set(self, name, _texts(getattr(self, name), station))
         for name in _PLAIN_FIELDS:
             _set(self, name, str(getattr(self, name) or "").strip())
         for name in _PLAIN_TUPLE_FIELDS:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from notice_samples import ALL, sample
@@ -80,11 +83,30 @@ def test_case_numbers_that_look_like_numbers_print_whole() -> None:
         assert case_no.encode("gb18030") in escpos_bytes(doc, 48)
 
 
-def test_free_text_bypasses_are_masked_on_paper() -> None:
-    """Notes typed with separators or full-width digits are masked by the shared identity.redact."""
+@pytest.mark.parametrize("typed", [
+    "13812345678", "138.0013.8000", "138-0013-8000", "+86 138 0013 8000", "110105/1990/0101/0012",
+    "110105 1949 1231 002X", "110105-19491231-002X", "１３８００１３８０００", "１１０１０５１９４９１２３１００２Ｘ",
+])
+def test_free_text_bypasses_are_masked_on_paper(typed: str) -> None:
+    """Issue #15 item 14: notes typed with dots, slashes, dashes or full-width digits are masked by
+    the shared identity.redact before they reach any notice format."""
     from deskclient.domain.identity import redact
 
-    for typed in ("13812345678", "110105 1949 1231 002X", "１３８１２３４５６７８"):
-        d = replace(sample(NoticeKind.REJECTION), reasons=(f"联系{typed}",))
-        text = render_text(render_document(d), 80)
-        assert typed not in text and redact(f"联系{typed}") in text
+    d = replace(sample(NoticeKind.REJECTION), reasons=(f"请联系{typed}核实",),
+                missing=(NoticeMaterial("户口簿", problem=f"户主{typed}"),))
+    doc = render_document(d)
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", typed))
+    for width in (32, 80):
+        text = render_text(doc, width)
+        flat = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
+        assert typed not in text and digits not in flat
+    assert "*" in redact(typed)
+    job = escpos_bytes(doc, 48)
+    assert typed.encode("gb18030") not in job
+
+
+def test_a_case_number_quoted_in_a_note_stays_whole() -> None:
+    """A clerk's note may quote this station's case number: redact knows the station, so it stays."""
+    d = replace(sample(NoticeKind.REJECTION), station="520102", case_no="520102-20261124-0001",
+                reasons=("与办件520102-20261124-0001重复申请",))
+    assert "520102-20261124-0001" in d.reasons[0]
