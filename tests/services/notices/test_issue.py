@@ -110,3 +110,20 @@ def test_training_station_marks_every_notice(ledger: Ledger, tmp_path: Path) -> 
     with ledger.read() as s:
         assert s.get(Notice, result.notice_id).training is True
     assert any("培训样张" in t for t in result.document.texts())
+
+
+def test_a_character_no_font_has_still_issues_with_a_text_archive(ledger: Ledger, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from deskclient.services.notices import pdf as P
+
+    monkeypatch.setattr(P, "_candidate_fonts", lambda: iter(()))  # a PC with no CJK font of its own
+    with ledger.write(None) as tx:
+        case = tx.session.get(Case, "k1")
+        case.applicant_name = "刘\U00020000"
+        tx.session.add(case)
+    out = tmp_path / "printer.bin"
+    result = issue_notice(ledger, "k1", NoticeKind.ACCEPTANCE, "c1", archive_dir=tmp_path / "a",
+                          printer=PrinterSettings(kind="file", device=str(out), format="escpos", columns=48))
+    assert result.archive_path.suffix == ".txt" and "刘\U00020000" in result.archive_path.read_text("utf-8")
+    assert any("U+20000" in w for w in result.warnings)
+    assert result.printed and "刘\U00020000".encode("gb18030") in out.read_bytes()

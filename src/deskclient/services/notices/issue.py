@@ -220,11 +220,17 @@ class IssueResult:
     document: B.Document
 
 
-def _archive_bytes(doc: B.Document, data: NoticeData) -> tuple[bytes, str]:
-    """The PDF, rendered once: the archive keeps it and a PDF printer prints this very file."""
-    from deskclient.services.notices.pdf import render_pdf
+def _archive_bytes(doc: B.Document, data: NoticeData) -> tuple[bytes, str, str]:
+    """The PDF, rendered once: the archive keeps it and a PDF printer prints this very file. If no
+    font can draw some character, the text form is archived instead (the notice is never lost) and
+    the message naming the character is returned as a warning for the clerk."""
+    from deskclient.services.notices.pdf import FontProblem, render_pdf
+    from deskclient.services.notices.text import WIDTH_NEEDLE, render_text
 
-    return render_pdf(doc, created=data.reprint_at or data.issued_at), "pdf"
+    try:
+        return render_pdf(doc, created=data.reprint_at or data.issued_at), "pdf", ""
+    except FontProblem as problem:
+        return render_text(doc, WIDTH_NEEDLE).encode("utf-8"), "txt", problem.message
 
 
 def doc_number(tx: WriteTx, data: NoticeData) -> str:
@@ -277,7 +283,7 @@ def issue_prepared(ledger: Ledger, data: NoticeData, clerk_id: str, *, archive_d
             data = build(tx.session, doc_no) if build is not None else replace(data, doc_no=doc_no)
         check_notice(data)
         doc = render_document(data, data_dir=template_dir, check=False)
-        content, ext = _archive_bytes(doc, data)
+        content, ext, font_warning = _archive_bytes(doc, data)
         path = archive_notice(archive_dir, data, content, ext, unique=notice_id)
         tx.session.add(Notice(
             id=notice_id, case_id=case_id, kind=data.kind.value, issued_at=data.reprint_at or data.issued_at,
@@ -288,9 +294,10 @@ def issue_prepared(ledger: Ledger, data: NoticeData, clerk_id: str, *, archive_d
             "notice_id": notice_id, "kind": data.kind.value, "case_no": data.case_no, "doc_no": data.doc_no,
             "reprint_of": reprint_of, "archive": path.name, "training": data.training,
         }, case_id=case_id)
-    result = _try_print(doc, printer or PrinterSettings(), path)
+    result = _try_print(doc, printer or PrinterSettings(), path if ext == "pdf" else None)
     _record_print(ledger, clerk_id, notice_id, case_id, data.kind, result)
-    return IssueResult(notice_id, path, result.ok, result.message, doc.warnings, doc)
+    warnings = (*doc.warnings, font_warning) if font_warning else doc.warnings
+    return IssueResult(notice_id, path, result.ok, result.message, warnings, doc)
 
 
 def _try_print(doc: B.Document, printer: PrinterSettings, pdf_path: Path | None) -> PrintResult:
