@@ -319,7 +319,7 @@ def test_a_joint_item_names_its_departments() -> None:
     one = joint.replace('class = "joint"', 'class = "joint"\njoint_departments = ["县民政局"]')
     assert parse_catalog_file(one, "t.toml")[1]
     again, problems = catalog_from_data(catalog_to_data(Catalog(items)), "last-good")
-    assert problems == [] and list(again)[0].joint_departments == ("镇民政办", "县民政局")
+    assert problems == [] and next(iter(again)).joint_departments == ("镇民政办", "县民政局")
 
 
 def test_joint_departments_only_on_joint_items() -> None:
