@@ -89,7 +89,8 @@ def run_sync(args: argparse.Namespace) -> int:
     from deskclient.services.sync import SyncClient
 
     ctx = load_context(args)
-    client = SyncClient(ctx.engine, ctx.url, ctx.token, ctx.station, timeout_s=min(ctx.timeout_s, 10.0))
+    client = SyncClient(ctx.engine, ctx.url, ctx.token, ctx.station, timeout_s=min(ctx.timeout_s, 10.0),
+                        data_dir=ctx.data_dir)
     # --timeout bounds the whole run; without it a scheduled run may take longer than the exit screen.
     limit = args.timeout if args.timeout is not None else max(ctx.timeout_s, SHELL_MIN_SECONDS)
     deadline = time.monotonic() + limit

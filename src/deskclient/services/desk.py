@@ -754,7 +754,7 @@ def default_sync(ctx: DeskContext) -> tuple[bool | None, str]:
         from deskclient.services.sync import SyncClient
 
         client = SyncClient(ctx.engine, central.url, central.token, ctx.station_code,
-                            timeout_s=central.exit_sync_timeout_s)
+                            timeout_s=central.exit_sync_timeout_s, data_dir=ctx.paths.data_dir)
         result = client.sync_once(timeout_s=max(1.0, central.exit_sync_timeout_s * 2))
     except DeskError as err:
         return False, err.message
