@@ -1,16 +1,16 @@
 """Home: this window's queue (today's cases, open ones it owns, transferred-out ones still followed),
 today's counts and the sync state. Paged, index-backed queries: instant on a 100,000-case ledger.
 
-Whenever home is shown (that is, at sign-in too) a second worker applies art. 32 deemed acceptance
-(收件待审 cases whose five days ran out), and shows the overdue / due-soon reminders and the window's
-暂停服务 state in two lines above and below the counts (a panel, not a toast: a toast would cover the
-next screen the clerk opens)."""
+Whenever home is shown a second worker reads the overdue / due-soon reminders and the window's
+暂停服务 state, shown in two lines above and below the counts (a panel, not a toast: a toast would cover
+the next screen the clerk opens). Showing home never writes: art. 32 deemed acceptance runs at sign-in
+and on the app's timer (``DeskContext.run_due_clocks``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -19,7 +19,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from deskclient.store.queries import PAGE_SIZE, SCOPES, CaseQuery, TodayCounts
+from deskclient.services.queue import PAGE_SIZE, SCOPES, CaseQuery, ReminderLine, TodayCounts, shown_count
+from deskclient.services.records import DeskPause, Draft
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
@@ -31,9 +32,6 @@ from deskclient.ui.widgets.fields import DeskInput
 navigation.register_screen("home", T.NAV_HOME, lambda app: HomeScreen(), key="f1", help=T.NAV_HOME_HELP)
 navigation.register_action("refresh", T.NAV_REFRESH, "app.refresh_queue", help=T.NAV_REFRESH_HELP)
 navigation.register_action("find_case", T.NAV_FIND_CASE, "app.find_case", help=T.NAV_FIND_CASE_HELP)
-
-
-PENDING_CAP = 10_000  # beyond this the home screen says 9999+ instead of counting every row
 
 
 @dataclass(frozen=True)
@@ -48,31 +46,30 @@ class QueuePage:
 
 @dataclass(frozen=True)
 class DeskState:
-    """What the clocks worker found: cases moved by deemed acceptance, reminders, the window's pause."""
+    """What the reminders worker found: the reminders and the window's pause."""
 
-    moved: list[str]
-    reminders: Any  # services.desk.Reminders, or None if they could not be computed
-    pause: Any  # store.models.DeskPause or None
+    reminders: ReminderLine | None  # None if they could not be computed
+    pause: DeskPause | None
 
 
-def reminder_text(r: Any) -> Text:
-    """One line of counts, then the most urgent cases (each plain text, never markup)."""
+def reminder_text(r: ReminderLine | None) -> Text:
+    """One line of counts, then the most urgent case (each plain text, never markup)."""
     if r is None:
         return Text("")
     if not r.count:
         return Text(TC.REMINDERS_NONE, style="dim")
     t = Text()
     t.append(TC.REMINDERS_TITLE + ":", style="bold")
-    t.append(TC.REMINDERS_LINE.format(overdue=len(r.overdue), today=len(r.due_today), soon=len(r.due_soon)),
+    t.append(TC.REMINDERS_LINE.format(overdue=r.overdue, today=r.due_today, soon=r.due_soon),
              style="bold red" if r.overdue else "bold yellow")
-    first = next(iter([*r.overdue, *r.due_today, *r.due_soon]), None)
+    first = r.first
     if first is not None and first.due_date is not None:
         t.append("  ")
         t.append(TC.REMINDER_CASE.format(case_no=first.case_no, due=f"{first.due_date:%Y-%m-%d}"), style="dim")
     return t
 
 
-def pause_text(p: Any) -> Text:
+def pause_text(p: DeskPause) -> Text:
     text = TC.DESK_PAUSED.format(reason=p.reason)
     if p.expected_back is not None:
         text += TC.DESK_PAUSED_BACK.format(back=f"{p.expected_back:%H:%M}")
@@ -145,20 +142,15 @@ class HomeScreen(DeskScreen):
         offset = self.page * PAGE_SIZE
 
         def fetch() -> QueuePage:
-            from deskclient.store.outbox import pending_count
-            from deskclient.store.queries import count_cases, page_cases, today_counts
-
-            rows = page_cases(ctx.engine, q, offset=offset)
-            states = due_states(ctx, rows, q.today)
-            lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in rows]
-            total = count_cases(ctx.engine, q)
-            counts = today_counts(ctx.engine, q.window, q.today)
-            return QueuePage(q.today, lines, total, counts, pending_count(ctx.engine, cap=PENDING_CAP), bool(ctx.settings.central.url))
+            page = ctx.queue.page(q, offset=offset)
+            states = due_states(ctx, page.rows, q.today)
+            lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in page.rows]
+            return QueuePage(q.today, lines, page.total, page.counts, page.pending, page.online)
 
         self.run_db(fetch, self._show, group="queue")
 
     def check_clocks(self) -> None:
-        """Deemed acceptance, reminders and the window's pause, in a worker of their own."""
+        """Reminders and the window's pause, in a worker of their own (reading only)."""
         if self.desk.clerk is None or self.desk.ctx is None:
             return
         ctx = self.ctx
@@ -169,24 +161,17 @@ class HomeScreen(DeskScreen):
         def work() -> DeskState:
             import logging
 
-            from deskclient.services.clocks import ClockService
-            from deskclient.services.desk import DeskService
-
-            moved = ClockService.of(ctx).apply_deemed_acceptance(ctx.clock.today())
-            desk = DeskService(ctx)
             try:
-                reminders = desk.reminders(scope)
+                reminders: ReminderLine | None = ctx.queue.reminder_line(scope)
             except Exception:  # a nicety: the queue still shows
                 logging.getLogger(__name__).exception("reminders failed")
                 reminders = None
-            return DeskState(moved, reminders, desk.current_pause(window) if own_window else None)
+            return DeskState(reminders, ctx.queue.current_pause(window) if own_window else None)
 
         self.run_db(work, self._show_state, group="home-clocks")
 
     def _show_state(self, st: DeskState) -> None:
         self.desk_state = st
-        if st.moved:
-            self.desk.notify_text(TC.DEEMED_ACCEPTED.format(n=len(st.moved)), severity="warning", timeout=10)
         if not self.is_current:  # the clerk has moved on; shown again (and re-checked) on resume
             return
         pause = self.query_one("#desk-pause", Static)
@@ -194,14 +179,12 @@ class HomeScreen(DeskScreen):
         if st.pause is not None:
             pause.update(pause_text(st.pause))
         self.query_one("#reminders", Static).update(reminder_text(st.reminders))
-        if st.moved:
-            self.load()  # the moved cases now show as accepted with their promised date
 
     def _show(self, page: QueuePage) -> None:
         self.total = page.total
         self.query_one(CaseTable).show(page.lines, page.today)
         self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts.__dict__)))
-        shown = T.PENDING_MANY.format(n=PENDING_CAP - 1) if page.pending >= PENDING_CAP else page.pending
+        shown = shown_count(page.pending)
         sync = T.SYNC_PENDING.format(n=shown) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
         self.query_one("#sync", Static).update(Text(sync, style="bold" if page.pending else "dim"))
         pages = max(1, -(-page.total // PAGE_SIZE))
@@ -254,21 +237,18 @@ class HomeScreen(DeskScreen):
         self.app.push_screen(CaseDetailScreen(event.case_id))
 
     # --- the draft offered back after a crash ------------------------------------------------------
-    def _offer_draft(self, draft: Any) -> None:
-        from deskclient.store.drafts import draft_data
+    def _offer_draft(self, draft: Draft) -> None:
         from deskclient.ui.screens.dialogs import ConfirmDialog
         from deskclient.ui.screens.intake import IntakeScreen, draft_summary
 
-        data = draft_data(draft)
+        data = self.ctx.intake.draft_data(draft)
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.app.push_screen(IntakeScreen(draft_id=draft.id, restore=data))
             else:
-                from deskclient.store.drafts import delete_draft
-
                 ctx = self.ctx
-                self.run_db(lambda: delete_draft(ctx.ledger, draft.id), group="draft")
+                self.run_db(lambda: ctx.intake.discard_draft(draft.id), group="draft")
 
         detail = T.RESTORE_DRAFT_DETAIL.format(when=f"{draft.updated_at:%m-%d %H:%M}", summary=draft_summary(data))
         self.app.push_screen(ConfirmDialog(T.RESTORE_DRAFT, detail, yes=T.RESTORE_YES, no=T.RESTORE_NO), answer)

@@ -1,5 +1,6 @@
-"""Notice preview: exactly the text that prints (``services.notices.preview_text``); F9 issues it
-(archived, recorded in the ledger, sent to the printer)."""
+"""Notice preview: exactly the text that prints (``ctx.notices.preview``); F9 issues it (archived,
+recorded in the ledger, sent to the printer) through ``ctx.notices.issue``, which adds the catalog's
+basis, procedure, limit and fee the same way for the desk and ``deskclient notice``."""
 
 from __future__ import annotations
 
@@ -16,49 +17,6 @@ from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskModal
 
 log = logging.getLogger(__name__)
-
-
-def catalog_overrides(ctx: Any, item_code: str) -> dict[str, Any]:
-    """What the notices service needs besides the ledger: the catalog item (basis, procedure, limit,
-    fee, conditions, material notes, joint departments), the station settings (progress lookup,
-    complaint line, reconsideration body, court) and the calendar (the supplement notice's deadline)."""
-    try:
-        item = ctx.catalog.get(item_code)
-    except Exception:
-        log.exception("catalog unavailable for the notice")
-        item = None
-    extra: dict[str, Any] = {"item": item, "station_settings": ctx.settings.station}
-    try:
-        from deskclient.services.clocks import rules_for
-
-        extra.update(calendar=ctx.calendar, clock_rules=rules_for(ctx.settings))
-    except Exception:  # the deadline line is left out; the notice still issues
-        log.exception("calendar unavailable for the notice")
-    return extra
-
-
-def notice_text(ctx: Any, case_id: str, kind: str, clerk_id: str, width: int,
-                overrides: dict[str, Any] | None = None) -> str:
-    """The preview text: the notices service's rendering, or a plain fallback if it is unavailable."""
-    try:
-        from deskclient.services.notices import preview_text
-        from deskclient.services.notices.issue import notice_data_for_case
-    except ImportError:
-        return _plain(ctx, case_id, kind)
-    case = ctx.cases.get(case_id)
-    with ctx.ledger.read() as s:
-        data = notice_data_for_case(s, case_id, kind, clerk_id=clerk_id, issued_at=ctx.clock.now(),
-                                    **{**catalog_overrides(ctx, case.item_code), **(overrides or {})})
-    return preview_text(data, width, data_dir=ctx.paths.data_dir)
-
-
-def _plain(ctx: Any, case_id: str, kind: str) -> str:
-    case = ctx.cases.get(case_id)
-    lines = [case.case_no, case.applicant_name, case.item_name]
-    if case.due_date:
-        lines.append(T.NOTICE_LINES["due"].format(v=f"{case.due_date:%Y-%m-%d}"))
-    lines += [f"{m.name} {m.state}" for m in ctx.cases.materials(case_id)]
-    return "\n".join(lines)
 
 
 class NoticePreviewScreen(DeskModal):
@@ -100,7 +58,7 @@ class NoticePreviewScreen(DeskModal):
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id if desk.clerk else None, self.case_id, self.kind
         overrides = self.overrides
         width = max(20, min(ctx.settings.printer.columns if ctx else 48, 56))
-        self.run_db(lambda: notice_text(ctx, case_id, kind, clerk_id or "", width, overrides), self._show,
+        self.run_db(lambda: ctx.notices.preview(case_id, kind, clerk_id or "", width, overrides), self._show,
                     group="preview")
         if self.issued_message is not None:
             self.query_one("#notice-status", Static).update(Text(T.NOTICE_ISSUED.format(message=self.issued_message)))
@@ -118,14 +76,10 @@ class NoticePreviewScreen(DeskModal):
             return
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id, self.case_id, self.kind
 
-        def issue() -> str:
-            from deskclient.services.notices.issue import issue_notice
+        overrides = self.overrides
 
-            case = ctx.cases.get(case_id)
-            result = issue_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
-                                  printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
-                                  **{**catalog_overrides(ctx, case.item_code), **self.overrides})
-            return result.message
+        def issue() -> str:
+            return ctx.notices.issue(case_id, kind, clerk_id, overrides).message
 
         def done(message: str) -> None:
             self.issued = True

@@ -8,6 +8,7 @@ never syncs and never gets here.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,28 +26,20 @@ from deskclient.strings import sync as TS
 
 if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
-    from deskclient.services.sync import SyncClient, SyncResult
-
-
-def sync_client_for(ctx: DeskContext, *, timeout_s: float | None = None) -> SyncClient | None:
-    """The station's sync client, or None where this desk must not sync (training, no office set)."""
-    if ctx.is_training:
-        return None
-    central = ctx.settings.central
-    station = ctx.people.station()
-    url = central.url or (station.central_url if station else "")
-    if not url or not central.token:
-        return None
-    from deskclient.services.sync import SyncClient as Client
-
-    return Client(ctx.engine, url, central.token, ctx.station_code,
-                      timeout_s=timeout_s or central.exit_sync_timeout_s)
+    from deskclient.services.sync import SyncResult
 
 
 def pending_records(ctx: DeskContext) -> int:
-    from deskclient.store.outbox import pending_count
+    """The outbox count, capped (a station offline for months must not count every row)."""
+    from deskclient.services.queue import PENDING_CAP
 
-    return pending_count(ctx.engine)
+    return ctx.link.pending(cap=PENDING_CAP)
+
+
+def _shown(n: int) -> str:
+    from deskclient.services.queue import shown_count
+
+    return shown_count(n)
 
 
 @dataclass(frozen=True)
@@ -96,20 +89,22 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
     @work(thread=True, exclusive=True, group="exit-sync", exit_on_error=False)
     def _run_sync(self) -> None:
         worker = get_current_worker()
-        client = sync_client_for(self.ctx)
-        if client is None:
+        if not self.ctx.link.enabled:
             remaining = pending_records(self.ctx)
-            outcome = SyncOutcome(TS.OFFLINE.format(count=remaining) if remaining else TS.SYNC_NOTHING, remaining)
+            outcome = SyncOutcome(TS.OFFLINE.format(count=_shown(remaining)) if remaining else TS.SYNC_NOTHING, remaining)
         else:
             def progress(sent: int, total: int) -> None:
                 if not worker.is_cancelled:
                     self.post_message(self.Progress(sent, total))
 
-            result: SyncResult = client.sync_once(progress=progress,
-                                                  timeout_s=self.ctx.settings.central.exit_sync_timeout_s)
+            limit = self.ctx.settings.central.exit_sync_timeout_s
+            result: SyncResult = self.ctx.link.sync_once(progress, deadline=time.monotonic() + limit,
+                                                         request_timeout_s=limit)
             remaining = pending_records(self.ctx)
-            if result.offline or (remaining and not result.ok):
-                message = TS.OFFLINE.format(count=remaining)
+            # offline and refused say different things: a refusal (wrong token, station disabled,
+            # another ledger, a conflict) is not fixed by waiting for the network
+            if result.offline:
+                message = TS.OFFLINE.format(count=_shown(remaining))
             else:
                 message = result.message or TS.SYNC_DONE.format(sent=result.sent)
             outcome = SyncOutcome(message, remaining)
@@ -135,5 +130,5 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
         """Esc: leave without waiting; nothing is lost, the records stay in the local ledger."""
         self.workers.cancel_group(self, "exit-sync")
         remaining = pending_records(self.ctx)
-        self.dismiss(SyncOutcome(TS.OFFLINE.format(count=remaining) if remaining else TS.SYNC_NOTHING,
+        self.dismiss(SyncOutcome(TS.OFFLINE.format(count=_shown(remaining)) if remaining else TS.SYNC_NOTHING,
                                  remaining))

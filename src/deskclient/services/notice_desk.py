@@ -1,0 +1,129 @@
+"""The desk's notice operations over one context: what a case's notice says (with the catalog's
+basis, procedure, time limit and fee), its preview, issuing it, and rendering it for the CLI.
+
+The notice *content* (templates, blocks, text/ESC-POS/PDF) is :mod:`deskclient.services.notices`;
+this module is the one place that fills a case's NoticeData from the ledger **and the catalog**, so the
+preview, the F9 issue, the extension notice and ``deskclient notice`` print the same thing (before,
+the catalog fields were added by a screen helper only and the CLI refused checklist/promise notices).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from deskclient.domain.notices import NoticeData, NoticeKind
+
+if TYPE_CHECKING:
+    from deskclient.services.context import DeskContext
+    from deskclient.services.notices.issue import IssueResult
+
+log = logging.getLogger(__name__)
+
+RENDER_FORMATS = ("text", "escpos", "pdf")
+
+
+@dataclass(frozen=True)
+class RenderedNotice:
+    """A notice rendered for a script: the bytes (or text) and any template warnings."""
+
+    content: bytes
+    text: str  # the text rendering ("" for escpos/pdf)
+    warnings: tuple[str, ...]
+
+
+class NoticeDesk:
+    """Notices of a case, built the same way for the preview, the printer and the CLI."""
+
+    def __init__(self, ctx: DeskContext) -> None:
+        self.ctx = ctx
+
+    def catalog_overrides(self, item_code: str) -> dict[str, Any]:
+        """What the notices service needs besides the ledger rows: the catalog item (basis, procedure,
+        limit, fee, conditions, material notes, joint departments — applied by
+        ``notices.issue.catalog_fields``), the station settings (progress lookup, complaint line,
+        reconsideration body, court) and the calendar (the supplement notice's deadline). A broken
+        catalog or calendar leaves its part out; the ledger rows still print."""
+        extra: dict[str, Any] = {"station_settings": self.ctx.settings.station}
+        try:
+            extra["item"] = self.ctx.catalog.get(item_code)
+        except Exception:  # a broken catalog must not stop a notice
+            log.exception("catalog unavailable for the notice")
+        try:
+            from deskclient.services.clocks import rules_for
+
+            extra.update(calendar=self.ctx.calendar, clock_rules=rules_for(self.ctx.settings))
+        except Exception:  # the deadline line is left out; the notice still issues
+            log.exception("calendar unavailable for the notice")
+        return extra
+
+    def _overrides(self, case_id: str, kind: NoticeKind | str, extra: dict[str, Any] | None) -> dict[str, Any]:
+        case = self.ctx.cases.get(case_id)
+        fields = self.catalog_overrides(case.item_code)
+        if NoticeKind(kind) is NoticeKind.EXTENSION:
+            fields.update(self.ctx.case_clock.extension_fields(case_id))
+        return {**fields, **(extra or {})}
+
+    def data_for_case(self, case_id: str, kind: NoticeKind | str, *, clerk_id: str | None = None,
+                      issued_at: datetime | None = None, reprint_at: datetime | None = None,
+                      overrides: dict[str, Any] | None = None) -> NoticeData:
+        """The case's NoticeData from its ledger rows and the catalog (``overrides`` win)."""
+        from deskclient.services.notices.issue import notice_data_for_case
+
+        fields = self._overrides(case_id, kind, overrides)
+        with self.ctx.ledger.read() as s:
+            return notice_data_for_case(s, case_id, kind, clerk_id=clerk_id,
+                                        issued_at=issued_at or self.ctx.clock.now(), reprint_at=reprint_at,
+                                        training=True if self.ctx.is_training else None, **fields)
+
+    def preview(self, case_id: str, kind: NoticeKind | str, clerk_id: str, width: int,
+                overrides: dict[str, Any] | None = None) -> str:
+        """Exactly the text that prints."""
+        from deskclient.services.notices import preview_text
+
+        data = self.data_for_case(case_id, kind, clerk_id=clerk_id, overrides=overrides)
+        return preview_text(data, width, data_dir=self.ctx.paths.data_dir)
+
+    def issue(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
+              overrides: dict[str, Any] | None = None) -> IssueResult:
+        """Archive, record (one transaction with its event) and try to print the case's notice."""
+        from deskclient.services.notices.issue import issue_notice
+
+        ctx = self.ctx
+        return issue_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
+                            printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
+                            training=True if ctx.is_training else None, **self._overrides(case_id, kind, overrides))
+
+    def issue_prepared(self, data: NoticeData, clerk_id: str) -> IssueResult:
+        """A notice of the window, not of a case (handover sheet, pause sign)."""
+        from deskclient.services.notices.issue import issue_prepared
+
+        return issue_prepared(self.ctx.ledger, data, clerk_id, archive_dir=self.ctx.paths.archive_dir,
+                              printer=self.ctx.settings.printer, template_dir=self.ctx.paths.data_dir)
+
+    def render_case_notice(self, case_no: str, kind: NoticeKind | str, fmt: str, *, width: int | None = None,
+                           reprint: bool = False) -> RenderedNotice:
+        """``deskclient notice``: render without issuing (reads the ledger, changes nothing)."""
+        from deskclient.services.notices.render import render_document
+
+        kind = NoticeKind.parse(str(kind))
+        case = self.ctx.cases.by_number(case_no)
+        now = self.ctx.clock.now().replace(microsecond=0)
+        data = self.data_for_case(case.id, kind, issued_at=now, reprint_at=now if reprint else None)
+        doc = render_document(data, data_dir=self.ctx.paths.data_dir)
+        width = width or self.ctx.settings.printer.columns
+        if fmt == "text":
+            from deskclient.services.notices.text import render_text
+
+            text = render_text(doc, width)
+            return RenderedNotice(text.encode(self.ctx.settings.printer.encoding or "utf-8"),
+                                  text, tuple(doc.warnings))
+        if fmt == "escpos":
+            from deskclient.services.notices.escpos import escpos_bytes
+
+            return RenderedNotice(escpos_bytes(doc, width), "", tuple(doc.warnings))
+        from deskclient.services.notices.pdf import render_pdf
+
+        return RenderedNotice(render_pdf(doc, created=now), "", tuple(doc.warnings))
