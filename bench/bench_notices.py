@@ -20,11 +20,11 @@ def sample_notices() -> list[object]:
     from deskclient.domain.notices import HandoverLine, NoticeData, NoticeKind, NoticeMaterial, Person
 
     mats = (NoticeMaterial("最低生活保障申请书", "original", 1, True, "received"),
-            NoticeMaterial("户口簿", "both", 1, True, "received"),
+            NoticeMaterial("户口簿", "original_and_copy", 1, True, "received"),
             NoticeMaterial("家庭收入情况说明", "original", 1, False, "received"))
     missing = (NoticeMaterial("家庭收入情况说明", "original", 1, False, "missing", "未提供近三个月收入证明"),)
     base = NoticeData(
-        kind=NoticeKind.ACCEPTANCE, issued_at=ISSUED, centre="青山镇便民服务中心", station="青山镇",
+        kind=NoticeKind.ACCEPTANCE, issued_at=ISSUED, centre="青山镇便民服务中心", station="QS01",
         window="3号窗口(民政)", case_no="QS01-20261124-0007",
         applicant=Person("张晓梅", "110105********002X", "138****5678"), item_name="城乡居民最低生活保障申请",
         item_code="MZ-0012", case_class="承诺件", clerk="王芳", acceptance_date=date(2026, 11, 24),
@@ -32,7 +32,10 @@ def sample_notices() -> list[object]:
         department="县民政局", departments=("县民政局", "镇财政所"), delivery="window",
         materials=mats, missing=missing, reasons=("申请事项不属于本中心受理范围",),
         basis=("《社会救助暂行办法》",), procedure=("受理", "审核", "审批", "办结"),
-        progress_check="拨打 0851-86001234", complaint="中心投诉电话 0851-86009999",
+        progress_phone="0851-86001234", progress_url="https://zwfw.example.gov.cn/progress",
+        complaint_phone="0851-86009999", reconsideration_body="某某县人民政府", court="某某县人民法院",
+        legal_article="《中华人民共和国行政许可法》第三十二条", received_date=date(2026, 11, 24),
+        completed_at=datetime(2026, 12, 4, 15, 0), doc_no="青山镇便民服务中心〔2026〕受字第1号",
         handover_from="王芳", handover_to="李强",
         handover_cases=(HandoverLine("QS01-20261124-0007", "城乡居民最低生活保障申请", "已受理",
                                      date(2026, 12, 8)),),

@@ -7,7 +7,11 @@ every PDF library and viewer handles.
 
 Run (Debian: ``apt-get install fonts-noto-cjk``)::
 
-    /work/venv/bin/python data/fonts/make_subset.py [/path/to/NotoSansCJK-Regular.ttc]
+    python data/fonts/make_subset.py [/path/to/NotoSansCJK-Regular.ttc]
+    python data/fonts/make_subset.py --ext [/path/to/NotoSansCJK-Regular.ttc]
+
+The second builds ``NoticeSansSC-Ext.otf``, the fallback face: the rest of GB18030's required Han
+repertoire (all of U+4E00..U+9FFF and Extension A) plus the Extension B+ characters Noto SC draws.
 """
 
 from __future__ import annotations
@@ -90,6 +94,47 @@ def rename(font: TTFont) -> None:
             names.setName("NoticeSansSC-Subset", 6, rec.platformID, rec.platEncID, rec.langID)
 
 
+EXT_OUT = Path(__file__).with_name("NoticeSansSC-Ext.otf")
+EXT_FAMILY = "Notice Sans SC Ext"
+# GB18030's required Han repertoire: CJK Unified Ideographs (U+4E00..U+9FFF) and Extension A
+# (U+3400..U+4DBF), plus compatibility ideographs, radicals and whatever Extension B+ Noto SC has.
+EXT_RANGES = ((0x2E80, 0x2FDF), (0x3100, 0x312F), (0x31A0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+              (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0x20000, 0x3134F))
+
+
+def ext_charset(cmap: set[int]) -> set[int]:
+    """Everything in EXT_RANGES the source font draws that the main subset does not."""
+    main_set = charset()
+    return {cp for lo, hi in EXT_RANGES for cp in range(lo, hi + 1) if cp in cmap and cp not in main_set}
+
+
+def main_ext(source: str = SOURCE) -> None:
+    """The fallback face: kept as CFF (OpenType), which fpdf2 embeds and subsets per document; it is
+    only loaded when a notice has a character the main subset lacks."""
+    font = TTCollection(source).fonts[SC_INDEX]
+    cps = ext_charset(set(font.getBestCmap()))
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.desubroutinize = False
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14, 16, 17]
+    options.notdef_outline = True
+    options.drop_tables += ["VORG", "vhea", "vmtx", "GPOS", "GSUB", "DSIG"]
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=sorted(cps))
+    sub.subset(font)
+    names = font["name"]
+    for rec in list(names.names):
+        if rec.nameID in (1, 16):
+            names.setName(EXT_FAMILY, rec.nameID, rec.platformID, rec.platEncID, rec.langID)
+        elif rec.nameID == 4:
+            names.setName(EXT_FAMILY + " Regular", 4, rec.platformID, rec.platEncID, rec.langID)
+        elif rec.nameID == 6:
+            names.setName("NoticeSansSC-Ext", 6, rec.platformID, rec.platEncID, rec.langID)
+    font.save(EXT_OUT)
+    print(f"{EXT_OUT}: {EXT_OUT.stat().st_size / 1e6:.2f} MB, {len(font.getBestCmap())} code points")
+
+
 def main(source: str = SOURCE) -> None:
     font = TTCollection(source).fonts[SC_INDEX]
     options = subset.Options()
@@ -108,4 +153,7 @@ def main(source: str = SOURCE) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    if "--ext" in sys.argv:
+        main_ext(*[a for a in sys.argv[1:] if a != "--ext"][:1])
+    else:
+        main(*sys.argv[1:2])

@@ -83,6 +83,13 @@ class StationSettings:
     centre: str = ""
     county: str = ""
     window: str = ""  # the window this PC sits at ("" = ask at sign-in)
+    # Printed on every notice to an applicant (DOMAIN rule 6); "" = the 12345 government hotline.
+    progress_phone: str = ""  # 进度查询电话, e.g. "0851-86001234"
+    progress_url: str = ""  # lookup web address (also encoded in the QR code) or "12345政务服务便民热线"
+    complaint_phone: str = ""  # 投诉监督电话
+    # Named on every refusal (rule 7); "" = the county's people's government / people's court.
+    reconsideration_body: str = ""  # 行政复议机关, e.g. "某某县人民政府"
+    court: str = ""  # 行政诉讼, e.g. "某某县人民法院"
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,10 @@ class CentralSettings:
     office_public_key: str = ""  # base64 Ed25519 key that signs catalog/holiday updates ("" = learn over https)
 
 
+PRINTER_KINDS = ("none", "system", "escpos-usb", "escpos-serial", "escpos-network", "file")
+PRINTER_FORMATS = ("pdf", "text", "escpos")
+
+
 @dataclass(frozen=True)
 class PrinterSettings:
     kind: str = "none"  # none | system | escpos-usb | escpos-serial | escpos-network | file
@@ -105,6 +116,24 @@ class PrinterSettings:
     format: str = "pdf"  # pdf | text | escpos
     columns: int = 48  # text/ESC-POS width: 32 for 58 mm, 48 for 80 mm, 80 for a needle printer
     encoding: str = "gb18030"
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(key, Chinese message) for every value a printer cannot work with."""
+        out: list[tuple[str, str]] = []
+        if self.kind not in PRINTER_KINDS:
+            out.append(("kind", T.PRINTER_BAD_KIND.format(value=self.kind, allowed="、".join(PRINTER_KINDS))))
+        if self.format not in PRINTER_FORMATS:
+            out.append(("format", T.PRINTER_BAD_FORMAT.format(value=self.format,
+                                                              allowed="、".join(PRINTER_FORMATS))))
+        if not 20 <= self.columns <= 200:
+            out.append(("columns", T.PRINTER_BAD_COLUMNS.format(value=self.columns)))
+        if (self.kind.startswith("escpos-") or self.kind == "file") and not self.device.strip():
+            out.append(("device", T.PRINTER_NEEDS_DEVICE.format(kind=self.kind)))
+        try:
+            T.PRINTER_ENCODING_PROBE.encode(self.encoding)
+        except (LookupError, UnicodeEncodeError):
+            out.append(("encoding", T.PRINTER_BAD_ENCODING.format(value=self.encoding)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -206,6 +235,10 @@ def parse_settings(text: str, path: Path) -> Settings:
                 continue
             kwargs[key] = v
         built[section] = cls(**kwargs)
+        check = getattr(built[section], "problems", None)
+        for key, message in check() if check else ():
+            problems.append(T.BAD_VALUE.format(path=path, line=_line_of(text, section, key), section=section,
+                                               key=key, message=message))
     central = built.get("central")
     if isinstance(central, CentralSettings):
         problems.extend(_central_problems(central, text, path))

@@ -342,3 +342,40 @@ def test_shipped_catalog_pauses_only_for_lawful_kinds() -> None:
         for step in it.non_counting_steps:
             assert step.pause, (it.code, step.name)
             assert "核查" not in step.name and "调查" not in step.name, (it.code, step.name)
+def test_a_joint_item_names_its_departments() -> None:
+    """Issue #15: the 联办件通知书 names the joint departments, so the catalog must have them."""
+    joint = item_text().replace('class = "promised"', 'class = "joint"')
+    items, problems = parse_catalog_file(joint, "t.toml")
+    assert not items and any("joint_departments" in p.message for p in problems)
+    named = joint.replace('class = "joint"', 'class = "joint"\njoint_departments = ["镇民政办", "县民政局"]')
+    items, problems = parse_catalog_file(named, "t.toml")
+    assert problems == [] and items[0].joint_departments == ("镇民政办", "县民政局")
+    one = joint.replace('class = "joint"', 'class = "joint"\njoint_departments = ["县民政局"]')
+    assert parse_catalog_file(one, "t.toml")[1]
+    again, problems = catalog_from_data(catalog_to_data(Catalog(items)), "last-good")
+    assert problems == [] and next(iter(again)).joint_departments == ("镇民政办", "县民政局")
+
+
+def test_joint_departments_only_on_joint_items() -> None:
+    text = item_text().replace('class = "promised"', 'class = "promised"\njoint_departments = ["甲", "乙"]')
+    items, problems = parse_catalog_file(text, "t.toml")
+    assert not items and any("联办件" in p.message for p in problems)
+
+
+def test_every_shipped_joint_item_names_two_or_more_departments() -> None:
+    catalog, problems = build_catalog(shipped_files())
+    assert problems == []
+    joint = [it for it in catalog if it.item_class is CaseClass.JOINT]
+    assert joint and all(len(it.joint_departments) >= 2 for it in joint)
+
+
+def test_every_material_form_in_the_shipped_catalog_has_a_chinese_label() -> None:
+    """Issue #15 item 9: what reaches paper is a label, never a code such as original_and_copy."""
+    from deskclient.domain.notices import NoticeMaterial
+
+    catalog, _ = build_catalog(shipped_files())
+    forms = {m.form for it in catalog for m in it.materials}
+    assert forms
+    for form in forms:
+        label = NoticeMaterial("x", str(form)).form_label
+        assert label and label == form.label and not label.isascii()

@@ -152,7 +152,8 @@ def test_broken_notice_templates_fall_back_with_a_message(request: pytest.Fixtur
 
     data = NoticeData(kind=NoticeKind.ACCEPTANCE, issued_at=datetime(2026, 11, 24, 9, 30), centre="青山镇便民服务中心",
                       window="3号窗口", case_no="QS01-20261124-0007", applicant=Person("张晓梅"),
-                      item_name="城乡居民最低生活保障申请", clerk="王芳", acceptance_date=date(2026, 11, 24))
+                      item_name="城乡居民最低生活保障申请", clerk="王芳", acceptance_date=date(2026, 11, 24),
+                      progress_phone="12345", complaint_phone="12345")
     real = (Path(data_path("templates", "notices")) / "acceptance.j2").read_text(encoding="utf-8")
     junk = st.text(alphabet="{}%#()[]|.'\"\n abc_title()para()field()", max_size=60)
     with tempfile.TemporaryDirectory(prefix="templates-") as tmp:

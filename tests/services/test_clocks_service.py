@@ -157,7 +157,8 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
     assert json.loads(ext[0].payload)["applicant_told"] is True
     with ctx.ledger.read() as s:
         assert s.exec(select(Extension).where(Extension.case_id == case.id)).one().approved_by == head
-    notice = result.notice(issued_at=clock.now(), centre="示例镇便民服务中心", window="1号窗口", clerk="王芳")
+    notice = result.notice(issued_at=clock.now(), centre="示例镇便民服务中心", window="1号窗口", clerk="王芳",
+                           progress_phone="12345", complaint_phone="12345")  # rule 6: the station's contact lines
     check_notice(notice)
     assert notice.extension_days == 3 and notice.original_date == date(2026, 10, 20)
     assert "*" in notice.applicant.id_masked  # type: ignore[union-attr]

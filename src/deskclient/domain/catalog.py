@@ -80,6 +80,7 @@ class ServiceItem:
     fee_basis: str
     aliases: tuple[str, ...]
     materials: tuple[Material, ...]
+    joint_departments: tuple[str, ...] = ()  # 联办件: every department that handles it (two or more)
     source_file: str = field(default="", compare=False)
     source_line: int = field(default=0, compare=False)
     #: Pauses the item's own law adds to art. 45's list, ``((PauseReason value, legal basis), ...)``.
@@ -258,8 +259,8 @@ class _Layout:
 # Field readers: each appends a problem and returns a default rather than stopping.
 
 _TOP_KEYS = {"sample", "catalog_version", "updated", "title", "description", "department", "window", "item"}
-_ITEM_KEYS = {"code", "name", "department", "window", "class", "promised_days", "legal_days", "basis",
-              "conditions", "step", "fee", "fee_basis", "aliases", "material", "pause", "extension_limit"}
+_ITEM_KEYS = {"joint_departments", "code", "name", "department", "window", "class", "promised_days", "legal_days",
+              "basis", "conditions", "step", "fee", "fee_basis", "aliases", "material", "pause", "extension_limit"}
 _MATERIAL_KEYS = {"name", "form", "copies", "main", "notes"}
 _STEP_KEYS = {"name", "counts", "pause"}
 _PAUSE_KEYS = {"kind", "basis"}
@@ -453,6 +454,12 @@ def _parse_item(rd: _Reader, raw: Mapping[str, Any], where: _Where, layout: _Lay
     fee = rd.text(raw, "fee", where, required=True)
     fee_basis = rd.text(raw, "fee_basis", where, required=False)
     aliases = rd.text_list(raw, "aliases", where)
+    joint_departments = tuple(d.strip() for d in rd.text_list(raw, "joint_departments", where) if d.strip())
+    if item_class is CaseClass.JOINT and len(set(joint_departments)) < 2:
+        rd.add(where, where.key("joint_departments") if "joint_departments" in raw else where.line,
+               T.JOINT_NEEDS_DEPARTMENTS)
+    elif item_class is not None and item_class is not CaseClass.JOINT and joint_departments:
+        rd.add(where, where.key("joint_departments"), T.JOINT_DEPARTMENTS_NOT_JOINT.format(label=item_class.label))
 
     steps: list[Step] = []
     raw_steps = rd.tables(raw, "step", where)
@@ -502,7 +509,8 @@ def _parse_item(rd: _Reader, raw: Mapping[str, Any], where: _Where, layout: _Lay
     return ServiceItem(code=code, name=name, department=department, window=window, item_class=item_class,
                        promised_days=promised, legal_days=legal, basis=basis, conditions=conditions,
                        steps=tuple(steps), fee=fee, fee_basis=fee_basis, aliases=aliases,
-                       materials=tuple(materials), source_file=where.filename, source_line=where.line,
+                       materials=tuple(materials), joint_departments=joint_departments,
+                       source_file=where.filename, source_line=where.line,
                        pause_bases=tuple(pause_bases.items()), extension_limit=extension_limit)
 
 
@@ -620,6 +628,7 @@ def item_to_data(item: ServiceItem) -> dict[str, Any]:
         "fee": item.fee,
         "fee_basis": item.fee_basis,
         "aliases": list(item.aliases),
+        **({"joint_departments": list(item.joint_departments)} if item.joint_departments else {}),
         "material": [{"name": m.name, "form": m.form.value, "copies": m.copies, "main": m.main,
                       "notes": m.notes} for m in item.materials],
     } | ({"pause": [{"kind": k, "basis": b} for k, b in item.pause_bases]} if item.pause_bases else {}) | (

@@ -1,13 +1,18 @@
 """What a written notice says, and what each kind of notice must contain (DOMAIN.md rules 3, 4, 6, 7).
 
-``NoticeData`` is everything one notice shows, already safe to print: identity numbers are kept only
-in masked form (a full number given to the constructor is masked on the spot, and anything that
-still looks like a full number is refused), and every free-text field passes through ``redact`` so
-a number typed into a note never reaches paper. Templates turn it into words; renderers into paper.
+``NoticeData`` is everything one notice shows, already safe to print. Personal fields are masked by
+what they are: the applicant's and agent's ID and phone are kept only in masked form (a full number
+given to the constructor is masked on the spot, and anything that still looks like a full number is
+refused), and the free text a clerk or visitor typed (reasons, problems, notes, addresses) passes
+through ``identity.redact``. Structured fields — the case number, the document number, dates, the
+station's own public phone numbers, catalog text — are never run through ``redact``: a case number
+such as ``520102-20261124-0001`` looks like an ID number to a pattern and must still print whole.
+Templates turn the data into words; renderers into paper.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -18,6 +23,7 @@ from typing import Any
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.identity import mask_id, mask_phone, redact
 from deskclient.strings import cases as TC
+from deskclient.strings import catalog as TK
 from deskclient.strings import notices as T
 
 
@@ -70,12 +76,20 @@ def _masked(value: str, masker: Any, field_name: str) -> str:
     return masked
 
 
-def _text(value: Any) -> str:
-    return redact(str(value)) if value else ""
+# identity.redact learns the station's code with issue #17 (a quoted case number of this station
+# then stays whole); until that version is merged, the one-argument form is used.
+_REDACT_TAKES_STATION = "station" in inspect.signature(redact).parameters
 
 
-def _texts(values: Iterable[Any] | None) -> tuple[str, ...]:
-    return tuple(_text(v) for v in (values or ()) if v)
+def _text(value: Any, station: str = "") -> str:
+    """Free text typed at the window, with personal numbers masked by the shared ``identity.redact``."""
+    if not value:
+        return ""
+    return redact(str(value), station) if _REDACT_TAKES_STATION else redact(str(value))  # type: ignore[call-arg]
+
+
+def _texts(values: Iterable[Any] | None, station: str = "") -> tuple[str, ...]:
+    return tuple(_text(v, station) for v in (values or ()) if v)
 
 
 def _set(obj: object, name: str, value: Any) -> None:
@@ -103,23 +117,34 @@ class NoticeMaterial:
     """One material line: the one-time checklist, the supplement notice, the acceptance receipt."""
 
     name: str
-    form: str = "original"  # original | copy | both | electronic (or any text the catalog uses)
+    form: str = "original"  # catalog MaterialForm value: original | copy | original_and_copy
     copies: int = 1
     is_main: bool = True
     state: str = ""  # MaterialState value, "" when not examined (an enquiry)
-    problem: str = ""  # what is wrong or missing, for the supplement notice
+    problem: str = ""  # what is wrong or missing, for the supplement notice (typed: redacted)
+    notes: str = ""  # the catalog's note for this material ("验原件,留复印件")
 
     def __post_init__(self) -> None:
-        _set(self, "name", _text(self.name))
+        _set(self, "name", (self.name or "").strip())
         _set(self, "problem", _text(self.problem))
+        _set(self, "notes", (self.notes or "").strip())
 
     @property
     def form_label(self) -> str:
-        return T.MATERIAL_FORM_LABELS.get(self.form, self.form)
+        """The Chinese label; a form code no table knows never reaches paper raw (Chinese text given
+        by a centre's own catalog is shown as it is)."""
+        label = TK.MATERIAL_FORM_LABELS.get(self.form)
+        if label is not None:
+            return label
+        return self.form if self.form and not self.form.isascii() else ""
 
     @property
     def state_label(self) -> str:
-        return TC.MATERIAL_STATE_LABELS.get(self.state, self.state)
+        return TC.MATERIAL_STATE_LABELS.get(self.state, "")
+
+    @property
+    def main_label(self) -> str:
+        return TK.MAIN_LABEL if self.is_main else TK.SUPPORTING_LABEL
 
 
 @dataclass(frozen=True)
@@ -133,17 +158,23 @@ class HandoverLine:
     note: str = ""
 
     def __post_init__(self) -> None:
-        _set(self, "item_name", _text(self.item_name))
         _set(self, "note", _text(self.note))
 
 
-_TEXT_FIELDS = (
-    "centre", "station", "window", "case_no", "item_name", "item_code", "case_class", "clerk", "time_limit",
-    "fee", "fee_basis", "delivery", "delivery_detail", "progress_check", "complaint", "result", "department",
-    "handover_from", "handover_to", "extension_reason", "pause_reason", "redirect_window", "note",
-    "pause_basis", "pause_step",
+# Typed by a clerk or a visitor: any number in them is masked (identity.redact) before paper.
+_FREE_TEXT_FIELDS = (
+    "delivery_detail", "delivery_address", "result", "extension_reason", "pause_reason", "note",
+    "handover_from", "handover_to",
 )
-_TUPLE_FIELDS = ("reasons", "remedies", "basis", "procedure", "departments", "extra_lines")
+_FREE_TUPLE_FIELDS = ("reasons", "remedies", "extra_lines")
+# Structured or official (catalog, settings, ledger): printed exactly as they are, never pattern-masked.
+_PLAIN_FIELDS = (
+    "centre", "county_centre", "station", "window", "case_no", "doc_no", "item_name", "item_code", "case_class",
+    "clerk", "time_limit", "fee", "fee_basis", "delivery", "progress_check", "progress_phone",
+    "progress_url", "complaint", "complaint_phone", "reconsideration_body", "court", "department",
+    "redirect_window", "conditions", "legal_article", "pause_basis", "pause_step",
+)
+_PLAIN_TUPLE_FIELDS = ("basis", "procedure", "departments")
 
 
 @dataclass(frozen=True)
@@ -152,10 +183,15 @@ class NoticeData:
 
     kind: NoticeKind
     issued_at: datetime
-    centre: str = ""  # 某某镇便民服务中心
-    station: str = ""
+    centre: str = ""  # the issuer: the station that receives and seals (某某镇便民服务中心)
+    county_centre: str = ""  # the county centre; named only where it decides (上报件)
+    station: str = ""  # the station code
     window: str = ""  # as shown: "3号窗口(民政)"
     case_no: str = ""
+    doc_no: str = ""  # 文号: per station and year, e.g. 青山镇便民服务中心〔2026〕受字第12号
+    application_date: date | None = None  # the day the application was registered
+    received_date: date | None = None  # the day the materials were received (收件)
+    supplement_notice_due: date | None = None  # art. 32: the supplement notice is due by this day
     applicant: Person | None = None
     agent: Person | None = None
     item_name: str = ""
@@ -176,11 +212,21 @@ class NoticeData:
     fee_basis: str = ""
     delivery: str = ""  # Delivery value: window | post
     delivery_detail: str = ""  # where / when to pick up, or the post's tracking number
-    progress_check: str = ""  # how to check progress (phone, hall screen, website)
-    complaint: str = ""  # where to complain (phone, box)
+    delivery_address: str = ""  # post: the address the result is sent to (typed: redacted)
+    progress_check: str = ""  # extra wording on how to check progress (hall screen, ...)
+    progress_phone: str = ""  # station settings: 进度查询电话
+    progress_url: str = ""  # station settings: lookup URL (also in the QR code) or the 12345 line
+    complaint: str = ""  # extra wording on where to complain (box, ...)
+    complaint_phone: str = ""  # station settings: 投诉监督电话
+    reconsideration_body: str = ""  # station settings: 行政复议机关
+    court: str = ""  # station settings: 人民法院 for an administrative lawsuit
+    legal_article: str = ""  # the article a decision rests on (rejection: 行政许可法第三十二条第一款)
     result: str = ""  # completion: what the result is
+    refused: bool = False  # the decision refuses the application: remedies are printed
+    completed_at: datetime | None = None  # completion: when the case was really completed
     department: str = ""  # promise: the approving department
     departments: tuple[str, ...] = ()  # joint: the departments involved
+    conditions: str = ""  # checklist: the item's conditions (申请条件) from the catalog
     review_days: int = 3  # 复核 decided within this many working days
     reprint_at: datetime | None = None  # set: the notice is a reprint (补打) made at this time
     training: bool = False  # training mode: 培训样张, not a valid document
@@ -203,10 +249,15 @@ class NoticeData:
 
     def __post_init__(self) -> None:
         _set(self, "kind", NoticeKind(self.kind))
-        for name in _TEXT_FIELDS:
-            _set(self, name, _text(getattr(self, name)))
-        for name in _TUPLE_FIELDS:
-            _set(self, name, _texts(getattr(self, name)))
+        station = str(self.station or "").strip()
+        for name in _FREE_TEXT_FIELDS:
+            _set(self, name, _text(getattr(self, name), station))
+        for name in _FREE_TUPLE_FIELDS:
+            _set(self, name, _texts(getattr(self, name), station))
+        for name in _PLAIN_FIELDS:
+            _set(self, name, str(getattr(self, name) or "").strip())
+        for name in _PLAIN_TUPLE_FIELDS:
+            _set(self, name, tuple(str(v).strip() for v in (getattr(self, name) or ()) if str(v).strip()))
         for name in ("materials", "missing", "handover_cases"):
             _set(self, name, tuple(getattr(self, name) or ()))
         for name in ("applicant", "agent"):
@@ -218,24 +269,42 @@ class NoticeData:
     def is_reprint(self) -> bool:
         return self.reprint_at is not None
 
+    @property
+    def delivery_label(self) -> str:
+        return TC.DELIVERY_LABELS.get(self.delivery, "")
+
+    @property
+    def qr_payload(self) -> str:
+        """What the QR code on the applicant's copy encodes: the lookup address and the case number."""
+        if not self.case_no:
+            return ""
+        if self.progress_url.startswith(("http://", "https://")):
+            sep = "&" if "?" in self.progress_url else "?"
+            return f"{self.progress_url}{sep}case={self.case_no}"
+        return self.case_no
+
     def to_context(self) -> dict[str, Any]:
         """The fields as template variables (shallow: nested dataclasses stay objects)."""
         ctx = {f.name: getattr(self, f.name) for f in fields(self)}
         ctx["kind_label"] = self.kind.label
+        ctx["delivery_label"] = self.delivery_label
+        ctx["qr_payload"] = self.qr_payload
         return ctx
 
 
 _COMMON = ("centre", "window", "case_no", "applicant", "item_name", "issued_at", "clerk")
+# DOMAIN rule 6: every notice to an applicant says how to check progress and how to complain.
+_APPLICANT = (*_COMMON, "progress_phone", "complaint_phone")
 _REQUIRED: dict[NoticeKind, tuple[str, ...]] = {
-    NoticeKind.ACCEPTANCE: (*_COMMON, "acceptance_date"),
-    NoticeKind.PROMISE: (*_COMMON, "acceptance_date", "promised_date", "time_limit"),
-    NoticeKind.JOINT: (*_COMMON, "acceptance_date", "promised_date", "departments"),
-    NoticeKind.SUPPLEMENT: (*_COMMON, "missing"),
-    NoticeKind.REJECTION: (*_COMMON, "reasons"),
-    NoticeKind.CHECKLIST: (*_COMMON, "materials", "basis", "procedure", "time_limit", "fee"),
-    NoticeKind.COMPLETION: (*_COMMON, "delivery"),
+    NoticeKind.ACCEPTANCE: (*_APPLICANT, "acceptance_date"),
+    NoticeKind.PROMISE: (*_APPLICANT, "acceptance_date", "promised_date", "time_limit", "department"),
+    NoticeKind.JOINT: (*_APPLICANT, "acceptance_date", "promised_date", "departments"),
+    NoticeKind.SUPPLEMENT: (*_APPLICANT, "missing", "received_date"),
+    NoticeKind.REJECTION: (*_APPLICANT, "reasons", "reconsideration_body", "court", "legal_article"),
+    NoticeKind.CHECKLIST: (*_APPLICANT, "materials", "basis", "procedure", "time_limit", "fee"),
+    NoticeKind.COMPLETION: (*_APPLICANT, "delivery", "completed_at", "result"),
     NoticeKind.HANDOVER: ("centre", "window", "issued_at", "handover_from", "handover_to"),
-    NoticeKind.EXTENSION: (*_COMMON, "promised_date", "original_date", "extension_days", "extension_reason"),
+    NoticeKind.EXTENSION: (*_APPLICANT, "promised_date", "original_date", "extension_days", "extension_reason"),
     NoticeKind.PAUSE_SIGN: ("centre", "window", "issued_at", "pause_reason"),
     NoticeKind.CLOCK_PAUSE: (*_COMMON, "promised_date", "pause_reason", "pause_basis", "pause_days",
                              "pause_start"),
@@ -262,6 +331,10 @@ def _present(value: Any) -> bool:
 def check_notice(data: NoticeData) -> None:
     """Refuse a notice that lacks what its kind must show (rule 3: everything, at once)."""
     missing = [name for name in required_fields(data.kind) if not _present(getattr(data, name))]
+    if data.refused and data.kind is NoticeKind.COMPLETION:
+        missing += [n for n in ("reconsideration_body", "court") if not getattr(data, n)]
+    if data.kind is NoticeKind.COMPLETION and data.delivery == "post" and not data.delivery_address:
+        missing.append("delivery_address")
     if missing:
         labels = "、".join(T.FIELD_LABELS.get(name, name) for name in missing)
         raise RuleViolation(T.NOTICE_INCOMPLETE.format(kind=data.kind.label, fields=labels))

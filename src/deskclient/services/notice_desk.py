@@ -10,14 +10,11 @@ the catalog fields were added by a screen helper only and the CLI refused checkl
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from deskclient.domain.cases import CaseClass
 from deskclient.domain.notices import NoticeData, NoticeKind
-from deskclient.strings import ui as TU
 
 if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
@@ -44,26 +41,23 @@ class NoticeDesk:
         self.ctx = ctx
 
     def catalog_overrides(self, item_code: str) -> dict[str, Any]:
-        """What the notice must say from the catalog (basis, procedure, limit, fee); empty when the
-        item is not in the catalog (a 不管件, or an item withdrawn since)."""
+        """What the notices service needs besides the ledger rows: the catalog item (basis, procedure,
+        limit, fee, conditions, material notes, joint departments — applied by
+        ``notices.issue.catalog_fields``), the station settings (progress lookup, complaint line,
+        reconsideration body, court) and the calendar (the supplement notice's deadline). A broken
+        catalog or calendar leaves its part out; the ledger rows still print."""
+        extra: dict[str, Any] = {"station_settings": self.ctx.settings.station}
         try:
-            item = self.ctx.catalog.get(item_code)
-        except Exception:  # a broken catalog must not stop a notice; the ledger rows still print
+            extra["item"] = self.ctx.catalog.get(item_code)
+        except Exception:  # a broken catalog must not stop a notice
             log.exception("catalog unavailable for the notice")
-            return {}
-        if item is None:
-            return {}
-        limit = (TU.TIME_LIMIT_IMMEDIATE if item.is_immediate
-                 else TU.TIME_LIMIT_DAYS.format(days=item.promised_days, legal=item.legal_days))
-        fields: dict[str, Any] = {
-            "basis": tuple(x for x in item.basis.splitlines() if x.strip()) or (item.basis,),
-            "procedure": tuple(s.name for s in item.steps), "time_limit": limit, "fee": item.fee,
-            "fee_basis": item.fee_basis}
-        if item.item_class is CaseClass.JOINT:
-            # the catalog names the approving department only; a 联办件 notice must name who handles it
-            # TODO(h15): a `departments` list in the catalog for joint items
-            fields["departments"] = tuple(d.strip() for d in re.split(r"[、,，/]", item.department) if d.strip())
-        return fields
+        try:
+            from deskclient.services.clocks import rules_for
+
+            extra.update(calendar=self.ctx.calendar, clock_rules=rules_for(self.ctx.settings))
+        except Exception:  # the deadline line is left out; the notice still issues
+            log.exception("calendar unavailable for the notice")
+        return extra
 
     def _overrides(self, case_id: str, kind: NoticeKind | str, extra: dict[str, Any] | None) -> dict[str, Any]:
         case = self.ctx.cases.get(case_id)

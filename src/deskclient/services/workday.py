@@ -182,7 +182,8 @@ def default_printer_check(ctx: DeskContext) -> PrinterStatus:
         return PrinterStatus(False, err.message)
     except Exception as err:  # the check must not stop the day from opening
         return PrinterStatus(False, T.PRINTER_FAILED.format(error=type(err).__name__))
-    ok = bool(getattr(result, "ok", result))
+    ok = getattr(result, "ok", result)
+    ok = None if ok is None else bool(ok)  # None: this system cannot check that printer
     return PrinterStatus(ok, getattr(result, "message", "") or (T.PRINTER_OK if ok else T.PRINTER_BAD))
 
 

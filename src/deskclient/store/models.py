@@ -148,6 +148,8 @@ class Notice(SQLModel, table=True):
     print_error: str = ""
     printed_at: NaiveDatetime | None = None
     training: bool = False
+    doc_no: str = ""  # 文号, per station and year; a reprint keeps the original's (migration 0007)
+    detail: str = "{}"  # JSON: what the clerk confirmed at issue (joint departments, result...); reprints reuse it
 
 
 class Rating(SQLModel, table=True):

@@ -134,3 +134,5 @@ PAUSE_ON_COUNTING_STEP = "环节“{step}”计入时限(counts = true),不能�
 PAUSE_NOT_LAWFUL = ("环节“{step}”的 pause = \"{kind}\" 不在《行政许可法》第四十五条所列程序中,"
                     "须在 [[item.pause]] 中写明本事项法规依据")
 BAD_EXTENSION_LIMIT = "extension_limit(延期上限)应为 0 到 15 之间的工作日数,现为 {value}"
+JOINT_NEEDS_DEPARTMENTS = "联办件应在 joint_departments 中列出联合办理的部门(至少两个),联办件通知书要写明。"
+JOINT_DEPARTMENTS_NOT_JOINT = "只有联办件才填写 joint_departments(本事项为{label})。"

@@ -9,7 +9,7 @@ KIND_LABELS = {
     "promise": "承诺件通知书",
     "joint": "联办件通知书",
     "supplement": "补正告知书",
-    "rejection": "不予受理告知书",
+    "rejection": "不予受理决定书",
     "checklist": "一次性告知单",
     "completion": "办结通知",
     "handover": "交接单",
@@ -51,6 +51,16 @@ FIELD_LABELS = {
     "pause_days": "所需时间",
     "pause_start": "特别程序开始日期",
     "follow_up_by": "补报期限",
+    "progress_phone": "进度查询电话(设置文件 [station] progress_phone)",
+    "complaint_phone": "投诉监督电话(设置文件 [station] complaint_phone)",
+    "reconsideration_body": "行政复议机关(设置文件 [station] reconsideration_body)",
+    "court": "行政诉讼的人民法院(设置文件 [station] court)",
+    "legal_article": "法律依据条款",
+    "received_date": "收到材料日期",
+    "completed_at": "办结时间",
+    "result": "办理结果",
+    "department": "审批部门",
+    "delivery_address": "邮寄地址",
 }
 
 NOTICE_INCOMPLETE = "“{kind}”还缺少以下内容,不能出具:{fields}。"
@@ -100,12 +110,6 @@ CLI_WRITTEN = "已写入 {path}"
 CLI_NO_LEDGER = "找不到台账:{path}。请先完成本站设置。"
 CASE_NOT_FOUND = "找不到办件:{case}"
 
-MATERIAL_FORM_LABELS = {
-    "original": "原件",
-    "copy": "复印件",
-    "both": "原件及复印件",
-    "electronic": "电子件",
-}
 
 # Marks the renderer adds itself when a (centre-edited) template forgot them: a training print
 # must never look valid, a reprint must always say so.
@@ -118,3 +122,51 @@ WINDOW_LABEL = "{number}号窗口({name})"
 WINDOW_LABEL_NO_NAME = "{number}号窗口"
 DATE_FORMAT = "{year}年{month}月{day}日"  # dates on notices, no leading zeros
 URGENT_DEFAULT_REASON = "时间紧迫、特别重要,经中心认定为急办件"
+
+# What a notice says when the station has not set a phone of its own: the national 12345 line.
+HOTLINE_12345 = "12345"
+HOTLINE_12345_NAME = "12345政务服务便民热线"
+RECONSIDERATION_DEFAULT = "{county}人民政府"
+COURT_DEFAULT = "{county}人民法院"
+# The articles a refusal rests on: 行政许可法 art. 32 (not accepted), art. 38 para. 2 (reasons, remedies).
+REJECTION_ARTICLE = "《中华人民共和国行政许可法》第三十二条、第三十八条第二款"
+TIME_LIMIT_IMMEDIATE = "当场办结"
+TIME_LIMIT_DAYS = "{days}个工作日"
+TIME_LIMIT_EXTENDED = "{days}个工作日(原{original}个工作日,经批准延长{extra}个工作日)"
+DOC_NO = "{issuer}〔{year}〕{kind_char}字第{n}号"
+# One character per kind in the document number (文号): 受理 受, 承诺 诺, 联办 联, 补正 补 ...
+DOC_NO_KIND_CHARS = {
+    "acceptance": "受", "promise": "诺", "joint": "联", "supplement": "补", "rejection": "退",
+    "checklist": "告", "completion": "结", "extension": "延", "handover": "交", "pause_sign": "停",
+    "clock_pause": "特", "urgent": "急", "follow_up": "报",
+}
+PDF_PAGE_NUMBER = "第{n}页 共{total}页"
+PDF_CONTINUED = "(续)"
+
+# the morning printer check (DOMAIN rule 13): the real cause, in words a clerk can act on
+CHECK_OK_QUEUE = "打印机“{printer}”就绪({state})。"
+CHECK_OK_DEVICE = "小票打印机“{printer}”已连接。"
+CHECK_OK_FILE = "打印输出文件夹可写:{printer}。"
+CHECK_SETTINGS_BAD = "打印机设置有误:{problems}。请修改设置文件 [printer] 一节。"
+CHECK_UNKNOWN_PRINTER = "本机没有名为“{printer}”的打印机(CUPS 中没有这个打印队列),请检查设置文件 [printer] name。本机的打印机:{known}。"
+CHECK_UNKNOWN_PRINTER_NONE = "本机没有名为“{printer}”的打印机,本机也还没有添加任何打印机。请先在系统中添加打印机。"
+CHECK_NO_DEFAULT = "本机没有设置默认打印机。请在系统中设一台默认打印机,或在设置文件 [printer] name 中写明打印机名称。"
+CHECK_QUEUE_DISABLED = "打印机“{printer}”已被暂停(停用){reason}。打印机本身可能正常,请在打印管理中恢复(启用)该打印机。"
+CHECK_QUEUE_REJECTING = "打印机“{printer}”目前拒绝接收打印任务{reason}。请在打印管理中设为“接受任务”。"
+CHECK_CUPS_DOWN = "本机的打印服务(CUPS)没有运行,任何打印机都无法打印。请重新启动电脑或联系管理员启动打印服务。"
+CHECK_LPSTAT_FAILED = "无法查询打印机“{printer}”的状态:{detail}。"
+CHECK_DEVICE_MISSING = "找不到小票打印机的设备“{device}”:打印机未连接、未开机,或设备名写错(设置文件 [printer] device)。"
+CHECK_DEVICE_DENIED = "没有权限使用小票打印机设备“{device}”(Linux 上需把当前用户加入 dialout / lp 组)。"
+CHECK_NETWORK_REFUSED = "小票打印机 {device} 拒绝连接:打印机开着但端口不对,或打印机正在重启。请核对端口(通常为 9100)。"
+CHECK_NETWORK_TIMEOUT = "{seconds} 秒内连不上小票打印机 {device}:打印机未开机,或网线、网络不通。"
+CHECK_NETWORK_BAD_HOST = "小票打印机地址“{device}”无法识别,请检查设置文件 [printer] device。"
+CHECK_NETWORK_FAILED = "连不上小票打印机 {device}:{detail}。"
+CHECK_USB_MISSING = "没有找到 USB 小票打印机 {device}:打印机未插好或未开机。"
+CHECK_USB_UNCHECKABLE = "无法检查 USB 小票打印机 {device}(本机缺少 USB 驱动库 libusb):{detail}。"
+CHECK_FILE_FOLDER_MISSING = "打印输出文件夹不存在或不可写:{folder}。"
+CHECK_WINDOWS_UNKNOWN = "Windows 中没有名为“{printer}”的打印机。本机的打印机:{known}。"
+CHECK_WINDOWS_UNCHECKED = "已设置 Windows 打印机“{printer}”,本机无法自动检查其状态,请打印测试页确认。"
+JOINT_NEEDS_TWO = "联办件通知书需写明两个或以上的联办部门,请确认联办部门。"
+CHECK_STATE_PRINTING = "正在打印"
+CHECK_STATE_IDLE = "空闲"
+CHECK_STATE_INSTALLED = "已安装"

@@ -34,13 +34,22 @@ BASE = NoticeData(
     acceptance_date=date(2026, 11, 24),
     promised_date=date(2026, 12, 8),
     time_limit="10个工作日",
-    progress_check="拨打 0851-86001234,或在大厅查询屏输入办件编号",
-    complaint="中心投诉电话 0851-86009999,或大厅意见箱",
+    doc_no="青山镇便民服务中心〔2026〕受字第12号",
+    county_centre="某某县政务服务中心",
+    application_date=date(2026, 11, 24),
+    received_date=date(2026, 11, 24),
+    progress_phone="0851-86001234",
+    progress_url="https://zwfw.example.gov.cn/progress",
+    progress_check="或在大厅查询屏输入办件编号",
+    complaint_phone="0851-86009999",
+    complaint="或投入大厅意见箱",
+    reconsideration_body="某某县人民政府",
+    court="某某县人民法院",
     department="县民政局",
     delivery="window",
     materials=(
         NoticeMaterial("最低生活保障申请书", "original", 1, True, "received"),
-        NoticeMaterial("户口簿", "both", 1, True, "received"),
+        NoticeMaterial("户口簿", "original_and_copy", 1, True, "received", notes="户主页及申请人本人页"),
         NoticeMaterial("家庭收入情况说明", "original", 1, False, "received"),
     ),
 )
@@ -54,8 +63,10 @@ MISSING = (
 
 def sample(kind: NoticeKind) -> NoticeData:
     """A complete notice of ``kind`` with a long item name, an agent and masked numbers."""
+    from deskclient.strings.notices import DOC_NO_KIND_CHARS
+
     k = NoticeKind(kind)
-    d = replace(BASE, kind=k)
+    d = replace(BASE, kind=k, doc_no=f"青山镇便民服务中心〔2026〕{DOC_NO_KIND_CHARS[k.value]}字第12号")
     if k is NoticeKind.ACCEPTANCE:
         return replace(d, case_class="即办件", promised_date=None, time_limit="当场办结")
     if k is NoticeKind.PROMISE:
@@ -65,7 +76,7 @@ def sample(kind: NoticeKind) -> NoticeData:
     if k is NoticeKind.SUPPLEMENT:
         return replace(d, missing=MISSING, materials=d.materials[:2])
     if k is NoticeKind.REJECTION:
-        return replace(d, reasons=(
+        return replace(d, refused=True, legal_article="《中华人民共和国行政许可法》第三十二条、第三十八条第二款", reasons=(
             "申请人家庭人均收入高于本县当年最低生活保障标准(每人每月 780 元)。",
             "缺少主件:家庭成员收入证明。",
         ))
@@ -77,10 +88,12 @@ def sample(kind: NoticeKind) -> NoticeData:
             procedure=("申请人向户籍所在地乡镇提出申请", "乡镇入户调查、民主评议并公示 7 天",
                        "县民政局审核确认", "发放低保金"),
             fee="不收费", fee_basis="《社会救助暂行办法》第五十九条",
+            conditions="共同生活的家庭成员人均收入低于当地最低生活保障标准,且家庭财产状况符合当地规定。",
         )
     if k is NoticeKind.COMPLETION:
         return replace(d, result="准予享受最低生活保障,每月 780 元", delivery="post",
-                       delivery_detail="EMS 1012345678900,寄往申请人户籍地址")
+                       completed_at=datetime(2026, 12, 4, 15, 20), delivery_address="某某县青山镇青山村二组 18 号",
+                       delivery_detail="EMS 1012345678900")
     if k is NoticeKind.HANDOVER:
         return replace(
             d, applicant=None, agent=None, case_no="", handover_from="王芳(A岗)", handover_to="刘强(B岗)",
@@ -121,7 +134,8 @@ def seeded_ledger(path: Path, now: datetime) -> Ledger:
     ledger = Ledger(open_ledger(path), "QS01", FixedClock(now))
     with ledger.write(None) as tx:
         s = tx.session
-        s.add(Station(code="QS01", name="青山镇", centre="青山镇便民服务中心", created_at=now))
+        s.add(Station(code="QS01", name="青山镇便民服务中心", centre="某某县政务服务中心", county="某某县",
+                      created_at=now))
         s.add(Window(number="3", name="民政"))
         s.flush()
         s.add(Clerk(id="c1", login="wangfang", name="王芳", window="3", post="A", pin_hash="x", created_at=now))
@@ -131,11 +145,11 @@ def seeded_ledger(path: Path, now: datetime) -> Ledger:
             item_name="城乡居民最低生活保障申请", item_class="promised", case_class="promised",
             status="accepted", applicant_name="张晓梅", applicant_id_no=FULL_ID,
             applicant_id_masked="110105********002X", applicant_phone=FULL_PHONE, applicant_phone_masked="138****5678",
-            first_asked_clerk_id="c1", owner_clerk_id="c1", created_at=now, accepted_at=now,
+            first_asked_clerk_id="c1", owner_clerk_id="c1", created_at=now, received_at=now, accepted_at=now,
             acceptance_date=date(2026, 11, 24), due_date=date(2026, 12, 8), delivery="window", updated_at=now,
         ))
         s.flush()
         s.add(CaseMaterial(case_id="k1", position=1, name="申请书", state="received"))
-        s.add(CaseMaterial(case_id="k1", position=2, name="户口簿", form="both", state="missing",
+        s.add(CaseMaterial(case_id="k1", position=2, name="户口簿", form="original_and_copy", state="missing",
                            problem="缺户主页"))
     return ledger

@@ -48,25 +48,43 @@ def test_every_character_of_every_sample_is_in_the_shipped_font() -> None:
 def test_shipped_font_is_small_and_licensed() -> None:
     font = P.shipped_font()
     assert font.stat().st_size < 4_000_000
+    ext = P.shipped_ext_font()
+    assert ext is not None and ext.stat().st_size < 8_000_000
+    # the fallback face completes GB18030's required Han repertoire (U+4E00..U+9FA5 and Extension A)
+    cmap = P.font_cmap(str(font)) | P.font_cmap(str(ext))
+    required = [*range(0x4E00, 0x9FA6), *range(0x3400, 0x4DB6)]
+    assert [f"U+{cp:04X}" for cp in required if cp not in cmap] == []
     assert "SIL OPEN FONT LICENSE" in (font.parent / "OFL.txt").read_text(encoding="utf-8")
 
 
-def test_rare_character_uses_a_system_font_or_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    rare = "䶮"  # U+4DAE, in a name; not in the GB2312 subset
-    d = replace(sample(NoticeKind.ACCEPTANCE), applicant=Person("刘" + rare, "11010519491231002X"))
+@pytest.mark.parametrize("rare", ["镕", "䶮"])  # U+9555 (outside GB2312), U+4DAE (Extension A)
+def test_gb18030_required_characters_print_from_the_shipped_fonts(rare: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #15 item 12: GB18030's required Han repertoire needs no font on the machine."""
+    monkeypatch.setattr(P, "_candidate_fonts", lambda: iter(()))  # a counter PC without CJK fonts
+    d = replace(sample(NoticeKind.ACCEPTANCE), applicant=Person("朱" + rare + "基", "11010519491231002X"))
     doc = render_document(d)
-    cmap = P.font_cmap(str(P.shipped_font()))
-    assert rare in P.missing_glyphs(doc.texts(), cmap)
-    monkeypatch.setattr(P, "find_fallback_font", lambda missing: None)
+    assert rare in P.missing_glyphs(doc.texts(), P.font_cmap(str(P.shipped_font())))  # not in the main subset
+    assert P.shipped_ext_font() is not None
+    assert rare in _text(P.render_pdf(doc))
+
+
+def test_a_character_no_font_has_is_named_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    rare = "\U00020000"  # 𠀀, Extension B: neither shipped face has it
+    monkeypatch.setattr(P, "_candidate_fonts", lambda: iter(()))
+    d = replace(sample(NoticeKind.ACCEPTANCE), applicant=Person("刘" + rare + "镕", "11010519491231002X"))
     with pytest.raises(P.FontProblem) as err:
-        P.render_pdf(doc)
-    assert rare in err.value.message and "字体" in err.value.message
+        P.render_pdf(render_document(d))
+    assert f"“{rare}”(U+20000)" in err.value.message
+    assert "镕" not in err.value.message  # only the character that really failed is named
 
 
-def test_rare_character_with_a_system_font() -> None:
-    rare = "䶮"
-    if P.find_fallback_font({rare}) is None:
-        pytest.skip("no system CJK font with U+4DAE on this machine (apt-get install fonts-noto-cjk)")
+def test_extension_b_character_with_a_system_font() -> None:
+    rare = "\U00020000"
+    try:
+        P.choose_fallbacks({rare})
+    except P.FontProblem:
+        pytest.skip("no font with U+20000 on this machine (e.g. apt-get install fonts-hanazono)")
     d = replace(sample(NoticeKind.ACCEPTANCE), applicant=Person("刘" + rare))
     assert rare in _text(P.render_pdf(render_document(d)))
 
@@ -90,3 +108,78 @@ def test_page_renders_without_tofu(tmp_path: Path) -> None:
     assert "yes" in fonts  # embedded (emb column)
     cmap = P.font_cmap(str(P.shipped_font()))
     assert P.missing_glyphs(render_document(d).texts(), cmap) == set()
+
+
+NO_LINE_START = "。，、；：？！）」』》】"
+NO_LINE_END = "（「『《【"
+
+
+def _pdf_lines_of(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    out: list[str] = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        out += [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+    return out
+
+
+def test_chinese_line_breaking_rules() -> None:
+    """Issue #15 item 11: no closing punctuation at a line start, no opening one at a line end."""
+    long_reason = ("申请人提交的《房屋所有权证》（复印件）与原件不一致，" * 6) + "请核对后重新提交。"
+    for d in ALL:
+        d = replace(d, reasons=(long_reason,), result=long_reason) if d.kind in (
+            NoticeKind.REJECTION, NoticeKind.COMPLETION) else d
+        for line in _pdf_lines_of(P.render_pdf(render_document(d))):
+            assert line[0] not in NO_LINE_START, (d.kind, line)
+            assert line[-1] not in NO_LINE_END, (d.kind, line)
+
+
+def test_pdf_lines_never_split_a_number_or_a_case_number() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font(P.FAMILY, "", str(P.shipped_font()))
+    pdf.set_font(P.FAMILY, size=11)
+    from deskclient.services.notices.pdf_layout import pdf_lines
+
+    text = "办件编号520102-20261124-0001已受理，金额12345.67元（含税）。" * 3
+    for width in (50, 60, 75, 90):
+        lines = pdf_lines(pdf, text, width)
+        assert "".join(lines) == text
+        for line in lines:
+            assert line[0] not in NO_LINE_START and line[-1] not in NO_LINE_END
+        joined = "\n".join(lines)
+        assert joined.count("520102-20261124-0001") == 3 and joined.count("12345.67") == 3
+
+
+def test_page_numbers_count_within_each_copy() -> None:
+    from pypdf import PdfReader
+
+    many = tuple(f"第{i}项理由：申请材料中的《证明》（原件）缺少公章，请到出具单位加盖公章后重新提交。"
+                 for i in range(1, 40))
+    d = replace(sample(NoticeKind.REJECTION), reasons=many)
+    pages = PdfReader(io.BytesIO(P.render_pdf(render_document(d)))).pages
+    texts = [p.extract_text().replace(" ", "") for p in pages]
+    assert len(pages) >= 4
+    first_copy = [t for t in texts if "窗口联" in t]
+    second_copy = [t for t in texts if "申请人联" in t]
+    assert len(first_copy) + len(second_copy) == len(pages)  # every page says which copy it is
+    total = len(first_copy)
+    for n, t in enumerate(first_copy, 1):
+        assert f"第{n}页共{total}页" in t
+    assert any("(续)" in t or "（续）" in t for t in first_copy[1:])
+
+
+def test_no_page_holds_only_the_date_and_signature() -> None:
+    """The signature block is kept with the progress/complaint lines: whatever the length of the
+    notice, a page that has the date also has the lines above it."""
+    from pypdf import PdfReader
+
+    for n in range(8, 30, 3):
+        reasons = tuple(f"理由{i}：材料不符合要求，需要重新提交。" for i in range(n))
+        d = replace(sample(NoticeKind.REJECTION), reasons=reasons)
+        for page in PdfReader(io.BytesIO(P.render_pdf(render_document(d)))).pages:
+            text = page.extract_text().replace(" ", "")
+            if "经办人" in text or "（盖章）" in text:
+                assert "投诉监督" in text and "进度查询" in text and "经办人" in text, n
+                assert "（盖章）" in text, n

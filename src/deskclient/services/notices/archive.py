@@ -1,8 +1,11 @@
-"""Every issued notice is also kept as a file: ``<data_dir>/archive/<YYYY>/<case_no>-<kind>[-补打-<time>].pdf``.
+"""Every issued notice is also kept as a file:
+``<data_dir>/archive/<YYYY>/<case_no>-<kind>[-补打-<time>]-<notice id>.pdf``.
 
 The ledger row says a notice was issued; the file is what the applicant was given. Files are
-written atomically (temp file, fsync, rename) so a power cut never leaves half a notice, and an
-existing file is never overwritten (a second notice of the same kind gets ``-2``, ``-3``...).
+written atomically (temp file, fsync, rename) so a power cut never leaves half a notice. The name
+is built from the case number as it is (never a masked form, which made two cases' files collide)
+plus the notice's own id, so no two notices can share a file; an existing file is still never
+overwritten (``-2``, ``-3``... as a last resort).
 """
 
 from __future__ import annotations
@@ -24,22 +27,24 @@ class ArchiveError(DeskError):
     """The notice could not be written to the archive folder."""
 
 
-def archive_name(data: NoticeData, ext: str) -> str:
-    """``QS01-20261124-0007-acceptance.pdf``; a reprint adds ``-补打-20261125T101500``."""
+def archive_name(data: NoticeData, ext: str, unique: str = "") -> str:
+    """``QS01-20261124-0007-acceptance-<id>.pdf``; a reprint adds ``-补打-20261125T101500``."""
     subject = data.case_no or f"{data.window}-{data.issued_at:%Y%m%dT%H%M%S}"
     name = f"{subject}-{data.kind.value}"
     if data.reprint_at is not None:
         name += f"-{REPRINT_TAG}-{data.reprint_at:%Y%m%dT%H%M%S}"
+    if unique:
+        name += f"-{unique[:12]}"
     name = _UNSAFE.sub("_", name).strip("._") or data.kind.value
     return f"{name}.{ext.lstrip('.')}"
 
 
 def archive_notice(archive_dir: Path, data: NoticeData, content: bytes, ext: str = "pdf",
-                   when: datetime | None = None) -> Path:
+                   when: datetime | None = None, unique: str = "") -> Path:
     """Write ``content`` into the archive; returns the path written. Raises ArchiveError (Chinese)."""
     year = (when or data.reprint_at or data.issued_at).year
     folder = Path(archive_dir) / f"{year:04d}"
-    base = archive_name(data, ext)
+    base = archive_name(data, ext, unique)
     stem, dot, suffix = base.rpartition(".")
     path = folder / base
     n = 2

@@ -86,7 +86,24 @@ class Blank:
     pass
 
 
-Block = Title | Subtitle | Mark | CopyLabel | Heading | Field | Para | Item | Table | Sign | Rule | Blank
+@dataclass(frozen=True)
+class QR:
+    """A QR code: PDF draws it as an image, ESC/POS as a raster image; plain text shows the caption."""
+
+    payload: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Not a page break by itself: "keep the next ``keep`` blocks together" (PDF moves them to a new
+    page when they would not fit; text and ESC/POS have no pages and ignore it)."""
+
+    keep: int = 3
+
+
+Block = (Title | Subtitle | Mark | CopyLabel | Heading | Field | Para | Item | Table | Sign | Rule | Blank | QR
+         | PageBreak)
 
 
 @dataclass(frozen=True)
@@ -121,7 +138,9 @@ class Document:
                         yield from headers
                         for row in rows:
                             yield from row
-                    case Rule() | Blank():
+                    case QR(caption=caption):
+                        yield caption
+                    case Rule() | Blank() | PageBreak():
                         pass
                     case _:
                         yield block.text

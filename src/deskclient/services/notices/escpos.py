@@ -25,6 +25,7 @@ DOUBLE_HEIGHT = GS + b"!\x01" + FS + b"!\x08"  # ASCII and Chinese characters
 NORMAL_SIZE = GS + b"!\x00" + FS + b"!\x00"
 
 COLUMNS_BY_PAPER_MM = {58: WIDTH_58MM, 80: WIDTH_80MM}
+DOTS_58MM, DOTS_80MM = 384, 576  # printable dots per line at 203 dpi
 
 
 def write_document(printer: Any, doc: B.Document, width: int) -> None:
@@ -34,6 +35,16 @@ def write_document(printer: Any, doc: B.Document, width: int) -> None:
     for line in layout(doc, width):
         if line.style == "cut":  # between copies (联): cut them apart
             printer.cut(mode="PART")
+            continue
+        if line.style == "qr":  # the progress-lookup code, as a raster image (GS v 0), centred
+            from deskclient.services.notices.qr import qr_image
+
+            media = printer.profile.profile_data.setdefault("media", {}).setdefault("width", {})
+            if media.get("pixels") in (None, "Unknown"):  # a generic profile: dots of 58 / 80 mm paper
+                media["pixels"] = DOTS_80MM if width >= WIDTH_80MM else DOTS_58MM
+            printer.image(qr_image(line.payload, scale=4 if width >= WIDTH_80MM else 3), impl="bitImageRaster",
+                          center=True)
+            printer._raw(CHINESE_ON)
             continue
         if line.style == "title":
             printer._raw(BOLD_ON + DOUBLE_HEIGHT + to_gb18030(line.text) + b"\n" + NORMAL_SIZE + BOLD_OFF)

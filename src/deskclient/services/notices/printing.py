@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -205,7 +206,7 @@ def print_document(doc: B.Document, settings: PrinterSettings, *, pdf_path: Path
             if settings.format == "pdf":
                 from deskclient.services.notices.pdf import render_pdf
 
-                data = render_pdf(doc)
+                data = pdf_path.read_bytes() if pdf_path is not None and pdf_path.is_file() else render_pdf(doc)
             else:
                 data = to_gb18030(render_text(doc, settings.columns))
             atomic_write_bytes(Path(settings.device), data)
@@ -241,3 +242,179 @@ def _via_temp(data: bytes, suffix: str, send: Callable[[Path], PrintResult]) -> 
     finally:
         if not sys.platform.startswith("win"):  # Windows' print verb reads the file after we return
             path.unlink(missing_ok=True)
+
+
+# --- the morning check ---------------------------------------------------------------------------
+
+CHECK_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class PrinterCheck:
+    """Result of :func:`check_printer`: ``ok`` None means "could not be checked on this system"."""
+
+    ok: bool | None
+    message: str  # Chinese, names the real cause (unknown printer, paused queue, device missing ...)
+
+
+def _c_locale() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(LANG="C", LC_ALL="C", LANGUAGE="C")
+    return env
+
+
+def _lpstat(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    lpstat = shutil.which("lpstat")
+    assert lpstat is not None
+    return subprocess.run([lpstat, *args], capture_output=True, text=True, timeout=timeout, check=False,
+                          env=_c_locale())
+
+
+def _known_queues(timeout: float) -> list[str]:
+    try:
+        done = _lpstat(["-e"], timeout)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+
+
+def _cups_down(text: str) -> bool:
+    low = text.lower()
+    return "scheduler is not running" in low or "unable to connect to server" in low or \
+        "connection refused" in low or "no such file or directory" in low
+
+
+def _check_cups(settings: PrinterSettings, timeout: float) -> PrinterCheck:
+    if shutil.which("lpstat") is None:
+        return PrinterCheck(False, T.PRINT_NO_LP)
+    name = settings.name.strip()
+    try:
+        running = _lpstat(["-r"], timeout)
+        if "not running" in running.stdout + running.stderr or _cups_down(running.stderr):
+            return PrinterCheck(False, T.CHECK_CUPS_DOWN)
+        if not name:
+            done = _lpstat(["-d"], timeout)
+            if _cups_down(done.stderr + done.stdout):
+                return PrinterCheck(False, T.CHECK_CUPS_DOWN)
+            _, sep, default = done.stdout.partition("system default destination:")
+            if not sep or not default.strip():
+                return PrinterCheck(False, T.CHECK_NO_DEFAULT)
+            name = default.strip().split()[0]
+        status = _lpstat(["-p", name], timeout)
+        accepting = _lpstat(["-a", name], timeout)
+    except subprocess.TimeoutExpired:
+        return PrinterCheck(False, T.CHECK_LPSTAT_FAILED.format(printer=name, detail=T.PRINT_TIMEOUT.format(
+            printer=name, seconds=int(timeout))))
+    except OSError as exc:
+        return PrinterCheck(False, T.CHECK_LPSTAT_FAILED.format(printer=name, detail=_detail(exc)))
+    output = status.stdout + status.stderr
+    if _cups_down(output):
+        return PrinterCheck(False, T.CHECK_CUPS_DOWN)
+    if status.returncode != 0 or "invalid destination" in output.lower() or "unknown destination" in output.lower():
+        known = [q for q in _known_queues(timeout) if q != name]
+        if not known:
+            return PrinterCheck(False, T.CHECK_UNKNOWN_PRINTER_NONE.format(printer=name))
+        return PrinterCheck(False, T.CHECK_UNKNOWN_PRINTER.format(printer=name, known="、".join(known)))
+    first, _, rest = status.stdout.partition("\n")
+    reason = " ".join(line.strip() for line in rest.splitlines() if line.strip())[:120]
+    reason_text = f"({redact(reason)})" if reason else ""
+    if " disabled" in first:
+        return PrinterCheck(False, T.CHECK_QUEUE_DISABLED.format(printer=name, reason=reason_text))
+    if "not accepting" in accepting.stdout:
+        return PrinterCheck(False, T.CHECK_QUEUE_REJECTING.format(printer=name, reason=reason_text))
+    state = T.CHECK_STATE_PRINTING if "now printing" in first else T.CHECK_STATE_IDLE
+    return PrinterCheck(True, T.CHECK_OK_QUEUE.format(printer=name, state=state))
+
+
+def _check_windows(settings: PrinterSettings) -> PrinterCheck:  # pragma: no cover - Windows counters
+    label = _printer_label(settings)
+    try:
+        import win32print  # type: ignore[import-not-found]
+    except ImportError:
+        return PrinterCheck(None, T.CHECK_WINDOWS_UNCHECKED.format(printer=label))
+    flags = win32print.PRINTER_ENUM_LOCAL | win32print.PRINTER_ENUM_CONNECTIONS
+    known = [p[2] for p in win32print.EnumPrinters(flags)]
+    name = settings.name or win32print.GetDefaultPrinter()
+    if name not in known:
+        return PrinterCheck(False, T.CHECK_WINDOWS_UNKNOWN.format(printer=name, known="、".join(known)))
+    return PrinterCheck(True, T.CHECK_OK_QUEUE.format(printer=name, state=T.CHECK_STATE_INSTALLED))
+
+
+def _check_serial(device: str) -> PrinterCheck:
+    port, _ = _split_port(device, 9600)
+    if sys.platform.startswith("win"):  # pragma: no cover - COM ports have no device file
+        return PrinterCheck(None, T.CHECK_WINDOWS_UNCHECKED.format(printer=port))
+    if not os.path.exists(port):
+        return PrinterCheck(False, T.CHECK_DEVICE_MISSING.format(device=port))
+    if not os.access(port, os.R_OK | os.W_OK):
+        return PrinterCheck(False, T.CHECK_DEVICE_DENIED.format(device=port))
+    return PrinterCheck(True, T.CHECK_OK_DEVICE.format(printer=port))
+
+
+def _check_network(device: str, timeout: float) -> PrinterCheck:
+    host, port = _split_port(device, NETWORK_PORT)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except socket.gaierror:
+        return PrinterCheck(False, T.CHECK_NETWORK_BAD_HOST.format(device=device))
+    except ConnectionRefusedError:
+        return PrinterCheck(False, T.CHECK_NETWORK_REFUSED.format(device=device))
+    except TimeoutError:
+        return PrinterCheck(False, T.CHECK_NETWORK_TIMEOUT.format(device=device, seconds=int(timeout)))
+    except OSError as exc:
+        return PrinterCheck(False, T.CHECK_NETWORK_FAILED.format(device=device, detail=_detail(exc)))
+    return PrinterCheck(True, T.CHECK_OK_DEVICE.format(printer=device))
+
+
+def _check_usb(device: str) -> PrinterCheck:
+    vendor, _, product = device.partition(":")
+    try:
+        vid, pid = int(vendor, 16), int(product, 16)
+    except ValueError:
+        return PrinterCheck(False, T.PRINT_BAD_DEVICE.format(detail=device))
+    try:
+        import usb.core  # pyusb, installed with python-escpos[usb]
+
+        found = usb.core.find(idVendor=vid, idProduct=pid)
+    except Exception as exc:  # NoBackendError (no libusb) and friends
+        return PrinterCheck(None, T.CHECK_USB_UNCHECKABLE.format(device=device, detail=_detail(exc)))
+    if found is None:
+        return PrinterCheck(False, T.CHECK_USB_MISSING.format(device=device))
+    return PrinterCheck(True, T.CHECK_OK_DEVICE.format(printer=device))
+
+
+def _check_file(device: str) -> PrinterCheck:
+    folder = Path(device).expanduser().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        return PrinterCheck(False, T.CHECK_FILE_FOLDER_MISSING.format(folder=folder))
+    return PrinterCheck(True, T.CHECK_OK_FILE.format(printer=device))
+
+
+def check_printer(settings: PrinterSettings, *, timeout: float = CHECK_TIMEOUT_S) -> PrinterCheck:
+    """The morning check (DOMAIN rule 13): is the configured printer really there and ready?
+
+    Settings are validated first; then a system printer is asked through CUPS (``lpstat``: an
+    unknown queue, a paused queue, a queue rejecting jobs and a stopped CUPS service are different
+    messages), a serial printer by its device file, a network printer by a TCP connection, a USB
+    printer by its vendor:product id. Bounded by ``timeout``; never raises."""
+    problems = settings.problems()
+    if problems:
+        return PrinterCheck(False, T.CHECK_SETTINGS_BAD.format(problems=";".join(m for _, m in problems)))
+    try:
+        if settings.kind == "none":
+            return PrinterCheck(None, T.PRINT_NOT_CONFIGURED)
+        if settings.kind == "system":
+            if sys.platform.startswith("win"):  # pragma: no cover
+                return _check_windows(settings)
+            return _check_cups(settings, timeout)
+        if settings.kind == "escpos-serial":
+            return _check_serial(settings.device.strip())
+        if settings.kind == "escpos-network":
+            return _check_network(settings.device.strip(), timeout)
+        if settings.kind == "escpos-usb":
+            return _check_usb(settings.device.strip())
+        return _check_file(settings.device.strip())
+    except Exception as exc:  # the check must never stop the day from opening
+        return PrinterCheck(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=_printer_label(settings),
+                                                                     detail=_detail(exc)))

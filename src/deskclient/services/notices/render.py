@@ -124,6 +124,16 @@ def _rule() -> str:
     return _add(B.Rule())
 
 
+def _qr(payload: Any, caption: Any = "") -> str:
+    """A QR code (progress lookup) on the applicant's copy: PDF image, ESC/POS raster."""
+    return _add(B.QR(_s(payload), _s(caption))) if _s(payload) else ""
+
+
+def _keep(n: Any = 3) -> str:
+    """Keep the next ``n`` blocks on one page (a heading with what follows, the signature block)."""
+    return _add(B.PageBreak(int(n)))
+
+
 def _blank() -> str:
     return _add(B.Blank())
 
@@ -157,6 +167,8 @@ _FUNCTIONS = {
     "table": _table,
     "sign": _sign,
     "rule": _rule,
+    "qr": _qr,
+    "keep": _keep,
     "blank": _blank,
 }
 _FILTERS = {"cn_date": cn_date, "cn_datetime": cn_datetime, "hm": hm}
@@ -259,11 +271,13 @@ def cjk_punctuation(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return cjk_punctuation(redact(text))
+    return cjk_punctuation(text)
 
 
 def _safe_block(block: B.Block) -> B.Block:
-    """Last line of defence: no number typed anywhere reaches paper unmasked; Chinese punctuation."""
+    """Chinese punctuation for every block. Masking is NOT done here: ``NoticeData`` already holds
+    personal fields masked by what they are, and running a pattern over every block masked case
+    numbers such as ``520102-20261124-0001`` that merely look like ID numbers."""
     match block:
         case B.Field(label=label, value=value):
             return B.Field(_clean(label), _clean(value))
@@ -273,7 +287,7 @@ def _safe_block(block: B.Block) -> B.Block:
             return B.Table(tuple(_clean(h) for h in headers), tuple(tuple(_clean(c) for c in r) for r in rows))
         case B.Mark(text=text, role=role):
             return B.Mark(_clean(text), role)
-        case B.Rule() | B.Blank():
+        case B.Rule() | B.Blank() | B.QR() | B.PageBreak():
             return block
         case _:
             return type(block)(_clean(block.text))  # type: ignore[call-arg]

@@ -116,7 +116,8 @@ class Line:
     """One printed line and how it should look on a printer that can style it."""
 
     text: str
-    style: str = "normal"  # normal | title | mark | heading | rule | cut
+    style: str = "normal"  # normal | title | mark | heading | rule | cut | qr
+    payload: str = ""  # style "qr": what the code encodes (the text line is its caption)
 
 
 def _field_group(group: list[B.Field], width: int, label_w: int) -> list[Line]:
@@ -206,6 +207,12 @@ def layout(doc: B.Document, width: int) -> list[Line]:
                     out += _table(block, width)
                 case B.Sign(text=text):
                     out += [Line(right(t, width)) for t in wrap(text, width)]
+                case B.QR(payload=payload, caption=caption):
+                    # plain text cannot draw the code; ESC/POS prints it as a raster image here
+                    out.append(Line("", "qr", payload))
+                    out += [Line(t) for t in wrap(caption, width)]
+                case B.PageBreak():
+                    pass
                 case B.Rule():
                     out.append(Line("-" * width, "rule"))
                 case B.Blank():
@@ -218,8 +225,8 @@ def layout(doc: B.Document, width: int) -> list[Line]:
 
 
 def render_text(doc: B.Document, width: int) -> str:
-    """Plain text, one ``\\n`` per line, ending with a newline."""
-    return "".join(line.text + "\n" for line in layout(doc, width))
+    """Plain text, one ``\\n`` per line, ending with a newline (a QR code shows as its caption)."""
+    return "".join(line.text + "\n" for line in layout(doc, width) if line.style != "qr")
 
 
 def to_gb18030(text: str) -> bytes:

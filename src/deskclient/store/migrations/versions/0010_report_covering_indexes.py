@@ -8,7 +8,7 @@ prefixes of the new ones, so no plan gets worse. ``(status, updated_at)`` finds 
 that can have been returned in a period without reading every returned case.
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0010"
-down_revision = "0004"
+down_revision = "0007"  # re-chained after #15's 0007 (numbered chain)
 branch_labels = None
 depends_on = None
 
