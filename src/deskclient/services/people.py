@@ -171,6 +171,10 @@ class PeopleService:
                 q = q.where(Clerk.active == True)  # noqa: E712
             return list(s.exec(q))
 
+    def heads(self) -> list[Clerk]:
+        """The active centre heads (who may approve an urgent case or an extension)."""
+        return [c for c in self.clerks() if c.role == ROLE_HEAD]
+
     def clerk(self, clerk_id: str) -> Clerk | None:
         with self.ledger.read() as s:
             return s.get(Clerk, clerk_id)
