@@ -1,8 +1,12 @@
 """Child process of the start-up benchmark: start an app headless, report when it is interactive.
 
-``python bench/_startup_child.py bare`` or ``... desk DATA_DIR``. Prints one line
-``READY <seconds since interpreter start> <peak RSS kB>`` when the screen is ready, or
-``FAIL <reason>``. Run in a fresh interpreter each time so imports are paid as a clerk pays them.
+``python bench/_startup_child.py bare``, ``... desk DATA_DIR`` or ``... session DATA_DIR``. Prints
+``FIRST <s> <kB>`` when the sign-in screen is ready to type (clerk list shown, focus in it; desk
+and session only), ``READY <s> <kB>`` when the home screen shows its first page (bare: when the
+bare app is up), and for ``session`` ``SESSION <s> <kB>`` after F2 (intake) and one catalog search
+typed into the item picker with its results shown; or ``FAIL <reason>``. ``<s>`` is seconds since
+interpreter start, ``<kB>`` the peak RSS so far. Run in a fresh interpreter each time so imports
+are paid as a clerk pays them.
 """
 
 from __future__ import annotations
@@ -50,6 +54,17 @@ def _is_home(app) -> bool:
     return any(t.row_count > 0 for t in screen.query(DataTable))
 
 
+def _sign_in_ready(app) -> bool:
+    """The sign-in screen is mounted, lists the clerks and has the focus: the clerk can type."""
+    screen = app.screen
+    if type(screen).__name__ != "SignInScreen" or not screen.is_mounted:
+        return False
+    from textual.widgets import OptionList
+
+    lists = list(screen.query(OptionList))
+    return bool(lists) and lists[0].option_count > 0 and app.focused is not None
+
+
 async def _sign_in(app) -> bool:
     """On the sign-in screen, sign the demo clerk of window 1 in directly.
 
@@ -81,14 +96,44 @@ async def _run(kind: str, data_dir: str | None) -> str:
     app = make_app(paths, clock=clock, cursor_blink=False, demo_cases=0)
     async with app.run_test(headless=True, size=(80, 24)) as pilot:
         deadline = time.perf_counter() + HOME_TIMEOUT_S
+        first = False
         signed = False
         while not _is_home(app):
             if time.perf_counter() > deadline:
                 return f"FAIL home screen not reached (screen {type(app.screen).__name__})"
-            if not signed:
+            if not first and _sign_in_ready(app):
+                first = True
+                print(_ready("FIRST"), flush=True)
+            if first and not signed:
                 signed = await _sign_in(app)
             await pilot.pause(0.002)
-        return _ready()
+        if not first:
+            return "FAIL the sign-in screen was never seen ready"
+        ready = _ready()
+        if kind != "session":
+            return ready
+        print(ready, flush=True)
+        return await _session(app, pilot, deadline)
+
+
+async def _session(app, pilot, deadline: float) -> str:
+    """F2, then type one search into the item picker and wait for its results."""
+    from textual.widgets import OptionList
+
+    await pilot.press("f2")
+    while type(app.screen).__name__ != "IntakeScreen":
+        if time.perf_counter() > deadline:
+            return "FAIL intake screen not reached"
+        await pilot.pause(0.005)
+    for ch in "dbsq":
+        await pilot.press(ch)
+    while True:
+        hits = [o for o in app.screen.query(OptionList) if o.id == "item-hits"]
+        if hits and hits[0].option_count > 0:
+            return _ready("SESSION")
+        if time.perf_counter() > deadline:
+            return "FAIL no search results shown"
+        await pilot.pause(0.005)
 
 
 def peak_rss_kb() -> int:
@@ -108,8 +153,8 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
 
 
-def _ready() -> str:
-    return f"READY {time.perf_counter() - T0:.4f} {peak_rss_kb()}"
+def _ready(tag: str = "READY") -> str:
+    return f"{tag} {time.perf_counter() - T0:.4f} {peak_rss_kb()}"
 
 
 def main() -> None:

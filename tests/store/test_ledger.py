@@ -144,3 +144,21 @@ def _short_timeout_engine(path: Path):
         dbapi_conn.execute("PRAGMA busy_timeout=100")
 
     return engine
+
+
+def test_a_non_durable_write_never_leaves_a_connection_non_durable(ledger: Ledger) -> None:
+    """Drafts commit with synchronous=OFF for their own transaction only: the next transaction on
+    the same pooled connection is FULL again, whoever opens it."""
+    from sqlalchemy import text
+
+    levels: list[int] = []
+    with ledger.write(None, durable=False) as tx:
+        levels.append(tx.session.execute(text("PRAGMA synchronous")).scalar_one())
+        tx.session.add(Window(number="9", name="草稿窗口", department=""))
+    with ledger.write(None) as tx:
+        levels.append(tx.session.execute(text("PRAGMA synchronous")).scalar_one())
+    with ledger.engine.connect() as conn:  # a plain Core read after them
+        levels.append(conn.execute(text("PRAGMA synchronous")).scalar_one())
+    assert levels == [0, 2, 2]  # OFF for that transaction only, FULL (2) after it
+    with ledger.read() as s:
+        assert s.get(Window, "9") is not None  # committed all the same

@@ -68,3 +68,78 @@ def test_home_screen_is_reached_without_heavy_imports(tmp_path: Path) -> None:
     assert "textual.app" in loaded and "deskclient.ui.screens.home" in loaded  # the check can see imports
     early = sorted(m for m in loaded if any(m == bad or m.startswith(bad + ".") for bad in MUST_NOT_LOAD))
     assert early == [], f"loaded before the home screen was shown: {early}"
+
+
+FIRST_SCREEN_MUST_NOT_LOAD = ("pypinyin", "fpdf", "escpos", "httpx", "jinja2", "alembic", "deskclient.domain.search")
+
+SESSION_CHILD = r"""
+import asyncio, json, sys
+from datetime import datetime
+
+from deskclient.domain.clock import FixedClock
+from deskclient.settings import Mode, Paths
+
+
+async def main(data_dir: str) -> dict:
+    from textual.widgets import OptionList
+
+    from deskclient.ui.app import make_app
+
+    app = make_app(Paths.resolve(data_dir, Mode.DEMO), clock=FixedClock(datetime(2026, 11, 24, 9, 30)),
+                   cursor_blink=False, demo_cases=0)
+    out = {}
+    async with app.run_test(headless=True, size=(100, 30)) as pilot:
+        for _ in range(3000):
+            screen = type(app.screen).__name__
+            if screen == "SignInScreen" and app.clerks and "first" not in out:
+                out["first"] = sorted(sys.modules)
+                app.signed_in(app.clerks[0])
+            if screen == "HomeScreen":
+                break
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.press("f2")
+        for ch in "dbsq":
+            await pilot.press(ch)
+        for _ in range(3000):
+            hits = [o for o in app.screen.query(OptionList) if o.id == "item-hits"]
+            if hits and hits[0].option_count:
+                out["hits"] = hits[0].option_count
+                break
+            await pilot.pause(0.01)
+        out["screen"] = type(app.screen).__name__
+        out["session"] = sorted(sys.modules)
+    return out
+
+
+print(json.dumps(asyncio.run(main(sys.argv[1]))))
+"""
+
+
+def _bad(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == bad or m.startswith(bad + ".") for bad in names))
+
+
+def test_first_screen_and_a_search_with_the_cached_catalog_index_stay_light(tmp_path: Path) -> None:
+    """Sign-in is ready without the PDF, printer, HTTP, template, migration or search modules; and
+    once the catalog has been indexed (validate / first load), F2 and a search never load pypinyin."""
+    from deskclient.domain.clock import FixedClock
+    from deskclient.services.catalog_files import catalog_index
+    from deskclient.services.context import open_context
+    from deskclient.services.demo import ensure_demo_station
+    from deskclient.settings import Mode, Paths
+
+    paths = Paths.resolve(tmp_path / "desk", Mode.DEMO)
+    ctx = open_context(paths, clock=FixedClock(datetime(2026, 11, 24, 9, 30)))
+    ensure_demo_station(ctx)
+    catalog_index(ctx.catalog, paths.data_dir)  # the first load indexed this catalog
+    ctx.close()
+    out = subprocess.run([sys.executable, "-c", SESSION_CHILD, str(tmp_path / "desk")], capture_output=True,
+                         text=True, timeout=240, cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "deskclient.ui.screens.sign_in" in result["first"]  # the check can see imports
+    assert _bad(result["first"], FIRST_SCREEN_MUST_NOT_LOAD) == []
+    assert result["screen"] == "IntakeScreen" and result["hits"] > 0
+    assert "deskclient.domain.search" in result["session"]  # the search ran ...
+    assert _bad(result["session"], ("pypinyin",)) == []  # ... from the cached index

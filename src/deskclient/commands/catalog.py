@@ -97,6 +97,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _console(stderr=True).print(T.CLI_VALIDATE_FAILED.format(count=len(problems)), markup=False)
         return EXIT_PROBLEMS
     catalog, _ = load_files(path)
+    from deskclient.services.catalog_files import catalog_index, user_cache_dir
+
+    catalog_index(catalog, user_cache_dir())  # pinyin computed once, here, not at the counter
     files = len({it.source_file for it in catalog}) or 1
     out.print(T.CLI_VALIDATE_OK.format(files=files, items=len(catalog)), markup=False)
     return EXIT_OK
@@ -118,6 +121,18 @@ def _catalog_for(args: argparse.Namespace) -> tuple[Catalog, str, list[CatalogPr
 
     load = load_catalog(_data_dir(args), remember=False)
     return load.catalog, T.SOURCE_LABELS[load.source], list(load.problems)
+
+
+def _index_dir(args: argparse.Namespace) -> Path:
+    """Where the catalog's search index is cached: the data dir for the desk's own catalog, the
+    user's cache dir for a catalog given with ``--path`` (or when there is no data dir)."""
+    from deskclient.services.catalog_files import user_cache_dir
+
+    if getattr(args, "path", None) is None:
+        data_dir = _data_dir(args)
+        if data_dir is not None and data_dir.is_dir():
+            return data_dir
+    return user_cache_dir()
 
 
 def _data_dir(args: argparse.Namespace) -> Path | None:
@@ -234,10 +249,10 @@ def _print_item(item: ServiceItem) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Best matches for the query, as the desk's search box would show them."""
-    from deskclient.domain.search import CatalogIndex
+    from deskclient.services.catalog_files import catalog_index
 
     catalog, _source, problems = _catalog_for(args)
-    hits = CatalogIndex(catalog).search(args.query, limit=max(1, args.limit))
+    hits = catalog_index(catalog, _index_dir(args)).search(args.query, limit=max(1, args.limit))
     if args.as_json:
         _print_json({"query": args.query, "hits": [
             {"code": h.item.code, "name": h.item.name, "score": h.score, "matched": h.matched} for h in hits]})

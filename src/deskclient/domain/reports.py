@@ -153,6 +153,12 @@ class Figures:
             complaints_overdue=self.complaints_overdue + other.complaints_overdue,
         )
 
+    def add(self, other: Figures) -> None:
+        """In place: ``self += other`` for a group the summary already holds."""
+        total = self + other
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(total, name))
+
     # --- derived ------------------------------------------------------------------------------
     @property
     def on_time_rate(self) -> float | None:
@@ -304,6 +310,30 @@ def summarize(period: Period, cases: Iterable[CaseRow], ratings: Iterable[Rating
             f.complaints_by_channel[cp.channel] = f.complaints_by_channel.get(cp.channel, 0) + 1
             f.complaints_answered += int(answered)
             f.complaints_overdue += int(overdue)
+    return summary
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    """Figures already counted for one (window, clerk, day) — by SQL, for a big ledger."""
+
+    window: str
+    clerk_id: str
+    day: date
+    figures: Figures
+
+
+def summarize_groups(period: Period, groups: Iterable[GroupFigures], ratings: Iterable[RatingRow] = (),
+                     complaints: Iterable[ComplaintRow] = (), *, as_of: datetime | None = None,
+                     window: str | None = None) -> Summary:
+    """As :func:`summarize`, with the cases' figures counted beforehand per (window, clerk, day)."""
+    summary = summarize(period, (), ratings, complaints, as_of=as_of, window=window)
+    acc = _Acc(summary)
+    for g in groups:
+        if window is not None and g.window != window:
+            continue
+        for f in acc.groups(g.window, g.clerk_id, g.day):
+            f.add(g.figures)
     return summary
 
 

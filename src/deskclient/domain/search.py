@@ -12,13 +12,11 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
-
-from pypinyin.phrases_dict import phrases_dict as PHRASES_DICT
-from pypinyin.pinyin_dict import pinyin_dict as PINYIN_DICT
+from typing import Protocol
 
 from deskclient.domain.catalog import ServiceItem
 from deskclient.strings import catalog as T
@@ -73,16 +71,26 @@ def _plain(toned: str) -> str:
 
 
 @cache
+def _dicts() -> tuple[Mapping[int, str], Mapping[str, list[list[str]]]]:
+    """pypinyin's dictionaries (~50 MB once loaded), imported only when an index is built from
+    scratch: a desk whose catalog index is cached (``services/catalog_files.py``) never loads them."""
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return pinyin_dict, phrases_dict
+
+
+@cache
 def _readings(ch: str) -> tuple[str, ...]:
     """Every toneless reading of one character, most common first (heteronyms included)."""
-    raw = PINYIN_DICT.get(ord(ch), "")
+    raw = _dicts()[0].get(ord(ch), "")
     out = (_plain(r) for r in raw.split(","))
     return tuple(dict.fromkeys(r for r in out if r.isascii() and r.isalpha()))
 
 
 @cache
 def _phrase(run: str) -> tuple[str, ...] | None:
-    entry = PHRASES_DICT.get(run)
+    entry = _dicts()[1].get(run)
     if entry is None or len(entry) != len(run):
         return None
     return tuple(_plain(readings[0]) for readings in entry)
@@ -154,33 +162,57 @@ def _variants(units: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return out
 
 
-class _SortedKeys:
-    """Sorted ``key + SEP + tag`` strings (tag = item index as one character) with the index of each.
+class KeyStore(Protocol):
+    """Sorted ``key + SEP + tag`` strings of one kind (tag = item index + 1 as one character).
 
-    Plain strings, not tuples: sorting is fast and the garbage collector never has to walk them.
+    Two implementations: :class:`SortedKeys` in memory (built here) and the on-disk one of a
+    cached index (``store/search_index.py``), so the tiers and ranking below exist once.
+    """
+
+    def top(self, prefix: str, n: int) -> list[int]:
+        """Up to ``n`` distinct items with a key starting with ``prefix``, best ranked first."""
+        ...
+
+    def has_prefix(self, prefix: str) -> bool: ...
+
+    def next_chars(self, prefix: str) -> list[str]:
+        """The characters that follow ``prefix`` in some key (never the separator)."""
+        ...
+
+
+class ScatterStore(Protocol):
+    def scattered(self, chars: str, n: int) -> list[int]:
+        """Up to ``n`` items (best ranked first) with a line holding ``chars`` in order."""
+        ...
+
+
+class SortedKeys:
+    """In memory: sorted plain strings (not tuples: fast to sort, never walked by the GC).
+
     A prefix lookup is two binary searches; the matching item indexes are a slice of ``ids``.
     """
 
-    __slots__ = ("ids", "keys")
+    __slots__ = ("ids", "keys", "rank")
 
-    def __init__(self, entries: set[str]) -> None:
+    def __init__(self, entries: set[str], rank: Sequence[int]) -> None:
         self.keys = sorted(entries)
         self.ids = array("i", [ord(k[-1]) - 1 for k in self.keys])
+        self.rank = rank
 
     def span(self, prefix: str) -> tuple[int, int]:
         lo = bisect_left(self.keys, prefix)
         return lo, bisect_left(self.keys, prefix + _TOP, lo)
 
-    def ids_with_prefix(self, prefix: str) -> set[int]:
+    def top(self, prefix: str, n: int) -> list[int]:
         lo, hi = self.span(prefix)
-        return set(self.ids[lo:hi]) if hi > lo else set()
+        return sorted(set(self.ids[lo:hi]), key=self.rank.__getitem__)[:n] if hi > lo else []
 
     def has_prefix(self, prefix: str) -> bool:
         lo = bisect_left(self.keys, prefix)
         return lo < len(self.keys) and self.keys[lo].startswith(prefix)
 
     def next_chars(self, prefix: str) -> list[str]:
-        """The characters that follow ``prefix`` in some key (a trie walk over the sorted list)."""
+        """A trie walk over the sorted list."""
         lo, hi = self.span(prefix)
         keys, n, out = self.keys, len(prefix), []
         while lo < hi:
@@ -191,12 +223,19 @@ class _SortedKeys:
         return out
 
 
-class _Lines:
-    """Strings joined by newlines, searched with a regex; a match offset maps back to its item."""
+@lru_cache(maxsize=64)
+def scatter_pattern(chars: str) -> re.Pattern[str]:
+    """``chars`` in order within one line. Greedy negated classes take the first occurrence of each
+    next character: no backtracking."""
+    return re.compile(re.escape(chars[0]) + "".join(f"[^\n{re.escape(c)}]*{re.escape(c)}" for c in chars[1:]))
 
-    __slots__ = ("blob", "ids", "starts")
 
-    def __init__(self, pairs: Iterable[tuple[str, int]]) -> None:
+class Lines:
+    """In memory: strings joined by newlines, searched with a regex; a match maps back to its item."""
+
+    __slots__ = ("blob", "ids", "rank", "starts")
+
+    def __init__(self, pairs: Iterable[tuple[str, int]], rank: Sequence[int]) -> None:
         starts: list[int] = []
         ids: list[int] = []
         parts: list[str] = []
@@ -209,20 +248,20 @@ class _Lines:
         self.blob = "\n".join(parts) + "\n"
         self.starts = starts
         self.ids = ids
+        self.rank = rank
 
-    def scattered(self, chars: str) -> set[int]:
-        """Items with a line containing ``chars`` in order, not necessarily next to each other."""
-        # Greedy negated classes take the first occurrence of each next character: no backtracking.
-        pattern = re.compile(re.escape(chars[0]) + "".join(
-            f"[^\n{re.escape(c)}]*{re.escape(c)}" for c in chars[1:]))
+    def lines(self) -> list[tuple[str, int]]:
+        return [(self.blob[a:self.blob.index("\n", a)], i) for a, i in zip(self.starts, self.ids, strict=True)]
+
+    def scattered(self, chars: str, n: int) -> list[int]:
         found: set[int] = set()
-        for m in pattern.finditer(self.blob):
+        for m in scatter_pattern(chars).finditer(self.blob):
             found.add(self.ids[bisect_right(self.starts, m.start()) - 1])
-        return found
+        return sorted(found, key=self.rank.__getitem__)[:n]
 
 
 @dataclass(frozen=True)
-class _Origin:
+class Origin:
     """One searchable name of an item (its name or an alias), precomputed for matching and display."""
 
     alias: str | None  # None: the item's own name
@@ -249,87 +288,120 @@ def _spelled(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...], t
     return tuple(spellings), tuple(starts), initials
 
 
-def _origin(alias: str | None, text: str) -> _Origin | None:
+def _origin(alias: str | None, text: str) -> Origin | None:
     if not text:
         return None
     spellings, starts, initials = _spelled(text)
-    return _Origin(alias, text, spellings, starts, initials)
+    return Origin(alias, text, spellings, starts, initials)
+
+
+KEY_KINDS = ("code0", "code_in", "name0", "name_in", "py0", "py_in", "ini0", "ini_in")
+CODE_KINDS = frozenset({"code0", "code_in"})  # ranked by code; every other kind by name length
+LINE_KINDS = ("names", "initials")
+
+
+@dataclass(frozen=True)
+class IndexParts:
+    """What a search reads: key stores by kind, scattered-match stores, and each item's origins."""
+
+    keys: Mapping[str, KeyStore]
+    lines: Mapping[str, ScatterStore]
+    initial_letters: frozenset[str]
+    origins: Callable[[int], Sequence[Origin]]
+    ranks: tuple[Sequence[int], Sequence[int]] | None = None  # (name_rank, code_rank) when stored
+
+
+@dataclass(frozen=True)
+class MemoryParts(IndexParts):
+    """Parts built in memory from the items (pinyin computed here); exported by the index cache."""
+
+    keys: Mapping[str, SortedKeys]
+    lines: Mapping[str, Lines]
+    origin_lists: Sequence[Sequence[Origin]] = ()
+
+
+def name_rank(items: Sequence[ServiceItem]) -> list[int]:
+    """Rank of each item within a name tier: shorter names first, then catalog order."""
+    order = sorted(range(len(items)), key=lambda i: (len(items[i].name), i))
+    rank = [0] * len(items)
+    for r, i in enumerate(order):
+        rank[i] = r
+    return rank
+
+
+def code_rank(items: Sequence[ServiceItem]) -> list[int]:
+    """Rank of each item within a code tier: code order."""
+    order = sorted(range(len(items)), key=lambda i: (items[i].code.casefold(), i))
+    rank = [0] * len(items)
+    for r, i in enumerate(order):
+        rank[i] = r
+    return rank
+
+
+def origins_of(item: ServiceItem) -> list[Origin]:
+    """The item's searchable names (its name, then its aliases) with their pinyin and initials."""
+    out: list[Origin] = []
+    for alias, raw in [(None, item.name), *((a, a) for a in item.aliases)]:
+        origin = _origin(alias, normalize_query(raw))
+        if origin is not None:
+            out.append(origin)
+    return out
+
+
+def build_parts(items: Sequence[ServiceItem], rank: Sequence[int], by_code: Sequence[int],
+                origins: Callable[[int, ServiceItem], Sequence[Origin]] | None = None) -> MemoryParts:
+    """Every key a query could match, in memory. ``origins`` supplies precomputed pinyin per item
+    (the index cache's); without it pinyin is computed here (pypinyin's dictionaries load)."""
+    sets: dict[str, set[str]] = {k: set() for k in KEY_KINDS}
+    code0, code_in, name0, name_in = sets["code0"], sets["code_in"], sets["name0"], sets["name_in"]
+    py0, py_in, ini0, ini_in = sets["py0"], sets["py_in"], sets["ini0"], sets["ini_in"]
+    lines_names: list[tuple[str, int]] = []
+    lines_initials: list[tuple[str, int]] = []
+    initial_letters: set[str] = set()
+    all_origins: list[Sequence[Origin]] = []
+    for idx, item in enumerate(items):
+        tag = _SEP + chr(idx + 1)
+        code = normalize_query(item.code)
+        for form in dict.fromkeys((code, _alnum(code))):
+            if not form:
+                continue
+            code0.add(form + tag)
+            code_in.update(form[k:] + tag for k in range(1, len(form)))
+        item_origins = origins(idx, item) if origins is not None else origins_of(item)
+        for origin in item_origins:
+            text = origin.text
+            name0.add(text + tag)
+            name_in.update(text[k:] + tag for k in range(1, len(text)))
+            lines_names.append((text, idx))
+            for spelling, starts in zip(origin.spellings, origin.starts, strict=True):
+                py0.add(spelling + tag)
+                py_in.update(spelling[k:] + tag for k in starts)
+            for joined in origin.initials:
+                ini0.add(joined + tag)
+                ini_in.update(joined[k:] + tag for k in range(1, len(joined)))
+            if origin.initials:  # scattered matching uses the in-context reading only
+                lines_initials.append((origin.initials[0], idx))
+                initial_letters.update(origin.initials[0])
+        all_origins.append(item_origins)
+    keys = {k: SortedKeys(v, by_code if k in CODE_KINDS else rank) for k, v in sets.items()}
+    lines = {"names": Lines(lines_names, rank), "initials": Lines(lines_initials, rank)}
+    return MemoryParts(keys, lines, frozenset(initial_letters), all_origins.__getitem__, origin_lists=all_origins)
 
 
 class CatalogIndex:
-    """Built once per catalog; :meth:`search` is then a few binary searches per tier."""
+    """Built once per catalog (or opened from the index cache); :meth:`search` is then a few
+    prefix lookups per tier."""
 
-    def __init__(self, items: Iterable[ServiceItem]) -> None:
+    def __init__(self, items: Iterable[ServiceItem], parts: IndexParts | None = None) -> None:
         self.items: list[ServiceItem] = list(items)
         if len(self.items) >= _MAX_ITEMS:
             raise ValueError("catalog too large to index")
-        self._origins: list[list[_Origin]] = []
-        code_exact: dict[str, int] = {}
-        name_exact: dict[str, list[int]] = {}
-        code0: set[str] = set()
-        code_in: set[str] = set()
-        name0: set[str] = set()
-        name_in: set[str] = set()
-        py0: set[str] = set()
-        py_in: set[str] = set()
-        ini0: set[str] = set()
-        ini_in: set[str] = set()
-        lines_names: list[tuple[str, int]] = []
-        lines_initials: list[tuple[str, int]] = []
-        initial_letters: set[str] = set()
-
-        for idx, item in enumerate(self.items):
-            tag = _SEP + chr(idx + 1)
-            code = normalize_query(item.code)
-            for form in dict.fromkeys((code, _alnum(code))):
-                if not form:
-                    continue
-                code_exact.setdefault(form, idx)
-                code0.add(form + tag)
-                code_in.update(form[k:] + tag for k in range(1, len(form)))
-            origins: list[_Origin] = []
-            for alias, raw in [(None, item.name), *((a, a) for a in item.aliases)]:
-                origin = _origin(alias, normalize_query(raw))
-                if origin is None:
-                    continue
-                text = origin.text
-                name_exact.setdefault(text, []).append(idx)
-                name0.add(text + tag)
-                name_in.update(text[k:] + tag for k in range(1, len(text)))
-                lines_names.append((text, idx))
-                for spelling, starts in zip(origin.spellings, origin.starts, strict=True):
-                    py0.add(spelling + tag)
-                    py_in.update(spelling[k:] + tag for k in starts)
-                for joined in origin.initials:
-                    ini0.add(joined + tag)
-                    ini_in.update(joined[k:] + tag for k in range(1, len(joined)))
-                if origin.initials:  # scattered matching uses the in-context reading only
-                    lines_initials.append((origin.initials[0], idx))
-                    initial_letters.update(origin.initials[0])
-                origins.append(origin)
-            self._origins.append(origins)
-
-        self._code_exact = code_exact
-        self._name_exact = {k: tuple(dict.fromkeys(v)) for k, v in name_exact.items()}
-        self._code0 = _SortedKeys(code0)
-        self._code_in = _SortedKeys(code_in)
-        self._name0 = _SortedKeys(name0)
-        self._name_in = _SortedKeys(name_in)
-        self._py0 = _SortedKeys(py0)
-        self._py_in = _SortedKeys(py_in)
-        self._ini0 = _SortedKeys(ini0)
-        self._ini_in = _SortedKeys(ini_in)
-        self._name_lines = _Lines(lines_names)
-        self._initial_lines = _Lines(lines_initials)
-        self._initial_letters = frozenset(initial_letters)
-        order = sorted(range(len(self.items)), key=lambda i: (len(self.items[i].name), i))
-        self._rank = [0] * len(self.items)
-        for r, i in enumerate(order):
-            self._rank[i] = r
-        by_code = sorted(range(len(self.items)), key=lambda i: (self.items[i].code.casefold(), i))
-        self._code_rank = [0] * len(self.items)
-        for r, i in enumerate(by_code):
-            self._code_rank[i] = r
+        stored = parts.ranks if parts is not None else None
+        if stored is not None and len(stored[0]) == len(self.items) == len(stored[1]):
+            self._rank, self._code_rank = stored
+        else:
+            self._rank, self._code_rank = name_rank(self.items), code_rank(self.items)
+        self.parts = parts if parts is not None else build_parts(self.items, self._rank, self._code_rank)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -339,42 +411,44 @@ class CatalogIndex:
         q = normalize_query(query)
         if not q or limit <= 0:
             return []
+        keys, lines = self.parts.keys, self.parts.lines
         letters = q.isascii() and q.isalpha()
         alnum = _alnum(q) if q.isascii() else ""
-        tiers: list[tuple[int, Callable[[], Iterable[int]]]] = []
-        exact_code = self._code_exact.get(q, self._code_exact.get(alnum) if alnum else None)
-        if exact_code is not None:
-            tiers.append((SCORE_CODE_EXACT, lambda: (exact_code,)))
+        tiers: list[tuple[int, Callable[[int], list[int]]]] = []
+        exact = keys["code0"].top(q + _SEP, 1) or (keys["code0"].top(alnum + _SEP, 1) if alnum else [])
+        if exact:
+            tiers.append((SCORE_CODE_EXACT, lambda n: exact))
         if q.isascii():
-            tiers.append((SCORE_CODE_PREFIX, lambda: self._code0.ids_with_prefix(q)
-                          | (self._code0.ids_with_prefix(alnum) if alnum and alnum != q else set())))
-        tiers.append((SCORE_NAME_EXACT, lambda: self._name_exact.get(q, ())))
-        tiers.append((SCORE_NAME_PREFIX, lambda: self._name0.ids_with_prefix(q)))
-        tiers.append((SCORE_NAME_PART, lambda: self._name_in.ids_with_prefix(q)))
+            tiers.append((SCORE_CODE_PREFIX, lambda n: self._union(
+                [keys["code0"].top(q, n)] + ([keys["code0"].top(alnum, n)] if alnum and alnum != q else []),
+                self._code_rank, n)))
+        tiers.append((SCORE_NAME_EXACT, lambda n: keys["name0"].top(q + _SEP, n)))
+        tiers.append((SCORE_NAME_PREFIX, lambda n: keys["name0"].top(q, n)))
+        tiers.append((SCORE_NAME_PART, lambda n: keys["name_in"].top(q, n)))
         if alnum and any(c.isdigit() for c in alnum):
-            tiers.append((SCORE_CODE_PART, lambda: self._code_in.ids_with_prefix(alnum)))
+            tiers.append((SCORE_CODE_PART, lambda n: keys["code_in"].top(alnum, n)))
         if letters:
-            tiers.append((SCORE_PINYIN_PREFIX, lambda: self._py0.ids_with_prefix(q)))
-            tiers.append((SCORE_PINYIN, lambda: self._py_in.ids_with_prefix(q)))
-            tiers.append((SCORE_INITIALS_PREFIX, lambda: self._ini0.ids_with_prefix(q)))
-            tiers.append((SCORE_INITIALS, lambda: self._ini_in.ids_with_prefix(q)))
-            if 2 <= len(q) <= _SCATTER_MAX and self._initial_letters.issuperset(q):
-                tiers.append((SCORE_SCATTERED, lambda: self._initial_lines.scattered(q)))
+            tiers.append((SCORE_PINYIN_PREFIX, lambda n: keys["py0"].top(q, n)))
+            tiers.append((SCORE_PINYIN, lambda n: keys["py_in"].top(q, n)))
+            tiers.append((SCORE_INITIALS_PREFIX, lambda n: keys["ini0"].top(q, n)))
+            tiers.append((SCORE_INITIALS, lambda n: keys["ini_in"].top(q, n)))
+            if 2 <= len(q) <= _SCATTER_MAX and self.parts.initial_letters.issuperset(q):
+                tiers.append((SCORE_SCATTERED, lambda n: lines["initials"].scattered(q, n)))
             if len(q) >= _FUZZY_MIN:
-                tiers.append((SCORE_FUZZY, lambda: self._fuzzy(q)))
+                tiers.append((SCORE_FUZZY, lambda n: self._fuzzy(q, n)))
         elif not q.isascii() and 2 <= len(q) <= _SCATTER_MAX:
-            tiers.append((SCORE_SCATTERED, lambda: self._name_lines.scattered(q)))
+            tiers.append((SCORE_SCATTERED, lambda n: lines["names"].scattered(q, n)))
 
         seen: set[int] = set()
         hits: list[SearchHit] = []
         for score, find in tiers:
             if score == SCORE_FUZZY and any(h.score > SCORE_SCATTERED for h in hits):
                 break  # one-typo matching is a fallback, not extra noise under good matches
-            fresh = [i for i in find() if i not in seen]
+            # Each tier yields its best ``limit + len(seen)`` items, ranked: enough to fill the page
+            # whatever earlier tiers already showed (a tier is only cut when the page fills).
+            fresh = [i for i in find(limit + len(seen)) if i not in seen]
             if not fresh:
                 continue
-            code_tier = score in (SCORE_CODE_EXACT, SCORE_CODE_PREFIX, SCORE_CODE_PART)
-            fresh.sort(key=(self._code_rank if code_tier else self._rank).__getitem__)
             for i in fresh[: limit - len(hits)]:
                 hits.append(SearchHit(self.items[i], score, self._describe(i, score, q)))
             seen.update(fresh)
@@ -382,11 +456,17 @@ class CatalogIndex:
                 break
         return hits
 
-    def _fuzzy(self, q: str) -> set[int]:
+    @staticmethod
+    def _union(groups: list[list[int]], rank: Sequence[int], n: int) -> list[int]:
+        if len(groups) == 1:
+            return groups[0]
+        return sorted({i for g in groups for i in g}, key=rank.__getitem__)[:n]
+
+    def _fuzzy(self, q: str, limit: int) -> list[int]:
         """Items whose pinyin (from a syllable start) is one edit away from ``q``."""
-        found: set[int] = set()
+        found: list[list[int]] = []
         n = len(q)
-        for keys in (self._py0, self._py_in):
+        for keys in (self.parts.keys["py0"], self.parts.keys["py_in"]):
             matched = 0  # longest prefix of q some key starts with: an edit must happen by there
             while matched < n and keys.has_prefix(q[: matched + 1]):
                 matched += 1
@@ -400,10 +480,8 @@ class CatalogIndex:
                     if c != q[i]:
                         candidates.add(pre + c + rest)  # substitution
                     candidates.add(pre + c + q[i:])  # insertion
-            for cand in candidates:
-                if len(cand) >= 3:
-                    found |= keys.ids_with_prefix(cand)
-        return found
+            found.extend(keys.top(cand, limit) for cand in candidates if len(cand) >= 3)
+        return self._union(found, self._rank, limit) if found else []
 
     def _describe(self, idx: int, score: int, q: str) -> str:
         """Why the item matched, naming the alias when it was the alias that matched."""
@@ -413,8 +491,7 @@ class CatalogIndex:
         if label is None or test is None:
             return {SCORE_CODE_EXACT: T.MATCH_CODE_EXACT, SCORE_CODE_PREFIX: T.MATCH_CODE_PREFIX,
                     SCORE_CODE_PART: T.MATCH_CODE_PART, SCORE_FUZZY: T.MATCH_PINYIN_FUZZY}.get(score, "")
-        origins = self._origins[idx]
-        for origin in origins:
+        for origin in self.parts.origins(idx):
             if test(origin, q):
                 if origin.alias is None:
                     return label
@@ -433,7 +510,7 @@ def _scattered_in(needle: str, hay: str) -> bool:
     return all(c in it for c in needle)
 
 
-_DESCRIPTIONS: dict[int, tuple[str, Callable[[_Origin, str], bool]]] = {
+_DESCRIPTIONS: dict[int, tuple[str, Callable[[Origin, str], bool]]] = {
     SCORE_NAME_EXACT: (T.MATCH_NAME_EXACT, lambda o, q: o.text == q),
     SCORE_NAME_PREFIX: (T.MATCH_NAME_PREFIX, lambda o, q: o.text.startswith(q)),
     SCORE_NAME_PART: (T.MATCH_NAME_PART, lambda o, q: q in o.text),

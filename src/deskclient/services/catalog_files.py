@@ -12,7 +12,7 @@ import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from deskclient.domain.catalog import (
     Catalog,
@@ -24,6 +24,9 @@ from deskclient.domain.catalog import (
 from deskclient.resources import data_path
 from deskclient.services.files import atomic_write_text
 from deskclient.strings import catalog as T
+
+if TYPE_CHECKING:
+    from deskclient.domain.search import CatalogIndex
 
 LAST_GOOD_NAME = "catalog-last-good.json"
 STATION_FOLDER = "catalog"
@@ -168,3 +171,62 @@ def _load_last_good(data_dir: Path | None) -> tuple[Catalog, CatalogProblem] | N
     if problems or not len(catalog):
         return None
     return catalog, CatalogProblem(str(path), 0, T.LAST_GOOD_IN_USE.format(version=catalog.version))
+
+
+# --- the search index, cached per catalog content ------------------------------------------------
+
+INDEX_PREFIX = "catalog-index-"
+
+
+def index_path(cache_dir: Path, catalog: Catalog) -> Path:
+    """The index file of this catalog's content in ``cache_dir`` (the content hash names it)."""
+    from deskclient.store.search_index import FORMAT
+
+    return Path(cache_dir) / f"{INDEX_PREFIX}{catalog.version}-f{FORMAT}.sqlite"
+
+
+def user_cache_dir() -> Path:
+    """Where the index of a catalog outside any data dir is kept (``$XDG_CACHE_HOME/deskclient``)."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "deskclient"
+
+
+def catalog_index(catalog: Catalog, cache_dir: Path | None) -> CatalogIndex:
+    """The search index of ``catalog``: opened from ``cache_dir`` when built before (milliseconds,
+    pypinyin never imported), else built now and written there for next time.
+
+    Called when a catalog is validated or first loaded, so the desk's search box opens the file.
+    An unwritable cache dir only costs the build next time; a damaged file is rebuilt.
+    """
+    from deskclient.domain.search import CatalogIndex
+    from deskclient.store.search_index import open_index, write_index
+
+    items = list(catalog)
+    if cache_dir is not None:
+        path = index_path(cache_dir, catalog)
+        parts = open_index(path, catalog.version)
+        if parts is not None:
+            return CatalogIndex(items, parts)
+    index = CatalogIndex(items)
+    if cache_dir is not None:
+        with contextlib.suppress(OSError, sqlite3_error()):
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+            write_index(path, index.parts, catalog.version)  # type: ignore[arg-type]
+            _prune_indexes(Path(cache_dir), keep=path)
+    return index
+
+
+def sqlite3_error() -> type[Exception]:
+    import sqlite3
+
+    return sqlite3.Error
+
+
+def _prune_indexes(cache_dir: Path, keep: Path) -> None:
+    """Older catalogs' index files are dead weight once a new catalog is indexed."""
+    for old in cache_dir.glob(f"{INDEX_PREFIX}*.sqlite"):
+        if old != keep:
+            with contextlib.suppress(OSError):
+                old.unlink()

@@ -165,9 +165,9 @@ class DeskContext:
 
     @cached_property
     def catalog_index(self) -> CatalogIndex:
-        from deskclient.domain.search import CatalogIndex
+        from deskclient.services.catalog_files import catalog_index
 
-        return CatalogIndex(list(self.catalog))
+        return catalog_index(self.catalog, self.paths.data_dir)
 
     @cached_property
     def calendar_load(self) -> tuple[WorkCalendar, list[str]]:

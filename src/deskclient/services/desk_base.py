@@ -132,6 +132,22 @@ class Reminders:
 
 
 @dataclass(frozen=True)
+class ReminderLine:
+    """The home screen's reminders: three counts and the most urgent case (flat cost at 1M cases)."""
+
+    today: date
+    soon_until: date
+    overdue: int
+    due_today: int
+    due_soon: int
+    first: OpenCaseLine | None
+
+    @property
+    def count(self) -> int:
+        return self.overdue + self.due_today + self.due_soon
+
+
+@dataclass(frozen=True)
 class PrinterStatus:
     ok: bool | None  # None: not checked (no printer configured, or no check available)
     message: str
@@ -289,6 +305,8 @@ def unsent_count(ctx: DeskContext) -> int | None:
     from deskclient.store.outbox import pending_count
 
     try:
-        return pending_count(ctx.engine)
+        from deskclient.services.queue import PENDING_CAP
+
+        return pending_count(ctx.engine, cap=PENDING_CAP)  # shown as 9999+ beyond the cap
     except Exception:  # a count for display only; never blocks a handover
         return None

@@ -13,14 +13,24 @@ from datetime import date
 from sqlmodel import col, select
 
 from deskclient.domain.cases import CaseStatus
-from deskclient.services.desk_base import OPEN_VALUES, DeskFeature, OpenCaseLine, Reminders
+from deskclient.domain.reports import due_rank
+from deskclient.services.desk_base import OPEN_VALUES, DeskFeature, OpenCaseLine, ReminderLine, Reminders
 from deskclient.store.models import Case, DeskPause
 from deskclient.store.queries import PAGE_SIZE, SCOPES, CaseQuery, CaseRow, TodayCounts
 
-PENDING_CAP = 10_000  # beyond this the home screen says 9999+ instead of counting every row
+PENDING_CAP = 10_000  # beyond this every screen says 9999+ instead of counting every row
+
+
+def shown_count(n: int | None, cap: int = PENDING_CAP) -> str:
+    """An outbox count as shown to a clerk: "9999+" once the capped count reaches the cap."""
+    from deskclient.strings import ui as TU
+
+    if n is None:
+        return ""
+    return TU.PENDING_MANY.format(n=cap - 1) if n >= cap else str(n)
 
 __all__ = ["PAGE_SIZE", "PENDING_CAP", "SCOPES", "CaseQuery", "CaseRow", "QueuePage", "QueueService",
-           "Reminders", "TodayCounts"]
+           "ReminderLine", "Reminders", "TodayCounts", "shown_count"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,21 @@ class QueueService(DeskFeature):
             lines = self._sorted([self._line(c, today, soon) for c in s.exec(q)])
         return Reminders(today, soon, [ln for ln in lines if ln.rank == 0], [ln for ln in lines if ln.rank == 1],
                          [ln for ln in lines if ln.rank == 2])
+
+    def reminder_line(self, window: str | None = None, today: date | None = None) -> ReminderLine:
+        """The home screen's reminders: three index-only counts and one row, whatever the ledger's
+        size (``reminders`` lists every case and is for the day screen)."""
+        from deskclient.store.reminder_queries import first_reminder, reminder_counts
+
+        today = today or self.today()
+        soon = self.soon_until(today)
+        with self.ctx.engine.connect() as conn:
+            counts = reminder_counts(conn, window, today, soon)
+            row = first_reminder(conn, window, soon) if counts.count else None
+        first = None if row is None else OpenCaseLine(
+            row.id, row.case_no, row.window, row.item_name, row.applicant_name, row.status, row.case_class,
+            row.due_date, row.due_provisional, row.owner_clerk_id or "", row.is_urgent, due_rank(row.due_date, today, soon))
+        return ReminderLine(today, soon, counts.overdue, counts.due_today, counts.due_soon, first)
 
     def page(self, q: CaseQuery, *, offset: int = 0) -> QueuePage:
         """The home screen's page: the rows, how many match, today's counts and what waits to be sent."""

@@ -1,4 +1,7 @@
-"""The ledger's figures: load one period's rows with indexed SQL, summarise, export.
+"""The ledger's figures: count one period in SQL (``store/report_queries.py``), summarise, export.
+
+``load_rows`` (every case row of the period, for ``domain.reports.summarize``) is kept for
+callers that need rows; the report itself never loads them.
 
 Loading never reads the whole ledger: the cases come from range queries on their timestamps
 (``created_at`` uses ``ix_case_created``; the others are separate SELECTs in a UNION so each can
@@ -31,11 +34,12 @@ from deskclient.domain.reports import (
     CaseRow,
     ComplaintRow,
     Figures,
+    GroupFigures,
     Period,
     PeriodKind,
     RatingRow,
     Summary,
-    summarize,
+    summarize_groups,
     text_bar,
 )
 from deskclient.store.models import Case, Clerk, Complaint, Event, Rating, Station, Window
@@ -141,13 +145,46 @@ def load_names(engine: Engine) -> Names:
     return Names(centre=st[0] if st else "", windows=windows, clerks=clerks)
 
 
+def load_groups(engine: Engine, period: Period, window: str | None = None
+                ) -> tuple[list[GroupFigures], list[RatingRow], list[ComplaintRow]]:
+    """The cases' figures counted in SQL per (window, clerk, day), plus the period's ratings and
+    complaints (small tables, read as rows)."""
+    from deskclient.store.report_queries import case_groups
+
+    s, e = period.start_at, period.end_before
+    out: list[GroupFigures] = []
+    with engine.connect() as conn:
+        for what, win, clerk, day, v in case_groups(conn, s, e, window):
+            if what == "registered":
+                f = Figures(registered=v[1], by_class={str(v[0]): v[1]}, answered=v[2])
+            elif what == "accepted":
+                f = Figures(accepted=v[0])
+            elif what == "returned":
+                f = Figures(returned=v[0])
+            else:
+                f = Figures(completed=v[0], promised_completed=v[1], promised_on_time=v[2], immediate_done=v[3],
+                            immediate_seconds=v[4], immediate_max_seconds=v[5], immediate_within_limit=v[6])
+            out.append(GroupFigures(win, clerk, day, f))
+        rq = select(_R.c.window, _R.c.clerk_id, _R.c.level, _R.c.at).where(_R.c.at >= s, _R.c.at < e)
+        pq = select(_P.c.window, _P.c.channel, _P.c.received_at, _P.c.due_date, _P.c.answered_at).where(
+            _P.c.received_at >= s, _P.c.received_at < e)
+        if window is not None:
+            rq = rq.where(_R.c.window == window)
+            pq = pq.where(_P.c.window == window)
+        ratings = [RatingRow(r[0], r[1], r[2], _dt(r[3])) for r in conn.execute(rq)]  # type: ignore[arg-type]
+        complaints = [ComplaintRow(r[0], r[1], _dt(r[2]), _d(r[3]), _dt(r[4]))  # type: ignore[arg-type]
+                      for r in conn.execute(pq)]
+    return out, ratings, complaints
+
+
 def build_summary(engine: Engine, kind: PeriodKind | str, day: date, *, window: str | None = None,
                   now: datetime | None = None) -> Summary:
-    """The summary of the day, week or month that contains ``day``."""
+    """The summary of the day, week or month that contains ``day``: counted in SQL (flat memory
+    and seconds at 1,000,000 cases), assembled by the domain."""
     period = Period.of(kind, day)
-    cases, ratings, complaints = load_rows(engine, period, window)
+    groups, ratings, complaints = load_groups(engine, period, window)
     as_of = min(now, period.end_before) if now is not None else None
-    return summarize(period, cases, ratings, complaints, as_of=as_of, window=window)
+    return summarize_groups(period, groups, ratings, complaints, as_of=as_of, window=window)
 
 
 class ReportService:

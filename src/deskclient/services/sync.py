@@ -221,7 +221,7 @@ class SyncClient:
             result.ok, result.offline = False, True
         result.remaining = outbox.pending_count(self.engine)
         if result.offline:
-            result.message = T.OFFLINE.format(count=result.remaining)
+            result.message = T.OFFLINE.format(count=_shown(result.remaining))
         elif result.ok:
             result.message = T.SYNC_DONE.format(sent=result.sent) if result.remaining == 0 else \
                 T.SYNC_PARTIAL.format(sent=result.sent, remaining=result.remaining)
@@ -274,7 +274,7 @@ class SyncClient:
             result.ok = False
             for kind in U.KINDS:
                 result.status.setdefault(kind, "offline")
-            result.messages.append(T.OFFLINE.format(count=outbox.pending_count(self.engine)))
+            result.messages.append(T.OFFLINE.format(count=_shown(outbox.pending_count(self.engine, cap=10_000))))
         return result
 
     def _update_one(self, client: httpx.Client, data_dir: Path, kind: str, deadline: float | None,
@@ -326,3 +326,10 @@ class SyncClient:
         result.status[kind] = "applied"
         result.versions[kind] = version
         result.messages.append(T.UPDATE_APPLIED.format(kind=label, version=version))
+
+
+def _shown(n: int) -> str:
+    """A count in a message: "9999+" from the cap on (the count itself is capped where only shown)."""
+    from deskclient.services.queue import shown_count
+
+    return shown_count(n)

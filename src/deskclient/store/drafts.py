@@ -14,7 +14,9 @@ from deskclient.store.models import Draft
 
 
 def save_draft(ledger: Ledger, draft_id: str, clerk_id: str, data: dict[str, Any], kind: str = "intake") -> None:
-    with ledger.write(clerk_id) as tx:
+    """Saved on every pause in typing: atomic but not fsynced (a power cut may lose the last few
+    seconds of a draft, never a confirmed step; the register that deletes it is durable)."""
+    with ledger.write(clerk_id, durable=False) as tx:
         row = tx.session.get(Draft, draft_id) or Draft(id=draft_id, clerk_id=clerk_id, kind=kind, data="{}",
                                                        updated_at=tx.now)
         row.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -23,7 +25,7 @@ def save_draft(ledger: Ledger, draft_id: str, clerk_id: str, data: dict[str, Any
 
 
 def delete_draft(ledger: Ledger, draft_id: str) -> None:
-    with ledger.write(None) as tx:
+    with ledger.write(None, durable=False) as tx:
         row = tx.session.get(Draft, draft_id)
         if row is not None:
             tx.session.delete(row)

@@ -118,12 +118,17 @@ class Ledger:
             yield session
 
     @contextmanager
-    def write(self, clerk_id: str | None) -> Iterator[WriteTx]:
+    def write(self, clerk_id: str | None, *, durable: bool = True) -> Iterator[WriteTx]:
         """A durable write transaction; raises :class:`LedgerWriteError` with a Chinese message
-        when the disk, the permissions or a lock prevent it (and then nothing was changed)."""
+        when the disk, the permissions or a lock prevent it (and then nothing was changed).
+
+        ``durable=False`` commits without an fsync (``synchronous=OFF`` for this transaction only):
+        for working state such as intake drafts, a convenience the next durable commit makes
+        durable anyway; never for clerk work, which is the record."""
         session = Session(self.engine, expire_on_commit=False)
         try:
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE",
+                                                  "sqlite_synchronous": "FULL" if durable else "OFF"})
             tx = WriteTx(session=session, station=self.station, clerk_id=clerk_id, now=self.clock.now())
             yield tx
             tx.flush_events()

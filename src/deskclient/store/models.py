@@ -55,12 +55,15 @@ class Case(SQLModel, table=True):
         # index-only; (window, created_at, status) answers "today at this window" (migration 0004).
         Index("ix_case_window_status_due", "window", "status", "due_date"),
         Index("ix_case_status_due", "status", "due_date"),
-        Index("ix_case_created", "created_at"),
+        # created/accepted/completed widened to cover the reports' grouped counts (migration 0010)
+        Index("ix_case_created", "created_at", "window", "first_asked_clerk_id", "case_class", "status"),
         Index("ix_case_window_created", "window", "created_at", "status"),
         Index("ix_case_owner", "owner_clerk_id", "status"),
         Index("ix_case_first_asked_window", "first_asked_clerk_id", "status", "window"),
-        Index("ix_case_accepted", "accepted_at"),
-        Index("ix_case_completed", "completed_at"),
+        Index("ix_case_accepted", "accepted_at", "window", "first_asked_clerk_id"),
+        Index("ix_case_completed", "completed_at", "status", "window", "first_asked_clerk_id", "case_class",
+              "due_date", "created_at"),
+        Index("ix_case_status_updated", "status", "updated_at"),
     )
 
     id: str = Field(primary_key=True)  # uuid4 hex

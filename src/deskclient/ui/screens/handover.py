@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
+from deskclient.services.queue import shown_count
 from deskclient.strings import desk as T
 from deskclient.strings import ui as TU
 from deskclient.ui import navigation
@@ -91,7 +92,7 @@ class HandoverScreen(DeskScreen):
         self.view = view
         self.title = T.HANDOVER_TITLE.format(window=TU.WINDOW_NO_NAME.format(n=view.window, name=view.window_name))
         overdue = sum(1 for ln in view.cases if ln.rank == 0)
-        unsent = T.UNSENT_UNKNOWN if view.unsent_records is None else str(view.unsent_records)
+        unsent = T.UNSENT_UNKNOWN if view.unsent_records is None else shown_count(view.unsent_records)
         info = T.HANDOVER_INFO.format(cases=len(view.cases), overdue=overdue, notices=len(view.notices),
                                       unsent=unsent, drafts=view.drafts)
         if not view.cases:

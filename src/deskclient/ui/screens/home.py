@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from deskclient.services.queue import PAGE_SIZE, PENDING_CAP, SCOPES, CaseQuery, Reminders, TodayCounts
+from deskclient.services.queue import PAGE_SIZE, SCOPES, CaseQuery, ReminderLine, TodayCounts, shown_count
 from deskclient.services.records import DeskPause, Draft
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
@@ -48,21 +48,21 @@ class QueuePage:
 class DeskState:
     """What the reminders worker found: the reminders and the window's pause."""
 
-    reminders: Reminders | None  # None if they could not be computed
+    reminders: ReminderLine | None  # None if they could not be computed
     pause: DeskPause | None
 
 
-def reminder_text(r: Reminders | None) -> Text:
-    """One line of counts, then the most urgent cases (each plain text, never markup)."""
+def reminder_text(r: ReminderLine | None) -> Text:
+    """One line of counts, then the most urgent case (each plain text, never markup)."""
     if r is None:
         return Text("")
     if not r.count:
         return Text(TC.REMINDERS_NONE, style="dim")
     t = Text()
     t.append(TC.REMINDERS_TITLE + ":", style="bold")
-    t.append(TC.REMINDERS_LINE.format(overdue=len(r.overdue), today=len(r.due_today), soon=len(r.due_soon)),
+    t.append(TC.REMINDERS_LINE.format(overdue=r.overdue, today=r.due_today, soon=r.due_soon),
              style="bold red" if r.overdue else "bold yellow")
-    first = next(iter([*r.overdue, *r.due_today, *r.due_soon]), None)
+    first = r.first
     if first is not None and first.due_date is not None:
         t.append("  ")
         t.append(TC.REMINDER_CASE.format(case_no=first.case_no, due=f"{first.due_date:%Y-%m-%d}"), style="dim")
@@ -162,7 +162,7 @@ class HomeScreen(DeskScreen):
             import logging
 
             try:
-                reminders: Reminders | None = ctx.queue.reminders(scope)
+                reminders: ReminderLine | None = ctx.queue.reminder_line(scope)
             except Exception:  # a nicety: the queue still shows
                 logging.getLogger(__name__).exception("reminders failed")
                 reminders = None
@@ -184,7 +184,7 @@ class HomeScreen(DeskScreen):
         self.total = page.total
         self.query_one(CaseTable).show(page.lines, page.today)
         self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts.__dict__)))
-        shown = T.PENDING_MANY.format(n=PENDING_CAP - 1) if page.pending >= PENDING_CAP else page.pending
+        shown = shown_count(page.pending)
         sync = T.SYNC_PENDING.format(n=shown) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
         self.query_one("#sync", Static).update(Text(sync, style="bold" if page.pending else "dim"))
         pages = max(1, -(-page.total // PAGE_SIZE))

@@ -30,7 +30,16 @@ if TYPE_CHECKING:
 
 
 def pending_records(ctx: DeskContext) -> int:
-    return ctx.link.pending()
+    """The outbox count, capped (a station offline for months must not count every row)."""
+    from deskclient.services.queue import PENDING_CAP
+
+    return ctx.link.pending(cap=PENDING_CAP)
+
+
+def _shown(n: int) -> str:
+    from deskclient.services.queue import shown_count
+
+    return shown_count(n)
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
         worker = get_current_worker()
         if not self.ctx.link.enabled:
             remaining = pending_records(self.ctx)
-            outcome = SyncOutcome(TS.OFFLINE.format(count=remaining) if remaining else TS.SYNC_NOTHING, remaining)
+            outcome = SyncOutcome(TS.OFFLINE.format(count=_shown(remaining)) if remaining else TS.SYNC_NOTHING, remaining)
         else:
             def progress(sent: int, total: int) -> None:
                 if not worker.is_cancelled:
@@ -93,7 +102,7 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
                                                          request_timeout_s=limit)
             remaining = pending_records(self.ctx)
             if result.offline or (remaining and not result.ok):
-                message = TS.OFFLINE.format(count=remaining)
+                message = TS.OFFLINE.format(count=_shown(remaining))
             else:
                 message = result.message or TS.SYNC_DONE.format(sent=result.sent)
             outcome = SyncOutcome(message, remaining)
@@ -119,5 +128,5 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
         """Esc: leave without waiting; nothing is lost, the records stay in the local ledger."""
         self.workers.cancel_group(self, "exit-sync")
         remaining = pending_records(self.ctx)
-        self.dismiss(SyncOutcome(TS.OFFLINE.format(count=remaining) if remaining else TS.SYNC_NOTHING,
+        self.dismiss(SyncOutcome(TS.OFFLINE.format(count=_shown(remaining)) if remaining else TS.SYNC_NOTHING,
                                  remaining))

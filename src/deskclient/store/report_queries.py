@@ -1,0 +1,94 @@
+"""The report's case figures aggregated in SQLite: one grouped row per (window, clerk, day, ...).
+
+A monthly report on a 1,000,000-case ledger used to load every case something happened to in the
+month (~250,000 rows) into Python: 17.8 s and 370 MB. Here each happening (registered, accepted,
+returned, completed) is one ``GROUP BY`` over its own timestamp index, returning a few thousand
+small rows whatever the ledger's size; ``services/reports.py`` adds them into the domain's
+``Summary`` (``domain/reports.py`` keeps the shapes and the pure reference ``summarize``;
+``tests/desk/test_reports.py`` checks both against SQL written independently).
+
+Rules as in ``domain.reports.summarize``: credited to the first-asked clerk; a return's time is the
+last ``case.returned`` event (else the case's last update); a completed promised case is on time
+when completed on or before its due date; an immediate case is within the limit when finished
+within ``IMMEDIATE_LIMIT_MINUTES`` of registration (whole seconds, as ``int(total_seconds())``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from deskclient.domain.cases import IMMEDIATE_LIMIT_MINUTES, CaseClass, CaseStatus
+from deskclient.domain.events import EventType
+from deskclient.domain.reports import PROMISED_CLASSES
+
+_PROMISED = ", ".join(f"'{c}'" for c in sorted(PROMISED_CLASSES))
+# whole seconds from registration to completion; julianday is exact to well under a millisecond
+_SECONDS = ("max(0, CAST(round((julianday(completed_at) - julianday(created_at)) * 86400000) AS INTEGER) / 1000)")
+
+_REGISTERED = f"""
+SELECT window, first_asked_clerk_id, substr(created_at, 1, 10) AS day, case_class, count(*),
+       sum(status = '{CaseStatus.ANSWERED}')
+FROM "case" WHERE created_at >= :s AND created_at < :e {{w}}
+GROUP BY window, first_asked_clerk_id, day, case_class
+"""
+_ACCEPTED = """
+SELECT window, first_asked_clerk_id, substr(accepted_at, 1, 10) AS day, count(*)
+FROM "case" WHERE accepted_at >= :s AND accepted_at < :e {w}
+GROUP BY window, first_asked_clerk_id, day
+"""
+_RETURNED = f"""
+WITH r AS MATERIALIZED (
+  SELECT window, first_asked_clerk_id,
+         coalesce((SELECT max(at) FROM event WHERE event.case_id = "case".id
+                   AND event.type = '{EventType.CASE_RETURNED}'), updated_at) AS returned_at
+  FROM "case" WHERE status = '{CaseStatus.RETURNED}' AND updated_at >= :s {{w}}
+)
+SELECT window, first_asked_clerk_id, substr(returned_at, 1, 10) AS day, count(*) FROM r
+WHERE returned_at >= :s AND returned_at < :e
+GROUP BY window, first_asked_clerk_id, day
+"""
+_COMPLETED = f"""
+SELECT window, first_asked_clerk_id, day, count(*), sum(promised), sum(promised AND day <= due_date),
+       sum(immediate), sum(immediate * secs), max(immediate * secs),
+       sum(immediate AND secs <= {IMMEDIATE_LIMIT_MINUTES * 60})
+FROM (
+  SELECT window, first_asked_clerk_id, substr(completed_at, 1, 10) AS day, due_date,
+         (case_class IN ({_PROMISED}) AND due_date IS NOT NULL) AS promised,
+         (case_class = '{CaseClass.IMMEDIATE}') AS immediate, {_SECONDS} AS secs
+  FROM "case" WHERE +status = '{CaseStatus.COMPLETED}' AND completed_at >= :s AND completed_at < :e {{w}}
+)
+GROUP BY window, first_asked_clerk_id, day
+"""
+
+
+def _params(start: datetime, end: datetime, window: str | None) -> tuple[dict[str, Any], str]:
+    params: dict[str, Any] = {"s": start.isoformat(sep=" "), "e": end.isoformat(sep=" ")}
+    if window is None:
+        return params, ""
+    params["w"] = window
+    return params, "AND window = :w"
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def case_groups(conn: Connection, start: datetime, end: datetime, window: str | None = None
+                ) -> Iterator[tuple[str, str, str, date, tuple[int, ...]]]:
+    """(kind, window, clerk id, day, values) per group, kind one of registered / accepted / returned /
+    completed. values: registered (case_class, count, answered); accepted and returned (count,);
+    completed (count, promised, promised on time, immediate, immediate seconds, immediate max
+    seconds, immediate within the limit)."""
+    params, w = _params(start, end, window)
+    for r in conn.execute(text(_REGISTERED.format(w=w)), params):
+        yield "registered", r[0], r[1] or "", _day(r[2]), (r[3], int(r[4]), int(r[5] or 0))
+    for r in conn.execute(text(_ACCEPTED.format(w=w)), params):
+        yield "accepted", r[0], r[1] or "", _day(r[2]), (int(r[3]),)
+    for r in conn.execute(text(_RETURNED.format(w=w)), params):
+        yield "returned", r[0], r[1] or "", _day(r[2]), (int(r[3]),)
+    for r in conn.execute(text(_COMPLETED.format(w=w)), params):
+        yield "completed", r[0], r[1] or "", _day(r[2]), tuple(int(x or 0) for x in r[3:])
