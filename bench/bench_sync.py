@@ -32,7 +32,7 @@ def _ledger(path: Path, station: str) -> Any:
     from deskclient.store.db import make_engine
 
     engine = make_engine(path)
-    SQLModel.metadata.create_all(engine, tables=[models.Event.__table__])
+    SQLModel.metadata.create_all(engine, tables=[models.Event.__table__, models.KeyValue.__table__])
     base = datetime(2026, 11, 2, 9, 0)
     rows = [{"id": uuid.uuid4().hex, "station": station, "seq": s, "at": base + timedelta(seconds=s),
              "clerk_id": "c" * 32, "type": "case.registered", "case_id": f"{s:032d}",

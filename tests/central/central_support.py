@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 
 from deskclient.central import db as cdb
 from deskclient.central.admin import add_station
+from deskclient.domain.events import content_hash
 from deskclient.store import models
 from deskclient.store.db import make_engine as make_ledger_engine
 
@@ -127,6 +128,7 @@ def station(office_engine: Engine) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------------
 
 BASE_TIME = datetime(2026, 11, 2, 9, 0)
+LEDGER = {"id": "a" * 32}  # the ledger identity raw API tests send (the sync client sends its own)
 _TYPES = ("case.registered", "case.accepted", "case.completed", "notice.issued")
 
 
@@ -145,7 +147,7 @@ def event_row(station: str, seq: int, *, payload: str | None = None, type_: str 
 
 def make_ledger(path: Path) -> Engine:
     engine = make_ledger_engine(path)
-    SQLModel.metadata.create_all(engine, tables=[models.Event.__table__])  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=[models.Event.__table__, models.KeyValue.__table__])  # type: ignore[attr-defined]
     return engine
 
 
@@ -313,3 +315,60 @@ def fault_proxy() -> Iterator[Callable[..., FaultProxy]]:
     yield make
     for p in proxies:
         p.stop()
+
+
+# --------------------------------------------------------------------------------------------------
+# Which events: the station's ledger against the office, field by field
+# --------------------------------------------------------------------------------------------------
+
+
+def local_events(engine: Engine) -> list[dict[str, Any]]:
+    """Every event of a station ledger in wire form, with ``sent`` and ``set_aside`` flags."""
+    from deskclient.store.outbox import OutgoingEvent
+
+    t = models.Event.__table__  # type: ignore[attr-defined]
+    cols = (t.c.id, t.c.station, t.c.seq, t.c.at, t.c.clerk_id, t.c.type, t.c.case_id, t.c.payload,
+            t.c.set_aside_reason)
+    out = []
+    with engine.connect() as conn:
+        for row in conn.execute(select(*cols, t.c.sent_at).order_by(t.c.seq)):
+            ev = OutgoingEvent(*row[:-1])
+            out.append({**ev.to_wire(), "hash": ev.content_hash(), "sent": row.sent_at is not None,
+                        "set_aside": bool(row.set_aside_reason)})
+    return out
+
+
+def office_events(engine: Engine, station: str) -> dict[int, dict[str, Any]]:
+    """The office's rows for a station by seq, in wire form (payload parsed)."""
+    e = cdb.events
+    out: dict[int, dict[str, Any]] = {}
+    with engine.connect() as conn:
+        for r in conn.execute(select(e).where(e.c.station == station).order_by(e.c.seq)):
+            payload = json.loads(r.payload)
+            digest = r.content_sha256 or (content_hash(r.event_id, r.seq, r.at, r.clerk_id, r.type, r.case_id, payload)
+                                          if r.event_id else None)
+            out[r.seq] = {"id": r.event_id, "seq": r.seq, "at": r.at, "clerk_id": r.clerk_id, "type": r.type,
+                          "case_id": r.case_id, "payload": payload, "hash": digest, "rejected": r.rejected_reason}
+    return out
+
+
+_FIELDS = ("id", "seq", "at", "clerk_id", "type", "case_id", "payload", "hash")
+
+
+def assert_nothing_lost(ledger: Engine, office: Engine, station: str) -> tuple[list[int], list[int]]:
+    """Every event the station marked sent is held by the office for that station with exactly the
+    same content, field by field (a ``{}`` payload or any other difference fails). Returns
+    ``(sent seqs, unsent seqs)``; an unsent event is still in the station's ledger, so not lost."""
+    held = office_events(office, station)
+    sent, unsent = [], []
+    for ev in local_events(ledger):
+        if not ev["sent"]:
+            unsent.append(ev["seq"])
+            continue
+        other = held.get(ev["seq"])
+        assert other is not None, f"seq {ev['seq']} marked sent but not held by the office"
+        assert other["rejected"] is None
+        for name in _FIELDS:
+            assert other[name] == ev[name], f"seq {ev['seq']}: {name} differs: {other[name]!r} != {ev[name]!r}"
+        sent.append(ev["seq"])
+    return sent, unsent

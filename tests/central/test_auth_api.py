@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from central_support import event_row, office_counts
+from central_support import LEDGER, event_row, office_counts
 from test_sync import _wire
 
 from deskclient.central.admin import add_station
@@ -15,7 +15,7 @@ def _events(code: str, n: int = 3) -> list[dict]:
 
 
 def test_missing_token_is_401_and_stores_nothing(server, station) -> None:
-    r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX01", "events": _events("ZX01")})
+    r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX01", "ledger": LEDGER, "events": _events("ZX01")})
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     assert r.json()["error"]["code"] == "unauthorized" and "令牌" in r.json()["error"]["message"]
     assert office_counts(server.engine, "ZX01")["rows"] == 0
@@ -23,7 +23,7 @@ def test_missing_token_is_401_and_stores_nothing(server, station) -> None:
 
 def test_wrong_token_is_401(server, station) -> None:
     for header in ("Bearer nope", "Basic abc", "Bearer", station[1]):
-        r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX01", "events": _events("ZX01")},
+        r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX01", "ledger": LEDGER, "events": _events("ZX01")},
                        headers={"Authorization": header})
         assert r.status_code == 401, header
     assert office_counts(server.engine, "ZX01")["rows"] == 0
@@ -31,11 +31,11 @@ def test_wrong_token_is_401(server, station) -> None:
 
 def test_other_stations_records_are_403(server, station) -> None:
     other = add_station(server.engine, "ZX02", "另一个镇")
-    r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX01", "events": _events("ZX01")},
+    r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX01", "ledger": LEDGER, "events": _events("ZX01")},
                    headers={"Authorization": f"Bearer {other}"})
     assert r.status_code == 403 and "ZX02" in r.json()["error"]["message"]
     mixed = [*_events("ZX02"), {**_events("ZX01")[0], "seq": 4, "station": "ZX01"}]
-    r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX02", "events": mixed},
+    r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX02", "ledger": LEDGER, "events": mixed},
                    headers={"Authorization": f"Bearer {other}"})
     assert r.status_code == 403
     assert office_counts(server.engine, "ZX01")["rows"] == 0 and office_counts(server.engine, "ZX02")["rows"] == 0
@@ -48,7 +48,7 @@ def test_body_limit_bad_json_and_unknown_path(office_engine, station) -> None:
     try:
         auth = {"Authorization": f"Bearer {station[1]}"}
         big = _events("ZX01", 200)
-        r = httpx.post(f"{srv.url}/api/v1/events", json={"station": "ZX01", "events": big}, headers=auth)
+        r = httpx.post(f"{srv.url}/api/v1/events", json={"station": "ZX01", "ledger": LEDGER, "events": big}, headers=auth)
         assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
 
         def chunks():  # no Content-Length: counted while reading
@@ -60,7 +60,7 @@ def test_body_limit_bad_json_and_unknown_path(office_engine, station) -> None:
         r = httpx.post(f"{srv.url}/api/v1/events", content=b"{not json", headers={**auth,
                        "Content-Type": "application/json"})
         assert r.status_code in (400, 422) and "error" in r.json()
-        r = httpx.post(f"{srv.url}/api/v1/events", json={"station": "ZX01", "events": "x"}, headers=auth)
+        r = httpx.post(f"{srv.url}/api/v1/events", json={"station": "ZX01", "ledger": LEDGER, "events": "x"}, headers=auth)
         assert r.status_code == 422 and r.json()["error"]["code"] == "invalid"
         r = httpx.get(f"{srv.url}/api/v1/nothing-here")
         assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
@@ -89,12 +89,13 @@ def test_logs_are_json_without_personal_data(server, station, capsys) -> None:
     try:
         ev = _events("ZX01", 2)
         ev[1]["payload"] = {"id_no": "110101199003071234"}
-        r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX01", "events": ev},
+        r = httpx.post(f"{server.url}/api/v1/events", json={"station": "ZX01", "ledger": LEDGER, "events": ev},
                        headers={"Authorization": f"Bearer {station[1]}"})
-        assert r.status_code == 200 and len(r.json()["rejected"]) == 1
+        # the free-text field is quarantined (stored masked), the event itself is kept
+        assert r.status_code == 200 and r.json()["quarantined"] == [{"seq": 2, "id": ev[1]["id"], "fields": ["id_no"]}]
     finally:
         logging.getLogger("deskclient.central").handlers.clear()
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert any(x["msg"] == "ingest" and x["station"] == "ZX01" and x["rejected"] == 1 for x in lines)
+    assert any(x["msg"] == "ingest" and x["station"] == "ZX01" and x["quarantined"] == 1 for x in lines)
     text = stream.getvalue()
     assert "110101199003071234" not in text and station[1] not in text

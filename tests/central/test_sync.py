@@ -15,10 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from central_support import add_events, event_row, local_counts, make_ledger, office_counts
+from central_support import LEDGER, add_events, event_row, local_counts, make_ledger, office_counts
 from sqlalchemy import Engine
 
 from deskclient.central import db as cdb
+from deskclient.domain.events import content_hash
 from deskclient.services.sync import SyncClient
 from deskclient.store import outbox
 
@@ -118,7 +119,7 @@ def test_killed_client_and_faulty_proxy(server, station, tmp_path, fault_proxy) 
 
 
 def _post(url: str, token: str, station: str, events: list[dict]) -> httpx.Response:
-    return httpx.post(f"{url}/api/v1/events", json={"station": station, "events": events},
+    return httpx.post(f"{url}/api/v1/events", json={"station": station, "ledger": LEDGER, "events": events},
                       headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
@@ -138,8 +139,14 @@ def test_out_of_order_gaps_and_duplicates(server, station) -> None:
     body = r.json()
     assert (body["acked_seq"], body["stored"], body["duplicates"]) == (10, 2, 1)
     r = _post(server.url, token, code, rows)  # the whole batch again
-    assert r.json() == {"station": code, "acked_seq": 10, "received": 10, "stored": 0, "duplicates": 10,
-                        "rejected": []}
+    body = r.json()
+    confirmed = body.pop("confirmed")
+    assert body == {"station": code, "acked_seq": 10, "held_max": 10, "received": 10, "stored": 0,
+                    "duplicates": 10, "rejected": [], "conflicts": [], "quarantined": []}
+    # each event is confirmed by its id, seq and the hash of exactly the content that was sent
+    assert confirmed == [{"id": w["id"], "seq": w["seq"],
+                          "hash": content_hash(w["id"], w["seq"], w["at"], w["clerk_id"], w["type"], w["case_id"],
+                                               w["payload"])} for w in rows]
     assert office_counts(server.engine, code)["rows"] == 10
 
 
@@ -174,16 +181,19 @@ def test_invalid_events_are_set_aside_and_do_not_block(server, station, ledger) 
     add_events(ledger, code, 20, overrides=bad)
     result = _client(ledger, server.url, station, batch_size=4).sync_once(timeout_s=30)
     assert result.ok, result.message
-    assert (result.sent, result.set_aside, result.remaining, result.acked_seq) == (15, 5, 0, 20)
+    # 7 holds a phone number in a free-text field: quarantined (stored masked), not refused
+    assert (result.sent, result.set_aside, result.remaining, result.acked_seq, result.quarantined) == (16, 4, 0, 20, 1)
     aside = outbox.set_aside_list(ledger)
-    assert [e.seq for e in aside] == [3, 5, 7, 9, 11]
-    assert "身份证" in aside[1].set_aside_reason and "手机" in aside[2].set_aside_reason
-    assert "payload" in aside[3].set_aside_reason
+    assert [e.seq for e in aside] == [3, 5, 9, 11]
+    assert "身份证" in aside[1].set_aside_reason
+    assert "payload" in aside[2].set_aside_reason
     counts = office_counts(server.engine, code)
-    assert (counts["rows"], counts["mark"]) == (15, 20)
+    assert (counts["rows"], counts["mark"]) == (16, 20)
     with server.engine.connect() as conn:  # the refused payloads are not kept at the office
         kept = conn.execute(cdb.events.select().where(cdb.events.c.rejected_reason.is_not(None))).all()
-    assert len(kept) == 5 and all(r.payload == "{}" for r in kept)
+        seven = conn.execute(cdb.events.select().where(cdb.events.c.seq == 7)).one()
+    assert json.loads(seven.payload) == {"phone": "138****5678"}
+    assert len(kept) == 4 and all(r.payload == "{}" for r in kept)
     assert all("110101199003071234" not in r.rejected_reason for r in kept)
 
 
@@ -215,11 +225,20 @@ def test_office_restored_from_backup_gets_resent(server, station, ledger) -> Non
     assert office_counts(server.engine, code)["rows"] == 60 and local_counts(ledger) == (60, 60)
 
 
-@pytest.mark.parametrize("status", [401, 403])
-def test_auth_failure_is_not_retried(ledger, status) -> None:
+@pytest.mark.parametrize(("status", "code", "kind", "words"), [
+    (401, "unauthorized", "token_invalid", "令牌无效"),
+    (403, "station_disabled", "station_disabled", "站点已被停用"),
+    (403, "forbidden", "refused", "403"),
+])
+def test_refusal_is_not_retried_and_not_called_offline(ledger, status, code, kind, words) -> None:
     add_events(ledger, "ZX01", 3)
-    transport = httpx.MockTransport(lambda req: httpx.Response(status, json={"error": {"code": "x"}}))
-    calls_before = outbox.pending_count(ledger)
-    result = SyncClient(ledger, "http://office", "t", "ZX01", transport=transport).sync_once(timeout_s=5)
-    assert not result.ok and not result.offline and str(status) in result.message
-    assert outbox.pending_count(ledger) == calls_before
+    calls: list[int] = []
+
+    def answer(_req: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(status, json={"error": {"code": code, "message": "…"}})
+
+    result = SyncClient(ledger, "http://office", "t", "ZX01", transport=httpx.MockTransport(answer)).sync_once(timeout_s=5)
+    assert not result.ok and not result.offline and result.refused
+    assert result.status == kind and words in result.message and "离线" not in result.message
+    assert len(calls) == 1 and outbox.pending_count(ledger) == 3

@@ -3,13 +3,14 @@ catalog through the case and clock services), synced for real to a live office; 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from deskclient.central.accounts import add_user
 from deskclient.central.web.render import WebSettings
@@ -69,10 +70,21 @@ def make_station_cases(ctx: DeskContext, clock: FixedClock) -> StationCases:
     clock.current = today
     open_ = _register(ctx, "MZ-004", "liqiang")
     immediate = _register(ctx, "RS-003", "zhangmin")
-    ctx.followups.rate(immediate, _clerk(ctx, "zhangmin"), "very_unsatisfied")
-    ctx.followups.record_complaint(_clerk(ctx, "liqiang"), channel="phone", content="等候时间过长", case_id=open_, window="1")
+    clocks = ctx.followups  # ratings and complaints (h13 split the clock service by feature)
+    clocks.rate(immediate, _clerk(ctx, "zhangmin"), "very_unsatisfied")
+    clocks.record_complaint(_clerk(ctx, "liqiang"), channel="phone", content="等候时间过长", case_id=open_, window="1")
     moved = _register(ctx, "MZ-004", "wangfang")
     ctx.cases.transfer(moved, _clerk(ctx, "wangfang"), "2", f"申请人要求改到社保窗口,联系电话{PHONE_IN_NOTE}")
+    # The station masks the number in the note where events are written (issue #17); an older station
+    # version also put it in full into a field meant for the masked form: the office refuses that event.
+    with ctx.engine.begin() as conn:
+        from deskclient.store.models import Event
+
+        t = Event.__table__  # type: ignore[attr-defined]
+        ev = conn.execute(select(t.c.id, t.c.payload).where(t.c.case_id == moved, t.c.type == "case.transferred")).one()
+        assert PHONE_IN_NOTE not in ev.payload
+        payload = json.loads(ev.payload) | {"contact_phone_masked": PHONE_IN_NOTE}
+        conn.execute(t.update().where(t.c.id == ev.id).values(payload=json.dumps(payload, ensure_ascii=False)))
     with ctx.ledger.read() as s:
         from deskclient.store.models import Case
 

@@ -423,3 +423,55 @@ def test_id_number_objects_compare_by_value() -> None:
     b = parse_id_number("110105491231002", today=TODAY)
     assert isinstance(a, IdNumber)
     assert a.value == b.value and a.legacy != b.legacy
+
+
+# Free text in events (issue 17): numbers however a clerk groups them; case numbers are not numbers
+
+from deskclient.domain.identity import might_hold_number, redact_payload  # noqa: E402
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("已电话通知 138.0013.8000", "已电话通知 138.****.8000"),
+    ("110105/1990/0101/0012", "110105/****/****/0012"),
+    ("１３８００１３８０００", "１３８****８０００"),
+    ("+86 138 0013 8000", "+86 138 **** 8000"),
+    ("＋８６ １３８－００１３－８０００", "＋８６ １３８－****－８０００"),
+    ("身份证 110105．1990．0101．0012", "身份证 110105．****．****．0012"),
+])
+def test_redact_masks_numbers_grouped_by_dots_slashes_spaces_or_full_width(text: str, masked: str) -> None:
+    assert redact(text) == masked
+    assert might_hold_number(text)
+
+
+@pytest.mark.parametrize(("station", "case_no"), [
+    ("520102", "520102-20261128-0001"), ("QS13", "QS13-20261128-0001"), ("QS19", "QS19-20261128-0120"),
+    ("ZX15", "ZX15-20270101-10001"),
+])
+def test_redact_keeps_case_numbers(station: str, case_no: str) -> None:
+    text = f"办件 {case_no} 已电话通知 13800138000"
+    assert redact(text, station) == f"办件 {case_no} 已电话通知 138****8000"
+
+
+def test_an_all_digit_code_of_another_station_is_an_id_number_in_groups() -> None:
+    assert redact("110105-20050101-0012", "520102") == "110105-********-0012"
+    assert redact("110105-20050101-0012") == "110105-********-0012"
+
+
+@given(st.sampled_from(["QS13", "QS14", "QS19", "ZX01", "520102", "A1"]),
+       st.dates(min_value=date(2020, 1, 1), max_value=date(2099, 12, 31)),
+       st.integers(min_value=1, max_value=99999), valid_mobiles, st.sampled_from([".", " ", "/", "-", "．"]))
+def test_case_numbers_survive_and_mobiles_do_not(code: str, day: date, n: int, mobile: str, sep: str) -> None:
+    case_no = f"{code}-{day:%Y%m%d}-{n:04d}"
+    grouped = sep.join((mobile[:3], mobile[3:7], mobile[7:]))
+    out = redact(f"{case_no} 电话 {grouped}", code)
+    assert out == f"{case_no} 电话 {mobile[:3]}{sep}****{sep}{mobile[7:]}"
+
+
+def test_redact_payload_cleans_free_text_and_leaves_identifiers() -> None:
+    payload = {"note": "电话 138 0013 8000", "case_no": "520102-20261128-0001", "clerk_id": "13800138000" * 2,
+               "missing": [{"name": "户口簿", "problem": "复印件号码 110105199001010012 不清"}],
+               "applicant_id_masked": "110105********0012", "days": 5}
+    assert redact_payload(payload, "520102") == {
+        "note": "电话 138 **** 8000", "case_no": "520102-20261128-0001", "clerk_id": "13800138000" * 2,
+        "missing": [{"name": "户口簿", "problem": "复印件号码 110105********0012 不清"}],
+        "applicant_id_masked": "110105********0012", "days": 5}

@@ -7,7 +7,6 @@ bundles 2 × 300, office API ~250 per operation: more than 10,000 in all. ``--so
 
 from __future__ import annotations
 
-import gzip
 import re
 import sqlite3
 import tempfile
@@ -209,27 +208,36 @@ def _office_counts(db: Path) -> tuple[int, ...]:
 
 
 def test_bad_bundles_are_refused_and_store_nothing(request: pytest.FixtureRequest, office_with_bundle) -> None:
+    from sqlalchemy import select
+
+    from deskclient.central import db as cdb
     from deskclient.central.admin import AdminError, import_bundle
-    from deskclient.services.bundle import read_bundle
+    from deskclient.services.bundle import MAGIC, read_bundle
 
     office, good, root, db = office_with_bundle
-    raw = gzip.decompress(good)
     import_bundle(office, root / "good.dkb")  # the genuine one is in: a re-import is all duplicates
     before = _office_counts(db)
     target = root / "fuzz.dkb"
+    header_end = good.index(b"\n", len(MAGIC)) + 1
+
+    def key_for(station: str) -> bytes | None:
+        with office.connect() as conn:
+            key = conn.execute(select(cdb.stations.c.bundle_key).where(cdb.stations.c.code == station)).scalar()
+        return bytes.fromhex(key) if key else None
 
     @st.composite
     def bad_bundle(draw: st.DrawFn) -> bytes:
-        kind = draw(st.sampled_from(("bytes", "flip", "truncate", "inner")))
+        kind = draw(st.sampled_from(("bytes", "flip", "truncate", "header")))
         if kind == "bytes":
             return draw(st.binary(max_size=300))
         if kind == "truncate":
             return good[: draw(st.integers(0, len(good) - 1))]
-        data = bytearray(raw if kind == "inner" else good)
+        data = bytearray(good)
+        low, high = (0, header_end - 1) if kind == "header" else (0, len(data) - 1)
         for _ in range(draw(st.integers(1, 3))):
-            pos = draw(st.integers(0, len(data) - 1))
+            pos = draw(st.integers(low, high))
             data[pos] = (data[pos] + draw(st.integers(1, 255))) % 256
-        return gzip.compress(bytes(data), mtime=0) if kind == "inner" else bytes(data)
+        return bytes(data)
 
     @_examples(_n(request, 300))
     @given(bad_bundle())
@@ -239,8 +247,8 @@ def test_bad_bundles_are_refused_and_store_nothing(request: pytest.FixtureReques
             import_bundle(office, target)
         except AdminError as err:
             _clean_message(err.message)
-        else:  # only a change that leaves the content equal may pass (gzip header bytes, JSON whitespace)
-            assert read_bundle(target) == read_bundle(root / "good.dkb"), "a damaged bundle was accepted"
+        else:  # authenticated encryption: only the genuine content can pass
+            assert read_bundle(target, key_for) == read_bundle(root / "good.dkb", key_for), "a damaged bundle was accepted"
         assert _office_counts(db) == before
 
     run()

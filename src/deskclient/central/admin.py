@@ -18,8 +18,16 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from deskclient.central.db import WRITE, events, publications, station_reports, stations
-from deskclient.central.ingest import ForeignStationError, ingest, utcnow
+from deskclient.central.db import (
+    WRITE,
+    conflicts,
+    events,
+    publications,
+    quarantine,
+    station_reports,
+    stations,
+)
+from deskclient.central.ingest import ForeignStationError, LedgerMismatchError, ingest, utcnow
 from deskclient.domain.errors import DeskError
 from deskclient.services import bundle as B
 from deskclient.services.updates import KINDS, content_sha256, describe_error, validate_publication
@@ -229,49 +237,69 @@ class BundleImport:
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
+    conflicts: int = 0
     acked_seq: int = 0
 
     def message(self) -> str:
-        return T.BUNDLE_IMPORTED.format(station=self.station, count=self.count, stored=self.stored,
+        text = T.BUNDLE_IMPORTED.format(station=self.station, count=self.count, stored=self.stored,
                                         duplicates=self.duplicates, rejected=self.rejected)
+        return text + (T.BUNDLE_CONFLICTS.format(count=self.conflicts) if self.conflicts else "")
 
 
 def import_bundle(engine: Engine, path: Path | str) -> BundleImport:
-    """Verify a USB bundle completely (checksum, count, signature), then ingest it idempotently.
+    """Open a USB bundle with its station's key (AES-GCM: any change, truncation or foreign key
+    fails), then ingest it idempotently, like an online batch from the same ledger.
 
     Any failure raises :class:`AdminError` with a Chinese message before anything is stored.
     """
     path = Path(path)
     if not path.is_file():
         raise AdminError(T.BUNDLE_NOT_FOUND.format(path=path))
+
+    def key_for(station: str) -> bytes | None:
+        with engine.connect() as conn:
+            key_hex = conn.execute(select(stations.c.bundle_key).where(stations.c.code == station)
+                                   ).scalar_one_or_none()
+        return bytes.fromhex(key_hex) if key_hex else None
+
     try:
-        header, items = B.read_bundle(path)
+        header, items = B.read_bundle(path, key_for)
     except B.BundleFormatError as err:
         message = {"unreadable": T.BUNDLE_UNREADABLE.format(path=path),
                    "not_bundle": T.BUNDLE_NOT_A_BUNDLE.format(path=path),
-                   "checksum": T.BUNDLE_BAD_CHECKSUM}[err.kind]
+                   "old_format": T.BUNDLE_OLD_FORMAT,
+                   "too_large": T.BUNDLE_TOO_LARGE,
+                   "unknown_station": T.BUNDLE_UNKNOWN_STATION.format(station=err.station),
+                   "checksum": T.BUNDLE_BAD_SIGNATURE}[err.kind]
         raise AdminError(message) from None
     station = header["station"][:32]
-    with engine.connect() as conn:
-        key_hex = conn.execute(select(stations.c.bundle_key).where(stations.c.code == station)
-                               ).scalar_one_or_none()
-    if key_hex is None:
-        raise AdminError(T.BUNDLE_UNKNOWN_STATION.format(station=station))
-    if not B.verify_signature(header, bytes.fromhex(key_hex)):
-        raise AdminError(T.BUNDLE_BAD_SIGNATURE)
     if any(isinstance(item, dict) and item.get("station") not in (None, station) for item in items):
         raise AdminError(T.BUNDLE_BAD_SIGNATURE)
+    ledger = header.get("ledger") if isinstance(header.get("ledger"), str) else None
     result = BundleImport(station=station, count=len(items))
     for start in range(0, len(items), 1000):
         try:
-            part = ingest(engine, station, items[start:start + 1000], via="bundle")
+            part = ingest(engine, station, items[start:start + 1000], via="bundle", ledger_id=ledger)
         except ForeignStationError:
             raise AdminError(T.BUNDLE_UNKNOWN_STATION.format(station=station)) from None
+        except LedgerMismatchError as err:
+            raise AdminError(err.message) from None
         result.stored += part.stored
         result.duplicates += part.duplicates
         result.rejected += len(part.rejected)
+        result.conflicts += len(part.conflicts)
         result.acked_seq = part.acked_seq
+        if part.conflicts:
+            break  # the rest would be stored after a conflict: kept in the bundle, shown in status
     return result
+
+
+def accept_ledger(engine: Engine, code: str) -> bool:
+    """Forget the ledger registered for a station, so the next ledger to sync becomes its ledger
+    (after the admin has made sure only one PC uses the station); clears the alert. False if unknown."""
+    with engine.begin() as conn:
+        return bool(conn.execute(update(stations).where(stations.c.code == code)
+                                 .values(ledger_id=None, alert=None, alert_at=None)).rowcount)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -294,13 +322,32 @@ class StationStatus:
     rejected: int
     open_cases: int = 0
     overdue_cases: int = 0
+    alert: str | None = None  # the last refusal: another ledger, or a conflict (restored / cloned / stolen)
+    alert_at: datetime | None = None
+    conflicts: list[dict[str, Any]] = field(default_factory=list)  # seq, offered_id, held_id, ledger
+    quarantined: list[dict[str, Any]] = field(default_factory=list)  # seq, case_no, field
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name,
                 "last_contact": self.last_contact.isoformat() if self.last_contact else None,
                 "events_received": self.events_received, "contiguous": self.contiguous,
-                "rejected": self.rejected, "open_cases": self.open_cases, "overdue_cases": self.overdue_cases}
+                "rejected": self.rejected, "open_cases": self.open_cases, "overdue_cases": self.overdue_cases,
+                "alert": self.alert, "alert_at": self.alert_at.isoformat() if self.alert_at else None,
+                "conflicts": self.conflicts, "quarantined": self.quarantined}
+
+    def notes(self) -> list[str]:
+        """Chinese lines for the county view under the table: refusals, conflicts, quarantined fields."""
+        lines: list[str] = []
+        if self.alert:
+            lines.append(T.STATUS_ALERT.format(code=self.code, alert=self.alert))
+        if self.conflicts:
+            seqs = ", ".join(str(c["seq"]) for c in self.conflicts[:10])
+            lines.append(T.STATUS_CONFLICTS.format(code=self.code, count=len(self.conflicts), seqs=seqs))
+        for q in self.quarantined:
+            lines.append(T.STATUS_QUARANTINED.format(code=self.code, case_no=q["case_no"] or "?", seq=q["seq"],
+                                                     field=q["field"]))
+        return lines
 
 
 def _due(payload: str) -> date | None:
@@ -335,7 +382,8 @@ def county_status(engine: Engine, today: date) -> list[StationStatus]:
         rows = conn.execute(select(stations).order_by(stations.c.code)).all()
         per = {r.station: (int(r.ok), int(r.bad)) for r in conn.execute(counts)}
     result = {r.code: StationStatus(r.code, r.name, r.last_contact, per.get(r.code, (0, 0))[0],
-                                    int(r.contiguous), per.get(r.code, (0, 0))[1]) for r in rows}
+                                    int(r.contiguous), per.get(r.code, (0, 0))[1], alert=r.alert,
+                                    alert_at=r.alert_at) for r in rows}
     cases: dict[tuple[str, str], list[Any]] = {}  # (station, case) -> [open, due]
     for station, case_id, type_, payload in _case_rows(engine):
         state = cases.setdefault((station, case_id), [False, None])
@@ -348,6 +396,7 @@ def county_status(engine: Engine, today: date) -> list[StationStatus]:
             state[0] = True
             if type_ in ("case.accepted", "case.deemed_accepted", "case.extended"):
                 state[1] = _due(payload) or state[1]
+    _add_problems(engine, result)
     for (station, _case), (is_open, due) in cases.items():
         st = result.get(station)
         if st is None or not is_open:
@@ -356,3 +405,28 @@ def county_status(engine: Engine, today: date) -> list[StationStatus]:
         if due is not None and due < today:
             st.overdue_cases += 1
     return list(result.values())
+
+
+def _add_problems(engine: Engine, result: dict[str, StationStatus]) -> None:
+    """Conflicts and quarantined fields per station; a quarantined field is shown with its case number."""
+    with engine.connect() as conn:
+        for row in conn.execute(select(conflicts).order_by(conflicts.c.station, conflicts.c.seq)):
+            st = result.get(row.station)
+            if st is not None:
+                st.conflicts.append({"seq": row.seq, "offered_id": row.offered_id, "held_id": row.held_id,
+                                     "ledger": row.ledger_id})
+        q_rows = conn.execute(select(quarantine).order_by(quarantine.c.station, quarantine.c.seq)).all()
+        for row in q_rows:
+            st = result.get(row.station)
+            if st is None:
+                continue
+            case_no = None
+            if row.case_id:
+                reg = conn.execute(select(events.c.payload).where(
+                    events.c.station == row.station, events.c.case_id == row.case_id,
+                    events.c.type == "case.registered")).scalar_one_or_none()
+                try:
+                    case_no = json.loads(reg).get("case_no") if reg else None
+                except (ValueError, AttributeError):
+                    case_no = None
+            st.quarantined.append({"seq": row.seq, "case_no": case_no, "field": row.field})

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deskclient import __version__
 from deskclient.central import admin
-from deskclient.central.ingest import ForeignStationError, ingest, touch
+from deskclient.central.ingest import ForeignStationError, LedgerMismatchError, ingest, touch
 from deskclient.central.logs import event as log_event
 from deskclient.central.logs import log
 from deskclient.strings import central as T
@@ -59,8 +59,15 @@ class EventIn(BaseModel):
     payload: dict[str, Any]
 
 
+class LedgerIn(BaseModel):
+    """The station's ledger identity: a per-install id (see docs/sync-protocol.md)."""
+
+    id: str = Field(min_length=8, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")
+
+
 class IngestRequest(BaseModel):
     station: str = Field(max_length=32)
+    ledger: LedgerIn | None = None
     # Items are checked one by one so that one bad event is rejected, not the whole batch.
     events: list[Any] = Field(max_length=MAX_EVENTS, json_schema_extra={"items": EventIn.model_json_schema()})
 
@@ -71,13 +78,29 @@ class Rejected(BaseModel):
     reason: str
 
 
+class Confirmed(BaseModel):
+    id: str
+    seq: int
+    hash: str = Field(description="sha256 of the event's canonical JSON as the office holds it")
+
+
+class Quarantined(BaseModel):
+    seq: int
+    id: str
+    fields: list[str]
+
+
 class IngestReply(BaseModel):
     station: str
-    acked_seq: int = Field(description="Highest seq the office holds with no gap below it")
+    acked_seq: int = Field(description="Highest seq the office holds with no gap below it (information only)")
+    held_max: int = Field(description="Highest seq the office holds for the station")
     received: int
     stored: int
     duplicates: int
+    confirmed: list[Confirmed] = Field(description="Events of this batch the office holds, with their hash")
     rejected: list[Rejected]
+    conflicts: list[Rejected]
+    quarantined: list[Quarantined]
 
 
 class StationReply(BaseModel):
@@ -203,21 +226,31 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY_BYTES, web_settings: 
         return {"status": "ok", "api": 1, "version": __version__}
 
     @app.post(f"{API}/events", response_model=IngestReply,
-              responses={401: {}, 403: {}, 413: {}, 422: {}, 503: {}})
-    def post_events(body: IngestRequest, request: Request, station: str = auth) -> dict[str, Any]:
-        """Store a batch of the station's events; reply with the contiguous mark (see sync-protocol.md)."""
+              responses={401: {}, 403: {}, 409: {}, 413: {}, 422: {}, 503: {}})
+    def post_events(body: IngestRequest, request: Request, station: str = auth) -> Response:
+        """Store a batch of the station's events; reply with the (id, seq, hash) of each event held
+        (see sync-protocol.md)."""
         report = admin.parse_report(request.headers.get(admin.REPORT_HEADER))
         if report and body.station == station:
             admin.record_report(engine, station, report)
         if body.station != station:
             raise ApiError(403, "forbidden", T.AUTH_OTHER_STATION.format(station=station))
+        if body.ledger is None:
+            raise ApiError(409, "ledger_required", T.LEDGER_REQUIRED)
         try:
-            result = ingest(engine, station, body.events)
+            result = ingest(engine, station, body.events, ledger_id=body.ledger.id)
         except ForeignStationError:
             raise ApiError(403, "forbidden", T.AUTH_OTHER_STATION.format(station=station)) from None
+        except LedgerMismatchError as err:
+            log_event("ledger_mismatch", station=station)
+            raise ApiError(409, "ledger_mismatch", err.message) from None
         log_event("ingest", station=station, received=result.received, stored=result.stored,
-                  duplicates=result.duplicates, rejected=len(result.rejected), acked_seq=result.acked_seq)
-        return result.to_json()
+                  duplicates=result.duplicates, rejected=len(result.rejected), conflicts=len(result.conflicts),
+                  quarantined=len(result.quarantined), acked_seq=result.acked_seq)
+        # serialised directly: the reply lists every event with its hash, and re-validating it
+        # through the response model would cost more than storing the batch
+        return Response(json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")),
+                        media_type="application/json")
 
     @app.get(f"{API}/station", response_model=StationReply)
     def get_station(request: Request, station: str = auth) -> dict[str, Any]:

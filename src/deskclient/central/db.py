@@ -26,8 +26,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
+    inspect,
+    text,
 )
 
 metadata = MetaData()
@@ -42,6 +45,10 @@ stations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_contact", DateTime(timezone=True), nullable=True),
     Column("contiguous", Integer, nullable=False, default=0),  # highest seq held without gaps
+    # the ledger (one install on one PC) this station's events come from; NULL until first contact
+    Column("ledger_id", String(64), nullable=True),
+    Column("alert", Text, nullable=True),  # the last refusal (other ledger, conflict), shown in status
+    Column("alert_at", DateTime(timezone=True), nullable=True),
 )
 
 events = Table(
@@ -49,7 +56,7 @@ events = Table(
     metadata,
     Column("station", String(32), primary_key=True),
     Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("event_id", String(64), nullable=True, unique=True),  # NULL on rejected rows
+    Column("event_id", String(64), nullable=True),  # NULL on rejected rows; unique per station
     Column("claimed_id", String(64), nullable=False, default=""),  # the id the station sent
     Column("at", String(40), nullable=False, default=""),
     Column("clerk_id", String(64), nullable=True),
@@ -59,11 +66,42 @@ events = Table(
     Column("rejected_reason", Text, nullable=True),
     Column("via", String(16), nullable=False, default="online"),  # online | bundle
     Column("received_at", DateTime(timezone=True), nullable=False),
+    # events.content_hash of what the station sent, kept only where the stored payload differs from
+    # it (a quarantined field); NULL means "recompute it from the row" (see ingest._held_hash)
+    Column("content_sha256", String(64), nullable=True),
+    UniqueConstraint("station", "event_id", name="uq_central_event_station_id"),
 )
 Index("ix_central_event_case", events.c.station, events.c.case_id)
 # The refused records page reads only the (few) rejected rows.
 Index("ix_central_event_rejected", events.c.station, events.c.seq,
       postgresql_where=events.c.rejected_reason.is_not(None), sqlite_where=events.c.rejected_reason.is_not(None))
+
+conflicts = Table(
+    "central_conflict",
+    metadata,
+    # A different event offered for a slot (station, seq) or an id the office already holds: never
+    # stored over the first copy, recorded once per distinct content, shown in ``central status``.
+    Column("station", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("offered_sha256", String(64), primary_key=True),
+    Column("offered_id", String(64), nullable=False),
+    Column("held_id", String(64), nullable=True),
+    Column("held_sha256", String(64), nullable=True),
+    Column("ledger_id", String(64), nullable=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+quarantine = Table(
+    "central_quarantine",
+    metadata,
+    # A free-text field that held a full ID or phone number: stored masked, the rest of the event kept.
+    Column("station", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("field", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
 
 publications = Table(
     "central_publication",
@@ -274,8 +312,47 @@ def make_engine(url: str, *, create: bool = True, **kwargs: object) -> Engine:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if create:
         metadata.create_all(engine)
+        upgrade(engine)
         # create_all adds indexes only with their table: an office database made before an index on
         # an existing table was added (ix_central_event_rejected, issue #18) gets it here.
         for index in events.indexes:
             index.create(engine, checkfirst=True)
     return engine
+
+
+_ADDED_COLUMNS = {
+    "central_station": (("ledger_id", "VARCHAR(64)"), ("alert", "TEXT"), ("alert_at", "TIMESTAMP")),
+    "central_event": (("content_sha256", "VARCHAR(64)"),),
+}
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring an office database made by an older version up to date (idempotent, data kept):
+    add the new columns, and scope event ids per station (the old schema had one global
+    ``UNIQUE (event_id)``, which let one station's token block another station's events)."""
+    insp = inspect(engine)
+    with engine.begin() as conn:
+        for table, cols in _ADDED_COLUMNS.items():
+            have = {c["name"] for c in insp.get_columns(table)}
+            for name, type_ in cols:
+                if name not in have:
+                    conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {type_}"))
+    global_unique = [u for u in insp.get_unique_constraints("central_event") if u["column_names"] == ["event_id"]]
+    if not global_unique:
+        return
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            for u in global_unique:
+                conn.execute(text(f'ALTER TABLE central_event DROP CONSTRAINT "{u["name"]}"'))
+            conn.execute(text("ALTER TABLE central_event ADD CONSTRAINT uq_central_event_station_id "
+                              "UNIQUE (station, event_id)"))
+        return
+    # SQLite cannot drop a constraint: rebuild the table under the new definition.
+    names = ", ".join(c.name for c in events.columns)
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        conn.execute(text("ALTER TABLE central_event RENAME TO central_event_old"))
+        for index in events.indexes:  # index names are global in SQLite: the old table's go first
+            conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
+        events.create(conn)
+        conn.execute(text(f"INSERT INTO central_event ({names}) SELECT {names} FROM central_event_old"))
+        conn.execute(text("DROP TABLE central_event_old"))

@@ -44,6 +44,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", dest="as_json", help=T.ARG_JSON)
     p = add("import-bundle", T.IMPORT_HELP, _import_bundle)
     p.add_argument("file", help=T.ARG_BUNDLE)
+    p = add("accept-ledger", T.ACCEPT_LEDGER_HELP, _accept_ledger)
+    p.add_argument("code", help=T.ARG_CODE)
     p = add("publish-catalog", T.PUBLISH_CATALOG_HELP, lambda a: _publish(a, "catalog"))
     p.add_argument("dir", help=T.ARG_DIR)
     p = add("publish-holidays", T.PUBLISH_HOLIDAYS_HELP, lambda a: _publish(a, "holidays"))
@@ -143,6 +145,19 @@ def _status(args: argparse.Namespace) -> int:
         table.add_row(r.code, r.name, contact, str(r.events_received), str(r.contiguous), str(r.rejected),
                       str(r.open_cases), str(r.overdue_cases))
     Console().print(table)
+    for r in rows:
+        for line in r.notes():
+            print(line)
+    return 0
+
+
+def _accept_ledger(args: argparse.Namespace) -> int:
+    from deskclient.central.admin import accept_ledger
+
+    if not accept_ledger(_engine(args), args.code):
+        print(T.STATION_UNKNOWN.format(code=args.code), file=sys.stderr)
+        return 2
+    print(T.LEDGER_ACCEPTED.format(code=args.code))
     return 0
 
 

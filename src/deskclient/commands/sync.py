@@ -6,8 +6,10 @@ settings.toml) syncs from its nightly job exactly as from the desk. ``--url/--to
 override the resolved identity for one run.
 
 ``sync`` shows a progress bar on a terminal and is silent otherwise unless something needs saying,
-so cron / Task Scheduler only mails when the office could not be reached. Exit codes: 0 all sent,
-3 offline (records kept), 2 refused or misconfigured.
+so cron / Task Scheduler only mails when the office could not be reached. Exit codes: 0 all sent and
+updates checked, 3 offline (records kept), 2 refused or misconfigured (wrong token, station disabled,
+another ledger, a conflict, a reply that proves nothing), 4 records sent but the catalog / holiday
+update failed (the current files stay in use).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_REFUSED = 2
 EXIT_OFFLINE = 3
+EXIT_UPDATE_FAILED = 4
 SHELL_MIN_SECONDS = 60.0
 REQUEST_TIMEOUT_CAP_S = 10.0
 
@@ -83,14 +86,16 @@ def run_sync(args: argparse.Namespace) -> int:
                                         identity=identity)
             if not result.ok or result.set_aside:
                 print(result.message)
+        updates_ok = True
         if result.ok and not args.no_updates:
             updates = ctx.link.check_updates(deadline=time.monotonic() + timeout_s, identity=identity)
+            updates_ok = updates is None or updates.ok
             if updates is not None and (sys.stdout.isatty() or not updates.ok):
                 print(updates.message)
     finally:
         ctx.close()
     if result.ok:
-        return EXIT_OK
+        return EXIT_OK if updates_ok else EXIT_UPDATE_FAILED
     return EXIT_OFFLINE if result.offline else EXIT_REFUSED
 
 

@@ -7,6 +7,8 @@ masked form and, where a match is needed, ``identity.fingerprint``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from enum import StrEnum
 
 
@@ -53,3 +55,33 @@ class EventType(StrEnum):
     DESK_RESUMED = "desk.resumed"
     DAY_OPENED = "day.opened"
     DAY_CLOSED = "day.closed"
+
+
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_SCALAR = json.JSONEncoder(ensure_ascii=False)
+
+
+def canonical_payload(payload: object) -> str:
+    """The payload as canonical JSON text: sorted keys, no spaces, UTF-8 characters as they are."""
+    return _CANONICAL.encode(payload)
+
+
+def content_hash(id_: str, seq: int, at: str, clerk_id: str | None, type_: str, case_id: str | None,
+                 payload: object, *, payload_json: str | None = None) -> str:
+    """SHA-256 (hex) of an event's canonical JSON: what the office returns to prove it stores *this*
+    event for the station (see docs/sync-protocol.md). Station and office compute it the same way
+    from the wire form (``at`` as sent, ``payload`` as a JSON object), so any difference in any
+    field gives another hash.
+
+    The canonical JSON is ``{"at","case_id","clerk_id","id","payload","seq","type"}`` with sorted
+    keys and no spaces; it is assembled here from the parts (``payload_json`` when the caller has
+    :func:`canonical_payload` already) because this runs for every event on both sides.
+    """
+    pj = canonical_payload(payload) if payload_json is None else payload_json
+    text = (f'{{"at":{_scalar(at)},"case_id":{_scalar(case_id)},"clerk_id":{_scalar(clerk_id)},'
+            f'"id":{_scalar(id_)},"payload":{pj},"seq":{_scalar(seq)},"type":{_scalar(type_)}}}')
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _scalar(value: object) -> str:
+    return _SCALAR.encode(value)

@@ -404,10 +404,27 @@ def fingerprint(value: str, salt: str) -> str:
     return hmac.new(salt.encode("utf-8"), _canonical(value).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-#: Runs of digits (any script, full-width included), possibly grouped by up to three spaces or dashes,
-#: optionally ending in an ID check letter X.
-_NUMBER_RUN = re.compile(r"(?<!\d)\d(?:[ \t\-\u3000]{0,3}\d)*[XxＸｘ]?(?!\d)")
-_SEPARATOR_CHARS = " \t-\u3000"
+#: Characters a clerk puts between the groups of a number: spaces (ASCII, tab, ideographic), hyphens and
+#: dashes, dots and middle dots, slashes - ASCII and full-width forms alike.
+_SEPARATOR_CHARS = " \t\u3000-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d.\uff0e\u00b7\u2022\u30fb/\uff0f"
+_SEP_CLASS = "[" + "".join(re.escape(ch) for ch in _SEPARATOR_CHARS) + "]"
+#: Runs of digits (any script, full-width included), possibly grouped by up to three separator
+#: characters, optionally ending in an ID check letter X.
+_NUMBER_RUN = re.compile(rf"(?<!\d)\d(?:{_SEP_CLASS}{{0,3}}\d)*[XxＸｘ]?(?!\d)")
+#: A case number ``<station code>-<YYYYMMDD>-<serial>`` (``QS13-20261128-0001``): not a personal
+#: number, however many digits it has. Only dates from 2000 on (case numbers carry the intake date).
+_CASE_NO = re.compile(
+    r"(?<![0-9A-Za-z_-])([A-Za-z0-9_-]{1,32}?)-20\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-\d{4,6}"
+    r"(?![0-9A-Za-z])"
+)
+_ANY_DIGIT = re.compile(r"\d")
+#: Eleven or more digits in one run (what :func:`redact` can mask at all): a quick pre-check.
+_LONG_RUN = re.compile(rf"\d(?:{_SEP_CLASS}{{0,3}}\d){{10,}}")
+
+
+def might_hold_number(text: str) -> bool:
+    """False when :func:`redact` would certainly leave ``text`` (or a payload's JSON) unchanged."""
+    return _LONG_RUN.search(text) is not None
 
 
 def _redact_run(match: re.Match[str]) -> str:
@@ -429,9 +446,54 @@ def _redact_run(match: re.Match[str]) -> str:
     return "".join(chars)
 
 
-def redact(text: str) -> str:
-    """``text`` with every ID-number-like and mobile-like number masked (for logs and error paths).
+def _is_case_number(match: re.Match[str], station: str) -> bool:
+    """A case-number-shaped span is kept unless its "station code" is all digits and not this
+    station's: ``110105-20050101-0012`` is how an ID number is written in groups."""
+    code = match.group(1)
+    return not code.isdigit() or code == station
 
-    Errs on the side of masking: any run of 15 or more digits keeps only its first 6 and last 4.
+
+def redact(text: str, station: str = "") -> str:
+    """``text`` with every ID-number-like and mobile-like number masked (free text in events, log
+    lines, error paths).
+
+    Errs on the side of masking: any run of 15 or more digits keeps only its first 6 and last 4,
+    whether typed with full-width digits or grouped by spaces, dots, slashes or hyphens; a mobile
+    number (with or without +86) keeps 3 + 4. Case numbers are left alone: those with a letter in
+    the station code always, all-digit ones when ``station`` is that code. Masking replaces
+    characters one for one, so the text keeps its length.
     """
-    return _NUMBER_RUN.sub(_redact_run, text)
+    if not _ANY_DIGIT.search(text):
+        return text
+    out: list[str] = []
+    last = 0
+    for found in _CASE_NO.finditer(text):
+        if not _is_case_number(found, station):
+            continue
+        out.append(_NUMBER_RUN.sub(_redact_run, text[last:found.start()]))
+        out.append(found.group(0))
+        last = found.end()
+    out.append(_NUMBER_RUN.sub(_redact_run, text[last:]))
+    return "".join(out)
+
+
+def _is_identifier_key(key: str) -> bool:
+    """Payload keys whose values are identifiers or already masked: never free text."""
+    return (key == "id" or key.endswith(("_id", "_ids", "_masked", "_sha256", "fingerprint"))
+            or key == "case_no")
+
+
+def redact_payload(payload: object, station: str = "") -> object:
+    """A copy of an event payload with :func:`redact` applied to every free-text string in it
+    (nested objects and lists included); identifier keys (``*_id``, ``case_no``, ``*_masked``) are
+    left as they are. The one place events get their free text cleaned: ``store.ledger`` calls it
+    on every emit and the office uses it to find (and quarantine) fields a station did not clean.
+    """
+    if isinstance(payload, str):
+        return redact(payload, station)
+    if isinstance(payload, dict):
+        return {k: (v if isinstance(k, str) and _is_identifier_key(k) else redact_payload(v, station))
+                for k, v in payload.items()}
+    if isinstance(payload, list | tuple):
+        return [redact_payload(v, station) for v in payload]
+    return payload

@@ -63,8 +63,17 @@ class StationLink:
 
         client = self.client(timeout_s=request_timeout_s, identity=identity)
         if client is None:
-            return SyncResult(ok=False, remaining=self.pending(), offline=True, message=T.NOT_CONFIGURED)
+            return SyncResult(ok=False, remaining=self.pending(), offline=True, message=T.NOT_CONFIGURED,
+                              status="not_configured")
         return client.sync_once(progress, deadline)
+
+    def background_round(self, *, timeout_s: float) -> tuple[SyncResult, UpdateResult | None]:
+        """What the open desk does now and then: send the outbox, then fetch catalog / holiday
+        updates when the office answered (see ``SyncClient.background_round``). Never raises."""
+        client = self.client(timeout_s=timeout_s)
+        if client is None:
+            return self.sync_once(), None
+        return client.background_round(self.ctx.paths.data_dir, timeout_s=timeout_s)
 
     def check_updates(self, *, deadline: float | None = None, identity: StationIdentity | None = None
                       ) -> UpdateResult | None:

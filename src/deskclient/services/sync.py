@@ -1,9 +1,12 @@
 """Sending the outbox to the county office, and fetching catalog / holiday updates.
 
-Safety rests on two rules: an event is marked sent only up to the office's *contiguous* mark (so a
-lost reply, a crash or a SIGKILL just means the next run sends a few events again, which the office
-stores once), and no network failure ever raises to the caller: the result says what happened in
-Chinese, and the events stay safely in the local ledger.
+Safety rests on two rules: an event is marked sent only when the office's reply confirms *that*
+event - its id, seq and the hash of its content, checked against the station's own copy - so a
+lost reply, a crash, an office that stores something else or a machine answering in the office's
+place just means the event is sent again (the office stores it once); and nothing ever raises to
+the caller: the result has one ``status`` and a Chinese ``message``, and the events stay safely in
+the local ledger. A conflict (the office holds another event at one of our seqs: this ledger was
+restored from a backup, copied to a second PC, or someone used our token) stops the sync loudly.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from deskclient import __version__
 from deskclient.domain.errors import DeskError
+from deskclient.domain.events import content_hash
 from deskclient.services import updates as U
 from deskclient.store import outbox
 from deskclient.strings import sync as T
@@ -36,9 +40,24 @@ API = "/api/v1"
 REPORT_HEADER = "X-Deskclient-Report"  # optional station report (see docs/sync-protocol.md)
 
 
+#: ``SyncResult.status`` values: what the caller shows or does (exit codes, the exit screen).
+DONE = "done"  # everything pending is confirmed by the office
+PARTIAL = "partial"  # some confirmed, the rest stays pending (no error)
+NOTHING = "nothing"  # nothing was pending
+OFFLINE = "offline"  # no usable answer before the deadline: network, office down or overloaded
+NOT_CONFIGURED = "not_configured"
+TOKEN_INVALID = "token_invalid"  # 401: the office does not accept the token (wrong, rotated or revoked)
+STATION_DISABLED = "station_disabled"  # 403 with the office's "disabled" code
+REFUSED = "refused"  # another 4xx: the office refuses the request (detail in the message)
+OTHER_LEDGER = "other_ledger"  # 409: the office has another ledger registered for this station
+CONFLICT = "conflict"  # the office holds different events at our seqs
+UNVERIFIED = "unverified"  # a 200 reply that proves nothing: not the office, or a broken proxy
+REFUSED_STATUSES = frozenset({TOKEN_INVALID, STATION_DISABLED, REFUSED, OTHER_LEDGER, CONFLICT, UNVERIFIED})
+
+
 @dataclass
 class SyncResult:
-    """What one sync did; ``message`` is Chinese and safe to show."""
+    """What one sync did: one ``status`` (see the constants above) and a Chinese ``message``."""
 
     ok: bool
     sent: int = 0
@@ -48,6 +67,16 @@ class SyncResult:
     offline: bool = False
     message: str = ""
     set_aside_reasons: dict[str, int] = field(default_factory=dict)
+    status: str = DONE
+    conflicts: int = 0
+    quarantined: int = 0
+    unverified: int = 0
+    ledger_behind: bool = False  # the office holds seqs this ledger never had (restored or copied)
+
+    @property
+    def refused(self) -> bool:
+        """The office answered and said no (as opposed to not answering: ``offline``)."""
+        return self.status in REFUSED_STATUSES
 
 
 @dataclass
@@ -67,13 +96,24 @@ class UpdateResult:
 class _Fatal(Exception):
     """The office answered and said no (auth, or a request it will never accept)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, status: str = REFUSED) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status
 
 
 class _GiveUp(Exception):
     """No usable answer before the deadline (network down, office overloaded)."""
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    """The objects of a reply list (anything else in it is ignored)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _wire_hash(w: dict[str, Any]) -> str:
+    """Our own hash of an event as sent (``events.content_hash`` of the wire form)."""
+    return content_hash(w["id"], w["seq"], w["at"], w["clerk_id"], w["type"], w["case_id"], w["payload"])
 
 
 def _now() -> datetime:
@@ -83,9 +123,33 @@ def _now() -> datetime:
 def _detail(resp: httpx.Response) -> str:
     try:
         err = resp.json()["error"]
-        return str(err.get("message") or err.get("code"))[:200]
+        return str(err.get("message") or err.get("code"))[:300]
     except (ValueError, KeyError, TypeError, AttributeError):
         return resp.reason_phrase
+
+
+def _error_code(resp: httpx.Response) -> str:
+    try:
+        return str(resp.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return ""
+
+
+_DISABLED_CODES = frozenset({"station_disabled", "disabled", "revoked"})
+
+
+def _refusal(resp: httpx.Response) -> _Fatal:
+    """The typed refusal for a 4xx the client will not retry."""
+    if resp.status_code == 401:
+        return _Fatal(T.TOKEN_INVALID, TOKEN_INVALID)
+    code = _error_code(resp)
+    if resp.status_code == 403 and code in _DISABLED_CODES:
+        return _Fatal(T.STATION_DISABLED, STATION_DISABLED)
+    if resp.status_code == 409 and code == "ledger_mismatch":
+        return _Fatal(T.OTHER_LEDGER.format(detail=_detail(resp)), OTHER_LEDGER)
+    if resp.status_code == 403:
+        return _Fatal(T.AUTH_FAILED.format(status=403, detail=_detail(resp)), REFUSED)
+    return _Fatal(T.SERVER_REFUSED.format(status=resp.status_code, detail=_detail(resp)), REFUSED)
 
 
 class SyncClient:
@@ -132,7 +196,7 @@ class SyncClient:
                 log.info("sync request failed: %s", type(err).__name__)
             else:
                 if resp.status_code in (401, 403):
-                    raise _Fatal(T.AUTH_FAILED.format(status=resp.status_code))
+                    raise _refusal(resp)
                 if resp.status_code < 500 and resp.status_code != 429:
                     return resp
                 log.info("sync request got HTTP %s", resp.status_code)
@@ -173,28 +237,32 @@ class SyncClient:
         """Send everything pending. ``deadline`` is a ``time.monotonic()`` instant (or give
         ``timeout_s``); without either, each request is retried ``max_attempts`` times.
 
-        Never raises on network or office trouble: the result carries a Chinese message.
+        Never raises on network or office trouble: the result carries a status and a Chinese message.
         """
         if timeout_s is not None:
             deadline = time.monotonic() + timeout_s
         total = outbox.pending_count(self.engine)
         result = SyncResult(ok=True, remaining=total)
         if not self.url or not self.token:
-            result.ok, result.offline, result.message = False, True, T.NOT_CONFIGURED
+            result.ok, result.offline, result.status, result.message = False, True, NOT_CONFIGURED, T.NOT_CONFIGURED
             return result
         if total == 0:
-            result.message = T.SYNC_NOTHING
+            result.status, result.message = NOTHING, T.SYNC_NOTHING
             return result
         if progress:
             progress(0, total)
         batch_size = self.batch_size
+        ledger = outbox.ledger_id(self.engine)
+        sent_top = outbox.last_sent_seq(self.engine)
+        local_top = outbox.max_seq(self.engine)
         try:
             with self._client() as client:
                 while True:
                     batch = outbox.pending(self.engine, batch_size)
                     if not batch:
                         break
-                    body = json.dumps({"station": self.station, "events": [e.to_wire() for e in batch]},
+                    wires = [e.to_wire() for e in batch]
+                    body = json.dumps({"station": self.station, "ledger": {"id": ledger}, "events": wires},
                                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                     resp = self._request(client, "POST", f"{API}/events", deadline, content=body,
                                          headers={"Content-Type": "application/json",
@@ -203,56 +271,92 @@ class SyncClient:
                         batch_size = max(1, batch_size // 4)
                         continue
                     if resp.status_code != 200:
-                        raise _Fatal(T.SERVER_REFUSED.format(status=resp.status_code, detail=_detail(resp)))
+                        raise _refusal(resp)
                     try:
                         reply = resp.json()
-                        acked = int(reply["acked_seq"])
-                        rejected = list(reply.get("rejected") or [])
-                    except (ValueError, KeyError, TypeError):
-                        raise _GiveUp from None
-                    if not self._apply_reply(batch, acked, rejected, result):
-                        result.ok, result.message = False, T.NO_PROGRESS
+                        if not isinstance(reply, dict):
+                            raise TypeError
+                    except (ValueError, TypeError):
+                        raise _Fatal(T.UNVERIFIED, UNVERIFIED) from None
+                    moved = self._apply_reply(batch, wires, reply, result)
+                    if (moved or result.status == CONFLICT) and isinstance(reply.get("held_max"), int):
+                        result.ledger_behind = result.ledger_behind or reply["held_max"] > local_top
+                    if result.status == CONFLICT:
                         break
+                    if not moved:  # a real office confirms, refuses or reports every event it is sent
+                        raise _Fatal(T.UNVERIFIED, UNVERIFIED)
+                    acked = reply.get("acked_seq")
+                    if isinstance(acked, int) and 0 <= acked < sent_top:
+                        # The office holds less than it once confirmed (its database was restored
+                        # from an older backup): send those events again.
+                        log.warning("office mark %s below local sent mark %s; resending", acked, sent_top)
+                        outbox.reset_sent_after(self.engine, acked)
+                        sent_top = acked
                     if progress:
                         progress(min(result.sent + result.set_aside, total), total)
         except _Fatal as err:
-            result.ok, result.message = False, err.message
+            result.ok, result.status, result.message = False, err.status, err.message
         except _GiveUp:
-            result.ok, result.offline = False, True
+            result.ok, result.offline, result.status = False, True, OFFLINE
         result.remaining = outbox.pending_count(self.engine)
         if result.offline:
             result.message = T.OFFLINE.format(count=_shown(result.remaining))
         elif result.ok:
+            result.status = DONE if result.remaining == 0 else PARTIAL
             result.message = T.SYNC_DONE.format(sent=result.sent) if result.remaining == 0 else \
                 T.SYNC_PARTIAL.format(sent=result.sent, remaining=result.remaining)
+        if result.ledger_behind and result.status != OTHER_LEDGER:
+            result.message += "\n" + T.LEDGER_BEHIND
         for reason, count in result.set_aside_reasons.items():
             result.message += "\n" + T.SYNC_SET_ASIDE.format(count=count, reason=reason)
+        if result.quarantined:
+            result.message += "\n" + T.SYNC_QUARANTINED.format(count=result.quarantined)
         return result
 
-    def _apply_reply(self, batch: list[outbox.OutgoingEvent], acked: int, rejected: list[Any],
+    def _apply_reply(self, batch: list[outbox.OutgoingEvent], wires: list[dict[str, Any]], reply: dict[str, Any],
                      result: SyncResult) -> bool:
-        """Set aside what the office refused, mark sent up to its mark; False if nothing moved."""
+        """Mark sent exactly the events the office confirmed with our own content hash; set aside
+        what it refused as invalid; stop on a conflict. False if nothing moved."""
+        by_seq = {e.seq: e for e in batch}
+        wire_by_seq = {w["seq"]: w for w in wires}
+        confirmed: list[outbox.OutgoingEvent] = []
+        for item in _items(reply.get("confirmed")):
+            ev = by_seq.get(item.get("seq"))  # type: ignore[arg-type]
+            if ev is not None and item.get("id") == ev.id and item.get("hash") == _wire_hash(wire_by_seq[ev.seq]):
+                confirmed.append(ev)
+            else:
+                result.unverified += 1
         by_reason: dict[str, list[int]] = defaultdict(list)
-        batch_seqs = {e.seq for e in batch}
-        for item in rejected:
-            if isinstance(item, dict) and item.get("seq") in batch_seqs:
-                by_reason[str(item.get("reason") or "?")[:200]].append(int(item["seq"]))
+        for item in _items(reply.get("rejected")):
+            ev = by_seq.get(item.get("seq"))  # type: ignore[arg-type]
+            if ev is not None and item.get("id") == ev.id:
+                by_reason[str(item.get("reason") or "?")[:200]].append(ev.seq)
         for reason, seqs in by_reason.items():
             count = outbox.set_aside(self.engine, seqs, reason)
             result.set_aside += count
             result.set_aside_reasons[reason] = result.set_aside_reasons.get(reason, 0) + count
-        first = batch[0].seq
-        if acked < first - 1:
-            # The office holds less than we were told (restored from a backup): resend from there.
-            log.warning("office mark %s below local sent mark %s; resending", acked, first - 1)
-            result.acked_seq = acked
-            return outbox.reset_sent_after(self.engine, acked) > 0 or bool(by_reason)
-        marked = outbox.mark_sent(self.engine, acked, _now())
+        marked = outbox.mark_confirmed(self.engine, confirmed, _now()) if confirmed else 0
         result.sent += marked
-        result.acked_seq = max(result.acked_seq, acked)
+        result.quarantined += sum(1 for item in _items(reply.get("quarantined")) if item.get("seq") in by_seq)
+        if isinstance(reply.get("acked_seq"), int):
+            result.acked_seq = max(result.acked_seq, reply["acked_seq"])
+        conflicts = [item for item in _items(reply.get("conflicts")) if item.get("seq") in by_seq]
+        if conflicts:
+            first = min(int(item["seq"]) for item in conflicts)
+            result.conflicts += len(conflicts)
+            result.ok, result.status = False, CONFLICT
+            result.message = T.CONFLICT.format(seq=first, reason=str(conflicts[0].get("reason") or "")[:200])
         return marked > 0 or bool(by_reason)
 
     # -- updates ------------------------------------------------------------------------------------
+
+    def background_round(self, data_dir: Path | str, *, timeout_s: float) -> tuple[SyncResult, UpdateResult | None]:
+        """What the open desk does now and then: send the outbox, then fetch catalog / holiday
+        updates (when the office answered). Never raises."""
+        result = self.sync_once(timeout_s=timeout_s)
+        if result.offline or result.status in (TOKEN_INVALID, STATION_DISABLED, NOT_CONFIGURED):
+            return result, None
+        return result, self.check_updates(data_dir, time.monotonic() + timeout_s)
 
     def check_updates(self, data_dir: Path | str, deadline: float | None = None) -> UpdateResult:
         """Download the catalog and holiday schedule when the office has a newer version, verify
@@ -294,7 +398,7 @@ class SyncClient:
             result.messages.append(T.UPDATE_NONE.format(kind=label))
             return
         if resp.status_code != 200:
-            raise _Fatal(T.SERVER_REFUSED.format(status=resp.status_code, detail=_detail(resp)))
+            raise _refusal(resp)
         try:
             data = resp.json()
             version, sha, files = int(data["version"]), str(data["sha256"]), data["files"]

@@ -28,6 +28,7 @@ from sqlmodel import Session
 from deskclient.domain.clock import Clock, SystemClock
 from deskclient.domain.errors import DeskError
 from deskclient.domain.events import EventType
+from deskclient.domain.identity import redact_payload
 from deskclient.store.models import Event
 from deskclient.strings import store as T
 
@@ -75,7 +76,10 @@ class WriteTx:
 
     def emit(self, type_: EventType | str, payload: Mapping[str, Any] | None = None, *,
              case_id: str | None = None) -> Emitted:
-        """Append an event; it is written with one multi-row INSERT just before the commit."""
+        """Append an event; it is written with one multi-row INSERT just before the commit.
+
+        Free text in the payload is masked here (``identity.redact_payload``), the one place every
+        event passes: a phone or ID number typed into a note never leaves the station in full."""
         if self._next_seq is None:
             # a plain SQL read on the transaction's connection: no ORM autoflush on the hot path
             top = self.session.connection().exec_driver_sql(
@@ -84,7 +88,8 @@ class WriteTx:
         ev = Emitted(id=new_id(), seq=self._next_seq, type=str(type_), case_id=case_id, at=self.now)
         self._rows.append({"id": ev.id, "station": self.station, "seq": ev.seq, "at": self.now,
                            "clerk_id": self.clerk_id, "type": ev.type, "case_id": case_id,
-                           "payload": dump_payload(payload or {}), "sent_at": None, "set_aside_reason": ""})
+                           "payload": dump_payload(redact_payload(dict(payload or {}), self.station)),
+                           "sent_at": None, "set_aside_reason": ""})
         self._next_seq += 1
         self.events.append(ev)
         return ev

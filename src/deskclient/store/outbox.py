@@ -1,24 +1,31 @@
-"""The client's view of the outbox: the events the county office has not yet acknowledged.
+"""The client's view of the outbox: the events the county office has not yet confirmed.
 
-An event is *pending* while ``sent_at`` is NULL and it has not been set aside. The office
-acknowledges by the highest sequence number it holds without gaps, so :func:`mark_sent` only ever
-marks a prefix of the log. Queries stay on the ``ix_event_outbox (sent_at, set_aside_reason, seq)`` index so that a
-station with years of sent events still finds its few pending ones cheaply.
+An event is *pending* while ``sent_at`` is NULL and it has not been set aside. The office confirms
+each event it holds by ``(id, seq, content hash)``; :func:`mark_confirmed` marks exactly those
+events, never a range. Queries stay on the ``ix_event_outbox (sent_at, set_aside_reason, seq)``
+index so that a station with years of sent events still finds its few pending ones cheaply.
+
+The ledger's identity (:func:`ledger_id`, a per-install uuid in ``keyvalue``) goes with every batch:
+the office registers the first ledger it sees for a station and refuses batches from any other.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy import Engine, and_, bindparam, func, select, update
 
-from deskclient.store.models import Event
+from deskclient.domain.events import content_hash
+from deskclient.store.models import Event, KeyValue
 
 _T = Event.__table__
+_KV = KeyValue.__table__
+LEDGER_ID_KEY = "ledger.id"
 _WRITE = {"sqlite_begin": "IMMEDIATE"}  # honoured by store.db engines; ignored elsewhere
 
 
@@ -52,6 +59,11 @@ class OutgoingEvent:
             "payload": payload,
         }
 
+    def content_hash(self) -> str:
+        """The hash the office must return to confirm it holds this event (``events.content_hash``)."""
+        w = self.to_wire()
+        return content_hash(w["id"], w["seq"], w["at"], w["clerk_id"], w["type"], w["case_id"], w["payload"])
+
 
 _COLS = (_T.c.id, _T.c.station, _T.c.seq, _T.c.at, _T.c.clerk_id, _T.c.type, _T.c.case_id,
          _T.c.payload, _T.c.set_aside_reason)
@@ -84,18 +96,49 @@ def pending_count(engine: Engine, *, cap: int | None = None) -> int:
         return int(conn.execute(q).scalar_one())
 
 
-def mark_sent(engine: Engine, upto_seq: int, at: datetime) -> int:
-    """Mark every unsent event with ``seq <= upto_seq`` as acknowledged; returns how many changed.
-
-    ``upto_seq`` must be the office's *contiguous* mark, never merely the last seq of a batch.
-    Set-aside events keep ``sent_at`` NULL: they are listed by :func:`set_aside_list` instead.
-    """
-    if upto_seq <= 0:
+def mark_confirmed(engine: Engine, events: Iterable[OutgoingEvent], at: datetime) -> int:
+    """Mark exactly these events sent (the office confirmed each one by id, seq and content hash;
+    the caller has matched the ids). One ``UPDATE`` per run of consecutive seqs, on the
+    ``(station, seq)`` key, so confirming a whole batch costs one statement."""
+    chosen = sorted({(e.station, e.seq) for e in events})
+    if not chosen:
         return 0
-    stmt = (update(_T).where(_T.c.sent_at.is_(None), _T.c.seq <= upto_seq, _T.c.set_aside_reason == "")
+    runs: list[tuple[str, int, int]] = []
+    for station, seq in chosen:
+        if runs and runs[-1][0] == station and runs[-1][2] == seq - 1:
+            runs[-1] = (station, runs[-1][1], seq)
+        else:
+            runs.append((station, seq, seq))
+    stmt = (update(_T).where(_T.c.station == bindparam("st"), _T.c.seq.between(bindparam("lo"), bindparam("hi")),
+                             _T.c.sent_at.is_(None))
             .values(sent_at=at))
+    changed = 0
     with engine.connect().execution_options(**_WRITE) as conn, conn.begin():
-        return int(conn.execute(stmt).rowcount or 0)
+        for station, lo, hi in runs:
+            changed += int(conn.execute(stmt, {"st": station, "lo": lo, "hi": hi}).rowcount or 0)
+    return changed
+
+
+def ledger_id(engine: Engine) -> str:
+    """This ledger's identity (created on first use and kept in ``keyvalue``): a copy of the ledger
+    file carries it along, a fresh install gets a new one."""
+    stmt = select(_KV.c.value).where(_KV.c.key == LEDGER_ID_KEY)
+    with engine.connect() as conn:
+        found = conn.execute(stmt).scalar_one_or_none()
+    if found:
+        return str(found)
+    with engine.connect().execution_options(**_WRITE) as conn, conn.begin():
+        found = conn.execute(stmt).scalar_one_or_none()
+        if not found:
+            found = uuid.uuid4().hex
+            conn.execute(_KV.insert().values(key=LEDGER_ID_KEY, value=found))
+    return str(found)
+
+
+def max_seq(engine: Engine) -> int:
+    """The highest sequence number in the ledger (0 when empty)."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.coalesce(func.max(_T.c.seq), 0))).scalar_one())
 
 
 def reset_sent_after(engine: Engine, seq: int) -> int:

@@ -22,6 +22,19 @@ REJECT_FULL_ID = "记录内容含有完整的身份证号码,已拒收(请只记
 REJECT_FULL_PHONE = "记录内容含有完整的手机号码,已拒收(请只记录脱敏号码)"
 REJECT_DUPLICATE_ID = "记录编号与县中心已有的另一条记录重复"
 REJECT_SEQ_CONFLICT = "县中心已有该序号的另一条记录"
+CONFLICT_SEQ = "县中心已有该序号的另一条记录(内容不同),未覆盖"
+CONFLICT_ID = "县中心已在序号 {seq} 保存了同一编号的记录,未覆盖"
+QUARANTINE_REASON = "自由文本含完整的身份证号码或手机号码,县中心已脱敏保存该字段"
+
+# ledger identity and conflicts (the station shows these; ``central status`` shows the alerts)
+LEDGER_REQUIRED = "请求缺少账本标识,本站点程序版本过旧,请升级后再同步。记录已安全保存在本机。"
+LEDGER_OTHER = ("县中心已登记站点 {station} 的另一份账本(另一台电脑、重新安装或复制的账本)。"
+                "为防止记录混乱,本次未接收任何记录,记录已安全保存在本机。"
+                "请联系县中心管理员核对:同一站点代码和令牌只能由一台电脑使用;"
+                "确认本机是该站点唯一的电脑后,由管理员执行 deskclient central accept-ledger {station}。")
+ALERT_LEDGER_OTHER = "另一份账本({ledger}…)使用本站点令牌提交记录,已拒收;已登记的账本为 {registered}…"
+ALERT_CONFLICT = ("序号 {seq} 起收到与已存记录不同的内容(账本从备份恢复、两台电脑共用站点或令牌被盗用),"
+                  "已拒收,原记录未覆盖")
 
 # admin commands
 STATION_ADDED = "已登记站点 {code}({name})。\n站点令牌(只显示这一次,请妥善抄送站点):\n{token}"
@@ -46,11 +59,20 @@ BUNDLE_BAD_SIGNATURE = "数据包签名不符(文件被改动或不是该站点�
 BUNDLE_BAD_CHECKSUM = "数据包校验不符(文件被改动或不完整),未导入任何记录。"
 BUNDLE_UNKNOWN_STATION = "数据包来自未登记的站点 {station},未导入任何记录。"
 BUNDLE_NOT_FOUND = "找不到数据包文件:{path}"
+BUNDLE_OLD_FORMAT = "这是旧版本导出的未加密数据包,未导入任何记录。请在站点升级后重新导出。"
+BUNDLE_TOO_LARGE = "数据包过大,未导入任何记录。请在站点分批导出。"
+BUNDLE_CONFLICTS = "\n有记录与县中心已存记录冲突,冲突处及之后的记录未导入,详见 deskclient central status。"
 
 # county status view
 STATUS_TITLE = "县中心汇总"
 STATUS_COLUMNS = ("站点", "名称", "最近联系", "已收记录", "连续至", "拒收", "在办件", "超期件")
 STATUS_NEVER = "从未联系"
+STATUS_ALERT = "站点 {code}:{alert}"
+STATUS_CONFLICTS = "站点 {code}:{count} 处序号冲突(序号 {seqs}),原记录未覆盖,请核对该站点的电脑和令牌。"
+STATUS_QUARANTINED = "站点 {code}:办件 {case_no} 的记录(序号 {seq})字段“{field}”含完整证件或手机号码,已脱敏保存。"
+LEDGER_ACCEPTED = "已清除站点 {code} 登记的账本;下一次同步的账本将登记为该站点的账本。"
+ACCEPT_LEDGER_HELP = "确认站点只有一台电脑后,允许其新账本(重新安装或更换电脑)同步"
+STATION_UNKNOWN = "没有站点 {code}。"
 STATUS_EMPTY = "尚未登记任何站点。请用 deskclient central add-station 代码 名称 登记。"
 
 # command-line help

@@ -239,11 +239,10 @@ class DeskApp(App[int]):
             return
 
         def job() -> None:
-            import time
-
             if not ctx.link.enabled:
                 return
-            result = ctx.link.sync_once(deadline=time.monotonic() + 10.0, request_timeout_s=10.0)
+            # the outbox, then the catalog / holiday updates (applied at the next start)
+            result, _updates = ctx.link.background_round(timeout_s=10.0)
             if result.sent:
                 self.call_from_thread(self.action_refresh_queue)
 

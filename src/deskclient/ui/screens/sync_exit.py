@@ -101,7 +101,9 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
             result: SyncResult = self.ctx.link.sync_once(progress, deadline=time.monotonic() + limit,
                                                          request_timeout_s=limit)
             remaining = pending_records(self.ctx)
-            if result.offline or (remaining and not result.ok):
+            # offline and refused say different things: a refusal (wrong token, station disabled,
+            # another ledger, a conflict) is not fixed by waiting for the network
+            if result.offline:
                 message = TS.OFFLINE.format(count=_shown(remaining))
             else:
                 message = result.message or TS.SYNC_DONE.format(sent=result.sent)
