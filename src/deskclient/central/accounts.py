@@ -64,14 +64,15 @@ def add_user(engine: Engine, login: str, name: str, role: str, password: str) ->
         raise AccountError(S.USER_ROLE_BAD.format(role=role[:20]))
     if len(password) < MIN_PASSWORD:
         raise AccountError(S.USER_PASSWORD_SHORT.format(n=MIN_PASSWORD))
-    row = {"login": login, "name": name.strip()[:200] or login, "role": role, "pw_hash": _hasher.hash(password),
+    shown = name.strip()[:200] or login
+    row = {"login": login, "name": shown, "role": role, "pw_hash": _hasher.hash(password),
            "failed": 0, "locked_until": None, "created_at": utcnow()}
     try:
         with engine.begin() as conn:
             conn.execute(insert(users), row)
     except IntegrityError:
         raise AccountError(S.USER_EXISTS.format(login=login)) from None
-    return User(login, row["name"], role)
+    return User(login, shown, role)
 
 
 def _aware(moment: datetime | None) -> datetime | None:

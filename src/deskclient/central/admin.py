@@ -114,7 +114,7 @@ def parse_report(text: str | None) -> dict[str, Any] | None:
     for key, kind in _REPORT_FIELDS.items():
         value = raw.get(key)
         if isinstance(value, kind) and not isinstance(value, bool):
-            out[key] = value[:40] if isinstance(value, str) else max(0, min(int(value), 2**31 - 1))
+            out[key] = value[:40] if isinstance(value, str) else max(0, min(int(str(value)), 2**31 - 1))
     return out or None
 
 

@@ -121,7 +121,7 @@ def validate_event(raw: Any, station: str = "") -> tuple[int | None, str, dict[s
         return (seq if ok_seq else None), safe_id, None, T.REJECT_BAD_TEXT
     seq = raw.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
-        reason = T.REJECT_MISSING.format(field="seq") if seq is None else T.REJECT_BAD_FIELD.format(field="seq")
+        reason: str | None = T.REJECT_MISSING.format(field="seq") if seq is None else T.REJECT_BAD_FIELD.format(field="seq")
         return None, "", None, reason
     claimed = raw.get("id")
     claimed_id = claimed[:64] if isinstance(claimed, str) else ""
@@ -175,10 +175,12 @@ def validate_event(raw: Any, station: str = "") -> tuple[int | None, str, dict[s
 def _insert(conn: Connection, table: Any = events) -> Any:
     """``INSERT ... ON CONFLICT DO NOTHING`` in the engine's dialect."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing()
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 _HELD_COLS = (events.c.seq, events.c.event_id, events.c.claimed_id, events.c.rejected_reason,

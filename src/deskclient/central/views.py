@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Engine, and_, case, func, or_, select
 
 from deskclient.central.admin import latest_publication, latest_version
 from deskclient.central.db import (
@@ -170,7 +170,7 @@ class CaseFilter:
 
 def case_list(engine: Engine, f: CaseFilter, today: date) -> list[dict[str, Any]]:
     """Open cases across the county (newest due first among the overdue), filtered; at most ``limit``."""
-    conds = [cases.c.is_open]
+    conds: list[ColumnElement[bool]] = [cases.c.is_open]
     if f.state == "overdue":
         conds.append(cases.c.due_date < today)
     elif f.state == "soon":

@@ -8,6 +8,8 @@ New code takes the services from the context (``ctx.case_clock``, ``ctx.followup
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from deskclient.services.case_clock import (
     MAX_EXTENSION_DAYS,
     CaseClockService,
@@ -46,6 +48,27 @@ from deskclient.services.followups import (
 )
 from deskclient.services.rules import PRESETS_FILE, effective_rating, load_rating_presets, rules_for
 
+if TYPE_CHECKING:
+    from deskclient.domain.calendar import WorkCalendar
+    from deskclient.services.context import DeskContext
+    from deskclient.settings import Settings
+    from deskclient.store.ledger import Ledger
+
+
+class ClockService(CaseClockService, FollowUpService):
+    """The old facade (``ClockService.of(ctx)``): both services over one desk, for code written before
+    the split. New code takes ``ctx.case_clock`` and ``ctx.followups``."""
+
+    def __init__(self, ledger: Ledger, calendar: WorkCalendar, settings: Settings) -> None:
+        rules = rules_for(settings)
+        CaseClockService.__init__(self, ledger, calendar, rules)
+        FollowUpService.__init__(self, ledger, calendar, rules, effective_rating(settings.rating))
+        self.settings = settings
+
+    @classmethod
+    def of(cls, ctx: DeskContext) -> ClockService:
+        return cls(ctx.ledger, ctx.calendar, ctx.settings)
+
 __all__ = [
     "FOLLOWUP_BAD_RATING",
     "FOLLOWUP_REVISIT",
@@ -54,6 +77,7 @@ __all__ = [
     "MAX_ROUTE_DAYS",
     "PRESETS_FILE",
     "CaseClockService",
+    "ClockService",
     "ExtensionResult",
     "FollowUpService",
     "answer_complaint",

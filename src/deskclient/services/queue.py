@@ -99,7 +99,7 @@ class QueueService(DeskFeature):
             row = first_reminder(conn, window, soon) if counts.count else None
         first = None if row is None else OpenCaseLine(
             row.id, row.case_no, row.window, row.item_name, row.applicant_name, row.status, row.case_class,
-            row.due_date, row.due_provisional, row.owner_clerk_id, row.is_urgent, due_rank(row.due_date, today, soon))
+            row.due_date, row.due_provisional, row.owner_clerk_id or "", row.is_urgent, due_rank(row.due_date, today, soon))
         return ReminderLine(today, soon, counts.overdue, counts.due_today, counts.due_soon, first)
 
     def page(self, q: CaseQuery, *, offset: int = 0) -> QueuePage:

@@ -21,7 +21,7 @@ _MISSING = object()
 def _processors(conn: Connection, table: Table) -> list[tuple[str, Callable[[Any], Any] | None, Any]]:
     """(column, bind processor, scalar default or None) per column, in table order."""
     dialect = conn.dialect
-    out = []
+    out: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
     for c in table.columns:
         default = c.default.arg if c.default is not None and getattr(c.default, "is_scalar", False) else None
         out.append((c.name, c.type.bind_processor(dialect), default))
@@ -46,5 +46,5 @@ def insert_many(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]
     if not params:
         return 0
     raw = conn.connection.driver_connection
-    raw.executemany(sql, params)  # type: ignore[union-attr]
+    raw.executemany(sql, params)
     return len(params)

@@ -77,12 +77,12 @@ def make_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: object) -> None:
-        options = conn.get_execution_options()  # type: ignore[attr-defined]
+        options = conn.get_execution_options()
         # Every transaction states its durability (it cannot change inside one): FULL unless a write
         # asks otherwise (drafts, Ledger.write(durable=False)), so a pooled connection never keeps OFF.
         sync = "OFF" if options.get("sqlite_synchronous") == "OFF" else "FULL"
-        conn.exec_driver_sql(f"PRAGMA synchronous={sync}")  # type: ignore[attr-defined]
-        conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")  # type: ignore[attr-defined]
+        conn.exec_driver_sql(f"PRAGMA synchronous={sync}")
+        conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
     return engine
 

@@ -88,7 +88,7 @@ class WriteTx:
         ev = Emitted(id=new_id(), seq=self._next_seq, type=str(type_), case_id=case_id, at=self.now)
         self._rows.append({"id": ev.id, "station": self.station, "seq": ev.seq, "at": self.now,
                            "clerk_id": self.clerk_id, "type": ev.type, "case_id": case_id,
-                           "payload": dump_payload(redact_payload(dict(payload or {}), self.station)),  # type: ignore[arg-type]
+                           "payload": dump_payload(redact_payload(dict(payload or {}), self.station)),
                            "sent_at": None, "set_aside_reason": ""})
         self._next_seq += 1
         self.events.append(ev)

@@ -23,8 +23,8 @@ from sqlalchemy import Engine, and_, bindparam, func, select, update
 from deskclient.domain.events import content_hash
 from deskclient.store.models import Event, KeyValue
 
-_T = Event.__table__  # type: ignore[attr-defined]
-_KV = KeyValue.__table__  # type: ignore[attr-defined]
+_T = Event.__table__
+_KV = KeyValue.__table__
 LEDGER_ID_KEY = "ledger.id"
 _WRITE = {"sqlite_begin": "IMMEDIATE"}  # honoured by store.db engines; ignored elsewhere
 

@@ -136,7 +136,7 @@ class _DiskKeys:
         self.kind = kind
         self._cache: dict[tuple[str, str, int], object] = {}
 
-    def _cached(self, what: str, prefix: str, n: int, compute):  # type: ignore[no-untyped-def]
+    def _cached(self, what: str, prefix: str, n: int, compute):
         key = (what, prefix, n)
         hit = self._cache.get(key)
         if hit is None:
@@ -146,13 +146,13 @@ class _DiskKeys:
         return hit
 
     def top(self, prefix: str, n: int) -> list[int]:
-        return list(self._cached("top", prefix, n, lambda: self._top(prefix, n)))  # type: ignore[call-overload]
+        return list(self._cached("top", prefix, n, lambda: self._top(prefix, n)))
 
     def has_prefix(self, prefix: str) -> bool:
         return bool(self._cached("has", prefix, 0, lambda: self._has_prefix(prefix)))
 
     def next_chars(self, prefix: str) -> list[str]:
-        return list(self._cached("next", prefix, 0, lambda: self._next_chars(prefix)))  # type: ignore[call-overload]
+        return list(self._cached("next", prefix, 0, lambda: self._next_chars(prefix)))
 
     def _top(self, prefix: str, n: int) -> list[int]:
         if n <= TOP_ITEMS:

@@ -99,7 +99,7 @@ class Web:
                 return self.page(request, "error.html", session, status=exc.status_code, message=S.NOT_FOUND,
                                  code=404)
             assert api_handler is not None
-            return await api_handler(request, exc)  # type: ignore[misc,no-any-return]
+            return await api_handler(request, exc)  # type: ignore[misc]
 
         @app.exception_handler(NeedSignIn)
         async def _sign_in(_request: Request, _exc: NeedSignIn) -> Response:

@@ -68,10 +68,10 @@ def router(web: Web) -> APIRouter:
             web.set_cookie(resp, LOGIN_CSRF_COOKIE, token, max_age=3600)
             return resp
         value, _csrf = accounts.open_session(engine, user, settings.now())
-        resp = RedirectResponse(f"{PREFIX}/", status_code=303)
-        web.set_cookie(resp, SESSION_COOKIE, value)
-        resp.delete_cookie(LOGIN_CSRF_COOKIE, path=PREFIX)
-        return resp
+        ok = RedirectResponse(f"{PREFIX}/", status_code=303)
+        web.set_cookie(ok, SESSION_COOKIE, value)
+        ok.delete_cookie(LOGIN_CSRF_COOKIE, path=PREFIX)
+        return ok
 
     @r.post("/logout")
     async def logout(request: Request) -> Response:
