@@ -402,5 +402,5 @@ def create_app(engine: Engine, *, max_body: int | None = None, limits: Limits | 
     from deskclient.central.web import install
 
     install(app, engine, settings=web_settings)
-    app.add_middleware(Guard, engine=engine, limits=limits, throttle=throttle)  # type: ignore[arg-type]
+    app.add_middleware(Guard, engine=engine, limits=limits, throttle=throttle)
     return app

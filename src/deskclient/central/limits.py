@@ -64,7 +64,7 @@ def protocol_class(limits: Limits) -> type:
 
         _limits = limits
 
-        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+        def connection_made(self, transport: Any) -> None:
             self._last_active = time.monotonic()
             if len(self.connections) >= self._limits.max_connections and not self._evict_idle():
                 transport.abort()  # full of busy connections: refuse this one, keep serving the rest

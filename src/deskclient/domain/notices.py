@@ -85,7 +85,7 @@ def _text(value: Any, station: str = "") -> str:
     """Free text typed at the window, with personal numbers masked by the shared ``identity.redact``."""
     if not value:
         return ""
-    return redact(str(value), station) if _REDACT_TAKES_STATION else redact(str(value))  # type: ignore[call-arg]
+    return redact(str(value), station) if _REDACT_TAKES_STATION else redact(str(value))
 
 
 def _texts(values: Iterable[Any] | None, station: str = "") -> tuple[str, ...]:

@@ -296,7 +296,7 @@ class CaseService:
         """One-time notification holds: compare with the first supplement notice of this case."""
         first = tx.session.exec(select(Event).where(Event.case_id == case.id,
                                                     Event.type == str(EventType.CASE_SUPPLEMENT_REQUESTED))
-                                .order_by(Event.at)).first()
+                                .order_by(col(Event.at))).first()
         if first is None:
             return
         listed = [str(m.get("name", "")) for m in json.loads(first.payload or "{}").get("missing", [])]
@@ -325,7 +325,7 @@ class CaseService:
             payload.update({"promised_days": days, "due_date": due.date, "due_provisional": due.provisional})
         if follow:
             payload.update({"follow_up": follow, "follow_up_by": follow_up_due(
-                self.calendar, case.acceptance_date, case.due_date)})  # type: ignore[arg-type]
+                self.calendar, case.acceptance_date, case.due_date)})
         tx.emit(EventType.CASE_ACCEPTED, payload, case_id=case.id)
         if item_class is CaseClass.IMMEDIATE:
             # 即办件: finished on the spot (rule 4); the clerk hands the result over at the window.

@@ -329,7 +329,7 @@ def _check_cups(settings: PrinterSettings, timeout: float) -> PrinterCheck:
 def _check_windows(settings: PrinterSettings) -> PrinterCheck:  # pragma: no cover - Windows counters
     label = _printer_label(settings)
     try:
-        import win32print  # type: ignore[import-not-found]
+        import win32print
     except ImportError:
         return PrinterCheck(None, T.CHECK_WINDOWS_UNCHECKED.format(printer=label))
     flags = win32print.PRINTER_ENUM_LOCAL | win32print.PRINTER_ENUM_CONNECTIONS

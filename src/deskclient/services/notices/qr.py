@@ -31,9 +31,8 @@ def qr_image(payload: str, scale: int = 4) -> Any:
     matrix = qr_matrix(payload)
     n = len(matrix)
     img = Image.new("1", (n, n), 1)
-    pixels = img.load()
     for y, row in enumerate(matrix):
         for x, dark in enumerate(row):
             if dark:
-                pixels[x, y] = 0
-    return img.resize((n * scale, n * scale), Image.NEAREST)
+                img.putpixel((x, y), 0)
+    return img.resize((n * scale, n * scale), Image.Resampling.NEAREST)
