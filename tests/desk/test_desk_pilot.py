@@ -102,6 +102,8 @@ async def test_pause_resume_open_and_close_day(station: Any) -> None:
         assert ledger.count("SELECT count(*) FROM event WHERE type='desk.resumed'") == 1
         await pilot.press("c")
         await settle(app, pilot)
+        await pilot.press("y")  # 收班 asks first
+        await settle(app, pilot)
         assert half.case_no in screen_text(app), screen_text(app)  # refused: an intake is mid-way
         assert ledger.count("SELECT count(*) FROM event WHERE type='day.closed'") == 0
 
@@ -115,9 +117,21 @@ async def test_pause_resume_open_and_close_day(station: Any) -> None:
         seed(station, reject)
         await pilot.press("c")
         await settle(app, pilot)
+        await pilot.press("escape")  # not confirmed: nothing happens
+        await settle(app, pilot)
+        assert ledger.count("SELECT count(*) FROM event WHERE type='day.closed'") == 0
+        await pilot.press("c")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
         [wd] = ledger.rows("SELECT * FROM workday")
         assert wd["closed_at"] is not None and json_of(wd["summary"])["returned"] == 1
         assert ledger.count("SELECT count(*) FROM event WHERE type='day.closed'") == 1
+        await pilot.press("o")  # 开班 after 收班 is refused and says so; the day stays closed
+        await settle(app, pilot)
+        assert "不能再开班" in screen_text(app) and "已开班。" not in screen_text(app)
+        assert ledger.rows("SELECT closed_at FROM workday")[0]["closed_at"] is not None
+        assert ledger.count("SELECT count(*) FROM event WHERE type='day.opened'") == 1
 
 
 def json_of(text: str) -> dict:

@@ -27,6 +27,7 @@ from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import HandoverLine, NoticeData, NoticeKind
 from deskclient.domain.reports import PeriodKind, due_rank
+from deskclient.domain.workday import check_can_close, check_can_open, day_state
 from deskclient.store.ledger import WriteTx, new_id, set_value
 from deskclient.store.models import (
     Case,
@@ -479,6 +480,7 @@ class DeskService:
             self._window(tx.session, window)
             self._clerk(tx.session, clerk_id)
             wd = _workday(tx, today, window)
+            check_can_open(day_state(wd.opened_at, wd.closed_at), wd.closed_at)
             already = wd.opened_at is not None
             if not already:
                 wd.opened_at, wd.opened_by = tx.now, clerk_id
@@ -507,6 +509,8 @@ class DeskService:
         from deskclient.services.reports import build_summary
 
         today = self.today()
+        current = self.workday(window, today)
+        check_can_close(day_state(current.opened_at if current else None, current.closed_at if current else None))
         unfinished = self.unfinished_intake(window, today)
         if unfinished:
             listed = "、".join(u.label for u in unfinished[:10])
@@ -517,8 +521,7 @@ class DeskService:
             self._window(tx.session, window)
             self._clerk(tx.session, clerk_id)
             wd = _workday(tx, today, window)
-            if wd.closed_at is not None:
-                raise RuleViolation(T.DAY_ALREADY_CLOSED)
+            check_can_close(day_state(wd.opened_at, wd.closed_at))  # again inside the transaction
             wd.closed_at, wd.closed_by = tx.now, clerk_id
             wd.summary = json.dumps(figures, ensure_ascii=False, sort_keys=True)
             tx.session.add(wd)

@@ -118,8 +118,12 @@ class DayScreen(DeskScreen):
         self.query_one("#day-printer", Static).update(Text(T.DAY_PRINTER.format(message=opening.printer.message),
                                                            style="red" if opening.printer.ok is False else ""))
         r = opening.reminders
-        self._message(T.DAY_OPENED_MSG.format(reminders=T.DAY_REMINDERS.format(
-            overdue=len(r.overdue), today=len(r.due_today), soon=len(r.due_soon))))
+        reminders = T.DAY_REMINDERS.format(overdue=len(r.overdue), today=len(r.due_today), soon=len(r.due_soon))
+        if opening.already_open:
+            self._message(T.DAY_ALREADY_OPEN_MSG.format(time=f"{opening.workday.opened_at:%H:%M}",
+                                                        reminders=reminders))
+        else:
+            self._message(T.DAY_OPENED_MSG.format(reminders=reminders))
         self.action_refresh()
 
     def action_pause(self) -> None:
@@ -156,6 +160,16 @@ class DayScreen(DeskScreen):
                     failed=lambda m: self._message(m, "red"))
 
     def action_close_day(self) -> None:
+        """收班 asks first: it stores the day's figures and cannot be undone."""
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._close_day()
+
+        self.app.push_screen(ConfirmDialog(T.DAY_CLOSE_Q, T.DAY_CLOSE_DETAIL, yes=T.KEY_CLOSE_DAY), answer)
+
+    def _close_day(self) -> None:
         from deskclient.services.desk import DayNotClosable
 
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id

@@ -38,6 +38,8 @@ class Dialog(DeskModal):
     Dialog #dialog-buttons { height: 1; margin-top: 1; align-horizontal: right; }
     Dialog OptionList { height: auto; max-height: 8; border: none; }
     Dialog TextArea { height: 4; }
+    Dialog #pin-line > Static { width: auto; }
+    Dialog #pin-line > DeskInput { width: 1fr; min-width: 10; }
     """
     BINDINGS = _BINDINGS
     TITLE_TEXT = ""
