@@ -69,8 +69,8 @@ async def test_accept_immediate_is_completed_on_the_spot(station: Any, ledger: L
     case = ledger.case()
     assert (case["status"], case["case_class"], case["window"]) == ("completed", "immediate", "2")
     assert case["due_date"] == "2026-11-24" and case["delivery"] == "window"
-    assert ledger.events(case["id"]) == ["case.registered", "case.materials_checked", "case.accepted",
-                                         "case.completed"]
+    assert ledger.events(case["id"]) == ["case.registered", "case.materials_marked", "case.materials_checked",
+                                         "case.accepted", "case.completed"]  # 'A' saved the marks at once
     assert ledger.count("SELECT count(*) FROM event WHERE payload LIKE ?", f"%{ID_NO}%") == 0
 
 

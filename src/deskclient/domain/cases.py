@@ -150,6 +150,16 @@ def check_outcome_allowed(status: CaseStatus, outcome: Outcome) -> None:
         raise RuleViolation(T.OUTCOME_NOT_ALLOWED.format(outcome=outcome.label, status=status.label))
 
 
+# Statuses in which the checklist may be (re)marked before an outcome is confirmed.
+MARKABLE_STATUSES = frozenset({CaseStatus.REGISTERED, CaseStatus.EXAMINING, CaseStatus.AWAITING_SUPPLEMENT})
+
+
+def check_can_mark(status: CaseStatus) -> None:
+    """Checklist marks are saved as they are made, while the case still waits for its outcome."""
+    if status not in MARKABLE_STATUSES:
+        raise RuleViolation(T.MARK_NOT_ALLOWED.format(status=status.label))
+
+
 def check_can_complete(status: CaseStatus) -> None:
     if status is not CaseStatus.ACCEPTED:
         raise RuleViolation(T.COMPLETE_NOT_ALLOWED.format(status=status.label))

@@ -21,6 +21,7 @@ class EventType(StrEnum):
     # a case's life
     CASE_REGISTERED = "case.registered"
     CASE_MATERIALS_CHECKED = "case.materials_checked"
+    CASE_MATERIALS_MARKED = "case.materials_marked"  # checklist marks saved as made, before the outcome
     CASE_EXAMINING = "case.examining"  # 收件待审
     CASE_SUPPLEMENT_REQUESTED = "case.supplement_requested"
     CASE_SUPPLEMENT_RECEIVED = "case.supplement_received"

@@ -23,6 +23,7 @@ from deskclient.domain.cases import (
     MaterialState,
     Outcome,
     check_can_complete,
+    check_can_mark,
     check_can_transfer,
     check_outcome_allowed,
     class_after_outcome,
@@ -236,6 +237,33 @@ class CaseService:
             tx.session.add(case)
         return case
 
+    def save_marks(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput]) -> list[MaterialLine]:
+        """Save the checklist marks as the clerk makes them (a crash or Esc loses nothing); the outcome is
+        still confirmed by :meth:`confirm_outcome`. Only lines whose mark changed are written and logged."""
+        with self.ledger.write(clerk_id) as tx:
+            case = self._case(tx, case_id)
+            check_can_mark(CaseStatus(case.status))
+            before = {m.position: (m.state, m.problem) for m in self._lines(tx, case)}
+            changed = [c for c in checks if before.get(c.position) != (str(c.state), c.problem.strip())]
+            if not changed:
+                return self._lines(tx, case)
+            lines = self._apply_checks(tx, case, changed)
+            by_pos = {ln.position: ln for ln in lines}
+            tx.emit(EventType.CASE_MATERIALS_MARKED, {"marks": [
+                {"position": c.position, "name": by_pos[c.position].name, "state": str(c.state)} for c in changed]},
+                case_id=case.id)
+            case.updated_at = tx.now
+            tx.session.add(case)
+            return lines
+
+    @staticmethod
+    def _lines(tx: WriteTx, case: Case) -> list[MaterialLine]:
+        table = CaseMaterial.__table__
+        rows = tx.session.connection().execute(
+            select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state, table.c.problem)
+            .where(table.c.case_id == case.id).order_by(table.c.position)).all()
+        return [MaterialLine(r.id, r.position, r.name, r.is_main, r.state, r.problem) for r in rows]
+
     def receive_supplement(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput]) -> Case:
         """The visitor came back with the missing materials. All present: accepted, the clock starts
         today. Still something missing: a new supplement notice listing all of it."""
@@ -371,6 +399,13 @@ class CaseService:
             if case is None:
                 raise ValidationError(T.CASE_NOT_FOUND.format(case=case_no))
             return case
+
+    def unfinished_checklists(self, window: str) -> list[Case]:
+        """已登记 cases at a window whose checklist was never confirmed (Esc, a crash, a transfer in, an
+        overturned 复核), oldest first: offered for resuming after sign-in."""
+        with self.ledger.read() as s:
+            return list(s.exec(select(Case).where(Case.window == window, Case.status == str(CaseStatus.REGISTERED))
+                               .order_by(Case.created_at)))
 
     def materials(self, case_id: str) -> list[CaseMaterial]:
         with self.ledger.read() as s:

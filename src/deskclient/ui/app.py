@@ -65,6 +65,7 @@ class DeskApp(App[int]):
         self.clerk: Clerk | None = None
         self.clerks: list[Clerk] = []
         self.pending_draft: Draft | None = None  # offered back on the home screen after sign-in
+        self.offer_resume = False  # after sign-in: offer to go on with checklists left unconfirmed
         navigation.load_screen_modules()
         training = paths.mode == Mode.TRAINING
         self.training: TrainingController | None = TrainingController(self) if training else None

@@ -36,6 +36,7 @@ class Detail:
     names: dict[str, str]
     clocks: Any  # domain.clocks.CaseClocks, or None if they could not be computed
     rated: bool
+    open_review: bool = False  # an applicant's 复核 request waits for the head's decision
 
 
 def _event_detail(type_: str, p: dict[str, Any]) -> str:
@@ -99,6 +100,7 @@ class CaseDetailScreen(DeskScreen):
         Binding("x", "resume_clock", TC.KEY_RESUME_CLOCK, id="case.resume_clock"),
         Binding("r", "rate", T.KEY_RATE, id="case.rate"),
         Binding("p", "complain", T.KEY_COMPLAIN, id="case.complain"),
+        Binding("f", "review", T.KEY_REVIEW, id="case.review"),
         Binding("v", "notice", T.KEY_VIEW_NOTICE, id="case.notice"),
         Binding("escape", "back", T.KEY_BACK, id="case.back"),
     ]
@@ -144,10 +146,14 @@ class CaseDetailScreen(DeskScreen):
             notices = case_notices(ctx.engine, case_id)
             names = clerk_names(ctx.engine, [case.first_asked_clerk_id, case.owner_clerk_id,
                                              *[n.issued_by for n in notices]])
+            from deskclient.store.models import Review
+
             with ctx.ledger.read() as s:
                 rated = s.exec(select(Rating).where(Rating.case_id == case_id)).first() is not None
+                review = s.exec(select(Review).where(Review.case_id == case_id, Review.decision == "")).first()
             return Detail(case, ctx.cases.materials(case_id), case_timeline(ctx.engine, case_id), notices,
-                          case_transfers(ctx.engine, case_id), names, case_clocks(ctx, case_id), rated)
+                          case_transfers(ctx.engine, case_id), names, case_clocks(ctx, case_id), rated,
+                          open_review=review is not None)
 
         self.run_db(fetch, self._show, group="load")
 
@@ -207,7 +213,10 @@ class CaseDetailScreen(DeskScreen):
         paused = clocks is not None and clocks.open_pause is not None
         running = status is CaseStatus.ACCEPTED and self.detail.case.due_date is not None
         allowed = {
-            "decide": status is CaseStatus.EXAMINING,
+            # 已登记 (Esc or a crash in the checklist, a transfer at intake, an overturned 复核, a 不管件)
+            # and 收件待审 both go on through the checklist: no open case is left without a way forward
+            "decide": status in (CaseStatus.REGISTERED, CaseStatus.EXAMINING),
+            "review": status is CaseStatus.RETURNED and not self.detail.open_review,
             "extend": (running and CaseClass(self.detail.case.case_class) in EXTENDABLE
                        and not (clocks is not None and clocks.extended)),
             "pause_clock": running and not paused and CaseClass(self.detail.case.case_class) is not CaseClass.IMMEDIATE,
@@ -229,6 +238,31 @@ class CaseDetailScreen(DeskScreen):
         from deskclient.ui.screens.checklist import ChecklistScreen
 
         self.app.push_screen(ChecklistScreen(self.case_id, decide=True))
+
+    def action_review(self) -> None:
+        """The applicant asks the centre head to review the non-acceptance (复核); its clock starts today."""
+        from deskclient.ui.widgets.desk_forms import FormDialog, FormField
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+        def answer(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def write() -> Any:
+                from deskclient.services.desk import DeskService
+
+                return DeskService(ctx).request_review(case_id, clerk_id, values["reason"])
+
+            def done(review: Any) -> None:
+                self.desk.notify_text(T.REVIEW_DONE.format(date=f"{review.due_date:%Y-%m-%d}"))
+                self.load()
+
+            self.run_db(write, done, group="write")
+
+        self.app.push_screen(FormDialog(T.REVIEW_TITLE, [FormField("reason", T.REVIEW_REASON, required=True,
+                                                                   max_length=200)],
+                                        required_message=T.REVIEW_REASON_REQUIRED), answer)
 
     def action_supplement(self) -> None:
         from deskclient.ui.screens.checklist import ChecklistScreen

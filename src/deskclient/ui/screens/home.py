@@ -120,9 +120,12 @@ class HomeScreen(DeskScreen):
         self.query_one("#desk-pause").display = False
         self.load()  # check_clocks runs from on_screen_resume, which follows every mount
         draft = self.desk.pending_draft
+        resume, self.desk.offer_resume = self.desk.offer_resume, False
         if draft is not None:
             self.desk.pending_draft = None
             self._offer_draft(draft)
+        elif resume:
+            self._offer_resume()
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -265,10 +268,47 @@ class HomeScreen(DeskScreen):
             if yes:
                 self.app.push_screen(IntakeScreen(draft_id=draft.id, restore=data))
             else:
+                self._confirm_discard(draft)
+
+        detail = T.RESTORE_DRAFT_DETAIL.format(when=f"{draft.updated_at:%m-%d %H:%M}", summary=draft_summary(data))
+        self.app.push_screen(ConfirmDialog(T.RESTORE_DRAFT, detail, yes=T.RESTORE_YES, no=T.RESTORE_NO), answer)
+
+    def _confirm_discard(self, draft: Any) -> None:
+        """Losing typed work needs a second yes; cancelling keeps the draft (offered again next time)."""
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
                 from deskclient.store.drafts import delete_draft
 
                 ctx = self.ctx
                 self.run_db(lambda: delete_draft(ctx.ledger, draft.id), group="draft")
+            else:
+                self.desk.notify_text(T.DRAFT_KEPT)
 
-        detail = T.RESTORE_DRAFT_DETAIL.format(when=f"{draft.updated_at:%m-%d %H:%M}", summary=draft_summary(data))
-        self.app.push_screen(ConfirmDialog(T.RESTORE_DRAFT, detail, yes=T.RESTORE_YES, no=T.RESTORE_NO), answer)
+        self.app.push_screen(ConfirmDialog(T.DISCARD_DRAFT_Q, T.DISCARD_DRAFT_DETAIL, yes=T.DISCARD_DRAFT_YES,
+                                           no=T.DISCARD_DRAFT_NO), answer)
+
+    # --- checklists left unconfirmed (Esc, a crash, a transfer in) ----------------------------------
+    def _offer_resume(self) -> None:
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+
+        ctx, window = self.ctx, self.desk.window
+
+        def offer(cases: list[Any]) -> None:
+            if not cases:
+                return
+            first = cases[0]
+            listed = "、".join(f"{c.case_no}({c.applicant_name})" for c in cases[:5])
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    from deskclient.ui.screens.checklist import ChecklistScreen
+
+                    self.app.push_screen(ChecklistScreen(first.id, decide=True))
+
+            self.app.push_screen(ConfirmDialog(T.RESUME_CHECKLIST_Q.format(n=len(cases)),
+                                               T.RESUME_CHECKLIST_DETAIL.format(cases=listed, first=first.case_no),
+                                               yes=T.RESUME_YES, no=T.RESUME_LATER), answer)
+
+        self.run_db(lambda: ctx.cases.unfinished_checklists(window), offer, group="resume")

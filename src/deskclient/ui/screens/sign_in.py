@@ -88,4 +88,5 @@ class SignInScreen(DeskScreen):
     def _ok(self, result: tuple[Clerk, Draft | None]) -> None:
         clerk, draft = result
         self.desk.pending_draft = draft
+        self.desk.offer_resume = True
         self.desk.signed_in(clerk)
