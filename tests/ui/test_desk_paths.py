@@ -199,7 +199,12 @@ async def test_completion_by_post_then_rating(station: Any, ledger: Ledger) -> N
         await settle(app, pilot)
         await pilot.press("c")
         await settle(app, pilot)
-        await pilot.press("2", "f9")  # 2 = by post
+        app.screen.query_one("#delivery").highlighted = 1  # by post
+        await pilot.press("f9")  # no address yet: refused in the dialog, nothing written
+        await settle(app, pilot)
+        assert "地址" in screen_text(app) and ledger.case()["status"] == "accepted"
+        app.screen.query_one("#address").value = "某某镇幸福路8号"
+        await pilot.press("f9")
         await settle(app, pilot)
         assert isinstance(app.screen, NoticePreviewScreen)
         await pilot.press("escape")
@@ -211,6 +216,7 @@ async def test_completion_by_post_then_rating(station: Any, ledger: Ledger) -> N
         assert "满意" in screen_text(app)
     case = ledger.case()
     assert (case["status"], case["delivery"], case["rating_level"]) == ("completed", "post", "satisfied")
+    assert (case["result"], case["delivery_address"]) == ("approved", "某某镇幸福路8号")
     rating = ledger.rows("SELECT * FROM rating WHERE case_id = ?", case["id"])[0]
     assert (rating["level"], rating["score"]) == ("satisfied", 8)
     assert ledger.events(case["id"])[-2:] == ["case.completed", "case.rated"] or "case.rated" in ledger.events(

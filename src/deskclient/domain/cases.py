@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from deskclient.domain.errors import RuleViolation
+from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.strings import cases as T
 
 
@@ -97,6 +97,39 @@ class Delivery(StrEnum):
     @property
     def label(self) -> str:
         return T.DELIVERY_LABELS[self.value]
+
+
+class CompletionResult(StrEnum):
+    """What 办结 decided (rule 7): approved, or refused with reasons and remedies."""
+
+    APPROVED = "approved"  # 准予办理
+    REFUSED = "refused"  # 不予批准
+
+    @property
+    def label(self) -> str:
+        return T.RESULT_LABELS[self.value]
+
+
+@dataclass(frozen=True)
+class Completion:
+    """The result and its delivery as the clerk records them at 办结."""
+
+    result: CompletionResult
+    delivery: Delivery
+    reasons: tuple[str, ...] = ()
+    address: str = ""
+
+
+def check_completion(c: Completion) -> Completion:
+    """A refusal is a decision: it states its reasons; delivery by post needs the address. Returns the
+    completion with reasons and address trimmed."""
+    reasons = tuple(r.strip() for r in c.reasons if r.strip())
+    address = c.address.strip()
+    if c.result is CompletionResult.REFUSED and not reasons:
+        raise ValidationError(T.REFUSAL_NEEDS_REASONS)
+    if c.delivery is Delivery.POST and not address:
+        raise ValidationError(T.POST_NEEDS_ADDRESS)
+    return Completion(c.result, c.delivery, reasons if c.result is CompletionResult.REFUSED else (), address)
 
 
 @dataclass(frozen=True)

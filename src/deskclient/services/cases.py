@@ -18,6 +18,8 @@ from deskclient.domain import identity
 from deskclient.domain.cases import (
     CaseClass,
     CaseStatus,
+    Completion,
+    CompletionResult,
     Delivery,
     MaterialCheck,
     MaterialState,
@@ -25,6 +27,7 @@ from deskclient.domain.cases import (
     check_can_complete,
     check_can_mark,
     check_can_transfer,
+    check_completion,
     check_outcome_allowed,
     class_after_outcome,
     missing_materials,
@@ -307,7 +310,9 @@ class CaseService:
             case.status = str(CaseStatus.COMPLETED)
             case.completed_at = tx.now
             case.delivery = str(Delivery.WINDOW)
-            tx.emit(EventType.CASE_COMPLETED, {"delivery": case.delivery, "on_the_spot": True}, case_id=case.id)
+            case.result = str(CompletionResult.APPROVED)
+            tx.emit(EventType.CASE_COMPLETED, {"delivery": case.delivery, "on_the_spot": True,
+                                               "result": case.result}, case_id=case.id)
 
     @staticmethod
     def _apply_checks(tx: WriteTx, case: Case, checks: Sequence[CheckInput]) -> list[MaterialLine]:
@@ -331,18 +336,27 @@ class CaseService:
         return [lines[p] for p in sorted(lines)]
 
     # --- follow-up ---------------------------------------------------------------------------
-    def complete(self, case_id: str, clerk_id: str, delivery: Delivery, note: str = "") -> Case:
+    def complete(self, case_id: str, clerk_id: str, completion: Completion | Delivery, note: str = "") -> Case:
+        """办结: the result (approved, or refused with reasons) and how it reaches the applicant (at the
+        window, or by post to an address), in one transaction. A bare Delivery means approved."""
+        if isinstance(completion, Delivery):
+            completion = Completion(CompletionResult.APPROVED, completion)
+        done = check_completion(completion)
         with self.ledger.write(clerk_id) as tx:
             case = self._case(tx, case_id)
             check_can_complete(CaseStatus(case.status))
             case.status = str(CaseStatus.COMPLETED)
             case.completed_at = tx.now
-            case.delivery = str(delivery)
+            case.delivery = str(done.delivery)
+            case.delivery_address = done.address
+            case.result = str(done.result)
+            case.result_reasons = "\n".join(done.reasons)
             case.updated_at = tx.now
             tx.session.add(case)
-            tx.emit(EventType.CASE_COMPLETED, {"delivery": str(delivery), "note": note,
-                                               "on_time": case.due_date is None or tx.now.date() <= case.due_date},
-                    case_id=case.id)
+            tx.emit(EventType.CASE_COMPLETED, {
+                "delivery": str(done.delivery), "note": note, "result": str(done.result),
+                "reasons": list(done.reasons), "by_post_to_address": bool(done.address),  # the address stays local
+                "on_time": case.due_date is None or tx.now.date() <= case.due_date}, case_id=case.id)
         return case
 
     def transfer(self, case_id: str, clerk_id: str, to_window: str, reason: str) -> Case:

@@ -29,6 +29,9 @@ OUTCOME_LABELS = {
     "examine": "收件待审",
 }
 DELIVERY_LABELS = {"window": "窗口领取", "post": "邮寄送达"}
+RESULT_LABELS = {"approved": "准予办理", "refused": "不予批准"}
+REFUSAL_NEEDS_REASONS = "不予批准必须写明理由(每行一条),以便告知申请人并说明救济途径。"
+POST_NEEDS_ADDRESS = "邮寄送达请填写收件地址。"
 
 CHECKLIST_INCOMPLETE = "还有材料未核对:请逐项标记为已收、缺或不适用。"
 OUTCOME_NOT_ALLOWED = "当前状态为“{status}”,不能办理“{outcome}”。"

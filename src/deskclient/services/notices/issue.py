@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from deskclient.domain.cases import CaseClass
+from deskclient.domain.cases import CaseClass, CompletionResult
 from deskclient.domain.errors import DeskError, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.notices import NoticeData, NoticeKind, NoticeMaterial, Person, check_notice
@@ -93,6 +93,10 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
     }
     if kind is NoticeKind.CHECKLIST:
         values["materials"] = materials
+    if kind is NoticeKind.COMPLETION and case.result:  # 办结: the result, a refusal's reasons, where it is posted
+        values["result"] = CompletionResult(case.result).label
+        values["reasons"] = tuple(r.strip() for r in case.result_reasons.splitlines() if r.strip())
+        values["delivery_detail"] = case.delivery_address
     if extension is not None:
         values.update(extension_days=extension.days, extension_reason=extension.reason)
     values.update(overrides)

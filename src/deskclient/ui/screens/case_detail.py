@@ -285,15 +285,16 @@ class CaseDetailScreen(DeskScreen):
         self.app.push_screen(NoticePreviewScreen(self.case_id, kind))
 
     def action_complete(self) -> None:
-        from deskclient.ui.screens.dialogs import ChoiceDialog
+        """办结: approved or refused (with reasons), handed over at the window or posted to an address."""
+        from deskclient.ui.screens.dialogs import CompletionDialog
 
-        choices = [(str(d), d.label) for d in Delivery]
-
-        def answer(result: tuple[str, str] | None) -> None:
-            if result is None:
+        def answer(a: Any) -> None:
+            if a is None:
                 return
-            key, note = result
+            from deskclient.domain.cases import Completion, CompletionResult
+
             ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+            completion = Completion(CompletionResult(a.result), Delivery(a.delivery), a.reasons, a.address)
 
             def done(case: Any) -> None:
                 from deskclient.ui.screens.notice_preview import NoticePreviewScreen
@@ -302,9 +303,9 @@ class CaseDetailScreen(DeskScreen):
                 self.load()
                 self.app.push_screen(NoticePreviewScreen(case.id, "completion"))
 
-            self.run_db(lambda: ctx.cases.complete(case_id, clerk_id, Delivery(key), note), done, group="write")
+            self.run_db(lambda: ctx.cases.complete(case_id, clerk_id, completion, a.note), done, group="write")
 
-        self.app.push_screen(ChoiceDialog(T.COMPLETE_TITLE, choices, note_label=T.COMPLETE_NOTE), answer)
+        self.app.push_screen(CompletionDialog(), answer)
 
     def action_transfer(self) -> None:
         from deskclient.ui.screens.dialogs import TransferDialog
