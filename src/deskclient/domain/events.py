@@ -48,6 +48,7 @@ class EventType(StrEnum):
     NOTICE_ISSUED = "notice.issued"
     NOTICE_PRINTED = "notice.printed"
     NOTICE_PRINT_FAILED = "notice.print_failed"
+    NOTICE_SUPERSEDED = "notice.superseded"  # a queued copy left the queue: another copy was printed
     # the desk and the day
     DESK_HANDOVER = "desk.handover"
     DESK_PAUSED = "desk.paused"

@@ -144,7 +144,7 @@ class Notice(SQLModel, table=True):
     issued_by: str = Field(foreign_key="clerk.id")
     reprint_of: str | None = None
     archive_path: str = ""
-    print_state: str = Field(default="queued", index=True)  # queued | printed | failed
+    print_state: str = Field(default="queued", index=True)  # queued | printed | failed | superseded (another copy printed)
     print_error: str = ""
     printed_at: NaiveDatetime | None = None
     training: bool = False

@@ -110,3 +110,16 @@ ARCHIVE_REPRINT_TAG = "补打"  # in archive file names: <case_no>-<kind>-补打
 WINDOW_LABEL = "{number}号窗口({name})"
 WINDOW_LABEL_NO_NAME = "{number}号窗口"
 DATE_FORMAT = "{year}年{month}月{day}日"  # dates on notices, no leading zeros
+NOTHING_TO_REPRINT = "该办件还没有出具过这种告知书,不能补打;请先出具。"
+# the printing system's (CUPS lp, OS) English messages, as the clerk reads them
+PRINT_KNOWN_ERRORS = {
+    "no default destination": "本机没有设置默认打印机(请在系统打印机设置中设一台为默认,或在设置文件 [printer] name 中写打印机名)",
+    "does not exist": "找不到这个名字的打印机(请核对设置文件 [printer] name)",
+    "not accepting jobs": "打印机暂停接收任务(请在系统打印机设置中恢复)",
+    "connection refused": "打印服务没有运行(请重启电脑或联系技术人员)",
+    "unable to connect": "打印服务没有运行(请重启电脑或联系技术人员)",
+    "permission denied": "没有使用打印机的权限(请联系技术人员)",
+    "no such file or directory": "找不到打印设备(请检查连线)",
+    "timed out": "打印机没有响应",
+}
+PRINT_OTHER_ERROR = "打印系统报错(详情已记入日志)"

@@ -47,6 +47,10 @@ NAV_REFRESH = "刷新队列"
 NAV_REFRESH_HELP = "重新读取台账"
 NAV_FIND_CASE = "按办件编号查找"
 NAV_FIND_CASE_HELP = "在队列的搜索框中输入编号、姓名或事项"
+KEY_PALETTE = "命令"
+# the key bar's short labels for the global keys (the palette shows the full titles)
+NAV_KEY_LABELS = {"home": "首页", "intake": "新登记", "day": "开班收班", "handover": "交接班", "head": "负责人",
+                  "report": "报表", "sign_out": "签退", "admin": "人员管理"}
 PALETTE_PLACEHOLDER = "搜索操作或界面……"
 PALETTE_SCREEN = "界面"
 PALETTE_ACTION = "操作"
@@ -291,6 +295,8 @@ CLOCK_STATES = {"running": "计时中", "paused": "暂停计时", "met": "按期
 KEY_NOTICE_ISSUE = "出具并打印"
 NOTICE_HINT = "F9 出具并打印(存档并记入台账) · Esc 关闭"
 NOTICE_ISSUED = "已出具:{message}"
+NOTICE_REPRINT_HINT = "该告知书已于 {date} 出具。F9 补打(注明“补打”,日期和编号同原件) · Esc 关闭"
+NOTICE_REPRINTED = "补打:"
 KEY_VIEW_NOTICE = "告知书"
 WINDOW_NO = "{n}号窗口"
 WINDOW_NO_NAME = "{n}号窗口({name})"

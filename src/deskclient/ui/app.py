@@ -49,6 +49,8 @@ class DeskApp(App[int]):
     COMMANDS = App.COMMANDS | {navigation.DeskCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", T.KEY_QUIT, id="app.quit", priority=True, show=False),
+        # declared here so the bar says 命令, not Textual's English "palette"
+        Binding("ctrl+p", "command_palette", T.KEY_PALETTE, id="app.palette", priority=True, show=False),
     ]
 
     def __init__(self, paths: Paths, *, clock: Clock | None = None, context: DeskContext | None = None,
@@ -72,8 +74,18 @@ class DeskApp(App[int]):
         self._syncing_on_exit = False
         self.exit_message = ""  # what the exit sync said; printed on the terminal after the desk closes
         for e in navigation.keyed_entries(training):
-            self._bindings._add_binding(Binding(e.key or "", e.action, e.title, id=f"nav.{e.id}"))
+            self._bindings._add_binding(Binding(e.key or "", e.action, T.NAV_KEY_LABELS.get(e.id, e.title),
+                                                tooltip=e.title, id=f"nav.{e.id}"))
         self.ready = False  # set when the ledger is open (tests wait on it via workers)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on the keyboard and in the clerk's guide: F2, Esc, Ctrl+F."""
+        display = super().get_key_display(binding)
+        if display[:1] in ("f", "F") and display[1:].isdigit():
+            return display.upper()
+        if display.startswith("^") and len(display) == 2:
+            return "Ctrl+" + display[1].upper()
+        return {"esc": "Esc", "enter": "Enter", "space": "空格", "delete": "Del"}.get(display, display)
 
     # --- start-up --------------------------------------------------------------------------------
     def on_mount(self) -> None:

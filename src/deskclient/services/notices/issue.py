@@ -155,6 +155,9 @@ def _try_print(doc: B.Document, printer: PrinterSettings, pdf_path: Path | None)
         return PrintResult(False, exc.message)
 
 
+SUPERSEDED = "superseded"  # print_state of a queued copy made unnecessary by another printed copy
+
+
 def _record_print(ledger: Ledger, clerk_id: str, notice_id: str, case_id: str | None, kind: NoticeKind,
                   result: PrintResult) -> None:
     with ledger.write(clerk_id) as tx:
@@ -165,6 +168,15 @@ def _record_print(ledger: Ledger, clerk_id: str, notice_id: str, case_id: str | 
             row.printed_at = tx.now
             row.print_error = ""
             tx.emit(EventType.NOTICE_PRINTED, {"notice_id": notice_id, "kind": kind.value}, case_id=case_id)
+            # one printed copy empties the queue of that notice: the original and its earlier reprints
+            root = row.reprint_of or row.id
+            for other in tx.session.exec(select(Notice).where(
+                    (Notice.id == root) | (Notice.reprint_of == root), Notice.id != row.id,  # type: ignore[operator]
+                    Notice.print_state != "printed", Notice.print_state != SUPERSEDED)):
+                other.print_state = SUPERSEDED
+                tx.session.add(other)
+                tx.emit(EventType.NOTICE_SUPERSEDED, {"notice_id": other.id, "by_notice_id": row.id,
+                                                      "kind": kind.value}, case_id=case_id)
         else:
             row.print_state = "queued"  # stays in the reprint queue; the case goes on regardless
             row.print_error = result.message
@@ -195,4 +207,32 @@ def issue_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str, clerk_id:
                           reprint_of=reprint_of, template_dir=template_dir)
 
 
-__all__ = ["IssueResult", "issue_notice", "issue_prepared", "notice_data_for_case", "window_label"]
+def original_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str) -> Notice | None:
+    """The case's latest original (not a reprint) notice of this kind: what 补打 reprints."""
+    with ledger.read() as session:
+        return session.exec(select(Notice).where(Notice.case_id == case_id, Notice.kind == NoticeKind(kind).value,
+                                                 Notice.reprint_of == None)  # noqa: E711
+                            .order_by(Notice.issued_at.desc())).first()  # type: ignore[attr-defined]
+
+
+def reprint_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str, clerk_id: str, *, archive_dir: Path,
+                   printer: PrinterSettings | None = None, template_dir: Path | None = None,
+                   **overrides: Any) -> IssueResult:
+    """补打: a copy of the case's original notice with its issue date and number and the 补打 mark,
+    never a second original. Raises if the case has no such notice yet."""
+    original = original_notice(ledger, case_id, kind)
+    if original is None:
+        raise ValidationError(T.NOTHING_TO_REPRINT)
+    return issue_notice(ledger, case_id, kind, clerk_id, archive_dir=archive_dir, printer=printer,
+                        reprint_of=original.id, template_dir=template_dir, **overrides)
+
+
+__all__ = [
+    "IssueResult",
+    "issue_notice",
+    "issue_prepared",
+    "notice_data_for_case",
+    "original_notice",
+    "reprint_notice",
+    "window_label",
+]

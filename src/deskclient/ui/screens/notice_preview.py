@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskModal
+from deskclient.ui.widgets.key_bar import KeyBar
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +37,30 @@ def catalog_overrides(ctx: Any, item_code: str) -> dict[str, Any]:
             "fee_basis": item.fee_basis}
 
 
+@dataclass(frozen=True)
+class Preview:
+    text: str
+    original_at: datetime | None  # set: the notice was issued before, F9 makes a 补打 copy of it
+
+
 def notice_text(ctx: Any, case_id: str, kind: str, clerk_id: str, width: int,
-                overrides: dict[str, Any] | None = None) -> str:
-    """The preview text: the notices service's rendering, or a plain fallback if it is unavailable."""
+                overrides: dict[str, Any] | None = None, *, reprint: bool = True) -> Preview:
+    """The preview text: the notices service's rendering, or a plain fallback if it is unavailable. A
+    notice issued before previews as its 补打 copy (original date and number, the 补打 mark)."""
     try:
         from deskclient.services.notices import preview_text
-        from deskclient.services.notices.issue import notice_data_for_case
+        from deskclient.services.notices.issue import notice_data_for_case, original_notice
     except ImportError:
-        return _plain(ctx, case_id, kind)
+        return Preview(_plain(ctx, case_id, kind), None)
     case = ctx.cases.get(case_id)
+    original = original_notice(ctx.ledger, case_id, kind) if reprint else None
+    now = ctx.clock.now()
     with ctx.ledger.read() as s:
-        data = notice_data_for_case(s, case_id, kind, clerk_id=clerk_id, issued_at=ctx.clock.now(),
+        data = notice_data_for_case(s, case_id, kind, clerk_id=clerk_id,
+                                    issued_at=original.issued_at if original else now,
+                                    reprint_at=now if original else None,
                                     **{**catalog_overrides(ctx, case.item_code), **(overrides or {})})
-    return preview_text(data, width, data_dir=ctx.paths.data_dir)
+    return Preview(preview_text(data, width, data_dir=ctx.paths.data_dir), original.issued_at if original else None)
 
 
 def _plain(ctx: Any, case_id: str, kind: str) -> str:
@@ -82,13 +96,14 @@ class NoticePreviewScreen(DeskModal):
         self.overrides = overrides or {}
         self.issued = issued_message is not None
         self.issued_message = issued_message
+        self.original_at: datetime | None = None  # set once the preview knows the notice was issued before
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notice-box"):
             with VerticalScroll(id="notice-scroll"):
                 yield Static("", id="notice-text", markup=False)
             yield Static(T.NOTICE_HINT, id="notice-status", classes="hint", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         box = self.query_one("#notice-box")
@@ -97,14 +112,19 @@ class NoticePreviewScreen(DeskModal):
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id if desk.clerk else None, self.case_id, self.kind
         overrides = self.overrides
         width = max(20, min(ctx.settings.printer.columns if ctx else 48, 56))
-        self.run_db(lambda: notice_text(ctx, case_id, kind, clerk_id or "", width, overrides), self._show,
-                    group="preview")
+        reprint = self.issued_message is None  # just issued by the caller: show it, not a 补打 copy
+        self.run_db(lambda: notice_text(ctx, case_id, kind, clerk_id or "", width, overrides, reprint=reprint),
+                    self._show, group="preview")
         if self.issued_message is not None:
             self.query_one("#notice-status", Static).update(Text(T.NOTICE_ISSUED.format(message=self.issued_message)))
         self.query_one("#notice-scroll").focus()
 
-    def _show(self, text: str) -> None:
-        self.query_one("#notice-text", Static).update(Text(text))
+    def _show(self, preview: Preview) -> None:
+        self.original_at = preview.original_at
+        self.query_one("#notice-text", Static).update(Text(preview.text))
+        if preview.original_at is not None and not self.issued:
+            self.query_one("#notice-status", Static).update(Text(T.NOTICE_REPRINT_HINT.format(
+                date=f"{preview.original_at:%Y-%m-%d %H:%M}")))
 
     def action_close(self) -> None:
         self.dismiss(self.issued)
@@ -115,14 +135,17 @@ class NoticePreviewScreen(DeskModal):
             return
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id, self.case_id, self.kind
 
+        reprint = self.original_at is not None
+
         def issue() -> str:
-            from deskclient.services.notices.issue import issue_notice
+            from deskclient.services.notices.issue import issue_notice, reprint_notice
 
             case = ctx.cases.get(case_id)
-            result = issue_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
-                                  printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
-                                  **{**catalog_overrides(ctx, case.item_code), **self.overrides})
-            return result.message
+            make = reprint_notice if reprint else issue_notice  # 补打 never makes a second original
+            result = make(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
+                          printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
+                          **{**catalog_overrides(ctx, case.item_code), **self.overrides})
+            return (T.NOTICE_REPRINTED if reprint else "") + result.message
 
         def done(message: str) -> None:
             self.issued = True
