@@ -83,6 +83,9 @@ async def test_pause_resume_open_and_close_day(station: Any) -> None:
     app = new_app(station, demo_cases=0)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "wangfang", "1234")
+        assert "继续核对" in screen_text(app)  # the half-done registration is offered for resuming
+        await pilot.press("escape")
+        await settle(app, pilot)
         await pilot.press("f6")
         await settle(app, pilot)
         assert isinstance(app.screen, DayScreen)

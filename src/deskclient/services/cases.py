@@ -217,7 +217,7 @@ class CaseService:
                 "materials": [{"name": m.name, "main": m.is_main, "state": m.state, "problem": m.problem}
                               for m in mats]}, case_id=case.id)
             item_class = CaseClass(case.item_class)
-            case.case_class = str(class_after_outcome(item_class, outcome, urgent=case.is_urgent))
+            case.case_class = str(class_after_outcome(item_class, outcome))
             case.status = str(status_after_outcome(outcome, item_class))
             case.updated_at = tx.now
             if case.received_at is None and outcome is not Outcome.ENQUIRY:
@@ -283,8 +283,7 @@ class CaseService:
                 case_id=case.id)
             case.updated_at = tx.now
             if not missing:
-                case.case_class = str(class_after_outcome(CaseClass(case.item_class), Outcome.ACCEPT,
-                                                          urgent=case.is_urgent))
+                case.case_class = str(class_after_outcome(CaseClass(case.item_class), Outcome.ACCEPT))
                 case.status = str(CaseStatus.ACCEPTED)
                 self._accept(tx, case, None)
             tx.session.add(case)
@@ -383,9 +382,7 @@ class CaseService:
             case = self._case(tx, case_id)
             if not CaseStatus(case.status).is_open:
                 raise RuleViolation(T.TRANSFER_CLOSED.format(status=CaseStatus(case.status).label))
-            case.is_urgent = True
-            if CaseStatus(case.status) is CaseStatus.ACCEPTED:
-                case.case_class = str(CaseClass.URGENT)
+            case.is_urgent = True  # a mark: the case keeps its class (domain.cases.class_after_outcome)
             case.updated_at = tx.now
             tx.session.add(case)
             tx.emit(EventType.CASE_MARKED_URGENT, {"approved_by": head_id, "reason": reason}, case_id=case.id)

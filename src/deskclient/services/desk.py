@@ -26,7 +26,7 @@ from deskclient.domain.errors import DeskError, RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import HandoverLine, NoticeData, NoticeKind
-from deskclient.domain.reports import PeriodKind, due_rank
+from deskclient.domain.reports import due_rank
 from deskclient.domain.workday import check_can_close, check_can_open, day_state
 from deskclient.store.ledger import WriteTx, new_id, set_value
 from deskclient.store.models import (
@@ -300,6 +300,18 @@ class DeskService:
             rows = list(s.exec(q.limit(limit)))
         return self._sorted([self._line(c, today, soon) for c in rows])
 
+    def unrouted_unowned(self, today: date | None = None) -> list[OpenCaseLine]:
+        """不管件 the head has not routed yet (no routing follow-up): the top of the head's 不管件 tab."""
+        from deskclient.domain.cases import CaseClass
+
+        today = today or self.today()
+        soon = self.soon_until(today)
+        routed = select(FollowUp.case_id).where(FollowUp.kind == "unowned", col(FollowUp.case_id).is_not(None))
+        q = select(Case).where(col(Case.status).in_(_OPEN), Case.case_class == str(CaseClass.UNOWNED),
+                               col(Case.id).not_in(routed)).order_by(col(Case.created_at))
+        with self.ledger.read() as s:
+            return [self._line(c, today, soon) for c in s.exec(q.limit(500))]
+
     def reminders(self, window: str | None = None, today: date | None = None) -> Reminders:
         """Overdue, due today and due soon (ix_case_status_due): shown at sign-in and at opening."""
         today = today or self.today()
@@ -506,7 +518,7 @@ class DeskService:
 
     def close_day(self, *, window: str, clerk_id: str, attempt_sync: bool = True) -> DayClosing:
         """收班: refused while an intake is mid-way; stores the day's figures; then tries a sync."""
-        from deskclient.services.reports import build_summary
+        from deskclient.services.reports import day_figures
 
         today = self.today()
         current = self.workday(window, today)
@@ -515,8 +527,7 @@ class DeskService:
         if unfinished:
             listed = "、".join(u.label for u in unfinished[:10])
             raise DayNotClosable(T.DAY_UNFINISHED.format(n=len(unfinished), items=listed), unfinished)
-        summary = build_summary(self.ctx.engine, PeriodKind.DAY, today, window=window, now=self.ctx.clock.now())
-        figures = summary.station.to_dict()
+        figures = day_figures(self.ctx.engine, today, window, now=self.ctx.clock.now()).to_dict()
         with self.ledger.write(clerk_id) as tx:
             self._window(tx.session, window)
             self._clerk(tx.session, clerk_id)

@@ -5,6 +5,7 @@ from deskclient.strings.clocks import RATING_LEVEL_LABELS
 # --- reports ---------------------------------------------------------------------------------------
 PERIOD_KIND_LABELS = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
 REPORT_TITLE = "{centre}{kind}({period})"
+REPORT_TITLE_WINDOW = "{centre} {window}{kind}({period},仅本窗口)"
 PERIOD_DAY = "{day} {weekday}"
 PERIOD_RANGE = "{start} 至 {end}"
 SCOPE_STATION = "合计"
@@ -249,3 +250,6 @@ NOT_HEAD_SCREEN = "负责人工作台只对中心负责人开放。"
 
 REPORT_SCREEN_TITLE = "统计报表"
 REPORT_EXPORTED = "已导出:{path}"
+UNOWNED_NOT_ROUTED = "待交办"
+ROUTE_PICK_UNROUTED = "请选择一件“待交办”的不管件,再按 T 交办。"
+OUTCOME_ROUTE_FIRST = "这件不管件还没有交办:请先按 T 交给窗口并定时限。"

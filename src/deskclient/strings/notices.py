@@ -121,5 +121,6 @@ PRINT_KNOWN_ERRORS = {
     "permission denied": "没有使用打印机的权限(请联系技术人员)",
     "no such file or directory": "找不到打印设备(请检查连线)",
     "timed out": "打印机没有响应",
+    "broken pipe": "打印机连接中断(请检查电源和网线)",
 }
 PRINT_OTHER_ERROR = "打印系统报错(详情已记入日志)"

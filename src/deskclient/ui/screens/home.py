@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from deskclient.store.queries import PAGE_SIZE, SCOPES, CaseQuery, TodayCounts
+from deskclient.store.queries import PAGE_SIZE, SCOPES, CaseQuery
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
@@ -41,7 +41,7 @@ class QueuePage:
     today: date
     lines: list[QueueLine]
     total: int
-    counts: TodayCounts
+    counts: dict[str, int]  # today's figures (services.reports.day_figures) and the overdue count
     pending: int
     online: bool
 
@@ -155,7 +155,12 @@ class HomeScreen(DeskScreen):
             states = due_states(ctx, rows, q.today)
             lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in rows]
             total = count_cases(ctx.engine, q)
-            counts = today_counts(ctx.engine, q.window, q.today)
+            from deskclient.services.reports import day_figures
+
+            figures = day_figures(ctx.engine, q.today, q.window, now=ctx.clock.now())  # the F12 report's figures
+            counts = {"registered": figures.registered, "accepted": figures.accepted,
+                      "completed": figures.completed, "returned": figures.returned, "answered": figures.answered,
+                      "overdue": today_counts(ctx.engine, q.window, q.today).overdue}
             return QueuePage(q.today, lines, total, counts, pending_count(ctx.engine, cap=PENDING_CAP), bool(ctx.settings.central.url))
 
         self.run_db(fetch, self._show, group="queue")
@@ -203,7 +208,7 @@ class HomeScreen(DeskScreen):
     def _show(self, page: QueuePage) -> None:
         self.total = page.total
         self.query_one(CaseTable).show(page.lines, page.today)
-        self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts.__dict__)))
+        self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts)))
         shown = T.PENDING_MANY.format(n=PENDING_CAP - 1) if page.pending >= PENDING_CAP else page.pending
         sync = T.SYNC_PENDING.format(n=shown) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
         self.query_one("#sync", Static).update(Text(sync, style="bold" if page.pending else "dim"))

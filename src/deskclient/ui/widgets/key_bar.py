@@ -62,15 +62,22 @@ class KeyBar(Widget):
         self._spans: list[list[tuple[int, int, str]]] = []  # per row: (start, end, key)
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._screen = self.screen
+        self._screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._collect()
 
     def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
+        screen = getattr(self, "_screen", None)
+        if screen is not None:
+            screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen: Any) -> None:
         if self.is_attached:
-            self.call_after_refresh(self._collect)
+            self.call_after_refresh(self._collect_if_attached)
+
+    def _collect_if_attached(self) -> None:
+        if self.is_attached:
+            self._collect()
 
     def _collect(self) -> None:
         seen: set[str] = set()
