@@ -89,6 +89,7 @@ class StationSettings:
 class CentralSettings:
     url: str = ""  # empty: this station works offline only (USB bundles)
     token: str = ""
+    ca_file: str = ""  # a private CA's certificate for an https office ("" = the system's trust store)
     exit_sync_timeout_s: float = 5.0
     background_interval_s: float = 60.0
 

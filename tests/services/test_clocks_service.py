@@ -97,7 +97,7 @@ def row(ctx: DeskContext, model: type, key: object) -> Any:
 def test_acceptance_due_date_is_the_domain_helper(ctx: DeskContext) -> None:
     case = accept(ctx)
     assert case.due_date == promised_due(ctx.calendar, date(2026, 9, 21), case.promised_days).date
-    c = svc.ClockService.of(ctx).clocks(case.id)
+    c = ctx.case_clock.clocks(case.id)
     assert c.promised is not None and c.promised.due == case.due_date
     assert c.promised.state is ClockState.RUNNING
 
@@ -107,24 +107,23 @@ def test_acceptance_due_date_is_the_domain_helper(ctx: DeskContext) -> None:
 
 def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedClock) -> None:
     clerk, head = ids(ctx)
-    service = svc.ClockService.of(ctx)
     case = accept(ctx)  # NY-005: 10 working days from Mon 9/21: 9/22-24, 9/28-30, 10/8, 10/9, 10/10 (Sat), 10/12
     original = row(ctx, Case, case.id).due_date
     assert original == date(2026, 10, 12)
 
     clock.current = at(2026, 9, 23)
     with pytest.raises(RuleViolation):  # not one of NY-005's non-counting steps
-        service.pause(case.id, clerk, "site_inspection", step="受理", item=item(ctx))
+        ctx.case_clock.pause(case.id, clerk, "site_inspection", step="受理", item=item(ctx))
     assert events(ctx, case.id, EventType.CASE_CLOCK_PAUSED) == []
-    pause = service.pause(case.id, clerk, "实地核查", step="实地核查", item=item(ctx))
+    pause = ctx.case_clock.pause(case.id, clerk, "实地核查", step="实地核查", item=item(ctx))
     with pytest.raises(RuleViolation):
-        service.pause(case.id, clerk, "hearing")
-    paused = service.clocks(case.id, date(2026, 9, 30))
+        ctx.case_clock.pause(case.id, clerk, "hearing")
+    paused = ctx.case_clock.clocks(case.id, date(2026, 9, 30))
     assert paused.promised is not None and paused.promised.state is ClockState.PAUSED
     assert row(ctx, Case, case.id).due_date == original  # the row keeps the settled date while paused
 
     clock.current = at(2026, 10, 9)
-    after = service.resume(case.id, clerk)
+    after = ctx.case_clock.resume(case.id, clerk)
     assert row(ctx, ClockPause, pause.id).ended_on == date(2026, 10, 9)
     # (9/23, 10/9]: 24, 28, 29, 30, 10/8, 10/9 = 6 working days → 10/12 + 6 = 10/20
     assert after.promised is not None and after.promised.paused_days == 6
@@ -134,10 +133,10 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
 
     clock.current = at(2026, 10, 12)
     with pytest.raises(RuleViolation):  # a clerk cannot approve
-        service.extend(case.id, clerk, head_id=clerk, days=3, reason="需补充现场测量")
+        ctx.case_clock.extend(case.id, clerk, head_id=clerk, days=3, reason="需补充现场测量")
     with pytest.raises(ValidationError):
-        service.extend(case.id, clerk, head_id=head, days=3, reason="  ")
-    result = service.extend(case.id, clerk, head_id=head, days=3, reason="需补充现场测量")
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=3, reason="  ")
+    result = ctx.case_clock.extend(case.id, clerk, head_id=head, days=3, reason="需补充现场测量")
     assert result.original_date == date(2026, 10, 20) and result.new_date == date(2026, 10, 23)
     assert row(ctx, Case, case.id).due_date == date(2026, 10, 23)
     ext = events(ctx, case.id, EventType.CASE_EXTENDED)
@@ -149,8 +148,8 @@ def test_pause_resume_extend_across_national_day(ctx: DeskContext, clock: FixedC
     assert notice.extension_days == 3 and notice.original_date == date(2026, 10, 20)
     assert "*" in notice.applicant.id_masked  # type: ignore[union-attr]
     with pytest.raises(RuleViolation):  # once only
-        service.extend(case.id, clerk, head_id=head, days=2, reason="再延")
-    assert service.clocks(case.id).promised.due == date(2026, 10, 23)  # type: ignore[union-attr]
+        ctx.case_clock.extend(case.id, clerk, head_id=head, days=2, reason="再延")
+    assert ctx.case_clock.clocks(case.id).promised.due == date(2026, 10, 23)  # type: ignore[union-attr]
 
 
 # --- deemed acceptance ----------------------------------------------------------------------------------
@@ -165,15 +164,14 @@ def _examine(ctx: DeskContext, clock: FixedClock) -> Case:
 
 def test_deemed_acceptance_on_day_six_working_days(ctx: DeskContext, clock: FixedClock) -> None:
     case = _examine(ctx, clock)
-    service = svc.ClockService.of(ctx)
-    first = service.clocks(case.id)
+    first = ctx.case_clock.clocks(case.id)
     assert first.supplement_notice is not None and first.supplement_notice.days_left == 5
     assert first.supplement_notice.due == date(2026, 10, 13)
     clock.current = at(2026, 10, 13)
-    assert service.apply_deemed_acceptance() == []
+    assert ctx.case_clock.apply_deemed_acceptance() == []
     assert row(ctx, Case, case.id).status == CaseStatus.EXAMINING
     clock.current = at(2026, 10, 14)
-    assert service.apply_deemed_acceptance() == [case.id]
+    assert ctx.case_clock.apply_deemed_acceptance() == [case.id]
     moved = row(ctx, Case, case.id)
     assert moved.status == CaseStatus.ACCEPTED and moved.acceptance_date == date(2026, 9, 30)
     assert moved.due_date == promised_due(ctx.calendar, date(2026, 9, 30), moved.promised_days).date
@@ -181,9 +179,9 @@ def test_deemed_acceptance_on_day_six_working_days(ctx: DeskContext, clock: Fixe
     assert len(deemed) == 1
     payload = json.loads(deemed[0].payload)
     assert payload["acceptance_date"] == "2026-09-30" and "第三十二条" in payload["reason"]
-    assert service.apply_deemed_acceptance() == []  # idempotent
+    assert ctx.case_clock.apply_deemed_acceptance() == []  # idempotent
     assert len(events(ctx, case.id, EventType.CASE_DEEMED_ACCEPTED)) == 1
-    c = service.clocks(case.id)
+    c = ctx.case_clock.clocks(case.id)
     assert c.deemed_accepted and c.promised is not None and c.promised.due == moved.due_date
 
 
@@ -209,7 +207,7 @@ def test_supplement_notice_in_time_stops_the_countdown(ctx: DeskContext, clock: 
     ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.SUPPLEMENT)
     clock.current = at(2026, 10, 20)
     assert svc.apply_deemed_acceptance(ctx.ledger, ctx.calendar, ctx.settings) == []
-    notice = svc.ClockService.of(ctx).clocks(case.id).supplement_notice
+    notice = ctx.case_clock.clocks(case.id).supplement_notice
     assert notice is not None and notice.state is ClockState.MET
 
 
@@ -221,19 +219,18 @@ def test_review_request_and_decision(ctx: DeskContext, clock: FixedClock) -> Non
     clock.current = at(2026, 9, 30)
     case = register(ctx)
     ctx.cases.confirm_outcome(case.id, clerk, all_received(ctx, case), Outcome.REJECT, reasons=["不符合条件"])
-    service = svc.ClockService.of(ctx)
-    review = service.request_review(case.id, clerk, "申请人认为符合条件")
+    review = ctx.followups.request_review(case.id, clerk, "申请人认为符合条件")
     assert row(ctx, Review, review.id).due_date == date(2026, 10, 10)  # make-up Saturday
     with pytest.raises(RuleViolation):
-        service.request_review(case.id, clerk)
-    assert service.clocks(case.id, date(2026, 10, 9)).get(ClockKind.REVIEW).days_left == 1  # type: ignore[union-attr]
+        ctx.followups.request_review(case.id, clerk)
+    assert ctx.case_clock.clocks(case.id, date(2026, 10, 9)).get(ClockKind.REVIEW).days_left == 1  # type: ignore[union-attr]
     with pytest.raises(RuleViolation):
-        service.decide_review(review.id, clerk, "overturned")
+        ctx.followups.decide_review(review.id, clerk, "overturned")
     with pytest.raises(ValidationError):
-        service.decide_review(review.id, head, "maybe")
-    service.decide_review(review.id, head, "overturned", "材料齐全")
+        ctx.followups.decide_review(review.id, head, "maybe")
+    ctx.followups.decide_review(review.id, head, "overturned", "材料齐全")
     assert row(ctx, Case, case.id).status == CaseStatus.REGISTERED
-    assert service.clocks(case.id).get(ClockKind.REVIEW).state is ClockState.MET  # type: ignore[union-attr]
+    assert ctx.case_clock.clocks(case.id).get(ClockKind.REVIEW).state is ClockState.MET  # type: ignore[union-attr]
 
 
 # --- complaints -------------------------------------------------------------------------------------------
@@ -242,15 +239,14 @@ def test_review_request_and_decision(ctx: DeskContext, clock: FixedClock) -> Non
 def test_complaints_deadlines_and_confidential_name(ctx: DeskContext, clock: FixedClock) -> None:
     clerk, head = ids(ctx)
     clock.current = at(2026, 9, 30)
-    service = svc.ClockService.of(ctx)
-    simple = service.record_complaint(clerk, channel="phone", content="窗口无人", window="1",
+    simple = ctx.followups.record_complaint(clerk, channel="phone", content="窗口无人", window="1",
                                       complainant_name="赵投诉")
-    multi = service.record_complaint(clerk, channel="书面", content="多部门推诿", window="2", multi_unit=True)
+    multi = ctx.followups.record_complaint(clerk, channel="书面", content="多部门推诿", window="2", multi_unit=True)
     assert (simple.due_date, multi.due_date) == (date(2026, 10, 8), date(2026, 10, 13))
     assert row(ctx, Complaint, simple.id).complainant_name == "赵投诉"
     assert all("赵投诉" not in e.payload for e in events(ctx))
     with pytest.raises(ValidationError):
-        service.record_complaint(clerk, channel="telepathy", content="x")
+        ctx.followups.record_complaint(clerk, channel="telepathy", content="x")
     with pytest.raises(RuleViolation):
         svc.complainant_name(ctx.ledger, simple.id, clerk)
     assert svc.complainant_name(ctx.ledger, simple.id, head) == "赵投诉"
@@ -258,10 +254,10 @@ def test_complaints_deadlines_and_confidential_name(ctx: DeskContext, clock: Fix
     states = {c.id: cl.get(ClockKind.COMPLAINT).state for c, cl in board}  # type: ignore[union-attr]
     assert states == {simple.id: ClockState.OVERDUE, multi.id: ClockState.RUNNING}
     clock.current = at(2026, 10, 8)
-    service.answer_complaint(simple.id, head, "已整改")
+    ctx.followups.answer_complaint(simple.id, head, "已整改")
     assert row(ctx, Complaint, simple.id).status == "answered"
     with pytest.raises(RuleViolation):
-        service.answer_complaint(simple.id, head, "再答")
+        ctx.followups.answer_complaint(simple.id, head, "再答")
 
 
 # --- ratings ----------------------------------------------------------------------------------------------
@@ -272,15 +268,14 @@ def test_bad_rating_opens_followup_with_province_deadlines(ctx: DeskContext, clo
     clock.current = at(2026, 9, 30)
     case = accept(ctx)
     ctx.cases.complete(case.id, clerk, Delivery.WINDOW)
-    service = svc.ClockService.of(ctx)
-    rating = service.rate(case.id, clerk, "非常不满意", rater_name="钱评价")
+    rating = ctx.followups.rate(case.id, clerk, "非常不满意", rater_name="钱评价")
     assert rating.score == 0 and row(ctx, Rating, rating.id).rater_name == "钱评价"
     with ctx.ledger.read() as s:
         fu = s.exec(select(FollowUp).where(FollowUp.case_id == case.id)).one()
     # 山东德州 preset: visit in 1 working day (10/8), rectify in 5 (10/13)
     assert (fu.kind, fu.visit_due, fu.due_date) == ("bad_rating", date(2026, 10, 8), date(2026, 10, 13))
     assert all("钱评价" not in e.payload for e in events(ctx))
-    c = service.clocks(case.id, date(2026, 10, 8))
+    c = ctx.case_clock.clocks(case.id, date(2026, 10, 8))
     assert c.get(ClockKind.RETURN_VISIT).days_left == 0  # type: ignore[union-attr]
     assert c.get(ClockKind.RECTIFY).due == date(2026, 10, 13)  # type: ignore[union-attr]
     with pytest.raises(RuleViolation):
@@ -289,7 +284,7 @@ def test_bad_rating_opens_followup_with_province_deadlines(ctx: DeskContext, clo
     clock.current = at(2026, 10, 8)
     svc.record_followup_visit(ctx.ledger, fu.id, head, "已电话回访")
     svc.close_followup(ctx.ledger, fu.id, head, "已整改并反馈")
-    done = service.clocks(case.id, date(2026, 10, 20))
+    done = ctx.case_clock.clocks(case.id, date(2026, 10, 20))
     assert done.get(ClockKind.RETURN_VISIT).state is ClockState.MET  # type: ignore[union-attr]
     assert done.get(ClockKind.RECTIFY).state is ClockState.MET  # type: ignore[union-attr]
     assert svc.open_followups(ctx.ledger) == []
@@ -339,5 +334,5 @@ def test_route_unowned_with_limit(ctx: DeskContext, clock: FixedClock) -> None:
         svc.route_unowned(ctx.ledger, case.id, clerk, to_window="3", limit_days=3, calendar=ctx.calendar)
     svc.route_unowned(ctx.ledger, case.id, head, to_window="3", limit_days=3, calendar=ctx.calendar)
     assert row(ctx, Case, case.id).window == "3"
-    unowned = svc.ClockService.of(ctx).clocks(case.id, date(2026, 11, 3)).get(ClockKind.UNOWNED)
+    unowned = ctx.case_clock.clocks(case.id, date(2026, 11, 3)).get(ClockKind.UNOWNED)
     assert unowned is not None and unowned.due == date(2026, 11, 5)

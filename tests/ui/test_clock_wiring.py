@@ -17,6 +17,7 @@ from tests.ui.conftest import sign_in as _sign_in
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
+from deskclient.domain.case_actions import pause_choices, step_reason
 from deskclient.domain.cases import MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
 from deskclient.services.cases import CheckInput, Intake, PersonInput
@@ -25,7 +26,7 @@ from deskclient.services.demo import make_id_number, make_name
 from deskclient.settings import Paths
 from deskclient.strings import clocks as TK
 from deskclient.strings import clocks_ui as TC
-from deskclient.ui.screens.case_detail import CaseDetailScreen, pause_choices, step_reason
+from deskclient.ui.screens.case_detail import CaseDetailScreen
 from deskclient.ui.screens.checklist import ChecklistScreen
 from deskclient.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, ExtensionDialog
 from deskclient.ui.screens.handover import HandoverScreen

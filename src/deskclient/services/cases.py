@@ -33,11 +33,12 @@ from deskclient.domain.cases import (
     missing_materials,
     status_after_outcome,
 )
+from deskclient.domain.catalog import ServiceItem
 from deskclient.domain.clocks import ClockRules, promised_due
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.store.ledger import Ledger, WriteTx, new_id
-from deskclient.store.models import Case, CaseMaterial, Rating, Transfer, Window
+from deskclient.store.models import Case, CaseMaterial, Draft, Rating, Transfer, Window
 from deskclient.strings import cases as T
 from deskclient.strings import intake as TI
 
@@ -94,7 +95,7 @@ class Intake:
     """A new matter as confirmed at the intake screen."""
 
     window: str
-    item: Any  # deskclient.domain.catalog.ServiceItem
+    item: ServiceItem
     applicant: PersonInput
     agent: PersonInput | None = None
     agent_relation: str = ""
@@ -126,10 +127,9 @@ class CheckInput:
 UNOWNED_ITEM_CODE = "BG-000"
 
 
-def unowned_item(window: str = "") -> Any:
+def unowned_item(window: str = "") -> ServiceItem:
     """The stand-in catalog item of a 不管件 registered with no matching item (no materials, no steps;
     the head's routing sets its time limit)."""
-    from deskclient.domain.catalog import ServiceItem
     from deskclient.strings import clocks_ui as TC
 
     return ServiceItem(code=UNOWNED_ITEM_CODE, name=TC.UNOWNED_ITEM_NAME, department=TC.UNOWNED_ITEM_DEPARTMENT,
@@ -144,50 +144,67 @@ class CaseService:
         self.rules = rules or ClockRules()  # bad-rating follow-up deadlines (services.clocks.rules_for)
 
     # --- registration (每件一登记) ---------------------------------------------------------------
-    def register(self, intake: Intake, clerk_id: str) -> Case:
+    def register(self, intake: Intake, clerk_id: str, *, draft_id: str | None = None,
+                 transfer_to: str | None = None, transfer_reason: str = "") -> Case:
+        """Register a matter, in ONE transaction with, when given: deleting the intake draft it was
+        typed into, and transferring it to the right window (首问负责: registered here, then handed on).
+        Either all of it is in the ledger, or none of it."""
         applicant = validate_person(intake.applicant, id_required=not intake.enquiry)
         agent = validate_person(intake.agent, id_required=True) if intake.agent else None
         if agent and not intake.agent_relation.strip():
             raise ValidationError(TI.FIELD_ERROR.format(field=TI.AGENT_RELATION, message=TI.REQUIRED))
+        if transfer_to is not None and not transfer_reason.strip():
+            raise ValidationError(TI.REASON_REQUIRED)
         item = intake.item
         with self.ledger.write(clerk_id) as tx:
-            if tx.session.get(Window, intake.window) is None:
-                raise ValidationError(TI.UNKNOWN_WINDOW.format(window=intake.window))
-            day = tx.now.date()
-            n = tx.next_counter(f"case_no:{day:%Y%m%d}")
-            case = Case(
-                id=new_id(), case_no=f"{self.ledger.station}-{day:%Y%m%d}-{n:04d}", window=intake.window,
-                item_code=item.code, item_name=item.name, item_class=str(item.item_class),
-                item_department=item.department, promised_days=item.promised_days, legal_days=item.legal_days,
-                case_class=str(CaseClass.ENQUIRY if intake.enquiry
-                               else CaseClass.UNOWNED if intake.unowned else item.item_class),
-                status=str(CaseStatus.REGISTERED),
-                applicant_name=applicant.name, applicant_id_no=applicant.id_no,
-                applicant_id_masked=applicant.id_masked, applicant_phone=applicant.phone,
-                applicant_phone_masked=applicant.phone_masked,
-                agent_name=agent.name if agent else "", agent_id_no=agent.id_no if agent else "",
-                agent_id_masked=agent.id_masked if agent else "", agent_phone=agent.phone if agent else "",
-                agent_phone_masked=agent.phone_masked if agent else "",
-                agent_relation=intake.agent_relation.strip(), has_power_of_attorney=intake.power_of_attorney,
-                note=intake.note, first_asked_clerk_id=clerk_id, owner_clerk_id=clerk_id,
-                created_at=tx.now, updated_at=tx.now,
-            )
-            tx.session.add(case)
-            tx.session.flush()
-            if item.materials:  # one multi-row INSERT: the checklist lines of the new case
-                tx.session.connection().execute(insert(CaseMaterial.__table__), [
-                    {"case_id": case.id, "position": pos, "name": m.name, "form": str(m.form), "copies": m.copies,
-                     "is_main": m.main, "state": str(MaterialState.PENDING), "problem": ""}
-                    for pos, m in enumerate(item.materials)])
-            tx.emit(EventType.CASE_REGISTERED, {
-                "case_no": case.case_no, "window": case.window, "item_code": item.code,
-                "item_name": item.name, "item_class": case.item_class, "case_class": case.case_class,
-                "enquiry": intake.enquiry, "unowned": intake.unowned, "applicant_name": applicant.name,
-                "applicant_id_masked": applicant.id_masked, "applicant_phone_masked": applicant.phone_masked,
-                "agent_name": case.agent_name, "agent_id_masked": case.agent_id_masked,
-                "agent_relation": case.agent_relation, "power_of_attorney": intake.power_of_attorney,
-                "first_asked_clerk_id": clerk_id, "materials": len(item.materials),
-            }, case_id=case.id)
+            case = self._register_in(tx, intake, clerk_id, applicant, agent, item)
+            if transfer_to is not None:
+                self._transfer_in(tx, case, clerk_id, transfer_to, transfer_reason)
+            if draft_id is not None:
+                row = tx.session.get(Draft, draft_id)
+                if row is not None:
+                    tx.session.delete(row)
+        return case
+
+    def _register_in(self, tx: WriteTx, intake: Intake, clerk_id: str, applicant: CleanPerson,
+                     agent: CleanPerson | None, item: ServiceItem) -> Case:
+        if tx.session.get(Window, intake.window) is None:
+            raise ValidationError(TI.UNKNOWN_WINDOW.format(window=intake.window))
+        day = tx.now.date()
+        n = tx.next_counter(f"case_no:{day:%Y%m%d}")
+        case = Case(
+            id=new_id(), case_no=f"{self.ledger.station}-{day:%Y%m%d}-{n:04d}", window=intake.window,
+            item_code=item.code, item_name=item.name, item_class=str(item.item_class),
+            item_department=item.department, promised_days=item.promised_days, legal_days=item.legal_days,
+            case_class=str(CaseClass.ENQUIRY if intake.enquiry
+                           else CaseClass.UNOWNED if intake.unowned else item.item_class),
+            status=str(CaseStatus.REGISTERED),
+            applicant_name=applicant.name, applicant_id_no=applicant.id_no,
+            applicant_id_masked=applicant.id_masked, applicant_phone=applicant.phone,
+            applicant_phone_masked=applicant.phone_masked,
+            agent_name=agent.name if agent else "", agent_id_no=agent.id_no if agent else "",
+            agent_id_masked=agent.id_masked if agent else "", agent_phone=agent.phone if agent else "",
+            agent_phone_masked=agent.phone_masked if agent else "",
+            agent_relation=intake.agent_relation.strip(), has_power_of_attorney=intake.power_of_attorney,
+            note=intake.note, first_asked_clerk_id=clerk_id, owner_clerk_id=clerk_id,
+            created_at=tx.now, updated_at=tx.now,
+        )
+        tx.session.add(case)
+        tx.session.flush()
+        if item.materials:  # one multi-row INSERT: the checklist lines of the new case
+            tx.session.connection().execute(insert(CaseMaterial.__table__), [
+                {"case_id": case.id, "position": pos, "name": m.name, "form": str(m.form), "copies": m.copies,
+                 "is_main": m.main, "state": str(MaterialState.PENDING), "problem": ""}
+                for pos, m in enumerate(item.materials)])
+        tx.emit(EventType.CASE_REGISTERED, {
+            "case_no": case.case_no, "window": case.window, "item_code": item.code,
+            "item_name": item.name, "item_class": case.item_class, "case_class": case.case_class,
+            "enquiry": intake.enquiry, "unowned": intake.unowned, "applicant_name": applicant.name,
+            "applicant_id_masked": applicant.id_masked, "applicant_phone_masked": applicant.phone_masked,
+            "agent_name": case.agent_name, "agent_id_masked": case.agent_id_masked,
+            "agent_relation": case.agent_relation, "power_of_attorney": intake.power_of_attorney,
+            "first_asked_clerk_id": clerk_id, "materials": len(item.materials),
+        }, case_id=case.id)
         return case
 
     # --- the one-time checklist ---------------------------------------------------------------
@@ -364,17 +381,21 @@ class CaseService:
             raise ValidationError(TI.REASON_REQUIRED)
         with self.ledger.write(clerk_id) as tx:
             case = self._case(tx, case_id)
-            if tx.session.get(Window, to_window) is None:
-                raise ValidationError(TI.UNKNOWN_WINDOW.format(window=to_window))
-            check_can_transfer(CaseStatus(case.status), case.window, to_window)
-            tx.session.add(Transfer(case_id=case.id, from_window=case.window, to_window=to_window,
-                                    reason=reason.strip(), by_clerk_id=clerk_id, at=tx.now))
-            tx.emit(EventType.CASE_TRANSFERRED, {"from_window": case.window, "to_window": to_window,
-                                                 "reason": reason.strip()}, case_id=case.id)
-            case.window = to_window
-            case.updated_at = tx.now
-            tx.session.add(case)
+            self._transfer_in(tx, case, clerk_id, to_window, reason)
         return case
+
+    @staticmethod
+    def _transfer_in(tx: WriteTx, case: Case, clerk_id: str, to_window: str, reason: str) -> None:
+        if tx.session.get(Window, to_window) is None:
+            raise ValidationError(TI.UNKNOWN_WINDOW.format(window=to_window))
+        check_can_transfer(CaseStatus(case.status), case.window, to_window)
+        tx.session.add(Transfer(case_id=case.id, from_window=case.window, to_window=to_window,
+                                reason=reason.strip(), by_clerk_id=clerk_id, at=tx.now))
+        tx.emit(EventType.CASE_TRANSFERRED, {"from_window": case.window, "to_window": to_window,
+                                             "reason": reason.strip()}, case_id=case.id)
+        case.window = to_window
+        case.updated_at = tx.now
+        tx.session.add(case)
 
     def mark_urgent(self, case_id: str, clerk_id: str, head_id: str, reason: str = "") -> Case:
         """急办件: recognised by the centre (the head's PIN is checked by the caller)."""
@@ -391,7 +412,7 @@ class CaseService:
     def rate(self, case_id: str, clerk_id: str, level: str, score: int, comment: str = "",
              rater_name: str = "") -> Rating:
         """好差评; a bad rating opens its follow-up task in the same transaction (services.clocks)."""
-        from deskclient.services.clocks import rate_case
+        from deskclient.services.followups import rate_case
 
         return rate_case(self.ledger, case_id, clerk_id, level, score=score, comment=comment,
                          rater_name=rater_name, calendar=self.calendar, settings=self.rules)  # type: ignore[arg-type]

@@ -1,8 +1,15 @@
-"""Everything a running desk needs, opened once: paths, settings, ledger, catalog, calendar, services.
+"""The front door: everything a running desk needs, resolved once, and the feature services.
 
-The CLI, the Textual app and the tests all build a :class:`DeskContext` with :func:`open_context`;
-the app receives it ready-made from ``make_app``. Opening is cheap on purpose (no Alembic when the
-schema is current; the catalog and its search index are loaded lazily, on first use).
+The CLI, the Textual app, the training runner and the tests all build a :class:`DeskContext` with
+:func:`open_context`; the app receives it ready-made from ``make_app``. Configuration is resolved here
+and nowhere else: the station's identity (:class:`StationIdentity`, merged from the ledger's station
+row and settings.toml by the rule in docs/decisions.md), the clock rules and the rating preset. Screens
+and commands then call one method of one feature service (``ctx.cases``, ``ctx.case_view``, ``ctx.case_clock``,
+``ctx.followups``, ``ctx.queue``, ``ctx.handover``, ``ctx.workday``, ``ctx.head_desk``, ``ctx.notices``,
+``ctx.link``, ``ctx.reports``, ``ctx.intake``); none of them re-reads the settings.
+
+Opening is cheap on purpose (no Alembic when the schema is current; the catalog and its search index
+are loaded lazily, on first use).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from deskclient.domain.clock import Clock, SystemClock
-from deskclient.settings import Mode, Paths, Settings, load_settings
+from deskclient.settings import Mode, Paths, RatingSettings, Settings, load_settings
 from deskclient.store.db import open_ledger
 from deskclient.store.ledger import Ledger
 
@@ -21,12 +28,69 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from deskclient.domain.calendar import WorkCalendar
+    from deskclient.domain.catalog import Catalog
+    from deskclient.domain.clocks import ClockRules
     from deskclient.domain.search import CatalogIndex
+    from deskclient.services.case_clock import CaseClockService
+    from deskclient.services.case_view import CaseViewService
     from deskclient.services.cases import CaseService
     from deskclient.services.catalog_files import CatalogLoad
+    from deskclient.services.followups import FollowUpService
+    from deskclient.services.handover import HandoverService
+    from deskclient.services.head_desk import HeadDeskService
+    from deskclient.services.intake import IntakeService
+    from deskclient.services.notice_desk import NoticeDesk
     from deskclient.services.people import PeopleService
+    from deskclient.services.queue import QueueService
+    from deskclient.services.reports import ReportService
+    from deskclient.services.station_link import StationLink
+    from deskclient.services.workday import WorkdayService
+    from deskclient.store.models import Station
 
 PROVISIONAL_STATION = "ZX00"  # the code used before first-run set-up has named the station
+
+
+@dataclass(frozen=True)
+class StationIdentity:
+    """Who this station is and how it reaches the county office, resolved once (docs/decisions.md)."""
+
+    code: str
+    name: str
+    centre: str
+    county: str
+    office_url: str
+    token: str
+    ca_file: str
+    configured: bool  # the first-run wizard (or sample data) wrote the station row
+
+    @property
+    def can_sync(self) -> bool:
+        """An office address and a token are both known (the code always is)."""
+        return bool(self.office_url and self.token)
+
+
+def resolve_identity(settings: Settings, row: Station | None) -> StationIdentity:
+    """THE rule merging the station row and settings.toml (written down in docs/decisions.md):
+
+    * who the station is (code, name, centre, county): the ledger's station row, written by the
+      first-run wizard, wins; every case number and event already carries that code. settings.toml
+      ``[station]`` fills only what the row leaves empty (or everything before first run).
+    * how it reaches the office: settings.toml ``[central] url`` wins when set (the county may move the
+      office without anyone re-running the wizard), else the wizard's address from the row. The token
+      and the CA file live only in settings.toml (secrets never go into the ledger).
+    """
+    st, central = settings.station, settings.central
+    code = (row.code if row else "") or st.code or PROVISIONAL_STATION
+    return StationIdentity(
+        code=code,
+        name=(row.name if row else "") or st.name,
+        centre=(row.centre if row else "") or st.centre,
+        county=(row.county if row else "") or st.county,
+        office_url=(central.url or (row.central_url if row else "")).strip(),
+        token=central.token.strip(),
+        ca_file=central.ca_file.strip(),
+        configured=row is not None,
+    )
 
 
 @dataclass
@@ -37,6 +101,7 @@ class DeskContext:
     clock: Clock
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    # --- mode -------------------------------------------------------------------------------------
     @property
     def mode(self) -> str:
         return self.paths.mode
@@ -49,26 +114,42 @@ class DeskContext:
     def is_demo(self) -> bool:
         return self.paths.mode == Mode.DEMO
 
+    # --- configuration, resolved once -------------------------------------------------------------
     @cached_property
-    def ledger(self) -> Ledger:
-        return Ledger(self.engine, self.station_code, self.clock)
-
-    @property
-    def station_code(self) -> str:
+    def station(self) -> StationIdentity:
         from sqlmodel import Session, select
 
         from deskclient.store.models import Station
 
-        if self.settings.station.code:
-            return self.settings.station.code
         with Session(self.engine) as s:
-            st = s.exec(select(Station)).first()
-            return st.code if st else PROVISIONAL_STATION
+            row = s.exec(select(Station)).first()
+        return resolve_identity(self.settings, row)
+
+    @property
+    def station_code(self) -> str:
+        return self.station.code
+
+    @cached_property
+    def rating(self) -> RatingSettings:
+        """The rating scores and follow-up deadlines, with the province's preset applied."""
+        from deskclient.services.rules import effective_rating
+
+        return effective_rating(self.settings.rating)
+
+    @cached_property
+    def rules(self) -> ClockRules:
+        from deskclient.domain.clocks import ClockRules
+
+        return ClockRules.from_settings(self.settings.clocks, self.rating)
 
     def refresh_station(self) -> None:
         """After first-run set-up names the station, every later event carries its code."""
-        for name in ("ledger", "people", "cases"):
+        for name in ("station", "ledger", *_SERVICES):
             self.__dict__.pop(name, None)
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        return Ledger(self.engine, self.station_code, self.clock)
 
     # --- lazily built: the catalog and its index, the calendar --------------------------------
     @cached_property
@@ -79,7 +160,7 @@ class DeskContext:
             return load_catalog(self.paths.data_dir)
 
     @property
-    def catalog(self):
+    def catalog(self) -> Catalog:
         return self.catalog_load.catalog
 
     @cached_property
@@ -98,6 +179,7 @@ class DeskContext:
     def calendar(self) -> WorkCalendar:
         return self.calendar_load[0]
 
+    # --- the feature services ---------------------------------------------------------------------
     @cached_property
     def people(self) -> PeopleService:
         from deskclient.services.people import PeopleService
@@ -107,12 +189,87 @@ class DeskContext:
     @cached_property
     def cases(self) -> CaseService:
         from deskclient.services.cases import CaseService
-        from deskclient.services.clocks import rules_for
 
-        return CaseService(self.ledger, self.calendar, rules=rules_for(self.settings))
+        return CaseService(self.ledger, self.calendar, rules=self.rules)
+
+    @cached_property
+    def intake(self) -> IntakeService:
+        from deskclient.services.intake import IntakeService
+
+        return IntakeService(self)
+
+    @cached_property
+    def case_view(self) -> CaseViewService:
+        from deskclient.services.case_view import CaseViewService
+
+        return CaseViewService(self)
+
+    @cached_property
+    def case_clock(self) -> CaseClockService:
+        from deskclient.services.case_clock import CaseClockService
+
+        return CaseClockService(self.ledger, self.calendar, self.rules, people=self.people, notices=self.notices)
+
+    @cached_property
+    def followups(self) -> FollowUpService:
+        from deskclient.services.followups import FollowUpService
+
+        return FollowUpService(self.ledger, self.calendar, self.rules, self.rating)
+
+    @cached_property
+    def queue(self) -> QueueService:
+        from deskclient.services.queue import QueueService
+
+        return QueueService(self)
+
+    @cached_property
+    def handover(self) -> HandoverService:
+        from deskclient.services.handover import HandoverService
+
+        return HandoverService(self)
+
+    @cached_property
+    def workday(self) -> WorkdayService:
+        from deskclient.services.workday import WorkdayService
+
+        return WorkdayService(self)
+
+    @cached_property
+    def head_desk(self) -> HeadDeskService:
+        from deskclient.services.head_desk import HeadDeskService
+
+        return HeadDeskService(self)
+
+    @cached_property
+    def notices(self) -> NoticeDesk:
+        from deskclient.services.notice_desk import NoticeDesk
+
+        return NoticeDesk(self)
+
+    @cached_property
+    def link(self) -> StationLink:
+        from deskclient.services.station_link import StationLink
+
+        return StationLink(self)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from deskclient.services.reports import ReportService
+
+        return ReportService(self.engine, self.clock)
+
+    def run_due_clocks(self) -> list[str]:
+        """Art. 32 deemed acceptance of every 收件待审 case whose days ran out (the app's timer and
+        sign-in call this; showing a screen never writes). Returns the ids of the cases moved."""
+        return self.case_clock.apply_deemed_acceptance(self.clock.today())
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+# the cached services that hold the ledger (and so the station code): rebuilt after first-run set-up
+_SERVICES = ("people", "cases", "intake", "case_view", "case_clock", "followups", "queue", "handover", "workday",
+             "head_desk", "notices", "link", "reports")
 
 
 def open_context(paths: Paths, *, settings: Settings | None = None, clock: Clock | None = None) -> DeskContext:

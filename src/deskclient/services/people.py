@@ -190,6 +190,14 @@ class PeopleService:
             raise RuleViolation(T.NOW_LOCKED.format(name=clerk.name, minutes=LOCK_MINUTES))
         raise ValidationError(T.WRONG_PIN.format(left=left))
 
+    def verify_head(self, login: str, pin: str, *, purpose: str) -> Clerk:
+        """The one head check: the PIN is right (same lockout as sign-in) AND the clerk is the centre
+        head. Urgent approval and extension approval both come here."""
+        clerk = self.verify_pin(login, pin, purpose=purpose)
+        if clerk.role != ROLE_HEAD:
+            raise RuleViolation(T.HEAD_APPROVAL_ONLY.format(name=clerk.name))
+        return clerk
+
     def sign_out(self, clerk_id: str) -> None:
         with self.ledger.write(clerk_id) as tx:
             tx.emit(EventType.CLERK_SIGNED_OUT, {"clerk_id": clerk_id})

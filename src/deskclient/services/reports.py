@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, select, union
 
 from deskclient.domain.cases import IMMEDIATE_LIMIT_MINUTES, CaseClass, CaseStatus
+from deskclient.domain.clock import Clock
 from deskclient.domain.events import EventType
 from deskclient.domain.reports import (
     COMPLAINT_CHANNELS,
@@ -147,6 +148,21 @@ def build_summary(engine: Engine, kind: PeriodKind | str, day: date, *, window: 
     cases, ratings, complaints = load_rows(engine, period, window)
     as_of = min(now, period.end_before) if now is not None else None
     return summarize(period, cases, ratings, complaints, as_of=as_of, window=window)
+
+
+class ReportService:
+    """The summaries a desk, the head and ``deskclient report`` show, over one ledger (``ctx.reports``)."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def names(self) -> Names:
+        return load_names(self.engine)
+
+    def summary(self, kind: PeriodKind | str, day: date | None = None, *, window: str | None = None) -> Summary:
+        """The day, week or month containing ``day`` (today by default), as of now."""
+        return build_summary(self.engine, kind, day or self.clock.today(), window=window, now=self.clock.now())
 
 
 # --- labels ----------------------------------------------------------------------------------------

@@ -237,27 +237,21 @@ class ScenarioRunner:
         self.ctx.cases.complete(self._latest_case(), self.clerk_id(), Delivery(a.get("delivery", "window")))
 
     def _do_rate(self, a: dict[str, Any]) -> None:
-        rating = self.ctx.settings.rating
-        level = a["level"]
-        self.ctx.cases.rate(self._latest_case(), self.clerk_id(), level, int(getattr(rating, level)))
+        self.ctx.followups.rate(self._latest_case(), self.clerk_id(), a["level"])
 
     def _do_transfer(self, a: dict[str, Any]) -> None:
         self.ctx.cases.transfer(self._latest_case(), self.clerk_id(), a["to_window"], a["reason"])
 
     def _do_complaint(self, a: dict[str, Any]) -> None:
-        from deskclient.services.clocks import ClockService
-
-        ClockService.of(self.ctx).record_complaint(
+        self.ctx.followups.record_complaint(
             self.clerk_id(), case_id=self.case_id, channel=a["channel"], content=a["content"],
             complainant_name=a.get("complainant", ""), multi_unit=bool(a.get("multi_unit", False)))
 
     def _do_handover(self, a: dict[str, Any]) -> None:
-        from deskclient.services.desk import DeskService
-
         from_id = self.clerk_id()
-        with self.ctx.ledger.read() as s:
-            window = s.get(Clerk, from_id).window or ""  # type: ignore[union-attr]
-        DeskService(self.ctx, printer_check=None, sync=None).hand_over(
+        clerk = self.ctx.people.clerk(from_id)
+        window = clerk.window or "" if clerk is not None else ""
+        self.ctx.handover.hand_over(
             window=window, from_clerk_id=from_id, to_login=a["to"], to_pin=a["pin"], desk_note=a.get("note", ""))
 
     def snapshot(self) -> str:

@@ -48,6 +48,7 @@ NAV_REFRESH_HELP = "重新读取台账"
 NAV_FIND_CASE = "按办件编号查找"
 NAV_FIND_CASE_HELP = "在队列的搜索框中输入编号、姓名或事项"
 KEY_PALETTE = "命令"
+KEY_NAMES = {"esc": "Esc", "enter": "Enter", "space": "空格", "delete": "Del"}  # as the key bar shows them
 # the key bar's short labels for the global keys (the palette shows the full titles)
 NAV_KEY_LABELS = {"home": "首页", "intake": "新登记", "day": "开班收班", "handover": "交接班", "head": "负责人",
                   "report": "报表", "sign_out": "签退", "admin": "人员管理"}

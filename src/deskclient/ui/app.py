@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar
 
 from textual import work
@@ -20,8 +21,8 @@ from textual.worker import get_current_worker
 from deskclient.domain.clock import Clock
 from deskclient.domain.errors import DeskError
 from deskclient.services.context import DeskContext
+from deskclient.services.records import Clerk, Draft
 from deskclient.settings import Mode, Paths
-from deskclient.store.models import Clerk, Draft
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
 from deskclient.ui.training import TrainingController
@@ -29,6 +30,7 @@ from deskclient.ui.training import TrainingController
 log = logging.getLogger(__name__)
 
 DEMO_CASES = 200
+DUE_CLOCKS_INTERVAL_S = 600.0  # deemed acceptance while a desk stays open (it also runs at sign-in)
 
 navigation.register_action("sign_out", T.NAV_SIGN_OUT, "app.sign_out", key="f10", help=T.NAV_SIGN_OUT_HELP)
 navigation.register_action("quit", T.NAV_QUIT, "app.quit", help=T.NAV_QUIT_HELP, needs_clerk=False)
@@ -73,9 +75,6 @@ class DeskApp(App[int]):
         self.training: TrainingController | None = TrainingController(self) if training else None
         self._syncing_on_exit = False
         self.exit_message = ""  # what the exit sync said; printed on the terminal after the desk closes
-        for e in navigation.keyed_entries(training):
-            self._bindings._add_binding(Binding(e.key or "", e.action, T.NAV_KEY_LABELS.get(e.id, e.title),
-                                                tooltip=e.title, id=f"nav.{e.id}"))
         self.ready = False  # set when the ledger is open (tests wait on it via workers)
 
     def get_key_display(self, binding: Binding) -> str:
@@ -85,7 +84,7 @@ class DeskApp(App[int]):
             return display.upper()
         if display.startswith("^") and len(display) == 2:
             return "Ctrl+" + display[1].upper()
-        return {"esc": "Esc", "enter": "Enter", "space": "空格", "delete": "Del"}.get(display, display)
+        return T.KEY_NAMES.get(display, display)
 
     # --- start-up --------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -134,6 +133,7 @@ class DeskApp(App[int]):
         self.ready = True
         self._refresh_title()
         self.start_background_sync()
+        self.set_interval(DUE_CLOCKS_INTERVAL_S, self._run_due_clocks, name="due-clocks")
         if result.configured:
             self.show_sign_in()
         else:
@@ -153,9 +153,9 @@ class DeskApp(App[int]):
 
     def _station_name(self) -> None:
         assert self.ctx is not None
-        st = self.ctx.people.station()
-        if st is not None:
-            self.call_from_thread(setattr, self, "title", f"{st.name}")
+        st = self.ctx.station
+        if st.configured:
+            self.call_from_thread(setattr, self, "title", st.name)
 
     # --- where the clerk is -----------------------------------------------------------------------
     def show_sign_in(self) -> None:
@@ -217,13 +217,33 @@ class DeskApp(App[int]):
 
     def start_background_sync(self) -> None:
         """While the desk is open and the office is configured, send the outbox now and then."""
-        from deskclient.ui.screens.sync_exit import sync_client_for
-
         ctx = self.ctx
-        if ctx is None or self.training is not None or sync_client_for(ctx) is None:
+        if ctx is None or self.training is not None or not ctx.link.enabled:
             return
         self.set_interval(max(10.0, ctx.settings.central.background_interval_s), self._background_sync,
                           name="background-sync")
+
+    def _run_due_clocks(self) -> None:
+        """The app-level timer of art. 32 deemed acceptance (showing a screen never writes)."""
+        ctx = self.ctx
+        if ctx is None or self.clerk is None:
+            return
+
+        def job() -> None:
+            moved = ctx.run_due_clocks()
+            if moved:
+                self.call_from_thread(self.notify_deemed, moved)
+
+        self.run_worker(job, thread=True, group="due-clocks", exclusive=True, exit_on_error=False)
+
+    def notify_deemed(self, moved: list[str]) -> None:
+        """Cases moved by deemed acceptance: say so, and show them with their promised date."""
+        if not moved:
+            return
+        from deskclient.strings import clocks_ui as TC
+
+        self.notify_text(TC.DEEMED_ACCEPTED.format(n=len(moved)), severity="warning", timeout=10)
+        self.action_refresh_queue()
 
     def _background_sync(self) -> None:
         ctx = self.ctx
@@ -231,12 +251,11 @@ class DeskApp(App[int]):
             return
 
         def job() -> None:
-            from deskclient.ui.screens.sync_exit import sync_client_for
+            import time
 
-            client = sync_client_for(ctx, timeout_s=10.0)
-            if client is None:
+            if not ctx.link.enabled:
                 return
-            result = client.sync_once(timeout_s=10.0)
+            result = ctx.link.sync_once(deadline=time.monotonic() + 10.0, request_timeout_s=10.0)
             if result.sent:
                 self.call_from_thread(self.action_refresh_queue)
 
@@ -311,5 +330,17 @@ def make_app(paths: Paths, *, clock: Clock | None = None, context: DeskContext |
              size: tuple[int, int] | None = None, cursor_blink: bool = True,
              demo_cases: int = DEMO_CASES) -> DeskApp:
     """The desk for ``paths`` (station, demo or training). Tests pass a FixedClock and ``cursor_blink=False``."""
-    return DeskApp(paths, clock=clock, context=context, size=size, cursor_blink=cursor_blink,
-                   demo_cases=demo_cases)
+    return app_class(paths.mode == Mode.TRAINING)(paths, clock=clock, context=context, size=size,
+                                                  cursor_blink=cursor_blink, demo_cases=demo_cases)
+
+
+@cache
+def app_class(training: bool) -> type[DeskApp]:
+    """DeskApp with the navigation registry's global keys as class BINDINGS (Textual's public way to
+    declare bindings; each has an id). Training mode adds the trainer's keys, so it gets its own class."""
+    navigation.load_screen_modules()
+    nav: list[BindingType] = [Binding(e.key or "", e.action, T.NAV_KEY_LABELS.get(e.id, e.title), tooltip=e.title,
+                                      id=f"nav.{e.id}")
+                              for e in navigation.keyed_entries(training)]
+    return type(DeskApp.__name__, (DeskApp,), {"BINDINGS": nav, "__module__": DeskApp.__module__,
+                                                "__doc__": DeskApp.__doc__})

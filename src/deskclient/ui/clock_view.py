@@ -1,5 +1,5 @@
 """What the screens show about a case's time limits, from ``domain.clocks.case_clocks`` (through
-``services.clocks.ClockService``); falls back to ``Case.due_date`` if the clocks cannot be computed."""
+``ctx.case_clock``); falls back to ``Case.due_date`` if the clocks cannot be computed."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _fallback(ctx: Any, row: Any, today: date) -> str:
     if row.due_date < today:
         return OVERDUE
     left = ctx.calendar.working_days_between(today, row.due_date)
-    return DUE_SOON if left <= ctx.settings.clocks.due_soon_working_days else ""
+    return DUE_SOON if left <= ctx.rules.due_soon_working_days else ""
 
 
 def due_states(ctx: Any, rows: Sequence[Any], today: date) -> dict[str, str]:
@@ -28,9 +28,7 @@ def due_states(ctx: Any, rows: Sequence[Any], today: date) -> dict[str, str]:
     open_ids = [r.id for r in rows if CaseStatus(r.status).is_open]
     out: dict[str, str] = {}
     try:
-        from deskclient.services.clocks import ClockService
-
-        many = ClockService.of(ctx).clocks_many(open_ids, today)
+        many = ctx.case_clock.clocks_many(open_ids, today)
         for cid, clocks in many.items():
             c = clocks.most_urgent
             if c is None:
@@ -47,9 +45,7 @@ def clock_lines(ctx: Any, case_id: str, today: date) -> list[tuple[str, str]]:
     from deskclient.strings import ui as T
 
     try:
-        from deskclient.services.clocks import ClockService
-
-        clocks = ClockService.of(ctx).clocks(case_id, today)
+        clocks = ctx.case_clock.clocks(case_id, today)
     except Exception:
         log.exception("case clocks failed for the detail screen")
         return []

@@ -20,7 +20,7 @@ from deskclient.ui.widgets.training_panel import TrainingPanel
 
 if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
-    from deskclient.store.models import Clerk
+    from deskclient.services.records import Clerk
     from deskclient.ui.app import DeskApp
 
 log = logging.getLogger(__name__)

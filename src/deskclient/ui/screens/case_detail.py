@@ -5,7 +5,6 @@ extend with the head's approval, pause/resume the clock for a 特别程序 step,
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -13,30 +12,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from deskclient.domain.case_actions import CaseAction, PauseChoice, notice_for_case, pause_choices
 from deskclient.domain.cases import CaseClass, CaseStatus, Delivery, MaterialState
+from deskclient.domain.catalog import ServiceItem
+from deskclient.services.case_clock import Extended
+from deskclient.services.case_view import CaseDetail
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.clocks import ClockPanel
 
-# classes whose promised date may be extended once (services.clocks enforces it; this only hides the key)
-EXTENDABLE = frozenset({CaseClass.PROMISED, CaseClass.JOINT, CaseClass.REPORTED, CaseClass.URGENT,
-                        CaseClass.UNOWNED})
-
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Detail:
-    case: Any
-    materials: list[Any]
-    timeline: list[Any]
-    notices: list[Any]
-    transfers: list[Any]
-    names: dict[str, str]
-    clocks: Any  # domain.clocks.CaseClocks, or None if they could not be computed
-    rated: bool
-    open_review: bool = False  # an applicant's 复核 request waits for the head's decision
 
 
 def _event_detail(type_: str, p: dict[str, Any]) -> str:
@@ -108,7 +94,7 @@ class CaseDetailScreen(DeskScreen):
     def __init__(self, case_id: str) -> None:
         super().__init__()
         self.case_id = case_id
-        self.detail: Detail | None = None
+        self.detail: CaseDetail | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="summary", markup=False)
@@ -136,28 +122,9 @@ class CaseDetailScreen(DeskScreen):
     def load(self) -> None:
         ctx, case_id = self.ctx, self.case_id
 
-        def fetch() -> Detail:
-            from sqlmodel import select
+        self.run_db(lambda: ctx.case_view.detail(case_id), self._show, group="load")
 
-            from deskclient.store.models import Rating
-            from deskclient.store.queries import case_notices, case_timeline, case_transfers, clerk_names
-
-            case = ctx.cases.get(case_id)
-            notices = case_notices(ctx.engine, case_id)
-            names = clerk_names(ctx.engine, [case.first_asked_clerk_id, case.owner_clerk_id,
-                                             *[n.issued_by for n in notices]])
-            from deskclient.store.models import Review
-
-            with ctx.ledger.read() as s:
-                rated = s.exec(select(Rating).where(Rating.case_id == case_id)).first() is not None
-                review = s.exec(select(Review).where(Review.case_id == case_id, Review.decision == "")).first()
-            return Detail(case, ctx.cases.materials(case_id), case_timeline(ctx.engine, case_id), notices,
-                          case_transfers(ctx.engine, case_id), names, case_clocks(ctx, case_id), rated,
-                          open_review=review is not None)
-
-        self.run_db(fetch, self._show, group="load")
-
-    def _show(self, d: Detail) -> None:
+    def _show(self, d: CaseDetail) -> None:
         self.detail = d
         c = d.case
         t = Text()
@@ -206,28 +173,10 @@ class CaseDetailScreen(DeskScreen):
 
     # --- which actions apply -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.detail is None or action in ("back", "complain", "notice"):
+        """The keys of the actions this case allows now (``domain.case_actions`` decides)."""
+        if self.detail is None or action not in CaseAction.__members__.values():
             return True
-        status = CaseStatus(self.detail.case.status)
-        clocks = self.detail.clocks
-        paused = clocks is not None and clocks.open_pause is not None
-        running = status is CaseStatus.ACCEPTED and self.detail.case.due_date is not None
-        allowed = {
-            # 已登记 (Esc or a crash in the checklist, a transfer at intake, an overturned 复核, a 不管件)
-            # and 收件待审 both go on through the checklist: no open case is left without a way forward
-            "decide": status in (CaseStatus.REGISTERED, CaseStatus.EXAMINING),
-            "review": status is CaseStatus.RETURNED and not self.detail.open_review,
-            "extend": (running and CaseClass(self.detail.case.case_class) in EXTENDABLE
-                       and not (clocks is not None and clocks.extended)),
-            "pause_clock": running and not paused and CaseClass(self.detail.case.case_class) is not CaseClass.IMMEDIATE,
-            "resume_clock": running and paused,
-            "supplement": status is CaseStatus.AWAITING_SUPPLEMENT,
-            "complete": status is CaseStatus.ACCEPTED,
-            "transfer": status.is_open,
-            "urgent": status.is_open and not self.detail.case.is_urgent,
-            "rate": not status.is_open and not self.detail.rated and status is not CaseStatus.ANSWERED,
-        }
-        return allowed.get(action, True)
+        return CaseAction(action) in self.detail.actions
 
     # --- actions ----------------------------------------------------------------------------------------
     def action_back(self) -> None:
@@ -250,9 +199,7 @@ class CaseDetailScreen(DeskScreen):
                 return
 
             def write() -> Any:
-                from deskclient.services.desk import DeskService
-
-                return DeskService(ctx).request_review(case_id, clerk_id, values["reason"])
+                return ctx.followups.request_review(case_id, clerk_id, values["reason"])
 
             def done(review: Any) -> None:
                 self.desk.notify_text(T.REVIEW_DONE.format(date=f"{review.due_date:%Y-%m-%d}"))
@@ -270,19 +217,13 @@ class CaseDetailScreen(DeskScreen):
         self.app.push_screen(ChecklistScreen(self.case_id, supplement=True))
 
     def action_notice(self) -> None:
-        from deskclient.domain.cases import Outcome
-        from deskclient.ui.screens.checklist import notice_kind_for
         from deskclient.ui.screens.notice_preview import NoticePreviewScreen
 
         if self.detail is None:
             return
         c = self.detail.case
-        status = CaseStatus(c.status)
-        outcome = {CaseStatus.AWAITING_SUPPLEMENT: Outcome.SUPPLEMENT, CaseStatus.RETURNED: Outcome.REJECT,
-                   CaseStatus.ANSWERED: Outcome.ENQUIRY, CaseStatus.REGISTERED: Outcome.ENQUIRY}.get(status)
-        kind = "completion" if status is CaseStatus.COMPLETED and c.item_class != CaseClass.IMMEDIATE \
-            else notice_kind_for(c, outcome)
-        self.app.push_screen(NoticePreviewScreen(self.case_id, kind))
+        kind = notice_for_case(CaseStatus(c.status), CaseClass(c.item_class))
+        self.app.push_screen(NoticePreviewScreen(self.case_id, str(kind)))
 
     def action_complete(self) -> None:
         """办结: approved or refused (with reasons), handed over at the window or posted to an address."""
@@ -340,12 +281,8 @@ class CaseDetailScreen(DeskScreen):
                     return
 
                 def approve() -> Any:
-                    from deskclient.domain.errors import RuleViolation
-
-                    head = ctx.people.verify_pin(a.login, a.pin, purpose="approve_urgent")
-                    if head.role != "head":
-                        raise RuleViolation(T.URGENT_NEEDS_HEAD)
-                    return ctx.cases.mark_urgent(case_id, clerk_id, head.id, a.reason)
+                    return ctx.head_desk.approve_urgent_at_window(case_id, clerk_id, head_login=a.login,
+                                                                  head_pin=a.pin, reason=a.reason)
 
                 def done(_case: Any) -> None:
                     self.desk.notify_text(T.URGENT_DONE)
@@ -361,9 +298,8 @@ class CaseDetailScreen(DeskScreen):
         from deskclient.ui.screens.dialogs import ChoiceDialog
 
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
-        rating = ctx.settings.rating
-        choices = [(k, TC.RATE_CHOICE.format(label=label, score=getattr(rating, k)))
-                   for k, label in T.RATING_LABELS.items()]
+        scores = ctx.followups.rating_scores()  # the province's preset, as the rating is recorded
+        choices = [(k, TC.RATE_CHOICE.format(label=label, score=scores[k])) for k, label in T.RATING_LABELS.items()]
 
         def answer(result: tuple[str, str] | None) -> None:
             if result is None:
@@ -371,9 +307,7 @@ class CaseDetailScreen(DeskScreen):
             level, comment = result
 
             def write() -> Any:
-                from deskclient.services.clocks import ClockService
-
-                return ClockService.of(ctx).rate(case_id, clerk_id, level, comment=comment)
+                return ctx.followups.rate(case_id, clerk_id, level, comment=comment)
 
             def done(_r: Any) -> None:
                 self.desk.notify_text(T.RATED.format(level=T.RATING_LABELS[level]))
@@ -394,9 +328,7 @@ class CaseDetailScreen(DeskScreen):
                 return
 
             def write() -> Any:
-                from deskclient.services.clocks import ClockService
-
-                return ClockService.of(ctx).record_complaint(
+                return ctx.followups.record_complaint(
                     clerk_id, channel=a.channel, content=a.content, case_id=case_id, window=window,
                     complainant_name=a.complainant, multi_unit=a.multi_unit)
 
@@ -418,8 +350,9 @@ class CaseDetailScreen(DeskScreen):
         def ask(heads: list[tuple[str, str]]) -> None:
             def answer(a: Any) -> None:
                 if a is not None:
-                    self.run_db(lambda: extend_and_issue(ctx, case_id, clerk_id, a), self._extended,
-                                group="write")
+                    self.run_db(lambda: ctx.case_clock.extend_and_issue(
+                        case_id, clerk_id, head_login=a.login, head_pin=a.pin, days=a.days, reason=a.reason),
+                        self._extended, group="write")
 
             self.app.push_screen(ExtensionDialog(heads), answer)
 
@@ -449,11 +382,8 @@ class CaseDetailScreen(DeskScreen):
                 chosen = next(c for c in choices if c.key == result[0])
 
                 def write() -> Any:
-                    from deskclient.services.clocks import ClockService
-
-                    item = _catalog_item(ctx, code)
-                    return ClockService.of(ctx).pause(case_id, clerk_id, chosen.reason, step=chosen.step,
-                                                      note=result[1], item=item)
+                    return ctx.case_clock.pause(case_id, clerk_id, chosen.reason, step=chosen.step,
+                                                note=result[1], item=_catalog_item(ctx, code))
 
                 def done(_row: Any) -> None:
                     self.desk.notify_text(TC.PAUSED.format(reason=chosen.label))
@@ -470,9 +400,7 @@ class CaseDetailScreen(DeskScreen):
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
 
         def write() -> Any:
-            from deskclient.services.clocks import ClockService
-
-            return ClockService.of(ctx).resume(case_id, clerk_id)
+            return ctx.case_clock.resume(case_id, clerk_id)
 
         def done(clocks: Any) -> None:
             due = clocks.promised.due if clocks.promised is not None else None
@@ -482,77 +410,9 @@ class CaseDetailScreen(DeskScreen):
         self.run_db(write, done, group="write")
 
 
-def case_clocks(ctx: Any, case_id: str) -> Any:
-    """The case's clocks (``services.clocks``), or None if they cannot be computed (the stored due date shows)."""
-    try:
-        from deskclient.services.clocks import ClockService
-
-        return ClockService.of(ctx).clocks(case_id, ctx.clock.today())
-    except Exception:
-        log.exception("case clocks failed for the detail screen")
-        return None
-
-
-def _catalog_item(ctx: Any, code: str) -> Any:
+def _catalog_item(ctx: Any, code: str) -> ServiceItem | None:
     try:
         return ctx.catalog.get(code)
     except Exception:
         log.exception("catalog unavailable for the pause reasons")
         return None
-
-
-@dataclass(frozen=True)
-class PauseChoice:
-    key: str
-    label: str
-    reason: str  # domain.clocks.PauseReason value
-    step: str  # the catalog step's name ("" for waiting on the applicant)
-
-
-def step_reason(name: str) -> str:
-    """Which kind of 特别程序 a catalog step is, from its name (公示, 实地核查, 专家评审, 听证; else other)."""
-    return next((reason for word, reason in TC.STEP_REASON_WORDS if word in name), "other")
-
-
-def pause_choices(item: Any) -> list[PauseChoice]:
-    """The item's non-counting steps, then waiting for the applicant (which any case may need)."""
-    from deskclient.domain.clocks import PauseReason
-
-    out: list[PauseChoice] = []
-    for i, step in enumerate(getattr(item, "non_counting_steps", ()) if item is not None else ()):
-        reason = step_reason(step.name)
-        out.append(PauseChoice(f"step{i}", TC.PAUSE_STEP.format(step=step.name, reason=PauseReason(reason).label),
-                               reason, step.name))
-    out.append(PauseChoice("waiting", TC.PAUSE_WAITING, "supplement", ""))
-    return out
-
-
-@dataclass(frozen=True)
-class Extended:
-    days: int
-    new_date: Any
-    message: str
-    overrides: dict[str, Any]
-    issued: bool = True
-
-
-def extend_and_issue(ctx: Any, case_id: str, clerk_id: str, answer: Any) -> Extended:
-    """Verify the head's PIN, extend the case, and issue the extension notice (archived, printed)."""
-    from deskclient.domain.errors import DeskError, RuleViolation
-    from deskclient.services.clocks import ClockService
-    from deskclient.services.notices.issue import issue_notice
-    from deskclient.ui.screens.notice_preview import catalog_overrides
-
-    head = ctx.people.verify_pin(answer.login, answer.pin, purpose="approve_extension")
-    if head.role != "head":
-        raise RuleViolation(TC.EXTEND_NEEDS_HEAD)
-    result = ClockService.of(ctx).extend(case_id, clerk_id, head_id=head.id, days=answer.days, reason=answer.reason)
-    fields = {k: v for k, v in result.notice_fields().items() if k != "kind"}
-    overrides = {**catalog_overrides(ctx, result.case.item_code), **fields}
-    try:
-        issued = issue_notice(ctx.ledger, case_id, "extension", clerk_id, archive_dir=ctx.paths.archive_dir,
-                              printer=ctx.settings.printer, template_dir=ctx.paths.data_dir, **overrides)
-    except DeskError as err:  # the extension stands (it is approved and recorded); the notice is retried
-        log.warning("extension notice not issued: %s", err.message)
-        return Extended(result.days, result.new_date, err.message, overrides, issued=False)
-    return Extended(result.days, result.new_date, issued.message, overrides)

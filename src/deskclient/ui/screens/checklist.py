@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from deskclient.domain.case_actions import notice_for_outcome
 from deskclient.domain.cases import (
     CaseClass,
     CaseStatus,
@@ -27,16 +28,6 @@ from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.checklist import MaterialChecklist, MaterialLine
-
-NOTICE_FOR_OUTCOME = {Outcome.SUPPLEMENT: "supplement", Outcome.REJECT: "rejection", Outcome.ENQUIRY: "checklist"}
-
-
-def notice_kind_for(case: Any, outcome: Outcome | None) -> str:
-    """Which notice an outcome leads to (acceptance / promise / joint / supplement / rejection / checklist)."""
-    if outcome in NOTICE_FOR_OUTCOME:
-        return NOTICE_FOR_OUTCOME[outcome]  # type: ignore[index]
-    cls = CaseClass(case.item_class)
-    return {CaseClass.PROMISED: "promise", CaseClass.JOINT: "joint"}.get(cls, "acceptance")
 
 
 def material_notes(item: Any) -> list[str]:
@@ -294,7 +285,7 @@ class ChecklistScreen(DeskScreen):
             self.app.switch_screen(CaseDetailScreen(case.id))
             return
         self.desk.notify_text(T.OUTCOME_DONE.format(outcome=outcome.label, case_no=case.case_no))
-        kind = notice_kind_for(case, outcome)
+        kind = str(notice_for_outcome(CaseClass(case.item_class), outcome))
         if self.supplement or self.decide:
             self.app.pop_screen()  # back to the case detail, which reloads on resume
         else:

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from deskclient.strings import desk as T
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
-from deskclient.ui.screens.handover import RANK_STYLES, desk_service, due_text, issue_sheet
+from deskclient.ui.screens.handover import COLUMN_WIDTHS, RANK_STYLES, due_text, issue_sheet
 from deskclient.ui.widgets.desk_forms import FormDialog, FormField
 
 navigation.register_screen("day", T.NAV_DAY, lambda app: DayScreen(), key="f6", help=T.NAV_DAY_HELP)
@@ -61,7 +61,7 @@ class DayScreen(DeskScreen):
         table = self.query_one("#day-due", DataTable)
         for key, label in (("rank", T.COL_RANK), ("case_no", T.COL_CASE_NO), ("item", T.COL_ITEM),
                            ("applicant", T.COL_APPLICANT), ("due", T.COL_DUE)):
-            table.add_column(label, key=key)
+            table.add_column(label, key=key, width=COLUMN_WIDTHS[key])
         self.action_refresh()
 
     # --- loading -----------------------------------------------------------------------------------
@@ -69,7 +69,7 @@ class DayScreen(DeskScreen):
         ctx, window = self.ctx, self.desk.window
 
         def load() -> DayState:
-            desk = desk_service(ctx)
+            desk = ctx.workday
             pause = desk.current_pause(window)
             redirect = desk.window_label(pause.redirect_window) if pause and pause.redirect_window else ""
             return DayState(desk.workday(window), pause, desk.reminders(window), desk.window_label(window), redirect)
@@ -111,7 +111,7 @@ class DayScreen(DeskScreen):
     # --- actions ----------------------------------------------------------------------------------
     def action_open_day(self) -> None:
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
-        self.run_db(lambda: desk_service(ctx).open_day(window=window, clerk_id=clerk_id), self._opened,
+        self.run_db(lambda: ctx.workday.open_day(window=window, clerk_id=clerk_id), self._opened,
                     failed=lambda m: self._message(m, "red"))
 
     def _opened(self, opening: Any) -> None:
@@ -145,7 +145,7 @@ class DayScreen(DeskScreen):
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
 
         def work() -> str:
-            desk = desk_service(ctx)
+            desk = ctx.workday
             pause = desk.pause(window=window, clerk_id=clerk_id, reason=values["reason"], expected_back=back,
                                redirect_window=values["redirect"])
             return issue_sheet(ctx, desk.pause_sign(pause), clerk_id)
@@ -155,7 +155,7 @@ class DayScreen(DeskScreen):
 
     def action_resume(self) -> None:
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
-        self.run_db(lambda: desk_service(ctx).resume(window=window, clerk_id=clerk_id),
+        self.run_db(lambda: ctx.workday.resume(window=window, clerk_id=clerk_id),
                     lambda _p: (self._message(T.KEY_RESUME), self.action_refresh()),
                     failed=lambda m: self._message(m, "red"))
 
@@ -170,20 +170,20 @@ class DayScreen(DeskScreen):
         self.app.push_screen(ConfirmDialog(T.DAY_CLOSE_Q, T.DAY_CLOSE_DETAIL, yes=T.KEY_CLOSE_DAY), answer)
 
     def _close_day(self) -> None:
-        from deskclient.services.desk import DayNotClosable
+        from deskclient.services.workday import DayNotClosable
 
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
 
         def work() -> Any:
             try:
-                return desk_service(ctx).close_day(window=window, clerk_id=clerk_id)
+                return ctx.workday.close_day(window=window, clerk_id=clerk_id)
             except DayNotClosable as err:
                 return err
 
         self.run_db(work, self._day_closed, failed=lambda m: self._message(m, "red"))
 
     def _day_closed(self, result: Any) -> None:
-        from deskclient.services.desk import DayNotClosable
+        from deskclient.services.workday import DayNotClosable
 
         if isinstance(result, DayNotClosable):
             lines = [result.message, T.DAY_UNFINISHED_TITLE]

@@ -22,6 +22,9 @@ navigation.register_screen("handover", T.NAV_HANDOVER, lambda app: HandoverScree
                            help=T.NAV_HANDOVER_HELP)
 
 RANK_STYLES = {0: "bold red", 1: "bold yellow", 2: "yellow", 3: "", 4: "dim"}
+# fixed widths (cells): DataTable sizes auto-width columns on an idle pass, which raced the first rows
+# (the handover snapshot failed now and then); a fixed layout does not depend on when the data lands
+COLUMN_WIDTHS = {"rank": 8, "case_no": 18, "item": 24, "applicant": 8, "status": 12, "due": 16, "note": 24}
 
 
 def due_text(line: Any) -> Text:
@@ -31,21 +34,12 @@ def due_text(line: Any) -> Text:
                 style=RANK_STYLES.get(line.rank, ""))
 
 
-def desk_service(ctx: Any) -> Any:
-    from deskclient.services.desk import DeskService
-
-    return DeskService(ctx)
-
-
 def issue_sheet(ctx: Any, data: Any, clerk_id: str) -> str:
     """Archive and try to print a handover sheet / pause sign; a message either way (never raises)."""
     from deskclient.domain.errors import DeskError
 
     try:
-        from deskclient.services.notices.issue import issue_prepared
-
-        res = issue_prepared(ctx.ledger, data, clerk_id, archive_dir=ctx.paths.archive_dir,
-                             printer=ctx.settings.printer)
+        res = ctx.notices.issue_prepared(data, clerk_id)
     except DeskError as err:
         return err.message
     return T.PRINT_RESULT.format(state=T.PRINT_OK if res.printed else T.PRINT_NOT.format(message=res.message))
@@ -85,13 +79,13 @@ class HandoverScreen(DeskScreen):
         for key, label in (("rank", T.COL_RANK), ("case_no", T.COL_CASE_NO), ("item", T.COL_ITEM),
                            ("applicant", T.COL_APPLICANT), ("status", T.COL_STATUS), ("due", T.COL_DUE),
                            ("note", T.COL_NOTE)):
-            table.add_column(label, key=key)
+            table.add_column(label, key=key, width=COLUMN_WIDTHS[key])
         table.focus()
         self.action_refresh()
 
     def action_refresh(self) -> None:
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
-        self.run_db(lambda: desk_service(ctx).handover_view(window, clerk_id), self._show)
+        self.run_db(lambda: ctx.handover.handover_view(window, clerk_id), self._show)
 
     def _show(self, view: Any) -> None:
         self.view = view
@@ -147,8 +141,7 @@ class HandoverScreen(DeskScreen):
         note, notes = self.query_one("#desk-note", DeskInput).value, dict(self.notes)
 
         def work() -> tuple[Any, Any, str]:
-            desk = desk_service(ctx)
-            result = desk.hand_over(window=window, from_clerk_id=clerk_id, to_login=login, to_pin=pin,
+            result = ctx.handover.hand_over(window=window, from_clerk_id=clerk_id, to_login=login, to_pin=pin,
                                     desk_note=note, case_notes=notes)
             to = ctx.people.clerk(result.handover.to_clerk_id)
             return result, to, issue_sheet(ctx, result.sheet, to.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from deskclient.strings import desk as T
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
-from deskclient.ui.screens.handover import RANK_STYLES, desk_service, due_text
+from deskclient.ui.screens.handover import RANK_STYLES, due_text
 from deskclient.ui.widgets.desk_forms import FormDialog, FormField
 
 navigation.register_screen("head", T.NAV_HEAD, lambda app: HeadScreen(), key="f8", help=T.NAV_HEAD_HELP)
@@ -24,6 +25,7 @@ TABS = ("windows", "urgent", "reviews", "unowned", "complaints", "followups")
 
 UNROUTED_PREFIX = "case:"  # 不管件 tab rows of cases not routed yet (the others are routing follow-ups)
 WINDOW_COLUMN_WIDTH = 18  # "4 退役军人服务窗口": number, space, the longest sample window name
+NAME_COLUMN_WIDTH = 6  # a clerk's name (on duty) or a count
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,11 @@ class HeadScreen(DeskScreen):
         }
         for tab, labels in cols.items():
             table = self.query_one(f"#t-{tab}", DataTable)
-            if tab == "windows":  # a fixed width: auto-sizing raced the first rows and sometimes stayed narrow
+            if tab == "windows":  # fixed widths: auto-sizing (an idle pass) raced the first rows
                 table.add_column(labels[0], width=WINDOW_COLUMN_WIDTH)
-                labels = labels[1:]
+                for label in labels[1:]:
+                    table.add_column(label, width=max(cell_len(label), NAME_COLUMN_WIDTH))
+                continue
             table.add_columns(*labels)
         if self.clerk.role != "head":
             self._message(T.NOT_HEAD_SCREEN, "red")
@@ -99,7 +103,7 @@ class HeadScreen(DeskScreen):
         ctx, head_id = self.ctx, self.clerk.id
 
         def load() -> HeadData:
-            desk = desk_service(ctx)
+            desk = ctx.head_desk
             return HeadData(desk.window_loads(), desk.open_cases(limit=500), desk.reviews(),
                             desk.followups("unowned", open_only=False), desk.complaints(head_id),
                             [*desk.followups("bad_rating")], desk.revisits_this_month(), desk.unrouted_unowned())
@@ -170,7 +174,7 @@ class HeadScreen(DeskScreen):
 
     def _do(self, fn: Any) -> None:
         ctx, head_id = self.ctx, self.clerk.id
-        self.run_db(lambda: fn(desk_service(ctx), head_id),
+        self.run_db(lambda: fn(ctx.head_desk, head_id),
                     lambda _r: (self._message(T.HEAD_DONE, "green"), self.action_refresh()),
                     failed=lambda m: self._message(m, "red"))
 

@@ -1,16 +1,16 @@
 """Home: this window's queue (today's cases, open ones it owns, transferred-out ones still followed),
 today's counts and the sync state. Paged, index-backed queries: instant on a 100,000-case ledger.
 
-Whenever home is shown (that is, at sign-in too) a second worker applies art. 32 deemed acceptance
-(收件待审 cases whose five days ran out), and shows the overdue / due-soon reminders and the window's
-暂停服务 state in two lines above and below the counts (a panel, not a toast: a toast would cover the
-next screen the clerk opens)."""
+Whenever home is shown a second worker reads the overdue / due-soon reminders and the window's
+暂停服务 state, shown in two lines above and below the counts (a panel, not a toast: a toast would cover
+the next screen the clerk opens). Showing home never writes: art. 32 deemed acceptance runs at sign-in
+and on the app's timer (``DeskContext.run_due_clocks``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -19,7 +19,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from deskclient.store.queries import PAGE_SIZE, SCOPES, CaseQuery
+from deskclient.services.queue import PAGE_SIZE, PENDING_CAP, SCOPES, CaseQuery, DayCounts, Reminders
+from deskclient.services.records import Case, DeskPause, Draft
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
@@ -33,29 +34,25 @@ navigation.register_action("refresh", T.NAV_REFRESH, "app.refresh_queue", help=T
 navigation.register_action("find_case", T.NAV_FIND_CASE, "app.find_case", help=T.NAV_FIND_CASE_HELP)
 
 
-PENDING_CAP = 10_000  # beyond this the home screen says 9999+ instead of counting every row
-
-
 @dataclass(frozen=True)
 class QueuePage:
     today: date
     lines: list[QueueLine]
     total: int
-    counts: dict[str, int]  # today's figures (services.reports.day_figures) and the overdue count
+    counts: DayCounts  # today's figures as the F12 report has them, and the overdue count
     pending: int
     online: bool
 
 
 @dataclass(frozen=True)
 class DeskState:
-    """What the clocks worker found: cases moved by deemed acceptance, reminders, the window's pause."""
+    """What the reminders worker found: the reminders and the window's pause."""
 
-    moved: list[str]
-    reminders: Any  # services.desk.Reminders, or None if they could not be computed
-    pause: Any  # store.models.DeskPause or None
+    reminders: Reminders | None  # None if they could not be computed
+    pause: DeskPause | None
 
 
-def reminder_text(r: Any) -> Text:
+def reminder_text(r: Reminders | None) -> Text:
     """One line of counts, then the most urgent cases (each plain text, never markup)."""
     if r is None:
         return Text("")
@@ -72,7 +69,7 @@ def reminder_text(r: Any) -> Text:
     return t
 
 
-def pause_text(p: Any) -> Text:
+def pause_text(p: DeskPause) -> Text:
     text = TC.DESK_PAUSED.format(reason=p.reason)
     if p.expected_back is not None:
         text += TC.DESK_PAUSED_BACK.format(back=f"{p.expected_back:%H:%M}")
@@ -148,25 +145,15 @@ class HomeScreen(DeskScreen):
         offset = self.page * PAGE_SIZE
 
         def fetch() -> QueuePage:
-            from deskclient.store.outbox import pending_count
-            from deskclient.store.queries import count_cases, page_cases, today_counts
-
-            rows = page_cases(ctx.engine, q, offset=offset)
-            states = due_states(ctx, rows, q.today)
-            lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in rows]
-            total = count_cases(ctx.engine, q)
-            from deskclient.services.reports import day_figures
-
-            figures = day_figures(ctx.engine, q.today, q.window, now=ctx.clock.now())  # the F12 report's figures
-            counts = {"registered": figures.registered, "accepted": figures.accepted,
-                      "completed": figures.completed, "returned": figures.returned, "answered": figures.answered,
-                      "overdue": today_counts(ctx.engine, q.window, q.today).overdue}
-            return QueuePage(q.today, lines, total, counts, pending_count(ctx.engine, cap=PENDING_CAP), bool(ctx.settings.central.url))
+            page = ctx.queue.page(q, offset=offset)
+            states = due_states(ctx, page.rows, q.today)
+            lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in page.rows]
+            return QueuePage(q.today, lines, page.total, page.counts, page.pending, page.online)
 
         self.run_db(fetch, self._show, group="queue")
 
     def check_clocks(self) -> None:
-        """Deemed acceptance, reminders and the window's pause, in a worker of their own."""
+        """Reminders and the window's pause, in a worker of their own (reading only)."""
         if self.desk.clerk is None or self.desk.ctx is None:
             return
         ctx = self.ctx
@@ -177,24 +164,17 @@ class HomeScreen(DeskScreen):
         def work() -> DeskState:
             import logging
 
-            from deskclient.services.clocks import ClockService
-            from deskclient.services.desk import DeskService
-
-            moved = ClockService.of(ctx).apply_deemed_acceptance(ctx.clock.today())
-            desk = DeskService(ctx)
             try:
-                reminders = desk.reminders(scope)
+                reminders: Reminders | None = ctx.queue.reminders(scope)
             except Exception:  # a nicety: the queue still shows
                 logging.getLogger(__name__).exception("reminders failed")
                 reminders = None
-            return DeskState(moved, reminders, desk.current_pause(window) if own_window else None)
+            return DeskState(reminders, ctx.queue.current_pause(window) if own_window else None)
 
         self.run_db(work, self._show_state, group="home-clocks")
 
     def _show_state(self, st: DeskState) -> None:
         self.desk_state = st
-        if st.moved:
-            self.desk.notify_text(TC.DEEMED_ACCEPTED.format(n=len(st.moved)), severity="warning", timeout=10)
         if not self.is_current:  # the clerk has moved on; shown again (and re-checked) on resume
             return
         pause = self.query_one("#desk-pause", Static)
@@ -202,13 +182,11 @@ class HomeScreen(DeskScreen):
         if st.pause is not None:
             pause.update(pause_text(st.pause))
         self.query_one("#reminders", Static).update(reminder_text(st.reminders))
-        if st.moved:
-            self.load()  # the moved cases now show as accepted with their promised date
 
     def _show(self, page: QueuePage) -> None:
         self.total = page.total
         self.query_one(CaseTable).show(page.lines, page.today)
-        self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts)))
+        self.query_one("#counts", Static).update(Text(T.COUNTS.format(**asdict(page.counts))))
         shown = T.PENDING_MANY.format(n=PENDING_CAP - 1) if page.pending >= PENDING_CAP else page.pending
         sync = T.SYNC_PENDING.format(n=shown) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
         self.query_one("#sync", Static).update(Text(sync, style="bold" if page.pending else "dim"))
@@ -262,12 +240,11 @@ class HomeScreen(DeskScreen):
         self.app.push_screen(CaseDetailScreen(event.case_id))
 
     # --- the draft offered back after a crash ------------------------------------------------------
-    def _offer_draft(self, draft: Any) -> None:
-        from deskclient.store.drafts import draft_data
+    def _offer_draft(self, draft: Draft) -> None:
         from deskclient.ui.screens.dialogs import ConfirmDialog
         from deskclient.ui.screens.intake import IntakeScreen, draft_summary
 
-        data = draft_data(draft)
+        data = self.ctx.intake.draft_data(draft)
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -278,16 +255,14 @@ class HomeScreen(DeskScreen):
         detail = T.RESTORE_DRAFT_DETAIL.format(when=f"{draft.updated_at:%m-%d %H:%M}", summary=draft_summary(data))
         self.app.push_screen(ConfirmDialog(T.RESTORE_DRAFT, detail, yes=T.RESTORE_YES, no=T.RESTORE_NO), answer)
 
-    def _confirm_discard(self, draft: Any) -> None:
+    def _confirm_discard(self, draft: Draft) -> None:
         """Losing typed work needs a second yes; cancelling keeps the draft (offered again next time)."""
         from deskclient.ui.screens.dialogs import ConfirmDialog
 
         def answer(yes: bool | None) -> None:
             if yes:
-                from deskclient.store.drafts import delete_draft
-
                 ctx = self.ctx
-                self.run_db(lambda: delete_draft(ctx.ledger, draft.id), group="draft")
+                self.run_db(lambda: ctx.intake.discard_draft(draft.id), group="draft")
             else:
                 self.desk.notify_text(T.DRAFT_KEPT)
 
@@ -300,7 +275,7 @@ class HomeScreen(DeskScreen):
 
         ctx, window = self.ctx, self.desk.window
 
-        def offer(cases: list[Any]) -> None:
+        def offer(cases: list[Case]) -> None:
             if not cases:
                 return
             first = cases[0]

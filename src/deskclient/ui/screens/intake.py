@@ -203,15 +203,13 @@ class IntakeScreen(DeskScreen):
             self._draft_timer = self.set_timer(delay, self._save_draft)
 
     def _save_draft(self) -> None:
-        from deskclient.store.drafts import save_draft
-
         ctx, clerk_id, draft_id = self.ctx, self.clerk.id, self.draft_id
 
         def save() -> None:
             with self._draft_lock:  # the newest form state wins, whatever order the workers run in
                 data = self._draft_latest
                 if data is not None:
-                    save_draft(ctx.ledger, draft_id, clerk_id, data)
+                    ctx.intake.save_draft(draft_id, clerk_id, data)
 
         self.run_db(save, group="draft", exclusive=False)
 
@@ -283,13 +281,9 @@ class IntakeScreen(DeskScreen):
             self._draft_timer.stop()
 
         def register() -> Any:
-            from deskclient.store.drafts import delete_draft
-
-            case = ctx.cases.register(intake, clerk_id)
-            self._draft_latest = None
-            with self._draft_lock:
-                delete_draft(ctx.ledger, draft_id)
-            return case
+            with self._draft_lock:  # no draft save may slip in after the case is registered
+                self._draft_latest = None
+                return ctx.intake.confirm(intake, clerk_id, draft_id=draft_id)  # one transaction
 
         self.run_db(register, self._registered, failed=self._failed, group="confirm")
 
@@ -339,14 +333,11 @@ class IntakeScreen(DeskScreen):
         self.busy = True
 
         def register_and_transfer() -> Any:
-            from deskclient.store.drafts import delete_draft
-
-            case = ctx.cases.register(intake, clerk_id)
-            case = ctx.cases.transfer(case.id, clerk_id, answer.window, answer.reason)
-            self._draft_latest = None
             with self._draft_lock:
-                delete_draft(ctx.ledger, draft_id)
-            return case
+                self._draft_latest = None
+                # register + transfer + delete the draft: one transaction, all or nothing
+                return ctx.intake.confirm_and_transfer(intake, clerk_id, to_window=answer.window,
+                                                       reason=answer.reason, draft_id=draft_id)
 
         def done(case: Any) -> None:
             self.desk.notify_text(T.TRANSFERRED.format(window=case.window, case_no=case.case_no))

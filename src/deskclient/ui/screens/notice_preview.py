@@ -1,12 +1,12 @@
-"""Notice preview: exactly the text that prints (``services.notices.preview_text``); F9 issues it
-(archived, recorded in the ledger, sent to the printer)."""
+"""Notice preview: exactly the text that prints (``ctx.notices.preview``); F9 issues it (archived,
+recorded in the ledger, sent to the printer) through ``ctx.notices.issue``, which adds the catalog's
+basis, procedure, limit and fee the same way for the desk and ``deskclient notice``."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,58 +18,10 @@ from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskModal
 from deskclient.ui.widgets.key_bar import KeyBar
 
+if TYPE_CHECKING:
+    from deskclient.services.notice_desk import NoticePreview
+
 log = logging.getLogger(__name__)
-
-
-def catalog_overrides(ctx: Any, item_code: str) -> dict[str, Any]:
-    """What the one-time notification must say from the catalog (basis, procedure, limit, fee)."""
-    try:
-        item = ctx.catalog.get(item_code)
-    except Exception:
-        log.exception("catalog unavailable for the notice")
-        return {}
-    if item is None:
-        return {}
-    limit = (T.TIME_LIMIT_IMMEDIATE if item.is_immediate
-             else T.TIME_LIMIT_DAYS.format(days=item.promised_days, legal=item.legal_days))
-    return {"basis": tuple(x for x in item.basis.splitlines() if x.strip()) or (item.basis,),
-            "procedure": tuple(s.name for s in item.steps), "time_limit": limit, "fee": item.fee,
-            "fee_basis": item.fee_basis}
-
-
-@dataclass(frozen=True)
-class Preview:
-    text: str
-    original_at: datetime | None  # set: the notice was issued before, F9 makes a 补打 copy of it
-
-
-def notice_text(ctx: Any, case_id: str, kind: str, clerk_id: str, width: int,
-                overrides: dict[str, Any] | None = None, *, reprint: bool = True) -> Preview:
-    """The preview text: the notices service's rendering, or a plain fallback if it is unavailable. A
-    notice issued before previews as its 补打 copy (original date and number, the 补打 mark)."""
-    try:
-        from deskclient.services.notices import preview_text
-        from deskclient.services.notices.issue import notice_data_for_case, original_notice
-    except ImportError:
-        return Preview(_plain(ctx, case_id, kind), None)
-    case = ctx.cases.get(case_id)
-    original = original_notice(ctx.ledger, case_id, kind) if reprint else None
-    now = ctx.clock.now()
-    with ctx.ledger.read() as s:
-        data = notice_data_for_case(s, case_id, kind, clerk_id=clerk_id,
-                                    issued_at=original.issued_at if original else now,
-                                    reprint_at=now if original else None,
-                                    **{**catalog_overrides(ctx, case.item_code), **(overrides or {})})
-    return Preview(preview_text(data, width, data_dir=ctx.paths.data_dir), original.issued_at if original else None)
-
-
-def _plain(ctx: Any, case_id: str, kind: str) -> str:
-    case = ctx.cases.get(case_id)
-    lines = [case.case_no, case.applicant_name, case.item_name]
-    if case.due_date:
-        lines.append(T.NOTICE_LINES["due"].format(v=f"{case.due_date:%Y-%m-%d}"))
-    lines += [f"{m.name} {m.state}" for m in ctx.cases.materials(case_id)]
-    return "\n".join(lines)
 
 
 class NoticePreviewScreen(DeskModal):
@@ -112,16 +64,22 @@ class NoticePreviewScreen(DeskModal):
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id if desk.clerk else None, self.case_id, self.kind
         overrides = self.overrides
         width = max(20, min(ctx.settings.printer.columns if ctx else 48, 56))
-        reprint = self.issued_message is None  # just issued by the caller: show it, not a 补打 copy
-        self.run_db(lambda: notice_text(ctx, case_id, kind, clerk_id or "", width, overrides, reprint=reprint),
-                    self._show, group="preview")
+        if self.issued_message is None:  # 补打 when the notice was issued before (the service says)
+            self.run_db(lambda: ctx.notices.preview_copy(case_id, kind, clerk_id or "", width, overrides),
+                        self._show_copy, group="preview")
+        else:  # just issued by the caller: show it as issued
+            self.run_db(lambda: ctx.notices.preview(case_id, kind, clerk_id or "", width, overrides), self._show,
+                        group="preview")
         if self.issued_message is not None:
             self.query_one("#notice-status", Static).update(Text(T.NOTICE_ISSUED.format(message=self.issued_message)))
         self.query_one("#notice-scroll").focus()
 
-    def _show(self, preview: Preview) -> None:
+    def _show(self, text: str) -> None:
+        self.query_one("#notice-text", Static).update(Text(text))
+
+    def _show_copy(self, preview: NoticePreview) -> None:
         self.original_at = preview.original_at
-        self.query_one("#notice-text", Static).update(Text(preview.text))
+        self._show(preview.text)
         if preview.original_at is not None and not self.issued:
             self.query_one("#notice-status", Static).update(Text(T.NOTICE_REPRINT_HINT.format(
                 date=f"{preview.original_at:%Y-%m-%d %H:%M}")))
@@ -135,17 +93,13 @@ class NoticePreviewScreen(DeskModal):
             return
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id, self.case_id, self.kind
 
+        overrides = self.overrides
         reprint = self.original_at is not None
 
         def issue() -> str:
-            from deskclient.services.notices.issue import issue_notice, reprint_notice
-
-            case = ctx.cases.get(case_id)
-            make = reprint_notice if reprint else issue_notice  # 补打 never makes a second original
-            result = make(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
-                          printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
-                          **{**catalog_overrides(ctx, case.item_code), **self.overrides})
-            return (T.NOTICE_REPRINTED if reprint else "") + result.message
+            if reprint:  # 补打 never makes a second original
+                return T.NOTICE_REPRINTED + ctx.notices.reprint(case_id, kind, clerk_id, overrides).message
+            return ctx.notices.issue(case_id, kind, clerk_id, overrides).message
 
         def done(message: str) -> None:
             self.issued = True

@@ -59,12 +59,9 @@ class ReportScreen(DeskScreen):
         self.load_report()
 
     def load_report(self) -> None:
-        from deskclient.services import reports as R
-
         ctx, kind, day = self.ctx, self.kind, self.day or self.ctx.clock.today()
         window = None if self.clerk.role == "head" else self.desk.window
-        self.run_db(lambda: Loaded(R.build_summary(ctx.engine, kind, day, window=window, now=ctx.clock.now()),
-                                   R.load_names(ctx.engine)), self._show)
+        self.run_db(lambda: Loaded(ctx.reports.summary(kind, day, window=window), ctx.reports.names()), self._show)
 
     def _show(self, loaded: Loaded) -> None:
         from deskclient.services import reports as R

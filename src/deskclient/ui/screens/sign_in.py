@@ -12,7 +12,7 @@ from textual.containers import Center, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskclient.store.models import Clerk, Draft
+from deskclient.services.records import Clerk, Draft
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.fields import DeskInput
@@ -71,11 +71,10 @@ class SignInScreen(DeskScreen):
         pin = pin_input.value
         ctx = self.ctx
 
-        def verify() -> tuple[Clerk, Draft | None]:
-            from deskclient.store.queries import latest_draft
-
+        def verify() -> tuple[Clerk, Draft | None, list[str]]:
             clerk = ctx.people.verify_pin(login, pin)
-            return clerk, latest_draft(ctx.engine, clerk.id)
+            # art. 32 deemed acceptance runs at sign-in (and on the app's timer), before home shows
+            return clerk, ctx.intake.latest_draft(clerk.id), ctx.run_due_clocks()
 
         def failed(message: str) -> None:
             pin_input.value = ""
@@ -85,8 +84,9 @@ class SignInScreen(DeskScreen):
         msg.update(T.SIGN_IN_CHECKING)
         self.run_db(verify, self._ok, failed=failed, group="sign-in")
 
-    def _ok(self, result: tuple[Clerk, Draft | None]) -> None:
-        clerk, draft = result
+    def _ok(self, result: tuple[Clerk, Draft | None, list[str]]) -> None:
+        clerk, draft, moved = result
         self.desk.pending_draft = draft
         self.desk.offer_resume = True
         self.desk.signed_in(clerk)
+        self.desk.notify_deemed(moved)

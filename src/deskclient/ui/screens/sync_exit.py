@@ -8,6 +8,7 @@ never syncs and never gets here.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,28 +26,11 @@ from deskclient.strings import sync as TS
 
 if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
-    from deskclient.services.sync import SyncClient, SyncResult
-
-
-def sync_client_for(ctx: DeskContext, *, timeout_s: float | None = None) -> SyncClient | None:
-    """The station's sync client, or None where this desk must not sync (training, no office set)."""
-    if ctx.is_training:
-        return None
-    central = ctx.settings.central
-    station = ctx.people.station()
-    url = central.url or (station.central_url if station else "")
-    if not url or not central.token:
-        return None
-    from deskclient.services.sync import SyncClient as Client
-
-    return Client(ctx.engine, url, central.token, ctx.station_code,
-                      timeout_s=timeout_s or central.exit_sync_timeout_s)
+    from deskclient.services.sync import SyncResult
 
 
 def pending_records(ctx: DeskContext) -> int:
-    from deskclient.store.outbox import pending_count
-
-    return pending_count(ctx.engine)
+    return ctx.link.pending()
 
 
 @dataclass(frozen=True)
@@ -96,8 +80,7 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
     @work(thread=True, exclusive=True, group="exit-sync", exit_on_error=False)
     def _run_sync(self) -> None:
         worker = get_current_worker()
-        client = sync_client_for(self.ctx)
-        if client is None:
+        if not self.ctx.link.enabled:
             remaining = pending_records(self.ctx)
             outcome = SyncOutcome(TS.OFFLINE.format(count=remaining) if remaining else TS.SYNC_NOTHING, remaining)
         else:
@@ -105,8 +88,9 @@ class SyncExitScreen(ModalScreen[SyncOutcome]):
                 if not worker.is_cancelled:
                     self.post_message(self.Progress(sent, total))
 
-            result: SyncResult = client.sync_once(progress=progress,
-                                                  timeout_s=self.ctx.settings.central.exit_sync_timeout_s)
+            limit = self.ctx.settings.central.exit_sync_timeout_s
+            result: SyncResult = self.ctx.link.sync_once(progress, deadline=time.monotonic() + limit,
+                                                         request_timeout_s=limit)
             remaining = pending_records(self.ctx)
             if result.offline or (remaining and not result.ok):
                 message = TS.OFFLINE.format(count=remaining)

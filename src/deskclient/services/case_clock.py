@@ -1,0 +1,384 @@
+"""A case's clocks, read and changed through the ledger: reading (:meth:`CaseClockService.clocks`),
+特别程序 pauses, the one head-approved extension (延期) and art. 32 deemed acceptance.
+
+Reading: :func:`clocks_for_case` (and :func:`clocks_for_cases` for a list) load a case's events and
+ask :func:`deskclient.domain.clocks.case_clocks`; the UI, notices and reports use nothing else.
+Each change is one durable transaction with its events, and keeps the case row's
+``due_date``/``due_provisional`` in step with the clocks, so the home screen's indexed queries agree
+with what case detail shows. (Split out of the former ``services/clocks.py``; reviews, complaints,
+ratings and follow-ups live in :mod:`deskclient.services.followups`.)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, select
+
+from deskclient.domain.calendar import WorkCalendar
+from deskclient.domain.case_actions import EXTENDABLE_CLASSES
+from deskclient.domain.cases import CaseClass, CaseStatus
+from deskclient.domain.catalog import ServiceItem
+from deskclient.domain.clocks import CaseClocks, CaseEvent, ClockRules, PauseReason, case_clocks
+from deskclient.domain.errors import DeskError, RuleViolation, ValidationError
+from deskclient.domain.events import EventType
+from deskclient.domain.identity import redact
+from deskclient.domain.notices import NoticeData, NoticeKind, Person
+from deskclient.services.rules import rules_for
+from deskclient.settings import Settings
+from deskclient.store.ledger import Ledger, WriteTx
+from deskclient.store.models import Case, Clerk, ClockPause, Event, Extension
+from deskclient.strings import cases as TC
+from deskclient.strings import clocks as T
+
+if TYPE_CHECKING:
+    from deskclient.services.notice_desk import NoticeDesk
+    from deskclient.services.people import PeopleService
+
+log = logging.getLogger(__name__)
+ROLE_HEAD = "head"  # services.people.ROLE_HEAD
+MAX_EXTENSION_DAYS = 60
+
+# --------------------------------------------------------------------------------------------------
+# Reading the clocks
+# --------------------------------------------------------------------------------------------------
+
+
+def to_case_event(ev: Event) -> CaseEvent:
+    try:
+        payload = json.loads(ev.payload) if ev.payload else {}
+    except ValueError:
+        payload = {}
+    return CaseEvent(type=ev.type, at=ev.at, payload=payload if isinstance(payload, dict) else {})
+
+
+def case_events(session: Session, case_id: str) -> list[CaseEvent]:
+    """A case's events in ledger order."""
+    rows = session.exec(select(Event).where(Event.case_id == case_id).order_by(col(Event.seq)))
+    return [to_case_event(ev) for ev in rows]
+
+
+def clocks_for_case(ledger: Ledger, case_id: str, today: date | None = None, *, calendar: WorkCalendar,
+                    settings: Settings | ClockRules) -> CaseClocks:
+    """THE answer to "which clocks run for this case and when are they due" (UI, notices, reports)."""
+    with ledger.read() as s:
+        if s.get(Case, case_id) is None:
+            raise ValidationError(TC.CASE_NOT_FOUND.format(case=case_id))
+        events = case_events(s, case_id)
+    return case_clocks(events, calendar=calendar, rules=rules_for(settings), today=today or ledger.clock.today())
+
+
+def clocks_for_cases(ledger: Ledger, case_ids: Iterable[str], today: date | None = None, *,
+                     calendar: WorkCalendar, settings: Settings | ClockRules) -> dict[str, CaseClocks]:
+    """The clocks of many cases with one query per 500 ids (home screen, handover sheet, head's desk)."""
+    ids = list(dict.fromkeys(case_ids))
+    rules = rules_for(settings)
+    day = today or ledger.clock.today()
+    grouped: dict[str, list[CaseEvent]] = {cid: [] for cid in ids}
+    with ledger.read() as s:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = s.exec(select(Event).where(col(Event.case_id).in_(chunk)).order_by(col(Event.seq)))
+            for ev in rows:
+                grouped[ev.case_id or ""].append(to_case_event(ev))
+    return {cid: case_clocks(evs, calendar=calendar, rules=rules, today=day) for cid, evs in grouped.items()}
+
+
+def tx_clocks(tx: WriteTx, case_id: str, calendar: WorkCalendar, rules: ClockRules,
+               today: date | None = None) -> CaseClocks:
+    # events are buffered until commit (one multi-row INSERT); write the ones emitted so far into this
+    # transaction first, or the clocks would not see the event that was just emitted (a resume, a
+    # deemed acceptance) and the stored due date would not move
+    tx.flush_events()
+    tx.session.flush()
+    return case_clocks(case_events(tx.session, case_id), calendar=calendar, rules=rules,
+                       today=today or tx.now.date())
+
+
+def sync_due(tx: WriteTx, case: Case, clocks: CaseClocks) -> None:
+    """Keep the indexed row in step with the clocks (paused: the row keeps the last settled date)."""
+    promised = clocks.promised
+    if promised is None or clocks.open_pause is not None:
+        return
+    if case.due_date != promised.due or case.due_provisional != promised.provisional:
+        case.due_date = promised.due
+        case.due_provisional = promised.provisional
+        case.updated_at = tx.now
+        tx.session.add(case)
+
+
+def case_row(tx: WriteTx, case_id: str) -> Case:
+    case = tx.session.get(Case, case_id)
+    if case is None:
+        raise ValidationError(TC.CASE_NOT_FOUND.format(case=case_id))
+    return case
+
+
+def require_head(session: Session, clerk_id: str | None) -> Clerk:
+    clerk = session.get(Clerk, clerk_id) if clerk_id else None
+    if clerk is None or clerk.role != ROLE_HEAD or not clerk.active:
+        raise RuleViolation(T.HEAD_ONLY)
+    return clerk
+
+
+def clean_note(text: str) -> str:
+    """Free text that goes into an event: stripped, and any ID/phone number masked."""
+    return redact((text or "").strip())
+
+
+# --------------------------------------------------------------------------------------------------
+# Pauses (特别程序)
+# --------------------------------------------------------------------------------------------------
+
+
+def pause_clock(ledger: Ledger, case_id: str, clerk_id: str, reason: PauseReason | str, *, step: str = "",
+                note: str = "", on: date | None = None, item: ServiceItem | None = None) -> ClockPause:
+    """Stop the promised clock for a step that does not count. With the catalog ``item`` given, a
+    named ``step`` must be one of its non-counting steps."""
+    why = PauseReason.parse(str(reason))
+    step = step.strip()
+    if item is not None and step:
+        allowed = [s.name for s in item.non_counting_steps]
+        if not allowed:
+            raise RuleViolation(T.NO_NON_COUNTING_STEPS)
+        if step not in allowed:
+            raise RuleViolation(T.STEP_COUNTS.format(step=step, allowed="、".join(allowed)))
+    with ledger.write(clerk_id) as tx:
+        case = case_row(tx, case_id)
+        if CaseStatus(case.status) is not CaseStatus.ACCEPTED or case.due_date is None:
+            raise RuleViolation(T.PAUSE_NOT_RUNNING.format(status=CaseStatus(case.status).label))
+        open_row = tx.session.exec(select(ClockPause).where(ClockPause.case_id == case_id,
+                                                            col(ClockPause.ended_on).is_(None))).first()
+        if open_row is not None:
+            raise RuleViolation(T.ALREADY_PAUSED.format(reason=PauseReason.parse(open_row.reason).label))
+        start = on or tx.now.date()
+        row = ClockPause(case_id=case_id, reason=str(why), started_on=start)
+        tx.session.add(row)
+        tx.session.flush()
+        tx.emit(EventType.CASE_CLOCK_PAUSED, {"pause_id": str(row.id), "reason": str(why), "step": clean_note(step),
+                                              "note": clean_note(note), "started_on": start}, case_id=case_id)
+    return row
+
+
+def resume_clock(ledger: Ledger, case_id: str, clerk_id: str, *, calendar: WorkCalendar,
+                 settings: Settings | ClockRules, on: date | None = None) -> CaseClocks:
+    """End the open pause; the promised date moves by the paused working days (row updated)."""
+    rules = rules_for(settings)
+    with ledger.write(clerk_id) as tx:
+        case = case_row(tx, case_id)
+        row = tx.session.exec(select(ClockPause).where(ClockPause.case_id == case_id,
+                                                       col(ClockPause.ended_on).is_(None))).first()
+        if row is None:
+            raise RuleViolation(T.NOT_PAUSED)
+        end = on or tx.now.date()
+        if end < row.started_on:
+            raise ValidationError(T.RESUME_BEFORE_PAUSE.format(start=row.started_on.isoformat()))
+        row.ended_on = end
+        tx.session.add(row)
+        days = calendar.working_days_between(row.started_on, end)
+        tx.emit(EventType.CASE_CLOCK_RESUMED, {"pause_id": str(row.id), "ended_on": end,
+                                               "paused_working_days": days}, case_id=case_id)
+        clocks = tx_clocks(tx, case_id, calendar, rules)
+        sync_due(tx, case, clocks)
+    return clocks
+
+
+# --------------------------------------------------------------------------------------------------
+# Extension (延期)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtensionResult:
+    """What the extension notice (延期通知书) needs, and the clocks after it."""
+
+    case: Case
+    days: int
+    reason: str
+    original_date: date
+    new_date: date
+    provisional: bool
+    acceptance_date: date | None
+    approved_by: str
+    clocks: CaseClocks
+
+    def notice_fields(self) -> dict[str, Any]:
+        """The case-specific NoticeData fields of the extension notice."""
+        c = self.case
+        return {
+            "kind": NoticeKind.EXTENSION, "case_no": c.case_no, "item_name": c.item_name,
+            "item_code": c.item_code, "case_class": CaseClass(c.case_class).label,
+            "applicant": Person(name=c.applicant_name, id_masked=c.applicant_id_masked,
+                                phone_masked=c.applicant_phone_masked),
+            "agent": Person(name=c.agent_name, id_masked=c.agent_id_masked, phone_masked=c.agent_phone_masked,
+                            relation=c.agent_relation) if c.agent_name else None,
+            "acceptance_date": self.acceptance_date, "original_date": self.original_date,
+            "promised_date": self.new_date, "promised_provisional": self.provisional,
+            "extension_days": self.days, "extension_reason": self.reason,
+        }
+
+    def notice(self, *, issued_at: datetime, centre: str, window: str, clerk: str, **extra: Any) -> NoticeData:
+        """A ready NoticeData; the caller adds the station's centre/window/clerk and contact lines."""
+        return NoticeData(issued_at=issued_at, centre=centre, window=window, clerk=clerk,
+                          **{**self.notice_fields(), **extra})
+
+
+def extend_case(ledger: Ledger, case_id: str, clerk_id: str, *, head_id: str, days: int, reason: str,
+                calendar: WorkCalendar, settings: Settings | ClockRules) -> ExtensionResult:
+    """Extend a promised case once by ``days`` working days, approved by the centre head (whose PIN
+    the caller has checked). The reason is printed on the notice to the applicant."""
+    rules = rules_for(settings)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError(T.EXTENSION_DAYS_BAD.format(limit=MAX_EXTENSION_DAYS))
+    why = clean_note(reason)
+    if not why:
+        raise ValidationError(T.REASON_REQUIRED)
+    if not head_id:
+        raise RuleViolation(T.EXTENSION_HEAD_REQUIRED)
+    with ledger.write(clerk_id) as tx:
+        require_head(tx.session, head_id)
+        case = case_row(tx, case_id)
+        status = CaseStatus(case.status)
+        if status is not CaseStatus.ACCEPTED or CaseClass(case.case_class) not in EXTENDABLE_CLASSES:
+            raise RuleViolation(T.EXTENSION_NOT_ALLOWED.format(status=status.label))
+        if tx.session.exec(select(Extension).where(Extension.case_id == case_id)).first() is not None:
+            raise RuleViolation(T.EXTENSION_TWICE)
+        before = tx_clocks(tx, case_id, calendar, rules)
+        if before.promised is None:
+            raise RuleViolation(T.EXTENSION_NO_DUE)
+        if before.extended:
+            raise RuleViolation(T.EXTENSION_TWICE)
+        original = before.promised.due
+        # the new date goes into the event too, so the office sees it without recomputing
+        preview = case_clocks([*case_events(tx.session, case_id),
+                               CaseEvent(str(EventType.CASE_EXTENDED), tx.now, {"days": days})],
+                              calendar=calendar, rules=rules, today=tx.now.date()).promised
+        assert preview is not None
+        tx.session.add(Extension(case_id=case_id, days=days, reason=why, approved_by=head_id, at=tx.now))
+        tx.emit(EventType.CASE_EXTENDED, {"days": days, "reason": why, "approved_by": head_id,
+                                          "original_date": original, "due_date": preview.due,
+                                          "due_provisional": preview.provisional}, case_id=case_id)
+        after = tx_clocks(tx, case_id, calendar, rules)
+        assert after.promised is not None
+        sync_due(tx, case, after)
+    return ExtensionResult(case=case, days=days, reason=why, original_date=original,
+                           new_date=after.promised.due, provisional=after.promised.provisional,
+                           acceptance_date=case.acceptance_date, approved_by=head_id, clocks=after)
+
+
+# --------------------------------------------------------------------------------------------------
+# Deemed acceptance (行政许可法 第三十二条)
+# --------------------------------------------------------------------------------------------------
+
+
+def apply_deemed_acceptance(ledger: Ledger, calendar: WorkCalendar, settings: Settings | ClockRules, *,
+                            today: date | None = None, clerk_id: str | None = None) -> list[str]:
+    """Every EXAMINING case whose five days ran out becomes accepted from its receipt date.
+
+    Idempotent (a moved case is no longer EXAMINING); call it at sign-in, day opening or on a timer.
+    Returns the ids of the cases moved.
+    """
+    rules = rules_for(settings)
+    day = today or ledger.clock.today()
+    with ledger.read() as s:
+        candidates = list(s.exec(select(Case.id).where(Case.status == str(CaseStatus.EXAMINING))))
+    moved: list[str] = []
+    for case_id in candidates:
+        with ledger.write(clerk_id) as tx:
+            case = tx.session.get(Case, case_id)
+            if case is None or CaseStatus(case.status) is not CaseStatus.EXAMINING:
+                continue  # someone decided it meanwhile
+            clocks = tx_clocks(tx, case_id, calendar, rules, day)
+            if not clocks.deemed_acceptance_due:
+                continue
+            notice = clocks.supplement_notice
+            received = clocks.received_on or (case.received_at or case.created_at).date()
+            item_class = CaseClass(case.item_class)
+            days = case.promised_days
+            case.status = str(CaseStatus.ACCEPTED)
+            case.case_class = str(item_class)  # 急办 stays a mark (is_urgent), never the class
+            case.accepted_at = tx.now
+            case.acceptance_date = received
+            case.updated_at = tx.now
+            tx.emit(EventType.CASE_DEEMED_ACCEPTED, {
+                "acceptance_date": received, "received_on": received, "promised_days": days,
+                "supplement_due": notice.due if notice else None, "case_class": case.case_class,
+                "basis": T.DEEMED_ACCEPTED_BASIS, "reason": T.DEEMED_ACCEPTED_REASON,
+            }, case_id=case_id)
+            after = tx_clocks(tx, case_id, calendar, rules, day)
+            if after.promised is not None:
+                case.due_date = after.promised.due
+                case.due_provisional = after.promised.provisional
+            tx.session.add(case)
+            moved.append(case_id)
+    return moved
+
+
+# --------------------------------------------------------------------------------------------------
+# The service a desk, the CLI and the training runner call (``ctx.case_clock``)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Extended:
+    """An approved extension and what became of its notice (issued, or to be retried from the preview)."""
+
+    days: int
+    new_date: date
+    message: str
+    overrides: dict[str, Any]  # the extension's notice fields, for the preview and a retry
+    issued: bool = True
+
+
+class CaseClockService:
+    """The functions above bound to one desk's ledger, calendar and clock rules (``ctx.case_clock``)."""
+
+    def __init__(self, ledger: Ledger, calendar: WorkCalendar, rules: ClockRules, *,
+                 people: PeopleService | None = None, notices: NoticeDesk | None = None) -> None:
+        self.ledger = ledger
+        self.calendar = calendar
+        self.rules = rules
+        self._people = people
+        self._notices = notices
+
+    def clocks(self, case_id: str, today: date | None = None) -> CaseClocks:
+        return clocks_for_case(self.ledger, case_id, today, calendar=self.calendar, settings=self.rules)
+
+    def clocks_many(self, case_ids: Sequence[str], today: date | None = None) -> dict[str, CaseClocks]:
+        return clocks_for_cases(self.ledger, case_ids, today, calendar=self.calendar, settings=self.rules)
+
+    def pause(self, case_id: str, clerk_id: str, reason: PauseReason | str, *, step: str = "", note: str = "",
+              on: date | None = None, item: ServiceItem | None = None) -> ClockPause:
+        return pause_clock(self.ledger, case_id, clerk_id, reason, step=step, note=note, on=on, item=item)
+
+    def resume(self, case_id: str, clerk_id: str, on: date | None = None) -> CaseClocks:
+        return resume_clock(self.ledger, case_id, clerk_id, calendar=self.calendar, settings=self.rules, on=on)
+
+    def extend(self, case_id: str, clerk_id: str, *, head_id: str, days: int, reason: str) -> ExtensionResult:
+        return extend_case(self.ledger, case_id, clerk_id, head_id=head_id, days=days, reason=reason,
+                           calendar=self.calendar, settings=self.rules)
+
+    def apply_deemed_acceptance(self, today: date | None = None) -> list[str]:
+        return apply_deemed_acceptance(self.ledger, self.calendar, self.rules, today=today)
+
+    def extend_and_issue(self, case_id: str, clerk_id: str, *, head_login: str, head_pin: str, days: int,
+                         reason: str) -> Extended:
+        """延期 at the window: the head's PIN checked (``verify_head``), the case extended (one transaction),
+        then the extension notice issued. The extension stands even if the notice cannot be made (it is
+        approved and recorded); ``issued=False`` says so and the preview's F9 retries."""
+        if self._people is None or self._notices is None:
+            raise RuntimeError("CaseClockService.extend_and_issue needs the context's people and notices")
+        head = self._people.verify_head(head_login, head_pin, purpose="approve_extension")
+        result = self.extend(case_id, clerk_id, head_id=head.id, days=days, reason=reason)
+        fields = {k: v for k, v in result.notice_fields().items() if k != "kind"}
+        try:
+            issued = self._notices.issue(case_id, NoticeKind.EXTENSION, clerk_id, overrides=fields)
+        except DeskError as err:
+            log.warning("extension notice not issued: %s", err.message)
+            return Extended(result.days, result.new_date, err.message, fields, issued=False)
+        return Extended(result.days, result.new_date, issued.message, fields)

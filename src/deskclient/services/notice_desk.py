@@ -1,0 +1,156 @@
+"""The desk's notice operations over one context: what a case's notice says (with the catalog's
+basis, procedure, time limit and fee), its preview, issuing it, and rendering it for the CLI.
+
+The notice *content* (templates, blocks, text/ESC-POS/PDF) is :mod:`deskclient.services.notices`;
+this module is the one place that fills a case's NoticeData from the ledger **and the catalog**, so the
+preview, the F9 issue, the extension notice and ``deskclient notice`` print the same thing (before,
+the catalog fields were added by a screen helper only and the CLI refused checklist/promise notices).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from deskclient.domain.notices import NoticeData, NoticeKind
+from deskclient.strings import ui as TU
+
+if TYPE_CHECKING:
+    from deskclient.services.context import DeskContext
+    from deskclient.services.notices.issue import IssueResult
+
+log = logging.getLogger(__name__)
+
+RENDER_FORMATS = ("text", "escpos", "pdf")
+
+
+@dataclass(frozen=True)
+class RenderedNotice:
+    """A notice rendered for a script: the bytes (or text) and any template warnings."""
+
+    content: bytes
+    text: str  # the text rendering ("" for escpos/pdf)
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoticePreview:
+    text: str
+    original_at: datetime | None  # set: the notice was issued before; F9 makes a 补打 copy of it
+
+
+class NoticeDesk:
+    """Notices of a case, built the same way for the preview, the printer and the CLI."""
+
+    def __init__(self, ctx: DeskContext) -> None:
+        self.ctx = ctx
+
+    def catalog_overrides(self, item_code: str) -> dict[str, Any]:
+        """What the notice must say from the catalog (basis, procedure, limit, fee); empty when the
+        item is not in the catalog (a 不管件, or an item withdrawn since)."""
+        try:
+            item = self.ctx.catalog.get(item_code)
+        except Exception:  # a broken catalog must not stop a notice; the ledger rows still print
+            log.exception("catalog unavailable for the notice")
+            return {}
+        if item is None:
+            return {}
+        limit = (TU.TIME_LIMIT_IMMEDIATE if item.is_immediate
+                 else TU.TIME_LIMIT_DAYS.format(days=item.promised_days, legal=item.legal_days))
+        return {"basis": tuple(x for x in item.basis.splitlines() if x.strip()) or (item.basis,),
+                "procedure": tuple(s.name for s in item.steps), "time_limit": limit, "fee": item.fee,
+                "fee_basis": item.fee_basis}
+
+    def _overrides(self, case_id: str, extra: dict[str, Any] | None) -> dict[str, Any]:
+        case = self.ctx.cases.get(case_id)
+        return {**self.catalog_overrides(case.item_code), **(extra or {})}
+
+    def data_for_case(self, case_id: str, kind: NoticeKind | str, *, clerk_id: str | None = None,
+                      issued_at: datetime | None = None, reprint_at: datetime | None = None,
+                      overrides: dict[str, Any] | None = None) -> NoticeData:
+        """The case's NoticeData from its ledger rows and the catalog (``overrides`` win)."""
+        from deskclient.services.notices.issue import notice_data_for_case
+
+        fields = self._overrides(case_id, overrides)
+        with self.ctx.ledger.read() as s:
+            return notice_data_for_case(s, case_id, kind, clerk_id=clerk_id,
+                                        issued_at=issued_at or self.ctx.clock.now(), reprint_at=reprint_at,
+                                        training=True if self.ctx.is_training else None, **fields)
+
+    def preview(self, case_id: str, kind: NoticeKind | str, clerk_id: str, width: int,
+                overrides: dict[str, Any] | None = None) -> str:
+        """Exactly the text that prints."""
+        from deskclient.services.notices import preview_text
+
+        data = self.data_for_case(case_id, kind, clerk_id=clerk_id, overrides=overrides)
+        return preview_text(data, width, data_dir=self.ctx.paths.data_dir)
+
+    def preview_copy(self, case_id: str, kind: NoticeKind | str, clerk_id: str, width: int,
+                     overrides: dict[str, Any] | None = None) -> NoticePreview:
+        """The preview the desk shows: a notice issued before previews as its 补打 copy (the original's
+        date and number, the 补打 mark), and ``original_at`` tells the screen F9 will reprint it."""
+        from deskclient.services.notices import preview_text
+        from deskclient.services.notices.issue import original_notice
+
+        original = original_notice(self.ctx.ledger, case_id, kind)
+        now = self.ctx.clock.now()
+        data = self.data_for_case(case_id, kind, clerk_id=clerk_id,
+                                  issued_at=original.issued_at if original else now,
+                                  reprint_at=now if original else None, overrides=overrides)
+        return NoticePreview(preview_text(data, width, data_dir=self.ctx.paths.data_dir),
+                             original.issued_at if original else None)
+
+    def reprint(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
+                overrides: dict[str, Any] | None = None) -> IssueResult:
+        """补打: a copy of the case's original notice (its date and number, the 补打 mark), never a
+        second original; once any copy prints, the notice leaves the print queue."""
+        from deskclient.services.notices.issue import reprint_notice
+
+        ctx = self.ctx
+        return reprint_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
+                              printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
+                              **self._overrides(case_id, overrides))
+
+    def issue(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
+              overrides: dict[str, Any] | None = None) -> IssueResult:
+        """Archive, record (one transaction with its event) and try to print the case's notice."""
+        from deskclient.services.notices.issue import issue_notice
+
+        ctx = self.ctx
+        return issue_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
+                            printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
+                            training=True if ctx.is_training else None, **self._overrides(case_id, overrides))
+
+    def issue_prepared(self, data: NoticeData, clerk_id: str) -> IssueResult:
+        """A notice of the window, not of a case (handover sheet, pause sign)."""
+        from deskclient.services.notices.issue import issue_prepared
+
+        return issue_prepared(self.ctx.ledger, data, clerk_id, archive_dir=self.ctx.paths.archive_dir,
+                              printer=self.ctx.settings.printer, template_dir=self.ctx.paths.data_dir)
+
+    def render_case_notice(self, case_no: str, kind: NoticeKind | str, fmt: str, *, width: int | None = None,
+                           reprint: bool = False) -> RenderedNotice:
+        """``deskclient notice``: render without issuing (reads the ledger, changes nothing)."""
+        from deskclient.services.notices.render import render_document
+
+        kind = NoticeKind.parse(str(kind))
+        case = self.ctx.cases.by_number(case_no)
+        now = self.ctx.clock.now().replace(microsecond=0)
+        data = self.data_for_case(case.id, kind, issued_at=now, reprint_at=now if reprint else None)
+        doc = render_document(data, data_dir=self.ctx.paths.data_dir)
+        width = width or self.ctx.settings.printer.columns
+        if fmt == "text":
+            from deskclient.services.notices.text import render_text
+
+            text = render_text(doc, width)
+            return RenderedNotice(text.encode(self.ctx.settings.printer.encoding or "utf-8"),
+                                  text, tuple(doc.warnings))
+        if fmt == "escpos":
+            from deskclient.services.notices.escpos import escpos_bytes
+
+            return RenderedNotice(escpos_bytes(doc, width), "", tuple(doc.warnings))
+        from deskclient.services.notices.pdf import render_pdf
+
+        return RenderedNotice(render_pdf(doc, created=now), "", tuple(doc.warnings))
