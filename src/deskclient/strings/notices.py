@@ -69,7 +69,7 @@ FONT_GLYPHS_MISSING = (
 
 PRINT_OK = "已发送到打印机“{printer}”。"
 PRINT_DEFAULT_PRINTER = "默认打印机"
-PRINT_NOT_CONFIGURED = "尚未设置打印机(设置文件 [printer] kind = \"none\"),通知书已存档,可稍后补打。"
+PRINT_NOT_CONFIGURED = "本机尚未设置打印机,通知书已存档,可稍后补打。请技术人员在本站数据目录的设置文件 settings.toml 中填写 [printer]。"
 PRINT_NO_LP = "本机没有找到打印命令 lp(CUPS 打印服务未安装),通知书已存档,可稍后补打。"
 PRINT_PRINTER_UNAVAILABLE = "打印机“{printer}”不可用:{detail}。请检查打印机是否开机、联网,通知书已留待补打。"
 PRINT_TIMEOUT = "打印机“{printer}”在 {seconds} 秒内没有响应,通知书已留待补打。"

@@ -55,6 +55,8 @@ NAV_KEY_LABELS = {"home": "首页", "intake": "新登记", "day": "开班收班"
 PALETTE_PLACEHOLDER = "搜索操作或界面……"
 PALETTE_SCREEN = "界面"
 PALETTE_ACTION = "操作"
+PALETTE_NO_MATCH = "没有找到“{query}”"
+PALETTE_NO_MATCH_HELP = "试试输入几个字,如“登记”“开班”“交接”“报表”“签退”"
 NAV_NEEDS_SIGN_IN = "请先登录。"
 
 # --- loading / errors ---------------------------------------------------------------------------
@@ -258,7 +260,14 @@ EVENT_LABELS = {
     "case.complaint": "投诉",
     "notice.issued": "出具告知书",
     "notice.printed": "已打印",
+    "notice.superseded": "已由另一份打印",
+    "case.materials_marked": "材料标记",
+    "case.complaint_answered": "投诉答复",
+    "followup.opened": "开始跟进",
+    "followup.visited": "回访",
+    "followup.closed": "跟进结束",
 }
+EV_REPRINT = "(补打)"
 EV_DUE = "期限 {date}"
 EV_MISSING = "缺 {n} 项"
 EV_TRANSFER = "{frm}号→{to}号:{reason}"

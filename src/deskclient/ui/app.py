@@ -280,6 +280,12 @@ class DeskApp(App[int]):
         if entry_id == "home":
             self.go_home()
             return
+        if entry_id == "intake":
+            from deskclient.ui.screens.intake import IntakeScreen
+
+            if isinstance(self.screen, IntakeScreen):
+                return
+            self.go_home()  # a new visitor starts from home: no earlier visitor's screens stay underneath
         if e.factory is not None:
             self.push_screen(e.factory(self))
 

@@ -47,8 +47,14 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
         return ";".join(str(r) for r in (p.get("reasons") or []))
     if type_ == "case.registered":
         return str(p.get("item_name", ""))
-    if type_ == "notice.issued":
-        return str(p.get("kind", ""))
+    if type_ in ("notice.issued", "notice.printed", "notice.print_failed", "notice.superseded"):
+        from deskclient.domain.notices import NoticeKind
+
+        try:  # the notice's Chinese name, never the stored code ("supplement")
+            label = NoticeKind(str(p.get("kind", ""))).label
+        except ValueError:
+            label = ""
+        return label + (T.EV_REPRINT if p.get("reprint_of") else "")
     return _clock_event_detail(type_, p)
 
 
