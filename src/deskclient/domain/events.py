@@ -18,6 +18,10 @@ class EventType(StrEnum):
     CLERK_SIGNED_OUT = "clerk.signed_out"
     CLERK_PIN_FAILED = "clerk.pin_failed"
     CLERK_LOCKED = "clerk.locked"
+    CLERK_UNLOCKED = "clerk.unlocked"  # the head lifted a lock
+    CLERK_RETIRED = "clerk.retired"  # the head retired a clerk (no more sign-in)
+    CLERK_PIN_RESET = "clerk.pin_reset"  # the head set a new PIN for a clerk
+    CLERK_PIN_CHANGED = "clerk.pin_changed"  # a clerk changed their own PIN
     # a case's life
     CASE_REGISTERED = "case.registered"
     CASE_MATERIALS_CHECKED = "case.materials_checked"

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from deskclient.strings import admin as TA
 from deskclient.strings import desk as T
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
@@ -58,6 +59,7 @@ class HeadScreen(DeskScreen):
         Binding("x", "rectified", T.KEY_RECTIFIED, id="head.rectified"),
         Binding("m", "revisit", T.KEY_REVISIT, id="head.revisit"),
         Binding("f5", "refresh", T.KEY_REFRESH, id="head.refresh"),
+        Binding("g", "app.nav('admin')", TA.NAV_ADMIN, id="head.admin"),
     ]
 
     def __init__(self) -> None:
