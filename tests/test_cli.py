@@ -63,11 +63,26 @@ def test_due_date_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["provisional"] is False
 
 
-def test_demo_data_fills_a_fresh_dir(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--data-dir", str(tmp_path), "demo-data", "--cases", "50"]) == 0
+@pytest.mark.parametrize("flags", [["demo-data"], ["--demo", "demo-data"], ["demo-data", "--demo"]])
+def test_demo_data_fills_the_demo_ledger_never_the_station(tmp_path, flags: list[str]) -> None:
+    """Sample data never lands in a station ledger: on an empty folder ``demo-data`` (with or without
+    --demo, before or after the subcommand) fills <dir>/demo, and plain ``deskclient`` still finds no
+    station (first run), not a "station" full of samples."""
     import sqlite3
 
-    con = sqlite3.connect(tmp_path / "ledger.sqlite")
+    assert main(["--data-dir", str(tmp_path), *flags, "--cases", "50"]) == 0
+    assert not (tmp_path / "ledger.sqlite").exists()
+    con = sqlite3.connect(tmp_path / "demo" / "ledger.sqlite")
     assert con.execute("SELECT COUNT(*) FROM 'case'").fetchone()[0] == 50
+    assert con.execute("SELECT is_demo FROM station").fetchone()[0] == 1
     seqs = [r[0] for r in con.execute("SELECT seq FROM event ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_demo_data_training_flag_after_the_subcommand(tmp_path) -> None:
+    import sqlite3
+
+    assert main(["demo-data", "--cases", "5", "--training", "--data-dir", str(tmp_path)]) == 0
+    assert not (tmp_path / "ledger.sqlite").exists() and not (tmp_path / "demo").exists()
+    con = sqlite3.connect(tmp_path / "training" / "ledger.sqlite")
+    assert con.execute("SELECT COUNT(*) FROM 'case'").fetchone()[0] == 5

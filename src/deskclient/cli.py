@@ -42,29 +42,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-h", "--help", action="help", help=T.HELP)
     parser.add_argument("--version", action="version", version=f"deskclient {__version__}", help=T.VERSION)
     add_common(parser)
-    parser.add_argument("--demo", action="store_true", help=T.DEMO)
-    parser.add_argument("--training", action="store_true", help=T.TRAINING)
     sub = parser.add_subparsers(title=T.COMMANDS_TITLE, metavar=T.COMMAND_METAVAR, dest="command")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"deskclient.commands.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"deskclient.commands.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"deskclient.commands.{name}")
         module.register(sub)
+    for command in sub.choices.values():  # the global flags work after the subcommand too
+        add_common(command)
     return parser
 
 
+#: The global flags and their values when given nowhere.
+GLOBAL_DEFAULTS: dict[str, object] = {"data_dir": None, "demo": False, "training": False}
+
+
 def add_common(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir``, ``--demo``, ``--training``: on the top parser and on every subcommand.
+
+    SUPPRESS as the default means a subcommand's parser only sets the flag when it is given there, so
+    ``deskclient --demo report`` and ``deskclient report --demo`` both reach the demo ledger (argparse
+    would otherwise let the subcommand's default ``False`` overwrite the top level's ``True``)."""
     parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=T.DATA_DIR)
+    parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help=T.DEMO)
+    parser.add_argument("--training", action="store_true", default=argparse.SUPPRESS, help=T.TRAINING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "data_dir"):
-        args.data_dir = None
+    for name, value in GLOBAL_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, value)
     _log_to_file(args)
     func = getattr(args, "func", None)
     if func is None:

@@ -9,8 +9,6 @@ from deskclient.strings import cli as T
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help=T.RUN_HELP, description=T.RUN_HELP)
-    p.add_argument("--demo", action="store_true", help=T.DEMO)
-    p.add_argument("--training", action="store_true", help=T.TRAINING)
     p.set_defaults(func=run_app)
 
 

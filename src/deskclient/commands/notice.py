@@ -1,8 +1,9 @@
 """``deskclient notice CASE_NO --type TYPE --format text|escpos|pdf [--width N] [-o FILE]``.
 
-Renders a case's notice from the ledger for scripts (export, batch printing elsewhere). It reads
-the ledger and changes nothing: issuing (ledger row, archive, printer) happens at the desk. Imports
-stay light at module level; the ledger, fpdf and escpos are imported only when the command runs.
+Renders a case's notice for scripts (export, batch printing elsewhere) through ``ctx.notices``, the
+same service as the desk's preview, so every kind (checklist and promise too, which need the catalog's
+basis, procedure, limit and fee) prints as at the window. It reads the ledger and changes nothing:
+issuing (ledger row, archive, printer) happens at the desk. Imports stay light at module level.
 """
 
 from __future__ import annotations
@@ -32,56 +33,31 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlmodel import Session, select
-
+    from deskclient.commands.app import mode_of
     from deskclient.domain.errors import ValidationError
     from deskclient.domain.notices import NoticeKind
+    from deskclient.services.context import open_context
     from deskclient.services.files import atomic_write_bytes
-    from deskclient.services.notices.issue import notice_data_for_case
-    from deskclient.services.notices.render import render_document
-    from deskclient.settings import Mode, Paths, load_settings
-    from deskclient.store.db import open_ledger
-    from deskclient.store.models import Case
+    from deskclient.settings import Paths
 
     kind = NoticeKind.parse(args.kind)
     if args.fmt in ("pdf", "escpos") and args.output is None:
         raise ValidationError(T.CLI_BINARY_NEEDS_FILE.format(format=args.fmt))
-    mode = Mode.TRAINING if getattr(args, "training", False) else (
-        Mode.DEMO if getattr(args, "demo", False) else Mode.STATION)
-    paths = Paths.resolve(getattr(args, "data_dir", None), mode)
-    settings = load_settings(paths.config_file)
-    width = args.width or settings.printer.columns
+    paths = Paths.resolve(args.data_dir, mode_of(args))
     if not paths.ledger_file.exists():
         raise ValidationError(T.CLI_NO_LEDGER.format(path=paths.ledger_file))
-    engine = open_ledger(paths.ledger_file)
-    from datetime import datetime
-
-    now = datetime.now().replace(microsecond=0)
-    with Session(engine) as session:
-        case = session.exec(select(Case).where(Case.case_no == args.case_no.strip())).first()
-        if case is None:
-            raise ValidationError(T.CASE_NOT_FOUND.format(case=args.case_no))
-        data = notice_data_for_case(session, case.id, kind, issued_at=now,
-                                    reprint_at=now if args.reprint else None)
-    doc = render_document(data, data_dir=paths.data_dir)
-    for warning in doc.warnings:
+    ctx = open_context(paths)
+    try:
+        # the same NoticeData as the desk's preview and F9: ledger rows plus the catalog's fields
+        rendered = ctx.notices.render_case_notice(args.case_no, kind, args.fmt, width=args.width,
+                                                  reprint=args.reprint)
+    finally:
+        ctx.close()
+    for warning in rendered.warnings:
         print(warning, file=sys.stderr)
-    if args.fmt == "text":
-        from deskclient.services.notices.text import render_text
-
-        text = render_text(doc, width)
-        if args.output is None:
-            sys.stdout.write(text)
-            return 0
-        content = text.encode(settings.printer.encoding or "utf-8")
-    elif args.fmt == "escpos":
-        from deskclient.services.notices.escpos import escpos_bytes
-
-        content = escpos_bytes(doc, width)
-    else:
-        from deskclient.services.notices.pdf import render_pdf
-
-        content = render_pdf(doc, created=now)
-    atomic_write_bytes(args.output, content)
+    if args.fmt == "text" and args.output is None:
+        sys.stdout.write(rendered.text)
+        return 0
+    atomic_write_bytes(args.output, rendered.content)
     print(T.CLI_WRITTEN.format(path=args.output), file=sys.stderr)
     return 0

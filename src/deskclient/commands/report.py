@@ -10,7 +10,6 @@ import argparse
 import sys
 from datetime import date
 
-from deskclient.strings import cli as TCLI
 from deskclient.strings import desk as T
 
 EXIT_OK = 0
@@ -26,8 +25,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", default="", metavar="FILE", help=T.ARG_OUTPUT)
     p.add_argument("--window", default=None, metavar="N", help=T.ARG_WINDOW)
     p.add_argument("--encoding", choices=("utf-8-sig", "gb18030"), default="utf-8-sig", help=T.ARG_ENCODING)
-    p.add_argument("--demo", action="store_true", help=TCLI.DEMO)
-    p.add_argument("--training", action="store_true", help=TCLI.TRAINING)
     p.set_defaults(func=run)
 
 
@@ -63,13 +60,12 @@ def run(args: argparse.Namespace) -> int:
         if not ctx.people.is_configured():
             print(T.NOT_CONFIGURED, file=sys.stderr)
             return EXIT_BAD_INPUT
-        names = R.load_names(ctx.engine)
+        names = ctx.reports.names()
         window = args.window.strip() if args.window else None
         if window is not None and window not in names.windows:
             print(T.BAD_WINDOW.format(window=window, windows="、".join(sorted(names.windows))), file=sys.stderr)
             return EXIT_BAD_INPUT
-        summary = R.build_summary(ctx.engine, args.kind, day or ctx.clock.today(), window=window,
-                                  now=ctx.clock.now())
+        summary = ctx.reports.summary(args.kind, day, window=window)
     finally:
         ctx.close()
     if args.fmt == "csv":

@@ -13,8 +13,6 @@ from deskclient.strings import cli as T
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help=T.SERVE_HELP, description=T.SERVE_HELP)
-    p.add_argument("--training", action="store_true", help=T.TRAINING)
-    p.add_argument("--demo", action="store_true", help=T.DEMO)
     p.add_argument("--host", default="localhost", help=T.SERVE_HOST)
     p.add_argument("--port", type=int, default=8000, help=T.SERVE_PORT)
     p.set_defaults(func=run)

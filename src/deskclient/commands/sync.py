@@ -1,5 +1,10 @@
 """``deskclient sync`` and ``deskclient export-bundle FILE``: the outbox from a shell or a scheduled task.
 
+Both open the station like the desk does (``open_context``) and go through ``ctx.link``, the one sync
+path, so a station set up with the first-run wizard (office address in its station row, token in
+settings.toml) syncs from its nightly job exactly as from the desk. ``--url/--token/--station``
+override the resolved identity for one run.
+
 ``sync`` shows a progress bar on a terminal and is silent otherwise unless something needs saying,
 so cron / Task Scheduler only mails when the office could not be reached. Exit codes: 0 all sent,
 3 offline (records kept), 2 refused or misconfigured.
@@ -9,16 +14,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskclient.strings import sync as T
+
+if TYPE_CHECKING:
+    from deskclient.services.context import DeskContext, StationIdentity
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
 EXIT_OFFLINE = 3
 SHELL_MIN_SECONDS = 60.0
+REQUEST_TIMEOUT_CAP_S = 10.0
 
 
 def register(subparsers: Any) -> None:
@@ -39,89 +47,59 @@ def _station_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--station", default=None, help=T.ARG_STATION)
 
 
-@dataclass
-class StationContext:
-    """What sync needs: the ledger, the station code, the office and its time limit."""
+def _open(args: argparse.Namespace) -> DeskContext:
+    from deskclient.commands.app import mode_of
+    from deskclient.services.context import open_context
+    from deskclient.settings import Paths
 
-    engine: Any
-    data_dir: Path
-    station: str
-    url: str
-    token: str
-    timeout_s: float
+    return open_context(Paths.resolve(args.data_dir, mode_of(args)))
 
 
-def load_context(args: argparse.Namespace) -> StationContext:
-    """The station's settings (via ``deskclient.settings``), overridden by --url/--token/--station."""
-    from deskclient import settings as S
-
-    loader = getattr(S, "load_station_context", None)
-    if loader is not None:
-        ctx = loader(args)
-        engine = getattr(ctx, "engine", None)
-        data_dir = Path(getattr(ctx, "data_dir", None) or getattr(getattr(ctx, "paths", None), "data_dir", "."))
-        sets = getattr(ctx, "settings", None)
-        station = getattr(ctx, "station", None) or getattr(getattr(sets, "station", None), "code", "")
-        central = getattr(sets, "central", None)
-        url = getattr(ctx, "url", None) or getattr(central, "url", "")
-        token = getattr(ctx, "token", None) or getattr(central, "token", "")
-        timeout = getattr(ctx, "timeout_s", None) or getattr(central, "exit_sync_timeout_s", 5.0)
-        if not isinstance(station, str):
-            station = getattr(station, "code", "")
-    else:
-        paths = S.Paths.resolve(getattr(args, "data_dir", None))
-        sets = S.load_settings(paths.config_file)
-        engine, data_dir = None, paths.data_dir
-        station, url, token = sets.station.code, sets.central.url, sets.central.token
-        timeout = sets.central.exit_sync_timeout_s
-    if engine is None:
-        from deskclient.store.db import open_ledger
-
-        engine = open_ledger(S.Paths.resolve(getattr(args, "data_dir", None)).ledger_file)
-    return StationContext(engine=engine, data_dir=data_dir, station=args.station or station,
-                          url=args.url or url, token=args.token or token,
-                          timeout_s=float(getattr(args, "timeout", None) or timeout))
+def _identity(ctx: DeskContext, args: argparse.Namespace) -> StationIdentity:
+    return ctx.link.identity(url=args.url, token=args.token, code=args.station)
 
 
 def run_sync(args: argparse.Namespace) -> int:
     import time
 
-    from deskclient.services.sync import SyncClient
+    ctx = _open(args)
+    try:
+        identity = _identity(ctx, args)
+        timeout_s = ctx.settings.central.exit_sync_timeout_s
+        # --timeout bounds the whole run; without it a scheduled run may take longer than the exit screen.
+        limit = args.timeout if args.timeout is not None else max(timeout_s, SHELL_MIN_SECONDS)
+        deadline = time.monotonic() + limit
+        request_timeout = min(timeout_s, REQUEST_TIMEOUT_CAP_S)
+        if sys.stdout.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    ctx = load_context(args)
-    client = SyncClient(ctx.engine, ctx.url, ctx.token, ctx.station, timeout_s=min(ctx.timeout_s, 10.0))
-    # --timeout bounds the whole run; without it a scheduled run may take longer than the exit screen.
-    limit = args.timeout if args.timeout is not None else max(ctx.timeout_s, SHELL_MIN_SECONDS)
-    deadline = time.monotonic() + limit
-    if sys.stdout.isatty():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        with Progress(TextColumn(T.PROGRESS_LABEL), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
-            task = bar.add_task("sync", total=None)
-            result = client.sync_once(lambda sent, total: bar.update(task, completed=sent, total=total),
-                                      deadline)
-        print(result.message)
-    else:
-        result = client.sync_once(None, deadline)
-        if not result.ok or result.set_aside:
+            with Progress(TextColumn(T.PROGRESS_LABEL), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
+                task = bar.add_task("sync", total=None)
+                result = ctx.link.sync_once(lambda sent, total: bar.update(task, completed=sent, total=total),
+                                            deadline=deadline, request_timeout_s=request_timeout, identity=identity)
             print(result.message)
-    if result.ok and not getattr(args, "no_updates", False):
-        updates = client.check_updates(ctx.data_dir, time.monotonic() + ctx.timeout_s)
-        if sys.stdout.isatty() or not updates.ok:
-            print(updates.message)
+        else:
+            result = ctx.link.sync_once(None, deadline=deadline, request_timeout_s=request_timeout,
+                                        identity=identity)
+            if not result.ok or result.set_aside:
+                print(result.message)
+        if result.ok and not args.no_updates:
+            updates = ctx.link.check_updates(deadline=time.monotonic() + timeout_s, identity=identity)
+            if updates is not None and (sys.stdout.isatty() or not updates.ok):
+                print(updates.message)
+    finally:
+        ctx.close()
     if result.ok:
         return EXIT_OK
     return EXIT_OFFLINE if result.offline else EXIT_REFUSED
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from deskclient.services.bundle import export_bundle
-
-    ctx = load_context(args)
-    if not ctx.token or not ctx.station:
-        print(T.OPTION_MISSING.format(option="--token / --station"), file=sys.stderr)
-        return EXIT_REFUSED
-    info = export_bundle(ctx.engine, Path(args.file), ctx.station, ctx.token)
+    ctx = _open(args)
+    try:
+        info = ctx.link.export_bundle(Path(args.file), identity=_identity(ctx, args))
+    finally:
+        ctx.close()
     if info is None:
         print(T.BUNDLE_EMPTY)
         return EXIT_OK

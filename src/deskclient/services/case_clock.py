@@ -366,6 +366,20 @@ class CaseClockService:
     def apply_deemed_acceptance(self, today: date | None = None) -> list[str]:
         return apply_deemed_acceptance(self.ledger, self.calendar, self.rules, today=today)
 
+    def extension_fields(self, case_id: str) -> dict[str, Any]:
+        """The extension notice's fields of an extended case, from its ``case.extended`` event (the
+        original date is in no row): what a later reprint or ``deskclient notice`` needs. Empty when
+        the case was never extended."""
+        with self.ledger.read() as s:
+            events = [e for e in case_events(s, case_id) if e.type == str(EventType.CASE_EXTENDED)]
+        if not events:
+            return {}
+        p = events[-1].payload
+        fields: dict[str, Any] = {"extension_days": p.get("days"), "extension_reason": p.get("reason", "")}
+        if p.get("original_date"):
+            fields["original_date"] = date.fromisoformat(str(p["original_date"]))
+        return fields
+
     def extend_and_issue(self, case_id: str, clerk_id: str, *, head_login: str, head_pin: str, days: int,
                          reason: str) -> Extended:
         """延期 at the window: the head's PIN checked (``verify_head``), the case extended (one transaction),

@@ -10,10 +10,12 @@ the catalog fields were added by a screen helper only and the CLI refused checkl
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from deskclient.domain.cases import CaseClass
 from deskclient.domain.notices import NoticeData, NoticeKind
 from deskclient.strings import ui as TU
 
@@ -59,13 +61,22 @@ class NoticeDesk:
             return {}
         limit = (TU.TIME_LIMIT_IMMEDIATE if item.is_immediate
                  else TU.TIME_LIMIT_DAYS.format(days=item.promised_days, legal=item.legal_days))
-        return {"basis": tuple(x for x in item.basis.splitlines() if x.strip()) or (item.basis,),
-                "procedure": tuple(s.name for s in item.steps), "time_limit": limit, "fee": item.fee,
-                "fee_basis": item.fee_basis}
+        fields: dict[str, Any] = {
+            "basis": tuple(x for x in item.basis.splitlines() if x.strip()) or (item.basis,),
+            "procedure": tuple(s.name for s in item.steps), "time_limit": limit, "fee": item.fee,
+            "fee_basis": item.fee_basis}
+        if item.item_class is CaseClass.JOINT:
+            # the catalog names the approving department only; a 联办件 notice must name who handles it
+            # TODO(h15): a `departments` list in the catalog for joint items
+            fields["departments"] = tuple(d.strip() for d in re.split(r"[、,，/]", item.department) if d.strip())
+        return fields
 
-    def _overrides(self, case_id: str, extra: dict[str, Any] | None) -> dict[str, Any]:
+    def _overrides(self, case_id: str, kind: NoticeKind | str, extra: dict[str, Any] | None) -> dict[str, Any]:
         case = self.ctx.cases.get(case_id)
-        return {**self.catalog_overrides(case.item_code), **(extra or {})}
+        fields = self.catalog_overrides(case.item_code)
+        if NoticeKind(kind) is NoticeKind.EXTENSION:
+            fields.update(self.ctx.case_clock.extension_fields(case_id))
+        return {**fields, **(extra or {})}
 
     def data_for_case(self, case_id: str, kind: NoticeKind | str, *, clerk_id: str | None = None,
                       issued_at: datetime | None = None, reprint_at: datetime | None = None,
@@ -73,7 +84,7 @@ class NoticeDesk:
         """The case's NoticeData from its ledger rows and the catalog (``overrides`` win)."""
         from deskclient.services.notices.issue import notice_data_for_case
 
-        fields = self._overrides(case_id, overrides)
+        fields = self._overrides(case_id, kind, overrides)
         with self.ctx.ledger.read() as s:
             return notice_data_for_case(s, case_id, kind, clerk_id=clerk_id,
                                         issued_at=issued_at or self.ctx.clock.now(), reprint_at=reprint_at,
@@ -121,7 +132,7 @@ class NoticeDesk:
         ctx = self.ctx
         return issue_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
                             printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
-                            training=True if ctx.is_training else None, **self._overrides(case_id, overrides))
+                            training=True if ctx.is_training else None, **self._overrides(case_id, kind, overrides))
 
     def issue_prepared(self, data: NoticeData, clerk_id: str) -> IssueResult:
         """A notice of the window, not of a case (handover sheet, pause sign)."""

@@ -13,6 +13,7 @@ from deskclient.domain.events import EventType
 from deskclient.store.ledger import Ledger, WriteTx, new_id
 from deskclient.store.models import Clerk, Station, Window
 from deskclient.strings import people as T
+from deskclient.strings import ui as TU
 
 MAX_PIN_FAILURES = 5
 LOCK_MINUTES = 10
@@ -57,6 +58,34 @@ class WindowInput:
     number: str
     name: str
     department: str = ""
+
+
+def parse_setup(windows_text: str, clerks_text: str, head_text: str) -> tuple[list[WindowInput], list[ClerkInput]]:
+    """The first-run wizard's three text boxes as WindowInput/ClerkInput lists (one window per line
+    "编号 名称 [部门]", one clerk per line "窗口 岗位 登录名 姓名 PIN", the head "登录名 姓名 PIN");
+    ValidationError names the line."""
+    windows = []
+    for n, line in enumerate([x for x in windows_text.splitlines() if x.strip()], start=1):
+        parts = line.split()
+        if len(parts) < 2:
+            raise ValidationError(TU.WINDOW_LINE_BAD.format(n=n))
+        windows.append(WindowInput(parts[0], parts[1], " ".join(parts[2:])))
+    clerks = []
+    for n, line in enumerate([x for x in clerks_text.splitlines() if x.strip()], start=1):
+        parts = line.split()
+        if len(parts) != 5:
+            raise ValidationError(TU.CLERK_LINE_BAD.format(n=n))
+        window, post, login, name, pin = parts
+        if post.upper() not in ("A", "B"):
+            raise ValidationError(TU.POST_BAD.format(n=n))
+        clerks.append(ClerkInput(login, name, pin, ROLE_CLERK, window, post.upper()))
+    if not clerks:
+        raise ValidationError(TU.NEED_CLERK)
+    head = head_text.split()
+    if len(head) != 3:
+        raise ValidationError(TU.HEAD_LINE_BAD)
+    clerks.append(ClerkInput(head[0], head[1], head[2], ROLE_HEAD, None, None))
+    return windows, clerks
 
 
 class PeopleService:

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Label, Static, TextArea
 
 from deskclient.domain.errors import ValidationError
+from deskclient.services.people import parse_setup
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.fields import ValidatedField
@@ -29,34 +30,6 @@ def _code(value: str) -> str | None:
     from deskclient.strings import people as TP
 
     return None if re.fullmatch(r"[A-Za-z0-9]{2,12}", value.strip()) else TP.STATION_CODE_FORMAT
-
-
-def parse_setup(windows_text: str, clerks_text: str, head_text: str) -> tuple[list, list]:
-    """The wizard's three text boxes as WindowInput/ClerkInput lists; ValidationError names the line."""
-    from deskclient.services.people import ROLE_CLERK, ROLE_HEAD, ClerkInput, WindowInput
-
-    windows = []
-    for n, line in enumerate([x for x in windows_text.splitlines() if x.strip()], start=1):
-        parts = line.split()
-        if len(parts) < 2:
-            raise ValidationError(T.WINDOW_LINE_BAD.format(n=n))
-        windows.append(WindowInput(parts[0], parts[1], " ".join(parts[2:])))
-    clerks = []
-    for n, line in enumerate([x for x in clerks_text.splitlines() if x.strip()], start=1):
-        parts = line.split()
-        if len(parts) != 5:
-            raise ValidationError(T.CLERK_LINE_BAD.format(n=n))
-        window, post, login, name, pin = parts
-        if post.upper() not in ("A", "B"):
-            raise ValidationError(T.POST_BAD.format(n=n))
-        clerks.append(ClerkInput(login, name, pin, ROLE_CLERK, window, post.upper()))
-    if not clerks:
-        raise ValidationError(T.NEED_CLERK)
-    head = head_text.split()
-    if len(head) != 3:
-        raise ValidationError(T.HEAD_LINE_BAD)
-    clerks.append(ClerkInput(head[0], head[1], head[2], ROLE_HEAD, None, None))
-    return windows, clerks
 
 
 class FirstRunScreen(DeskScreen):
