@@ -212,17 +212,20 @@ def check_can_rate(status: CaseStatus, already_rated: bool) -> None:
         raise RuleViolation(T.RATE_TWICE)
 
 
-def class_after_outcome(item_class: CaseClass, outcome: Outcome) -> CaseClass:
+def class_after_outcome(item_class: CaseClass, outcome: Outcome, current: CaseClass | None = None) -> CaseClass:
     """The case's class once the outcome is confirmed (补正件, 退回件, 咨询件, or the item's own class).
 
     急办 is a mark the centre puts on a case (``is_urgent``), not a class: an urgent 承诺件 stays a
-    承诺件 (its notice, its limit and the reports by class depend on it) and goes first in every queue."""
+    承诺件 (its notice, its limit and the reports by class depend on it) and goes first in every queue.
+    A 不管件 (``current``) accepted stays a 不管件: the head's routing and its tab follow it."""
     if outcome is Outcome.ENQUIRY:
         return CaseClass.ENQUIRY
     if outcome is Outcome.REJECT:
         return CaseClass.RETURNED
     if outcome in (Outcome.SUPPLEMENT, Outcome.EXAMINE):
         return CaseClass.SUPPLEMENT
+    if current is CaseClass.UNOWNED:
+        return CaseClass.UNOWNED
     return item_class
 
 

@@ -234,7 +234,7 @@ class CaseService:
                 "materials": [{"name": m.name, "main": m.is_main, "state": m.state, "problem": m.problem}
                               for m in mats]}, case_id=case.id)
             item_class = CaseClass(case.item_class)
-            case.case_class = str(class_after_outcome(item_class, outcome))
+            case.case_class = str(class_after_outcome(item_class, outcome, CaseClass(case.case_class)))
             case.status = str(status_after_outcome(outcome, item_class))
             case.updated_at = tx.now
             if case.received_at is None and outcome is not Outcome.ENQUIRY:
@@ -300,7 +300,8 @@ class CaseService:
                 case_id=case.id)
             case.updated_at = tx.now
             if not missing:
-                case.case_class = str(class_after_outcome(CaseClass(case.item_class), Outcome.ACCEPT))
+                case.case_class = str(class_after_outcome(CaseClass(case.item_class), Outcome.ACCEPT,
+                                                          CaseClass(case.case_class)))
                 case.status = str(CaseStatus.ACCEPTED)
                 self._accept(tx, case, None)
             tx.session.add(case)

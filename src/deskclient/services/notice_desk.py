@@ -122,7 +122,7 @@ class NoticeDesk:
         ctx = self.ctx
         return reprint_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
                               printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
-                              **self._overrides(case_id, overrides))
+                              **self._overrides(case_id, kind, overrides))
 
     def issue(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
               overrides: dict[str, Any] | None = None) -> IssueResult:
