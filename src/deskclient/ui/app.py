@@ -84,6 +84,8 @@ class DeskApp(App[int]):
             return display.upper()
         if display.startswith("^") and len(display) == 2:
             return "Ctrl+" + display[1].upper()
+        if len(display) == 1 and display.isalpha():
+            return display.upper()  # the guide says "按 D", as printed on the key
         return T.KEY_NAMES.get(display, display)
 
     # --- start-up --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from deskclient.strings import desk as T
+from deskclient.strings import ui as TU
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.screens.handover import COLUMN_WIDTHS, RANK_STYLES, due_text, issue_sheet
@@ -46,6 +47,7 @@ class DayScreen(DeskScreen):
         Binding("r", "resume", T.KEY_RESUME, id="day.resume"),
         Binding("c", "close_day", T.KEY_CLOSE_DAY, id="day.close"),
         Binding("f5", "refresh", T.KEY_REFRESH, id="day.refresh"),
+        Binding("escape", "back", TU.KEY_BACK, id="day.back"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -196,3 +198,7 @@ class DayScreen(DeskScreen):
         self._message(T.DAY_CLOSED_MSG.format(registered=f["registered"], accepted=f["accepted"],
                                               completed=f["completed"], sync=result.sync_message))
         self.action_refresh()
+
+    def action_back(self) -> None:
+        """Esc: back to where the clerk came from (home)."""
+        self.app.pop_screen()

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from deskclient.strings import admin as TA
 from deskclient.strings import desk as T
+from deskclient.strings import ui as TU
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.screens.handover import RANK_STYLES, due_text
@@ -60,6 +61,7 @@ class HeadScreen(DeskScreen):
         Binding("m", "revisit", T.KEY_REVISIT, id="head.revisit"),
         Binding("f5", "refresh", T.KEY_REFRESH, id="head.refresh"),
         Binding("g", "app.nav('admin')", TA.NAV_ADMIN, id="head.admin"),
+        Binding("escape", "back", TU.KEY_BACK, id="head.back"),
     ]
 
     def __init__(self) -> None:
@@ -273,3 +275,7 @@ class HeadScreen(DeskScreen):
                                   FormField("outcome", T.REVISIT_OUTCOME, required=True)],
                   lambda v: self._do(lambda desk, head: desk.record_revisit(head, window=v["window"],
                                                                             outcome=v["outcome"])))
+
+    def action_back(self) -> None:
+        """Esc: back to where the clerk came from (home)."""
+        self.app.pop_screen()
