@@ -1,4 +1,5 @@
-"""The layers point down only (import-linter contracts in pyproject.toml) and the tree is ruff clean."""
+"""The layers point down only (import-linter contracts in pyproject.toml), the tree is ruff clean and
+type-checks (mypy, strict on domain/ and services/)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ def test_import_contracts_hold() -> None:
     out = subprocess.run([_tool("lint-imports"), "--config", str(ROOT / "pyproject.toml")], cwd=ROOT,
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+def test_mypy_clean() -> None:
+    """Type-checked as configured in pyproject.toml ([tool.mypy]): strict on domain/ and services/."""
+    out = subprocess.run([_tool("mypy"), "--config-file", str(ROOT / "pyproject.toml")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
 
 
 def test_ruff_clean() -> None:

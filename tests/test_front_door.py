@@ -272,3 +272,92 @@ def test_settings_station_code_cannot_split_the_ledger(tmp_path: Path) -> None:
         assert ctx.cases.get(case_id).case_no.startswith(f"{CODE}-")
     finally:
         ctx.close()
+
+
+# --- one operation, one transaction ----------------------------------------------------------------------
+def _count(paths: Paths, sql: str) -> int:
+    con = sqlite3.connect(paths.ledger_file)
+    try:
+        return int(con.execute(sql).fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_register_transfer_and_the_draft_are_one_transaction(tmp_path: Path) -> None:
+    from deskclient.domain.errors import ValidationError
+
+    paths = wizard_station(tmp_path / "desk", "")
+    ctx = open_context(paths, clock=FixedClock(NOW))
+    try:
+        clerk = _clerk_id(ctx, "wangfang")
+        ctx.intake.save_draft("draft-1", clerk, {"applicant_name": "张桂兰", "item_code": "CL-002"})
+        item = ctx.catalog.get("RS-001")  # a 社保 item asked at the 民政 window: sent on to window 2
+        assert item is not None
+        intake = Intake(window="1", item=item, applicant=PersonInput("张桂兰", ID_NO, "13900001234"))
+        cases, events = _count(paths, "SELECT COUNT(*) FROM 'case'"), _count(paths, "SELECT COUNT(*) FROM event")
+        with pytest.raises(ValidationError):  # no window 9: nothing of the three steps happens
+            ctx.intake.confirm_and_transfer(intake, clerk, to_window="9", reason="社保事项", draft_id="draft-1")
+        assert _count(paths, "SELECT COUNT(*) FROM 'case'") == cases
+        assert _count(paths, "SELECT COUNT(*) FROM event") == events
+        assert _count(paths, "SELECT COUNT(*) FROM draft") == 1
+        case = ctx.intake.confirm_and_transfer(intake, clerk, to_window="2", reason="社保事项", draft_id="draft-1")
+        assert case.window == "2" and case.first_asked_clerk_id == clerk
+        assert _count(paths, "SELECT COUNT(*) FROM draft") == 0
+        assert _count(paths, f"SELECT COUNT(*) FROM event WHERE case_id = '{case.id}'") == 2  # registered, transferred
+    finally:
+        ctx.close()
+
+
+def test_head_approval_is_checked_in_one_place(tmp_path: Path) -> None:
+    from deskclient.domain.errors import RuleViolation
+
+    paths = wizard_station(tmp_path / "desk", "")
+    ctx = open_context(paths, clock=FixedClock(NOW))
+    try:
+        case_id = _register(ctx, "CL-002")
+        clerk = _clerk_id(ctx, "wangfang")
+        with pytest.raises(RuleViolation):  # a clerk's right PIN is not a head's approval
+            ctx.head_desk.approve_urgent_at_window(case_id, clerk, head_login="lina", head_pin="2345")
+        assert not ctx.cases.get(case_id).is_urgent
+        with pytest.raises(RuleViolation):
+            ctx.case_clock.extend_and_issue(case_id, clerk, head_login="lina", head_pin="2345", days=5,
+                                            reason="需要实地核查")
+        case = ctx.head_desk.approve_urgent_at_window(case_id, clerk, head_login="zhouzhuren", head_pin="8888")
+        assert case.is_urgent
+    finally:
+        ctx.close()
+
+
+async def test_showing_home_never_writes_deemed_acceptance_runs_at_sign_in_and_on_the_timer(tmp_path: Path) -> None:
+    """Art. 32: a 收件待审 case whose five days ran out is accepted from its receipt date. That write
+    happens at sign-in and on the app's timer, never because a screen was shown."""
+    from datetime import timedelta
+
+    from tests.ui.conftest import new_app, settle, sign_in
+
+    from deskclient.ui.screens.home import HomeScreen
+
+    paths = wizard_station(tmp_path / "desk", "")
+    ctx = open_context(paths, clock=FixedClock(NOW))
+    try:
+        case_id = _register(ctx, "CL-002")
+        checks = [CheckInput(m.position, MaterialState.RECEIVED) for m in ctx.cases.materials(case_id)]
+        ctx.cases.confirm_outcome(case_id, _clerk_id(ctx, "wangfang"), checks, Outcome.EXAMINE)
+    finally:
+        ctx.close()
+    deemed = "SELECT COUNT(*) FROM event WHERE type = 'case.deemed_accepted'"
+    app = new_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(app, pilot, "wangfang", "1234")
+        assert isinstance(app.screen, HomeScreen)
+        assert _count(paths, deemed) == 0  # still within the five days
+        app.clock.current = NOW + timedelta(days=9)  # the days ran out while the desk stayed open
+        events = _count(paths, "SELECT COUNT(*) FROM event")
+        await pilot.press("f5")  # home refreshed, shown again
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert _count(paths, "SELECT COUNT(*) FROM event") == events  # showing home wrote nothing
+        app._run_due_clocks()  # the app's timer fires
+        await settle(app, pilot)
+        assert _count(paths, deemed) == 1

@@ -252,6 +252,6 @@ def _toml_value(value: object) -> str:
 
 def save_settings(path: Path, settings: Settings) -> None:
     """Write atomically: a power cut leaves either the old file or the new one."""
-    from deskclient.services.files import atomic_write_text
+    from deskclient.durable import atomic_write_text
 
     atomic_write_text(path, dump_settings(settings))

@@ -246,5 +246,5 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
                      ) -> Response:
         return publication("holidays", request, version)
 
-    app.add_middleware(LimitAndLog, limit=max_body)  # type: ignore[arg-type]
+    app.add_middleware(LimitAndLog, limit=max_body)
     return app

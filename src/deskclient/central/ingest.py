@@ -90,7 +90,7 @@ def validate_event(raw: Any) -> tuple[int | None, str, dict[str, Any] | None, st
         return None, "", None, T.REJECT_NOT_OBJECT
     seq = raw.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
-        reason = T.REJECT_MISSING.format(field="seq") if seq is None else T.REJECT_BAD_FIELD.format(field="seq")
+        reason: str | None = T.REJECT_MISSING.format(field="seq") if seq is None else T.REJECT_BAD_FIELD.format(field="seq")
         return None, "", None, reason
     claimed = raw.get("id")
     claimed_id = claimed[:64] if isinstance(claimed, str) else ""
@@ -135,10 +135,12 @@ def validate_event(raw: Any) -> tuple[int | None, str, dict[str, Any] | None, st
 def _insert(conn: Connection) -> Any:
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING seq`` in the engine's dialect."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(events).on_conflict_do_nothing().returning(events.c.seq)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(events).on_conflict_do_nothing().returning(events.c.seq)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(events).on_conflict_do_nothing().returning(events.c.seq)
 
 
 def _slots(conn: Connection, station: str, seqs: Sequence[int]) -> dict[int, Any]:

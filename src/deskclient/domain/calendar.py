@@ -22,6 +22,8 @@ from typing import Any
 from deskclient.domain.errors import ValidationError
 from deskclient.strings import calendar as msg
 
+_Date = date  # DueDate has a field named ``date``: annotations inside it need another name
+
 ONE_DAY = timedelta(days=1)
 MIN_YEAR = 1900
 MAX_YEAR = 2200
@@ -54,10 +56,10 @@ class YearSchedule:
 class DueDate:
     """The result of counting working days, with what was skipped so a clerk can explain the date."""
 
-    date: date
+    date: _Date
     provisional: bool
-    skipped_holidays: tuple[tuple[date, str], ...] = ()
-    makeup_workdays_counted: tuple[tuple[date, str], ...] = ()
+    skipped_holidays: tuple[tuple[_Date, str], ...] = ()
+    makeup_workdays_counted: tuple[tuple[_Date, str], ...] = ()
     unknown_years: tuple[int, ...] = ()
 
 

@@ -289,10 +289,10 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, str | int):
             self.add(where, where.key(key), T.NOT_TEXT.format(key=key))
             return default
-        value = str(value).strip()
-        if required and not value:
+        text = str(value).strip()
+        if required and not text:
             self.add(where, where.key(key), T.EMPTY_FIELD.format(key=key))
-        return value
+        return text
 
     def boolean(self, raw: Mapping[str, Any], key: str, where: _Where, default: bool) -> bool:
         if key not in raw:

@@ -314,7 +314,7 @@ def rollup(period: Period, parts: Iterable[Summary]) -> Summary:
     for part in parts:
         out.station = out.station + part.station
         for name in ("windows", "clerks", "days"):
-            mine: dict = getattr(out, name)
+            mine: dict[str, Figures] = getattr(out, name)
             for key, figs in getattr(part, name).items():
                 mine[key] = mine.get(key, Figures()) + figs
     return out

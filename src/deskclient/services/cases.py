@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlmodel import select
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
 
 from deskclient.domain import identity
+from deskclient.domain.calendar import WorkCalendar
 from deskclient.domain.cases import (
     CaseClass,
     CaseStatus,
@@ -41,10 +43,6 @@ from deskclient.store.ledger import Ledger, WriteTx, new_id
 from deskclient.store.models import Case, CaseMaterial, Draft, Rating, Transfer, Window
 from deskclient.strings import cases as T
 from deskclient.strings import intake as TI
-
-
-class CalendarLike(Protocol):
-    def add_working_days(self, start: Any, n: int) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -125,6 +123,8 @@ class CheckInput:
 
 
 UNOWNED_ITEM_CODE = "BG-000"
+# the checklist lines as a Core table (multi-row INSERT / UPDATE); SQLModel sets __table__ at class creation
+_MATERIALS: Table = CaseMaterial.__table__  # type: ignore[attr-defined]
 
 
 def unowned_item(window: str = "") -> ServiceItem:
@@ -138,7 +138,7 @@ def unowned_item(window: str = "") -> ServiceItem:
 
 
 class CaseService:
-    def __init__(self, ledger: Ledger, calendar: CalendarLike, rules: ClockRules | None = None) -> None:
+    def __init__(self, ledger: Ledger, calendar: WorkCalendar, rules: ClockRules | None = None) -> None:
         self.ledger = ledger
         self.calendar = calendar
         self.rules = rules or ClockRules()  # bad-rating follow-up deadlines (services.clocks.rules_for)
@@ -192,7 +192,7 @@ class CaseService:
         tx.session.add(case)
         tx.session.flush()
         if item.materials:  # one multi-row INSERT: the checklist lines of the new case
-            tx.session.connection().execute(insert(CaseMaterial.__table__), [
+            tx.session.connection().execute(insert(_MATERIALS), [
                 {"case_id": case.id, "position": pos, "name": m.name, "form": str(m.form), "copies": m.copies,
                  "is_main": m.main, "state": str(MaterialState.PENDING), "problem": ""}
                 for pos, m in enumerate(item.materials)])
@@ -278,9 +278,9 @@ class CaseService:
 
     @staticmethod
     def _lines(tx: WriteTx, case: Case) -> list[MaterialLine]:
-        table = CaseMaterial.__table__
+        table = _MATERIALS
         rows = tx.session.connection().execute(
-            select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state, table.c.problem)
+            sa_select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state, table.c.problem)
             .where(table.c.case_id == case.id).order_by(table.c.position)).all()
         return [MaterialLine(r.id, r.position, r.name, r.is_main, r.state, r.problem) for r in rows]
 
@@ -334,9 +334,9 @@ class CaseService:
     @staticmethod
     def _apply_checks(tx: WriteTx, case: Case, checks: Sequence[CheckInput]) -> list[MaterialLine]:
         """Apply the clerk's marks to the case's checklist lines (one UPDATE for all of them)."""
-        table = CaseMaterial.__table__
+        table = _MATERIALS
         conn = tx.session.connection()
-        rows = conn.execute(select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state,
+        rows = conn.execute(sa_select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state,
                                    table.c.problem).where(table.c.case_id == case.id)
                             .order_by(table.c.position)).all()
         lines = {r.position: MaterialLine(r.id, r.position, r.name, r.is_main, r.state, r.problem) for r in rows}
@@ -416,7 +416,7 @@ class CaseService:
         from deskclient.services.followups import rate_case
 
         return rate_case(self.ledger, case_id, clerk_id, level, score=score, comment=comment,
-                         rater_name=rater_name, calendar=self.calendar, settings=self.rules)  # type: ignore[arg-type]
+                         rater_name=rater_name, calendar=self.calendar, settings=self.rules)
 
     # --- reads ---------------------------------------------------------------------------------
     def get(self, case_id: str) -> Case:
@@ -438,12 +438,12 @@ class CaseService:
         overturned 复核), oldest first: offered for resuming after sign-in."""
         with self.ledger.read() as s:
             return list(s.exec(select(Case).where(Case.window == window, Case.status == str(CaseStatus.REGISTERED))
-                               .order_by(Case.created_at)))
+                               .order_by(col(Case.created_at))))
 
     def materials(self, case_id: str) -> list[CaseMaterial]:
         with self.ledger.read() as s:
             return list(s.exec(select(CaseMaterial).where(CaseMaterial.case_id == case_id)
-                               .order_by(CaseMaterial.position)))
+                               .order_by(col(CaseMaterial.position))))
 
     @staticmethod
     def _case(tx: WriteTx, case_id: str) -> Case:

@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
+from sqlmodel import SQLModel, col
+from sqlmodel import select as sm_select
 
 from deskclient.domain.cases import CaseClass, CaseStatus, Delivery
 from deskclient.domain.events import EventType
@@ -119,8 +122,8 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
     items = [it for it in ctx.catalog]
     cal = ctx.calendar
     with ctx.ledger.read() as s:
-        clerks = list(s.exec(select(Clerk).where(Clerk.role == ROLE_CLERK)).scalars())
-        station = s.exec(select(Station)).scalars().first()
+        clerks = list(s.exec(sm_select(Clerk).where(col(Clerk.role) == ROLE_CLERK)))
+        station = s.exec(sm_select(Station)).first()
     if station is None or not clerks:
         raise RuntimeError("demo station not set up")
     by_window: dict[str, list[Clerk]] = {}
@@ -135,13 +138,13 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
         with bulk.write(None) as tx:
             conn = tx.session.connection()
             seqs = itertools.count(
-                int(conn.execute(select(Event.seq).order_by(Event.seq.desc()).limit(1)).scalar() or 0) + 1)
-            cases: list[dict] = []
-            mats: list[dict] = []
-            events: list[dict] = []
+                int(conn.execute(select(col(Event.seq)).order_by(col(Event.seq).desc()).limit(1)).scalar() or 0) + 1)
+            cases: list[dict[str, Any]] = []
+            mats: list[dict[str, Any]] = []
+            events: list[dict[str, Any]] = []
 
-            def ev(case_id: str, clerk_id: str, type_: EventType, at: datetime, payload: dict,
-                   events: list[dict] = events, seqs: Iterator[int] = seqs) -> None:
+            def ev(case_id: str, clerk_id: str, type_: EventType, at: datetime, payload: dict[str, Any],
+                   events: list[dict[str, Any]] = events, seqs: Iterator[int] = seqs) -> None:
                 events.append(_event_row(station.code, next(seqs), at, clerk_id, type_, case_id, payload))
 
             counters: dict[str, int] = {}
@@ -231,9 +234,9 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
                                                               "case_class": str(cclass)})
                 if completed_at is not None and status is CaseStatus.COMPLETED:
                     ev(case_id, clerk.id, EventType.CASE_COMPLETED, completed_at, {"delivery": str(delivery)})
-            conn.execute(insert(Case.__table__), cases)
-            conn.execute(insert(CaseMaterial.__table__), mats)
-            conn.execute(insert(Event.__table__), events)
+            conn.execute(insert(_table(Case)), cases)
+            conn.execute(insert(_table(CaseMaterial)), mats)
+            conn.execute(insert(_table(Event)), events)
             for key, value in counters.items():
                 row = tx.session.get(Counter, key) or Counter(name=key, value=0)
                 row.value = value
@@ -241,6 +244,12 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
         done += size
     bulk.engine.dispose()
     return time.perf_counter() - started
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for multi-row INSERTs (SQLModel sets ``__table__`` at class creation)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def _bulk_ledger(ctx: DeskContext) -> Ledger:
@@ -253,7 +262,7 @@ def _bulk_ledger(ctx: DeskContext) -> Ledger:
     engine = make_engine(ctx.paths.ledger_file)
 
     @event.listens_for(engine, "connect")
-    def _fast(dbapi_conn, _record) -> None:
+    def _fast(dbapi_conn: Any, _record: object) -> None:
         dbapi_conn.execute("PRAGMA synchronous=OFF")
         dbapi_conn.execute("PRAGMA cache_size=-65536")
 
@@ -261,6 +270,6 @@ def _bulk_ledger(ctx: DeskContext) -> Ledger:
 
 
 def _event_row(station: str, seq: int, at: datetime, clerk_id: str, type_: EventType, case_id: str,
-               payload: dict) -> dict:
+               payload: dict[str, Any]) -> dict[str, Any]:
     return dict(id=new_id(), station=station, seq=seq, at=at, clerk_id=clerk_id, type=str(type_),
                 case_id=case_id, payload=dump_payload(payload), sent_at=None, set_aside_reason="")

@@ -47,7 +47,7 @@ class HeadDeskService(QueueService):
             windows = list(s.exec(select(Window).where(Window.active == True).order_by(Window.number)))  # noqa: E712
             open_by = dict(s.exec(select(Case.window, func.count()).where(col(Case.status).in_(OPEN_VALUES))
                                   .group_by(Case.window)).all())
-            accepted = s.exec(select(Case.window, Case.due_date, Case.is_urgent).where(
+            accepted = s.exec(select(col(Case.window), col(Case.due_date), col(Case.is_urgent)).where(
                 Case.status == str(CaseStatus.ACCEPTED), col(Case.due_date) <= soon)).all()
             urgent = dict(s.exec(select(Case.window, func.count()).where(col(Case.status).in_(OPEN_VALUES),
                                                                          Case.is_urgent == True)  # noqa: E712
@@ -62,10 +62,10 @@ class HeadDeskService(QueueService):
             target = overdue if due < today else due_soon
             target[w] = target.get(w, 0) + 1
         out = []
-        for w in windows:
-            duty = self.on_duty(w.number)
-            out.append(WindowLoad(w.number, w.name, int(open_by.get(w.number, 0)), overdue.get(w.number, 0),
-                                  due_soon.get(w.number, 0), int(urgent.get(w.number, 0)), w.number in paused,
+        for win in windows:
+            duty = self.on_duty(win.number)
+            out.append(WindowLoad(win.number, win.name, int(open_by.get(win.number, 0)), overdue.get(win.number, 0),
+                                  due_soon.get(win.number, 0), int(urgent.get(win.number, 0)), win.number in paused,
                                   names.get(duty, "") if duty else ""))
         return out
 
@@ -203,7 +203,7 @@ class HeadDeskService(QueueService):
         for f, case_no in rows:
             due = f.visit_due if f.status == "open" and f.visit_due else f.due_date
             overdue = f.status != "closed" and due is not None and due < today
-            out.append(FollowUpLine(f, case_no or "", overdue, T.RATING_LABELS.get(levels.get(f.case_id, ""), "")))
+            out.append(FollowUpLine(f, case_no or "", overdue, T.RATING_LABELS.get(levels.get(f.case_id or "", ""), "")))
         return out
 
 

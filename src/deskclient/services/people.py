@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
@@ -15,13 +16,16 @@ from deskclient.store.models import Clerk, Station, Window
 from deskclient.strings import people as T
 from deskclient.strings import ui as TU
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MAX_PIN_FAILURES = 5
 LOCK_MINUTES = 10
 ROLE_CLERK = "clerk"
 ROLE_HEAD = "head"
 
 
-def _hasher():  # argon2id, tuned to ~50 ms on an old counter PC
+def _hasher() -> PasswordHasher:  # argon2id, tuned to ~50 ms on an old counter PC
     from argon2 import PasswordHasher
 
     return PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -29,7 +33,7 @@ def _hasher():  # argon2id, tuned to ~50 ms on an old counter PC
 
 def hash_pin(pin: str) -> str:
     check_pin_format(pin)
-    return _hasher().hash(pin)
+    return str(_hasher().hash(pin))
 
 
 def check_pin_format(pin: str) -> None:
@@ -162,10 +166,14 @@ class PeopleService:
     # --- lookups ------------------------------------------------------------------------------
     def clerks(self, active_only: bool = True) -> list[Clerk]:
         with self.ledger.read() as s:
-            q = select(Clerk).order_by(Clerk.window, Clerk.post, Clerk.login)
+            q = select(Clerk).order_by(col(Clerk.window), col(Clerk.post), col(Clerk.login))
             if active_only:
                 q = q.where(Clerk.active == True)  # noqa: E712
             return list(s.exec(q))
+
+    def heads(self) -> list[Clerk]:
+        """The active centre heads (who may approve an urgent case or an extension)."""
+        return [c for c in self.clerks() if c.role == ROLE_HEAD]
 
     def clerk(self, clerk_id: str) -> Clerk | None:
         with self.ledger.read() as s:
@@ -191,7 +199,7 @@ class PeopleService:
             minutes = max(1, int((clerk.locked_until - now).total_seconds() // 60) + 1)
             raise RuleViolation(T.LOCKED.format(name=clerk.name, minutes=minutes))
         try:
-            ok = _hasher().verify(clerk.pin_hash, pin)
+            ok: bool = _hasher().verify(clerk.pin_hash, pin)
         except (VerificationError, InvalidHashError):
             ok = False
         with self.ledger.write(clerk.id) as tx:

@@ -291,7 +291,7 @@ def rich_tables(summary: Summary, names: Names, *, compact: bool = False) -> lis
     for scope, name, f in groups(summary, names):
         style = "bold" if scope == T.SCOPE_STATION else ""
         within = (f"{f.immediate_within_limit}/{f.immediate_done}" if f.immediate_done else T.NOT_APPLICABLE)
-        cells = {T.COL_NAME: Text(name), T.COL_REGISTERED: str(f.registered), T.COL_ACCEPTED: str(f.accepted),
+        cells: dict[str, Text | str] = {T.COL_NAME: Text(name), T.COL_REGISTERED: str(f.registered), T.COL_ACCEPTED: str(f.accepted),
                  T.COL_COMPLETED: str(f.completed), T.COL_RETURNED: str(f.returned),
                  T.COL_ON_TIME_RATE: _rate(f.on_time_rate), T.COL_IMMEDIATE_WITHIN: within,
                  T.COL_BAD: str(f.bad_ratings), T.COL_COMPLAINTS: str(f.complaints)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
@@ -45,8 +45,8 @@ class StationAdmin:
     def clerks(self) -> list[ClerkLine]:
         now = self.ledger.clock.now()
         with self.ledger.read() as s:
-            rows = list(s.exec(select(Clerk).order_by(Clerk.active.desc(), Clerk.window, Clerk.post,  # type: ignore[attr-defined]
-                                                      Clerk.login)))
+            rows = list(s.exec(select(Clerk).order_by(col(Clerk.active).desc(), col(Clerk.window), col(Clerk.post),
+                                                      col(Clerk.login))))
         return [ClerkLine(c.id, c.login, c.name, c.role, c.window or "", c.post or "", c.active,
                           bool(c.locked_until and c.locked_until > now)) for c in rows]
 

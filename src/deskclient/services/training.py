@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from deskclient.domain.cases import MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
@@ -166,14 +166,14 @@ class ScenarioRunner:
 
     def _top_seq(self) -> int:
         with self.ctx.ledger.read() as s:
-            top = s.exec(select(Event).order_by(Event.seq.desc())).first()
+            top = s.exec(select(Event).order_by(col(Event.seq).desc())).first()
             return top.seq if top else 0
 
     def _latest_case(self) -> str:
         if self.case_id:
             return self.case_id
         with self.ctx.ledger.read() as s:
-            case = s.exec(select(Case).order_by(Case.created_at.desc())).first()
+            case = s.exec(select(Case).order_by(col(Case.created_at).desc())).first()
         if case is None:
             raise ValidationError(T.NO_CASE_YET)
         self.case_id = case.id

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, and_, func, select, update
 
 from deskclient.store.models import Event
 
-_T = Event.__table__  # type: ignore[attr-defined]
+_T = Event.__table__
 _WRITE = {"sqlite_begin": "IMMEDIATE"}  # honoured by store.db engines; ignored elsewhere
 
 

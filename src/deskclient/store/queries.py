@@ -102,7 +102,7 @@ def _where(q: CaseQuery, *, walk: bool = False) -> list[Any]:
             and_(first_asked == q.clerk_id, status.in_(_OPEN)),
         ))
     elif q.scope == Scope.OPEN:
-        conds.append(and_(Case.window == q.window, Case.status.in_(_OPEN)))  # type: ignore[attr-defined]
+        conds.append(and_(Case.window == q.window, Case.status.in_(_OPEN)))
     elif q.scope == Scope.OVERDUE:
         conds.append(and_(Case.window == q.window, Case.status == str(CaseStatus.ACCEPTED),
                           Case.due_date < q.today))  # type: ignore[operator]
@@ -122,11 +122,11 @@ def _desk_total(s: Session, q: CaseQuery) -> int:
     + today here and not open (ix_case_window_created).
     """
     start = datetime.combine(q.today, time.min)
-    open_here = select(func.count()).where(Case.window == q.window, Case.status.in_(_OPEN))  # type: ignore[attr-defined]
+    open_here = select(func.count()).where(Case.window == q.window, Case.status.in_(_OPEN))
     mine_elsewhere = select(func.count()).where(
-        Case.first_asked_clerk_id == q.clerk_id, Case.status.in_(_OPEN), Case.window != q.window)  # type: ignore[attr-defined]
+        Case.first_asked_clerk_id == q.clerk_id, Case.status.in_(_OPEN), Case.window != q.window)
     today_closed = select(func.count()).where(
-        Case.window == q.window, Case.created_at >= start, Case.status.not_in(_OPEN))  # type: ignore[attr-defined]
+        Case.window == q.window, Case.created_at >= start, Case.status.not_in(_OPEN))
     stmt = select(open_here.scalar_subquery() + mine_elsewhere.scalar_subquery() + today_closed.scalar_subquery())
     return int(s.execute(stmt).scalar() or 0)
 
@@ -134,14 +134,14 @@ def _desk_total(s: Session, q: CaseQuery) -> int:
 def _many_open_here(s: Session, q: CaseQuery) -> bool:
     """At least WALK_MIN_MATCHES open cases at the window, so the desk's matches are dense enough in
     ``created_at`` order for the walk to stop early (an index-only count, capped)."""
-    inner = (select(Case.window).where(Case.window == q.window, Case.status.in_(_OPEN))  # type: ignore[attr-defined]
+    inner = (select(Case.window).where(Case.window == q.window, Case.status.in_(_OPEN))
              .limit(WALK_MIN_MATCHES).subquery())
     return int(s.execute(select(func.count()).select_from(inner)).scalar() or 0) >= WALK_MIN_MATCHES
 
 
 def page_stmt(q: CaseQuery, *, offset: int = 0, limit: int = PAGE_SIZE, walk: bool = False) -> Any:
     """The page query (exposed so tests and the benchmark can EXPLAIN it)."""
-    stmt = select(*_ROW_COLS).where(*_where(q, walk=walk)).order_by(Case.created_at.desc(), Case.id.desc())  # type: ignore[attr-defined]
+    stmt = select(*_ROW_COLS).where(*_where(q, walk=walk)).order_by(Case.created_at.desc(), Case.id.desc())
     return stmt.offset(max(0, offset)).limit(limit)
 
 
@@ -151,7 +151,7 @@ URGENT_MAX = 50  # urgent cases put at the top of a queue page (the centre marks
 def urgent_stmt(q: CaseQuery) -> Any:
     """The open urgent cases of the query's scope, oldest first: 急办件 are done first (rule 4).
     Bounded by the open-at-window indexes; only open cases can be urgent work."""
-    conds = [*_where(q), Case.is_urgent == True, Case.status.in_(_OPEN)]  # type: ignore[attr-defined]  # noqa: E712
+    conds = [*_where(q), Case.is_urgent == True, Case.status.in_(_OPEN)]  # noqa: E712
     return select(*_ROW_COLS).where(*conds).order_by(Case.created_at, Case.id).limit(URGENT_MAX)
 
 
@@ -219,7 +219,7 @@ class TimelineEntry:
 def case_timeline(engine: Engine, case_id: str, limit: int = 200) -> list[TimelineEntry]:
     """A case's events in order (ix_event_case), with the clerk's name."""
     stmt = (select(Event.seq, Event.at, Event.type, Clerk.name, Event.payload)
-            .join(Clerk, Clerk.id == Event.clerk_id, isouter=True)  # type: ignore[arg-type]
+            .join(Clerk, Clerk.id == Event.clerk_id, isouter=True)
             .where(Event.case_id == case_id).order_by(Event.seq).limit(limit))
     out: list[TimelineEntry] = []
     with Session(engine) as s:
@@ -246,7 +246,7 @@ def clerk_names(engine: Engine, ids: Sequence[str]) -> dict[str, str]:
     if not ids:
         return {}
     with Session(engine) as s:
-        return {i: n for i, n in s.execute(select(Clerk.id, Clerk.name).where(Clerk.id.in_(set(ids))))}  # type: ignore[attr-defined]
+        return {i: n for i, n in s.execute(select(Clerk.id, Clerk.name).where(Clerk.id.in_(set(ids))))}
 
 
 # --- intake drafts (local only: never an event, never synced) ---------------------------------
@@ -254,4 +254,4 @@ def clerk_names(engine: Engine, ids: Sequence[str]) -> dict[str, str]:
 def latest_draft(engine: Engine, clerk_id: str, kind: str = "intake") -> Draft | None:
     with Session(engine, expire_on_commit=False) as s:
         return s.scalars(select(Draft).where(Draft.clerk_id == clerk_id, Draft.kind == kind)
-                         .order_by(Draft.updated_at.desc()).limit(1)).first()  # type: ignore[attr-defined]
+                         .order_by(Draft.updated_at.desc()).limit(1)).first()

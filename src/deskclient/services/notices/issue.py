@@ -171,7 +171,7 @@ def _record_print(ledger: Ledger, clerk_id: str, notice_id: str, case_id: str | 
             # one printed copy empties the queue of that notice: the original and its earlier reprints
             root = row.reprint_of or row.id
             for other in tx.session.exec(select(Notice).where(
-                    (Notice.id == root) | (Notice.reprint_of == root), Notice.id != row.id,  # type: ignore[operator]
+                    (Notice.id == root) | (Notice.reprint_of == root), Notice.id != row.id,
                     Notice.print_state != "printed", Notice.print_state != SUPERSEDED)):
                 other.print_state = SUPERSEDED
                 tx.session.add(other)

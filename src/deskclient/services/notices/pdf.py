@@ -153,9 +153,9 @@ def render_pdf(doc: B.Document, *, created: datetime | None = None) -> bytes:
         while i < len(blocks):
             block = blocks[i]
             if isinstance(block, B.Field):
-                group = []
-                while i < len(blocks) and isinstance(blocks[i], B.Field):
-                    group.append(blocks[i])
+                group: list[B.Field] = []
+                while i < len(blocks) and isinstance(field := blocks[i], B.Field):
+                    group.append(field)
                     i += 1
                 pdf.set_font(FAMILY, size=11)
                 for f in group:

@@ -90,7 +90,7 @@ def _lp(path: Path, settings: PrinterSettings, raw: bool, timeout: float) -> Pri
 def _windows(path: Path, settings: PrinterSettings, raw_bytes: bytes | None) -> PrintResult:  # pragma: no cover
     label = _printer_label(settings)
     try:
-        import win32print  # type: ignore[import-not-found]
+        import win32print
     except ImportError:
         win32print = None
     try:
@@ -107,7 +107,7 @@ def _windows(path: Path, settings: PrinterSettings, raw_bytes: bytes | None) -> 
                 finally:
                     win32print.ClosePrinter(handle)
                 return PrintResult(True, T.PRINT_OK.format(printer=name))
-            import win32api  # type: ignore[import-not-found]
+            import win32api
 
             win32api.ShellExecute(0, "printto", str(path), f'"{name}"', ".", 0)
             return PrintResult(True, T.PRINT_OK.format(printer=name))
@@ -156,8 +156,8 @@ def open_escpos(settings: PrinterSettings, timeout: float = DEFAULT_TIMEOUT_S) -
     elif settings.kind == "escpos-serial":
         from escpos.printer import Serial
 
-        port, baud = _split_port(device, 9600)
-        printer = Serial(devfile=port, baudrate=baud, timeout=timeout)
+        serial_port, baud = _split_port(device, 9600)
+        printer = Serial(devfile=serial_port, baudrate=baud, timeout=timeout)
     elif settings.kind == "file":
         from escpos.printer import File
 

@@ -276,7 +276,7 @@ def _safe_block(block: B.Block) -> B.Block:
         case B.Rule() | B.Blank():
             return block
         case _:
-            return type(block)(_clean(block.text))  # type: ignore[call-arg]
+            return type(block)(_clean(block.text))
 
 
 def _ensure_marks(data: NoticeData, copy: B.Copy) -> B.Copy:

@@ -62,7 +62,8 @@ def _tokens(text: str) -> list[str]:
 
 def _hard_split(token: str, room: int) -> tuple[str, str]:
     """Split a token longer than a whole line: only when there is no other way, at a character edge."""
-    taken, used = [], 0
+    taken: list[str] = []
+    used = 0
     for i, ch in enumerate(token):
         w = char_cells(ch)
         if used + w > room:
@@ -179,9 +180,9 @@ def layout(doc: B.Document, width: int) -> list[Line]:
             block = blocks[i]
             match block:
                 case B.Field():
-                    group = []
-                    while i < len(blocks) and isinstance(blocks[i], B.Field):
-                        group.append(blocks[i])
+                    group: list[B.Field] = []
+                    while i < len(blocks) and isinstance(field := blocks[i], B.Field):
+                        group.append(field)
                         i += 1
                     out += _field_group(group, width, label_w)
                     continue

@@ -298,7 +298,7 @@ class CaseDetailScreen(DeskScreen):
 
             self.app.push_screen(PinDialog(T.URGENT_TITLE, heads, reason_label=T.URGENT_REASON), answer)
 
-        self.run_db(lambda: [(c.login, c.name) for c in ctx.people.clerks() if c.role == "head"], ask, group="heads")
+        self.run_db(lambda: [(c.login, c.name) for c in ctx.people.heads()], ask, group="heads")
 
     def action_rate(self) -> None:
         from deskclient.ui.screens.dialogs import ChoiceDialog
@@ -362,7 +362,7 @@ class CaseDetailScreen(DeskScreen):
 
             self.app.push_screen(ExtensionDialog(heads), answer)
 
-        self.run_db(lambda: [(c.login, c.name) for c in ctx.people.clerks() if c.role == "head"], ask, group="heads")
+        self.run_db(lambda: [(c.login, c.name) for c in ctx.people.heads()], ask, group="heads")
 
     def _extended(self, done: Extended) -> None:
         from deskclient.ui.screens.notice_preview import NoticePreviewScreen

@@ -152,14 +152,18 @@ class DayScreen(DeskScreen):
                                redirect_window=values["redirect"])
             return issue_sheet(ctx, desk.pause_sign(pause), clerk_id)
 
-        self.run_db(work, lambda msg: (self._message(T.KEY_PAUSE + msg), self.action_refresh()),
+        self.run_db(work, lambda msg: self._message_and_refresh(T.KEY_PAUSE + msg),
                     failed=lambda m: self._message(m, "red"))
 
     def action_resume(self) -> None:
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
         self.run_db(lambda: ctx.workday.resume(window=window, clerk_id=clerk_id),
-                    lambda _p: (self._message(T.KEY_RESUME), self.action_refresh()),
+                    lambda _p: self._message_and_refresh(T.KEY_RESUME),
                     failed=lambda m: self._message(m, "red"))
+
+    def _message_and_refresh(self, message: str) -> None:
+        self._message(message)
+        self.action_refresh()
 
     def action_close_day(self) -> None:
         """收班 asks first: it stores the day's figures and cannot be undone."""
@@ -172,7 +176,7 @@ class DayScreen(DeskScreen):
         self.app.push_screen(ConfirmDialog(T.DAY_CLOSE_Q, T.DAY_CLOSE_DETAIL, yes=T.KEY_CLOSE_DAY), answer)
 
     def _close_day(self) -> None:
-        from deskclient.services.workday import DayNotClosable
+        from deskclient.services.desk_base import DayNotClosable
 
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
 
@@ -185,7 +189,7 @@ class DayScreen(DeskScreen):
         self.run_db(work, self._day_closed, failed=lambda m: self._message(m, "red"))
 
     def _day_closed(self, result: Any) -> None:
-        from deskclient.services.workday import DayNotClosable
+        from deskclient.services.desk_base import DayNotClosable
 
         if isinstance(result, DayNotClosable):
             lines = [result.message, T.DAY_UNFINISHED_TITLE]

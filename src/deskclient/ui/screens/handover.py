@@ -145,6 +145,7 @@ class HandoverScreen(DeskScreen):
             result = ctx.handover.hand_over(window=window, from_clerk_id=clerk_id, to_login=login, to_pin=pin,
                                     desk_note=note, case_notes=notes)
             to = ctx.people.clerk(result.handover.to_clerk_id)
+            assert to is not None  # hand_over just verified the taker's PIN
             return result, to, issue_sheet(ctx, result.sheet, to.id)
 
         self.query_one("#to-pin", DeskInput).value = ""

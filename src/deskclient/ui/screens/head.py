@@ -178,9 +178,11 @@ class HeadScreen(DeskScreen):
 
     def _do(self, fn: Any) -> None:
         ctx, head_id = self.ctx, self.clerk.id
-        self.run_db(lambda: fn(ctx.head_desk, head_id),
-                    lambda _r: (self._message(T.HEAD_DONE, "green"), self.action_refresh()),
-                    failed=lambda m: self._message(m, "red"))
+        def done(_result: object) -> None:
+            self._message(T.HEAD_DONE, "green")
+            self.action_refresh()
+
+        self.run_db(lambda: fn(ctx.head_desk, head_id), done, failed=lambda m: self._message(m, "red"))
 
     def _ask(self, title: str, fields: list[FormField], then: Any) -> None:
         def done(values: dict[str, str] | None) -> None:

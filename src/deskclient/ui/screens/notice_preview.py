@@ -62,8 +62,9 @@ class NoticePreviewScreen(DeskModal):
         box.border_title = T.NOTICE_TITLE
         desk = self.desk
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id if desk.clerk else None, self.case_id, self.kind
+        assert ctx is not None  # a notice is only previewed from an open desk
         overrides = self.overrides
-        width = max(20, min(ctx.settings.printer.columns if ctx else 48, 56))
+        width = max(20, min(ctx.settings.printer.columns, 56))
         if self.issued_message is None:  # 补打 when the notice was issued before (the service says)
             self.run_db(lambda: ctx.notices.preview_copy(case_id, kind, clerk_id or "", width, overrides),
                         self._show_copy, group="preview")

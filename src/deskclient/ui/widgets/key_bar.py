@@ -134,12 +134,12 @@ class KeyBar(Widget):
         """The bar as plain text (for the tests that check every label is shown whole)."""
         return self.render().plain
 
-    async def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         row = event.y
         if 0 <= row < len(self._spans):
             x = event.x - 1  # the left padding
             for start, end, key in self._spans[row]:
                 if start <= x < end:
                     event.stop()
-                    await self.app.simulate_key(key)
+                    self.app.simulate_key(key)
                     return
