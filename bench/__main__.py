@@ -29,7 +29,8 @@ import contextlib
 
 from bench.common import ROOT, Row
 
-MODULES = ("bench_startup", "bench_home", "bench_search", "bench_intake", "bench_sync", "bench_notices")
+MODULES = ("bench_startup", "bench_home", "bench_search", "bench_intake", "bench_sync", "bench_notices",
+           "bench_county")
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 
 

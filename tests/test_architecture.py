@@ -68,3 +68,13 @@ def test_user_facing_chinese_lives_in_strings() -> None:
                     and cjk.search(node.value)):
                 offenders.append(f"{rel}:{node.lineno}: {node.value[:30]!r}")
     assert offenders == [], "\n".join(offenders[:40])
+
+
+def test_web_templates_hold_layout_only() -> None:
+    """The county office's page templates take every word from strings/county_web.py (``S``)."""
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    offenders = [f"{p.name}:{n}" for p in (ROOT / "src" / "deskclient" / "central" / "web" / "templates").glob("*.html")
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if cjk.search(line)]
+    assert offenders == [], offenders

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from deskclient.central.db import WRITE, events, publications, stations
+from deskclient.central.db import WRITE, events, publications, station_reports, stations
 from deskclient.central.ingest import ForeignStationError, ingest, utcnow
 from deskclient.domain.errors import DeskError
 from deskclient.services import bundle as B
@@ -51,6 +51,70 @@ def add_station(engine: Engine, code: str, name: str) -> str:
     except IntegrityError:
         raise AdminError(T.STATION_EXISTS.format(code=code)) from None
     return token
+
+
+def rotate_token(engine: Engine, code: str) -> str:
+    """Give a station a new token (shown once); the old one stops working at once.
+
+    Also used to re-admit a revoked station. The bundle key is derived from the new token, so
+    bundles signed with the old token are refused too.
+    """
+    token = secrets.token_urlsafe(32)
+    with engine.begin() as conn:
+        done = conn.execute(update(stations).where(stations.c.code == code).values(
+            token_hash=hash_token(token), bundle_key=B.bundle_key(token).hex())).rowcount
+        if not done:
+            raise AdminError(T.STATION_UNKNOWN.format(code=code[:40]))
+        conn.execute(update(station_reports).where(station_reports.c.code == code).values(revoked_at=None))
+    return token
+
+
+def revoke_station(engine: Engine, code: str) -> None:
+    """Stop a station's token and bundle key working (its events stay); ``rotate_token`` re-admits it."""
+    dead = secrets.token_hex(32)  # a hash no token has: the column stays unique and non-null
+    now = utcnow()
+    with engine.begin() as conn:
+        done = conn.execute(update(stations).where(stations.c.code == code).values(
+            token_hash=dead, bundle_key=secrets.token_hex(32))).rowcount
+        if not done:
+            raise AdminError(T.STATION_UNKNOWN.format(code=code[:40]))
+        if conn.execute(update(station_reports).where(station_reports.c.code == code)
+                        .values(revoked_at=now)).rowcount == 0:
+            conn.execute(insert(station_reports), {"code": code, "reported_at": now, "revoked_at": now})
+
+
+REPORT_HEADER = "X-Deskclient-Report"
+_REPORT_FIELDS = {"backlog": int, "app_version": str, "schema_version": str, "catalog_version": int,
+                  "holidays_version": int}
+
+
+def parse_report(text: str | None) -> dict[str, Any] | None:
+    """The optional station report a sync request carries (JSON in ``X-Deskclient-Report``).
+
+    Unknown keys and wrongly typed values are dropped: an old or odd station never fails a sync.
+    """
+    if not text or len(text) > 2000:
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    out: dict[str, Any] = {}
+    for key, kind in _REPORT_FIELDS.items():
+        value = raw.get(key)
+        if isinstance(value, kind) and not isinstance(value, bool):
+            out[key] = value[:40] if isinstance(value, str) else max(0, min(int(value), 2**31 - 1))
+    return out or None
+
+
+def record_report(engine: Engine, code: str, report: dict[str, Any]) -> None:
+    """Store what a station said about itself in its sync request (backlog, versions)."""
+    values = {"reported_at": utcnow(), **report}
+    with engine.begin() as conn:
+        if conn.execute(update(station_reports).where(station_reports.c.code == code).values(**values)).rowcount == 0:
+            conn.execute(insert(station_reports), {"code": code, **values})
 
 
 def station_for_token(engine: Engine, token: str) -> str | None:
@@ -102,8 +166,16 @@ def publish(engine: Engine, kind: str, folder: Path) -> tuple[Publication, bool]
 
     Validated with the same domain parsers the stations use, so a broken file never goes out.
     """
+    return publish_files(engine, kind, read_publish_dir(folder))
+
+
+def publish_files(engine: Engine, kind: str, files: dict[str, str]) -> tuple[Publication, bool]:
+    """Publish a set of text files (the command's folder, or the web page's uploads) as the next version.
+
+    The one publishing path: validated with the station's own parsers first, so a broken set never
+    goes out and the error names the file (and line, where the parser knows it).
+    """
     assert kind in KINDS
-    files = read_publish_dir(folder)
     label = T.KIND_LABELS[kind]
     try:
         validate_publication(kind, files)

@@ -156,7 +156,7 @@ class LimitAndLog:
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(engine: Engine, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
+def create_app(engine: Engine, *, max_body: int = MAX_BODY_BYTES, web_settings: Any = None) -> FastAPI:
     """The service bound to one database engine (tables must exist: see ``central.db.make_engine``)."""
     app = FastAPI(title="deskclient county central office", version=__version__,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None)
@@ -204,8 +204,11 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
 
     @app.post(f"{API}/events", response_model=IngestReply,
               responses={401: {}, 403: {}, 413: {}, 422: {}, 503: {}})
-    def post_events(body: IngestRequest, station: str = auth) -> dict[str, Any]:
+    def post_events(body: IngestRequest, request: Request, station: str = auth) -> dict[str, Any]:
         """Store a batch of the station's events; reply with the contiguous mark (see sync-protocol.md)."""
+        report = admin.parse_report(request.headers.get(admin.REPORT_HEADER))
+        if report and body.station == station:
+            admin.record_report(engine, station, report)
         if body.station != station:
             raise ApiError(403, "forbidden", T.AUTH_OTHER_STATION.format(station=station))
         try:
@@ -217,8 +220,11 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
         return result.to_json()
 
     @app.get(f"{API}/station", response_model=StationReply)
-    def get_station(station: str = auth) -> dict[str, Any]:
+    def get_station(request: Request, station: str = auth) -> dict[str, Any]:
         """The station's current contiguous mark (also records contact)."""
+        report = admin.parse_report(request.headers.get(admin.REPORT_HEADER))
+        if report:
+            admin.record_report(engine, station, report)
         return {"station": station, "acked_seq": touch(engine, station)}
 
     def publication(kind: str, request: Request, version: int | None) -> Response:
@@ -246,5 +252,8 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY_BYTES) -> FastAPI:
                      ) -> Response:
         return publication("holidays", request, version)
 
-    app.add_middleware(LimitAndLog, limit=max_body)
+    from deskclient.central.web import install
+
+    install(app, engine, settings=web_settings)
+    app.add_middleware(LimitAndLog, limit=max_body)  # type: ignore[arg-type]
     return app

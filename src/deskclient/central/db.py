@@ -15,7 +15,9 @@ import os
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     Column,
+    Date,
     DateTime,
     Engine,
     Index,
@@ -59,6 +61,9 @@ events = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_central_event_case", events.c.station, events.c.case_id)
+# The refused records page reads only the (few) rejected rows.
+Index("ix_central_event_rejected", events.c.station, events.c.seq,
+      postgresql_where=events.c.rejected_reason.is_not(None), sqlite_where=events.c.rejected_reason.is_not(None))
 
 publications = Table(
     "central_publication",
@@ -68,6 +73,154 @@ publications = Table(
     Column("sha256", String(64), nullable=False),
     Column("content", Text, nullable=False),  # JSON {"files": {name: text}}
     Column("published_at", DateTime(timezone=True), nullable=False),
+)
+
+# --------------------------------------------------------------------------------------------------
+# The office's web view (issue #18): users, sessions, audit trail, and read models kept at ingest.
+# New tables only, so an existing office database gains them with ``create_all`` and no migration.
+# --------------------------------------------------------------------------------------------------
+
+users = Table(
+    "central_user",
+    metadata,
+    Column("login", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),  # admin | viewer
+    Column("pw_hash", String(200), nullable=False),  # argon2id
+    Column("failed", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sessions = Table(
+    "central_session",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # sha256 of the cookie value
+    Column("login", String(64), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+audit = Table(
+    "central_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("login", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("target", String(64), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+station_reports = Table(
+    "central_station_report",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("backlog", Integer, nullable=True),
+    Column("app_version", String(40), nullable=True),
+    Column("schema_version", String(40), nullable=True),
+    Column("catalog_version", Integer, nullable=True),
+    Column("holidays_version", Integer, nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+cases = Table(
+    "central_case",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("case_id", String(64), primary_key=True),
+    Column("case_no", String(64), nullable=False, default=""),
+    Column("window", String(32), nullable=False, default=""),
+    Column("department", String(200), nullable=False, default=""),
+    Column("item_code", String(64), nullable=False, default=""),
+    Column("item_name", String(200), nullable=False, default=""),
+    Column("item_class", String(16), nullable=False, default=""),
+    Column("case_class", String(16), nullable=False, default=""),
+    Column("clerk_id", String(64), nullable=False, default=""),
+    Column("status", String(24), nullable=False, default=""),
+    Column("is_open", Boolean, nullable=False, default=False),
+    Column("status_seq", Integer, nullable=False, default=0),
+    Column("created_at", DateTime, nullable=True),  # station local time, as the events carry it
+    Column("accepted_at", DateTime, nullable=True),
+    Column("completed_at", DateTime, nullable=True),
+    Column("returned_at", DateTime, nullable=True),
+    Column("due_date", Date, nullable=True),
+    Column("due_seq", Integer, nullable=False, default=0),
+)
+# Page queries: county list by due date; county counts per station and a station's counts per
+# window are index-only scans over the open cases.
+Index("ix_central_case_open_due", cases.c.is_open, cases.c.due_date)
+Index("ix_central_case_open_station", cases.c.is_open, cases.c.station, cases.c.due_date)
+Index("ix_central_case_station_open", cases.c.station, cases.c.is_open, cases.c.window, cases.c.due_date)
+Index("ix_central_case_open_item", cases.c.is_open, cases.c.item_code, cases.c.item_name)
+Index("ix_central_case_created", cases.c.created_at)
+Index("ix_central_case_completed", cases.c.completed_at)
+
+ratings = Table(
+    "central_rating",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("case_id", String(64), nullable=False),
+    Column("window", String(32), nullable=False, default=""),
+    Column("clerk_id", String(64), nullable=False, default=""),
+    Column("level", String(24), nullable=False),
+    Column("bad", Boolean, nullable=False, default=False),
+    Column("at", DateTime, nullable=False),
+)
+Index("ix_central_rating_at", ratings.c.at)
+
+followups = Table(
+    "central_followup",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("followup_id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False, default=""),
+    Column("kind", String(24), nullable=False, default=""),
+    Column("level", String(24), nullable=False, default=""),
+    Column("window", String(32), nullable=False, default=""),
+    Column("opened_on", Date, nullable=True),
+    Column("visit_due", Date, nullable=True),
+    Column("due_date", Date, nullable=True),
+    Column("visited_on", Date, nullable=True),
+    Column("closed_on", Date, nullable=True),
+    Column("on_time", Boolean, nullable=True),
+)
+Index("ix_central_followup_open", followups.c.closed_on, followups.c.due_date)
+
+complaints = Table(
+    "central_complaint",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("complaint_id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False, default=""),
+    Column("window", String(32), nullable=False, default=""),
+    Column("channel", String(16), nullable=False, default=""),
+    Column("received_at", DateTime, nullable=True),
+    Column("due_date", Date, nullable=True),
+    Column("answered_at", DateTime, nullable=True),
+    Column("on_time", Boolean, nullable=True),
+)
+Index("ix_central_complaint_received", complaints.c.received_at)
+
+windows = Table(
+    "central_window",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("number", String(32), primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("department", String(200), nullable=False, default=""),
+)
+
+clerks = Table(
+    "central_clerk",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("clerk_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("window", String(32), nullable=False, default=""),
 )
 
 ENV_DB = "DESKCLIENT_CENTRAL_DB"
@@ -121,4 +274,8 @@ def make_engine(url: str, *, create: bool = True, **kwargs: object) -> Engine:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if create:
         metadata.create_all(engine)
+        # create_all adds indexes only with their table: an office database made before an index on
+        # an existing table was added (ix_central_event_rejected, issue #18) gets it here.
+        for index in events.indexes:
+            index.create(engine, checkfirst=True)
     return engine

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select, text, update
 
+from deskclient.central import project
 from deskclient.central.db import WRITE, events, stations
 from deskclient.strings import central as T
 
@@ -191,8 +192,11 @@ def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str 
         if row is not None:
             valid.setdefault(seq, row)
         else:
+            # The case id is kept (when it is a plain id) so the office can show the case number.
+            case_id = raw.get("case_id") if isinstance(raw, Mapping) else None
+            case_id = case_id if isinstance(case_id, str) and _ID_RE.match(case_id) else None
             refused.setdefault(seq, {"seq": seq, "event_id": None, "claimed_id": claimed_id, "at": "",
-                                     "clerk_id": None, "type": "", "case_id": None, "payload": "{}",
+                                     "clerk_id": None, "type": "", "case_id": case_id, "payload": "{}",
                                      "rejected_reason": reason})
     for row in (*valid.values(), *refused.values()):
         row["station"] = station
@@ -210,6 +214,7 @@ def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str 
                 rows.sort(key=lambda r: r["seq"])
                 inserted.update(r[0] for r in conn.execute(ins, rows))
         result.stored = len(inserted & valid.keys())
+        project.apply(conn, station, [valid[s] for s in sorted(inserted & valid.keys())])
         for seq in sorted(inserted & refused.keys()):
             row = refused[seq]
             result.rejected.append({"seq": seq, "id": row["claimed_id"], "reason": row["rejected_reason"]})

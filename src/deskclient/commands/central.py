@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from deskclient.strings import central as T
+from deskclient.strings import county_web as W
 
 
 def register(subparsers: Any) -> None:
@@ -33,6 +34,12 @@ def register(subparsers: Any) -> None:
     p = add("add-station", T.ADD_STATION_HELP, _add_station)
     p.add_argument("code", help=T.ARG_CODE)
     p.add_argument("name", help=T.ARG_NAME)
+    p = add("add-user", W.ADD_USER_HELP, _add_user)
+    p.add_argument("login", help=W.ARG_LOGIN)
+    p.add_argument("name", help=W.ARG_USER_NAME)
+    p.add_argument("--role", choices=("admin", "viewer"), default="viewer", help=W.ARG_ROLE)
+    p.add_argument("--password-stdin", action="store_true", help=W.ARG_PASSWORD_STDIN)
+    add("rebuild-views", W.REBUILD_HELP, _rebuild_views)
     p = add("status", T.STATUS_HELP, _status)
     p.add_argument("--json", action="store_true", dest="as_json", help=T.ARG_JSON)
     p = add("import-bundle", T.IMPORT_HELP, _import_bundle)
@@ -87,6 +94,31 @@ def _add_station(args: argparse.Namespace) -> int:
 
     token = add_station(_engine(args), args.code, args.name)
     print(T.STATION_ADDED.format(code=args.code, name=args.name, token=token))
+    return 0
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    """Create a web account; the password is read without echo (or from stdin for scripts)."""
+    from deskclient.central.accounts import add_user
+    from deskclient.domain.errors import DeskError
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass(W.PASSWORD_PROMPT)
+        if getpass.getpass(W.PASSWORD_AGAIN) != password:
+            raise DeskError(W.PASSWORD_MISMATCH)
+    user = add_user(_engine(args), args.login, args.name, args.role, password)
+    print(W.USER_ADDED.format(login=user.login, role=W.ROLE_LABELS[user.role]))
+    return 0
+
+
+def _rebuild_views(args: argparse.Namespace) -> int:
+    from deskclient.central.project import rebuild
+
+    print(W.REBUILT.format(events=rebuild(_engine(args))))
     return 0
 
 

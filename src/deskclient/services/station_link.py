@@ -52,7 +52,8 @@ class StationLink:
         from deskclient.services.sync import SyncClient
 
         return SyncClient(self.ctx.engine, st.office_url, st.token, st.code,
-                          timeout_s=timeout_s or self.ctx.settings.central.exit_sync_timeout_s)
+                          timeout_s=timeout_s or self.ctx.settings.central.exit_sync_timeout_s,
+                          data_dir=self.ctx.paths.data_dir)  # main: the station reports its data versions
 
     def sync_once(self, progress: ProgressCallback | None = None, *, deadline: float | None = None,
                   request_timeout_s: float | None = None, identity: StationIdentity | None = None) -> SyncResult:

@@ -21,7 +21,9 @@ from typing import Any
 
 import httpx
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from deskclient import __version__
 from deskclient.domain.errors import DeskError
 from deskclient.services import updates as U
 from deskclient.store import outbox
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 API = "/api/v1"
+REPORT_HEADER = "X-Deskclient-Report"  # optional station report (see docs/sync-protocol.md)
 
 
 @dataclass
@@ -90,8 +93,10 @@ class SyncClient:
 
     def __init__(self, engine: Engine, url: str, token: str, station: str, *, timeout_s: float = 5.0,
                  batch_size: int = 500, backoff_base: float = 0.25, backoff_cap: float = 8.0,
-                 max_attempts: int = 6, transport: httpx.BaseTransport | None = None) -> None:
+                 max_attempts: int = 6, transport: httpx.BaseTransport | None = None,
+                 data_dir: Path | str | None = None) -> None:
         self.engine = engine
+        self.data_dir = Path(data_dir) if data_dir is not None else None
         self.url = url.rstrip("/")
         self.token = token
         self.station = station
@@ -138,6 +143,29 @@ class SyncClient:
                 raise _GiveUp
             time.sleep(delay)
 
+    def _report(self, sending: int) -> str:
+        """What the county office's station page shows about this station (an optional header:
+        an office that does not know it ignores it). ASCII JSON, so it fits in a header.
+
+        ``backlog`` counts the events still waiting once this batch is taken in, so the last batch
+        of a good sync reports 0.
+        """
+        backlog = max(0, outbox.pending_count(self.engine) - sending)
+        report: dict[str, Any] = {"backlog": backlog, "app_version": __version__}
+        try:
+            with self.engine.connect() as conn:
+                rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            if rev:
+                report["schema_version"] = str(rev)[:40]
+        except SQLAlchemyError:
+            pass  # a ledger made without Alembic (tests, tools): the office shows "unknown"
+        if self.data_dir is not None:
+            for kind in ("catalog", "holidays"):
+                version = U.local_version(self.data_dir, kind)[0]
+                if version:
+                    report[f"{kind}_version"] = version
+        return json.dumps(report, ensure_ascii=True, separators=(",", ":"))
+
     # -- the outbox ---------------------------------------------------------------------------------
 
     def sync_once(self, progress: ProgressCallback | None = None, deadline: float | None = None, *,
@@ -169,7 +197,8 @@ class SyncClient:
                     body = json.dumps({"station": self.station, "events": [e.to_wire() for e in batch]},
                                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                     resp = self._request(client, "POST", f"{API}/events", deadline, content=body,
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json",
+                                                  REPORT_HEADER: self._report(len(batch))})
                     if resp.status_code == 413 and batch_size > 1:
                         batch_size = max(1, batch_size // 4)
                         continue

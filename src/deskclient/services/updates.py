@@ -67,7 +67,15 @@ def _validate_catalog(files: Mapping[str, str]) -> None:
             elif name.endswith(".json"):
                 parsed[name] = json.loads(text)
         except (tomllib.TOMLDecodeError, ValueError) as err:
-            raise ValidationError(f"{name}: {type(err).__name__}") from None
+            # The file and line, so the person publishing can find the mistake (the parsers say
+            # "(at line N, column M)" for TOML and carry ``lineno`` for JSON).
+            line = getattr(err, "lineno", None)
+            found = re.search(r"line (\d+)", str(err))
+            line = line or (int(found.group(1)) if found else None)
+            fmt = "TOML" if name.endswith(".toml") else "JSON"
+            if line:
+                raise ValidationError(T.CATALOG_FILE_SYNTAX_LINE.format(name=name, line=line, fmt=fmt)) from None
+            raise ValidationError(T.CATALOG_FILE_SYNTAX.format(name=name, fmt=fmt)) from None
     try:
         from deskclient.domain import catalog as domain_catalog
     except ImportError:

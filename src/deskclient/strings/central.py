@@ -26,6 +26,7 @@ REJECT_SEQ_CONFLICT = "县中心已有该序号的另一条记录"
 # admin commands
 STATION_ADDED = "已登记站点 {code}({name})。\n站点令牌(只显示这一次,请妥善抄送站点):\n{token}"
 STATION_EXISTS = "站点 {code} 已存在。"
+STATION_UNKNOWN = "没有站点 {code}。"
 STATION_CODE_BAD = "站点代码只能使用字母、数字、短横线和下划线(1 至 32 位):{code}"
 PUBLISHED = "已发布{kind}第 {version} 版({files} 个文件)。"
 PUBLISH_UNCHANGED = "{kind}内容未变,仍为第 {version} 版。"
@@ -35,7 +36,7 @@ PUBLISH_INVALID = "{kind}未通过校验,未发布:{error}"
 PUBLISH_FILE_NOT_TEXT = "文件不是 UTF-8 文本:{name}"
 KIND_LABELS = {"catalog": "事项目录", "holidays": "节假日安排"}
 DB_ERROR = "无法打开县中心数据库:{error}"
-SERVING = "县中心服务已启动:http://{host}:{port}/api/v1/ (数据库:{db})"
+SERVING = "县中心服务已启动:http://{host}:{port}/api/v1/ ,网页:http://{host}:{port}/county/ (数据库:{db})"
 
 # bundles
 BUNDLE_IMPORTED = "已导入 {station} 的数据包:共 {count} 条,新存 {stored} 条,已有 {duplicates} 条,拒收 {rejected} 条。"
