@@ -83,6 +83,9 @@ async def test_pause_resume_open_and_close_day(station: Any) -> None:
     app = new_app(station, demo_cases=0)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "wangfang", "1234")
+        assert "继续核对" in screen_text(app)  # the half-done registration is offered for resuming
+        await pilot.press("escape")
+        await settle(app, pilot)
         await pilot.press("f6")
         await settle(app, pilot)
         assert isinstance(app.screen, DayScreen)
@@ -102,6 +105,8 @@ async def test_pause_resume_open_and_close_day(station: Any) -> None:
         assert ledger.count("SELECT count(*) FROM event WHERE type='desk.resumed'") == 1
         await pilot.press("c")
         await settle(app, pilot)
+        await pilot.press("y")  # 收班 asks first
+        await settle(app, pilot)
         assert half.case_no in screen_text(app), screen_text(app)  # refused: an intake is mid-way
         assert ledger.count("SELECT count(*) FROM event WHERE type='day.closed'") == 0
 
@@ -115,9 +120,21 @@ async def test_pause_resume_open_and_close_day(station: Any) -> None:
         seed(station, reject)
         await pilot.press("c")
         await settle(app, pilot)
+        await pilot.press("escape")  # not confirmed: nothing happens
+        await settle(app, pilot)
+        assert ledger.count("SELECT count(*) FROM event WHERE type='day.closed'") == 0
+        await pilot.press("c")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
         [wd] = ledger.rows("SELECT * FROM workday")
         assert wd["closed_at"] is not None and json_of(wd["summary"])["returned"] == 1
         assert ledger.count("SELECT count(*) FROM event WHERE type='day.closed'") == 1
+        await pilot.press("o")  # 开班 after 收班 is refused and says so; the day stays closed
+        await settle(app, pilot)
+        assert "不能再开班" in screen_text(app) and "已开班。" not in screen_text(app)
+        assert ledger.rows("SELECT closed_at FROM workday")[0]["closed_at"] is not None
+        assert ledger.count("SELECT count(*) FROM event WHERE type='day.opened'") == 1
 
 
 def json_of(text: str) -> dict:

@@ -273,3 +273,18 @@ def test_reminders_due_soon(desk: DeskService, demo_ctx: DeskContext) -> None:
         tx.session.add(row)
     r = desk.reminders("1")
     assert [ln.case_id for ln in r.due_soon] == [c.id] and r.count == 1
+
+
+def test_close_day_needs_open_day_first_and_open_after_close_is_refused(desk: DeskService,
+                                                                          demo_ctx: DeskContext) -> None:
+    a = clerk_id(demo_ctx, "wangfang")
+    with pytest.raises(RuleViolation, match="还没有开班"):
+        desk.close_day(window="1", clerk_id=a)
+    assert events(demo_ctx, "day.closed") == []
+    desk.open_day(window="1", clerk_id=a)
+    desk.close_day(window="1", clerk_id=a)
+    with pytest.raises(RuleViolation, match="不能再开班"):
+        desk.open_day(window="1", clerk_id=a)
+    with demo_ctx.ledger.read() as s:
+        wd = s.exec(select(WorkDay)).one()
+    assert wd.closed_at is not None and len(events(demo_ctx, "day.opened")) == 1

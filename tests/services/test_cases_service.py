@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from deskclient.domain.cases import CaseStatus, Delivery, MaterialState, Outcome
+from deskclient.domain.cases import CaseStatus, Completion, CompletionResult, Delivery, MaterialState, Outcome
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.services.cases import CheckInput, Intake, PersonInput
 from deskclient.services.context import DeskContext
@@ -137,7 +137,8 @@ def test_complete_and_rate_once(demo_ctx: DeskContext) -> None:
     with pytest.raises(RuleViolation):
         demo_ctx.cases.rate(case.id, clerk, "satisfied", 8)
     demo_ctx.cases.confirm_outcome(case.id, clerk, _all(demo_ctx, case), Outcome.ACCEPT)
-    demo_ctx.cases.complete(case.id, clerk, Delivery.POST)
+    demo_ctx.cases.complete(case.id, clerk, Completion(CompletionResult.APPROVED, Delivery.POST,
+                                                       address="某某镇幸福路1号"))
     demo_ctx.cases.rate(case.id, clerk, "satisfied", 8, rater_name="匿名群众")
     with pytest.raises(RuleViolation):
         demo_ctx.cases.rate(case.id, clerk, "satisfied", 8)
@@ -161,3 +162,23 @@ def test_bad_person_fields_change_nothing(demo_ctx: DeskContext, field: str, val
     assert value not in info.value.message or field == "name"
     with demo_ctx.ledger.read() as s:
         assert s.exec(select(Case)).first() is None
+
+
+def test_rule7_completion_records_result_reasons_and_address(demo_ctx: DeskContext) -> None:
+    """办结: a refusal states its reasons; delivery by post needs the address, which stays out of events."""
+    clerk = _clerk(demo_ctx, "wangfang")
+    case = _register(demo_ctx, "MZ-005")
+    demo_ctx.cases.confirm_outcome(case.id, clerk, _all(demo_ctx, case), Outcome.ACCEPT)
+    with pytest.raises(ValidationError, match="理由"):
+        demo_ctx.cases.complete(case.id, clerk, Completion(CompletionResult.REFUSED, Delivery.WINDOW))
+    with pytest.raises(ValidationError, match="地址"):
+        demo_ctx.cases.complete(case.id, clerk, Completion(CompletionResult.APPROVED, Delivery.POST))
+    assert demo_ctx.cases.get(case.id).status == "accepted"  # nothing changed
+    demo_ctx.cases.complete(case.id, clerk, Completion(CompletionResult.REFUSED, Delivery.POST,
+                                                       reasons=("家庭收入超过标准", " "), address="幸福路8号"))
+    row = demo_ctx.cases.get(case.id)
+    assert (row.status, row.result, row.result_reasons, row.delivery, row.delivery_address) == (
+        "completed", "refused", "家庭收入超过标准", "post", "幸福路8号")
+    done = dict(_events(demo_ctx, case.id))["case.completed"]
+    assert done["result"] == "refused" and done["reasons"] == ["家庭收入超过标准"]
+    assert "幸福路" not in json.dumps(done, ensure_ascii=False)

@@ -97,8 +97,10 @@ def home_due(app: Any, case_id: str) -> str:
 
 
 def footer(app: Any) -> str:
-    """The footer line (the keys on offer)."""
-    return screen_text(app).rstrip("\n").splitlines()[-1]
+    """The key bar (every key on offer, on up to three rows)."""
+    from deskclient.ui.widgets.key_bar import KeyBar
+
+    return app.screen.query_one(KeyBar).text()
 
 
 def notifications(app: Any) -> list[str]:
@@ -129,7 +131,7 @@ async def test_examine_shows_countdown_then_deemed_accepted(station: Paths) -> N
         await pilot.press("f9")
         await settle(app, pilot)
         assert isinstance(app.screen, ChecklistScreen)
-        assert f"f4 {TC.KEY_EXAMINE}" in footer(app)
+        assert f"F4 {TC.KEY_EXAMINE}" in footer(app)
         await pilot.press("f4")  # 收件待审: nothing marked yet, the materials are taken in to examine
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -143,7 +145,7 @@ async def test_examine_shows_countdown_then_deemed_accepted(station: Paths) -> N
         case = ledger.case()
         assert (case["status"], case["acceptance_date"], case["due_date"]) == ("examining", None, None)
         assert ledger.events(case["id"])[-1] == "case.examining"
-        assert f"d {TC.KEY_DECIDE}" in footer(app)  # the decision key shows while it is examined
+        assert f"D {TC.KEY_DECIDE}" in footer(app)  # the decision key shows while it is examined
 
         # day five is still within the limit: nothing moves
         app.clock.current = datetime_on(date(2026, 12, 1))
@@ -227,7 +229,7 @@ async def test_extension_approved_by_head_moves_the_date_everywhere(station: Pat
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "wangfang", "1234")
         await open_detail(app, pilot, case.id)
-        assert f"e {TC.KEY_EXTEND}" in footer(app)
+        assert f"E {TC.KEY_EXTEND}" in footer(app)
         await pilot.press("e")
         await settle(app, pilot)
         dialog = app.screen
@@ -263,7 +265,7 @@ async def test_extension_approved_by_head_moves_the_date_everywhere(station: Pat
         text = screen_text(app)
         assert new_due.isoformat() in text and TK.EXTENDED_NOTE.format(days=10) in text
         assert "[red]x[/red]" in text  # the reason in the timeline is plain text, never markup
-        assert f"e {TC.KEY_EXTEND}" not in footer(app)  # once only
+        assert f"E {TC.KEY_EXTEND}" not in footer(app)  # once only
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -335,7 +337,7 @@ async def test_pause_and_resume_case_clock(station: Paths) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "wuhua", "1234")
         await open_detail(app, pilot, case.id)
-        assert f"z {TC.KEY_PAUSE_CLOCK}" in footer(app) and TC.KEY_RESUME_CLOCK not in footer(app)
+        assert f"Z {TC.KEY_PAUSE_CLOCK}" in footer(app) and TC.KEY_RESUME_CLOCK not in footer(app)
         await pilot.press("z")
         await settle(app, pilot)
         assert isinstance(app.screen, ChoiceDialog)
@@ -352,7 +354,7 @@ async def test_pause_and_resume_case_clock(station: Paths) -> None:
         assert ev["step"] == "村级评议公示" and ev["reason"] == "public_notice"
         text = screen_text(app)
         assert TK.PAUSED_NOTE.format(reason="村级评议公示") in text
-        assert f"x {TC.KEY_RESUME_CLOCK}" in footer(app) and TC.KEY_PAUSE_CLOCK not in footer(app)
+        assert f"X {TC.KEY_RESUME_CLOCK}" in footer(app) and TC.KEY_PAUSE_CLOCK not in footer(app)
         # seven calendar days of 公示 later (five working days) the clock runs again
         app.clock.current = datetime_on(date(2026, 12, 1))
         await pilot.press("x")

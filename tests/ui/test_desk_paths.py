@@ -69,8 +69,8 @@ async def test_accept_immediate_is_completed_on_the_spot(station: Any, ledger: L
     case = ledger.case()
     assert (case["status"], case["case_class"], case["window"]) == ("completed", "immediate", "2")
     assert case["due_date"] == "2026-11-24" and case["delivery"] == "window"
-    assert ledger.events(case["id"]) == ["case.registered", "case.materials_checked", "case.accepted",
-                                         "case.completed"]
+    assert ledger.events(case["id"]) == ["case.registered", "case.materials_marked", "case.materials_checked",
+                                         "case.accepted", "case.completed"]  # 'A' saved the marks at once
     assert ledger.count("SELECT count(*) FROM event WHERE payload LIKE ?", f"%{ID_NO}%") == 0
 
 
@@ -204,7 +204,12 @@ async def test_completion_by_post_then_rating(station: Any, ledger: Ledger) -> N
         await settle(app, pilot)
         await pilot.press("c")
         await settle(app, pilot)
-        await pilot.press("2", "f9")  # 2 = by post
+        app.screen.query_one("#delivery").highlighted = 1  # by post
+        await pilot.press("f9")  # no address yet: refused in the dialog, nothing written
+        await settle(app, pilot)
+        assert "地址" in screen_text(app) and ledger.case()["status"] == "accepted"
+        app.screen.query_one("#address").value = "某某镇幸福路8号"
+        await pilot.press("f9")
         await settle(app, pilot)
         assert isinstance(app.screen, NoticePreviewScreen)
         await pilot.press("escape")
@@ -216,6 +221,7 @@ async def test_completion_by_post_then_rating(station: Any, ledger: Ledger) -> N
         assert "满意" in screen_text(app)
     case = ledger.case()
     assert (case["status"], case["delivery"], case["rating_level"]) == ("completed", "post", "satisfied")
+    assert (case["result"], case["delivery_address"]) == ("approved", "某某镇幸福路8号")
     rating = ledger.rows("SELECT * FROM rating WHERE case_id = ?", case["id"])[0]
     assert (rating["level"], rating["score"]) == ("satisfied", 8)
     assert ledger.events(case["id"])[-2:] == ["case.completed", "case.rated"] or "case.rated" in ledger.events(

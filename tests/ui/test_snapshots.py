@@ -30,6 +30,35 @@ def _with_cases(paths: Paths, n: int = 60) -> None:
 
 async def _home(pilot: Any) -> None:
     await sign_in(pilot.app, pilot, "wangfang", "1234")
+    from deskclient.ui.screens.dialogs import ConfirmDialog
+
+    if isinstance(pilot.app.screen, ConfirmDialog):  # the resume offer (its own snapshot): 以后再办
+        await pilot.press("escape")
+        await settle(pilot.app, pilot)
+
+
+async def _resume_offer(pilot: Any) -> None:
+    await sign_in(pilot.app, pilot, "wangfang", "1234")
+
+
+async def _completion(pilot: Any) -> None:
+    await _detail(pilot)
+    await pilot.press("c")
+    await settle(pilot.app, pilot)
+
+
+async def _admin(pilot: Any) -> None:
+    await sign_in(pilot.app, pilot, "zhouzhuren", "8888")
+    await pilot.press("f8")
+    await settle(pilot.app, pilot)
+    await pilot.press("g")
+    await settle(pilot.app, pilot)
+
+
+async def _reprint(pilot: Any) -> None:
+    await _detail(pilot)
+    await pilot.press("v")
+    await settle(pilot.app, pilot)
 
 
 async def _sign_in(pilot: Any) -> None:
@@ -92,7 +121,7 @@ async def _urgent(pilot: Any) -> None:
 
 
 async def _draft(pilot: Any) -> None:
-    await _home(pilot)
+    await sign_in(pilot.app, pilot, "wangfang", "1234")  # the draft offer stays on screen
 
 
 SCREENS: dict[str, Callable[[Any], Awaitable[None]]] = {
@@ -104,6 +133,10 @@ SCREENS: dict[str, Callable[[Any], Awaitable[None]]] = {
     "case_detail": _detail,
     "transfer_dialog": _transfer,
     "pin_dialog": _urgent,
+    "resume_offer": _resume_offer,
+    "completion_dialog": _completion,
+    "reprint_preview": _reprint,
+    "admin": _admin,
 }
 
 
@@ -121,7 +154,7 @@ def _still(scenario: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaita
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", list(SCREENS))
 def test_screen(name: str, size: tuple[int, int], station: Paths, snap_compare: Any) -> None:
-    if name in ("home", "sign_in"):
+    if name in ("home", "sign_in", "resume_offer"):
         _with_cases(station)
     app = new_app(station)
     assert snap_compare(app, terminal_size=size, run_before=_still(SCREENS[name]))

@@ -25,7 +25,8 @@ EXTENDABLE_CLASSES = frozenset(c for c in CaseClass if c.has_due_date)
 class CaseAction(StrEnum):
     """The follow-up actions on an existing case (the keys of case detail)."""
 
-    DECIDE = "decide"  # 收件待审: accept, ask for a supplement or refuse
+    DECIDE = "decide"  # 已登记 / 收件待审: (re)open the checklist; accept, ask for a supplement or refuse
+    REVIEW = "review"  # 复核: the applicant asks the head to review a non-acceptance
     SUPPLEMENT = "supplement"  # the visitor brought the missing materials
     COMPLETE = "complete"
     TRANSFER = "transfer"
@@ -50,6 +51,11 @@ class CaseFacts:
     clock_paused: bool = False  # a 特别程序 pause is open
     extended: bool = False  # the one extension was used
     rated: bool = False
+    open_review: bool = False  # a 复核 request waits for the head's decision
+
+
+#: The actions that move an open case on towards its end (the others record things beside it).
+FORWARD_ACTIONS = frozenset({CaseAction.DECIDE, CaseAction.SUPPLEMENT, CaseAction.COMPLETE})
 
 
 def allowed_actions(f: CaseFacts) -> frozenset[CaseAction]:
@@ -58,7 +64,10 @@ def allowed_actions(f: CaseFacts) -> frozenset[CaseAction]:
     allowed = {
         CaseAction.COMPLAIN: True,
         CaseAction.NOTICE: True,
-        CaseAction.DECIDE: f.status is CaseStatus.EXAMINING,
+        # 已登记 (Esc or a crash in the checklist, a transfer at intake, an overturned 复核, a 不管件) and
+        # 收件待审 both go on through the checklist: no open case is left without a way forward
+        CaseAction.DECIDE: f.status in (CaseStatus.REGISTERED, CaseStatus.EXAMINING),
+        CaseAction.REVIEW: f.status is CaseStatus.RETURNED and not f.open_review,
         CaseAction.EXTEND: running and f.case_class in EXTENDABLE_CLASSES and not f.extended,
         CaseAction.PAUSE_CLOCK: running and not f.clock_paused and f.case_class is not CaseClass.IMMEDIATE,
         CaseAction.RESUME_CLOCK: running and f.clock_paused,

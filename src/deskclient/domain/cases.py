@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from deskclient.domain.errors import RuleViolation
+from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.strings import cases as T
 
 
@@ -98,6 +98,39 @@ class Delivery(StrEnum):
     @property
     def label(self) -> str:
         return T.DELIVERY_LABELS[self.value]
+
+
+class CompletionResult(StrEnum):
+    """What 办结 decided (rule 7): approved, or refused with reasons and remedies."""
+
+    APPROVED = "approved"  # 准予办理
+    REFUSED = "refused"  # 不予批准
+
+    @property
+    def label(self) -> str:
+        return T.RESULT_LABELS[self.value]
+
+
+@dataclass(frozen=True)
+class Completion:
+    """The result and its delivery as the clerk records them at 办结."""
+
+    result: CompletionResult
+    delivery: Delivery
+    reasons: tuple[str, ...] = ()
+    address: str = ""
+
+
+def check_completion(c: Completion) -> Completion:
+    """A refusal is a decision: it states its reasons; delivery by post needs the address. Returns the
+    completion with reasons and address trimmed."""
+    reasons = tuple(r.strip() for r in c.reasons if r.strip())
+    address = c.address.strip()
+    if c.result is CompletionResult.REFUSED and not reasons:
+        raise ValidationError(T.REFUSAL_NEEDS_REASONS)
+    if c.delivery is Delivery.POST and not address:
+        raise ValidationError(T.POST_NEEDS_ADDRESS)
+    return Completion(c.result, c.delivery, reasons if c.result is CompletionResult.REFUSED else (), address)
 
 
 @dataclass(frozen=True)
@@ -206,6 +239,16 @@ def check_outcome_allowed(status: CaseStatus, outcome: Outcome) -> None:
         raise RuleViolation(T.OUTCOME_NOT_ALLOWED.format(outcome=outcome.label, status=status.label))
 
 
+# Statuses in which the checklist may be (re)marked before an outcome is confirmed.
+MARKABLE_STATUSES = frozenset({CaseStatus.REGISTERED, CaseStatus.EXAMINING, CaseStatus.AWAITING_SUPPLEMENT})
+
+
+def check_can_mark(status: CaseStatus) -> None:
+    """Checklist marks are saved as they are made, while the case still waits for its outcome."""
+    if status not in MARKABLE_STATUSES:
+        raise RuleViolation(T.MARK_NOT_ALLOWED.format(status=status.label))
+
+
 def check_can_complete(status: CaseStatus) -> None:
     if status is not CaseStatus.ACCEPTED:
         raise RuleViolation(T.COMPLETE_NOT_ALLOWED.format(status=status.label))
@@ -225,16 +268,20 @@ def check_can_rate(status: CaseStatus, already_rated: bool) -> None:
         raise RuleViolation(T.RATE_TWICE)
 
 
-def class_after_outcome(item_class: CaseClass, outcome: Outcome, urgent: bool = False) -> CaseClass:
-    """The case's class once the outcome is confirmed (补正件, 退回件, 咨询件, or the item's own class)."""
+def class_after_outcome(item_class: CaseClass, outcome: Outcome, current: CaseClass | None = None) -> CaseClass:
+    """The case's class once the outcome is confirmed (补正件, 退回件, 咨询件, or the item's own class).
+
+    急办 is a mark the centre puts on a case (``is_urgent``), not a class: an urgent 承诺件 stays a
+    承诺件 (its notice, its limit and the reports by class depend on it) and goes first in every queue.
+    A 不管件 (``current``) accepted stays a 不管件: the head's routing and its tab follow it."""
     if outcome is Outcome.ENQUIRY:
         return CaseClass.ENQUIRY
     if outcome is Outcome.REJECT:
         return CaseClass.RETURNED
     if outcome in (Outcome.SUPPLEMENT, Outcome.EXAMINE):
         return CaseClass.SUPPLEMENT
-    if urgent:
-        return CaseClass.URGENT
+    if current is CaseClass.UNOWNED:
+        return CaseClass.UNOWNED
     return item_class
 
 

@@ -20,9 +20,14 @@ class EventType(StrEnum):
     CLERK_SIGNED_OUT = "clerk.signed_out"
     CLERK_PIN_FAILED = "clerk.pin_failed"
     CLERK_LOCKED = "clerk.locked"
+    CLERK_UNLOCKED = "clerk.unlocked"  # the head lifted a lock
+    CLERK_RETIRED = "clerk.retired"  # the head retired a clerk (no more sign-in)
+    CLERK_PIN_RESET = "clerk.pin_reset"  # the head set a new PIN for a clerk
+    CLERK_PIN_CHANGED = "clerk.pin_changed"  # a clerk changed their own PIN
     # a case's life
     CASE_REGISTERED = "case.registered"
     CASE_MATERIALS_CHECKED = "case.materials_checked"
+    CASE_MATERIALS_MARKED = "case.materials_marked"  # checklist marks saved as made, before the outcome
     CASE_EXAMINING = "case.examining"  # 收件待审
     CASE_SUPPLEMENT_REQUESTED = "case.supplement_requested"
     CASE_SUPPLEMENT_RECEIVED = "case.supplement_received"
@@ -52,6 +57,7 @@ class EventType(StrEnum):
     NOTICE_ISSUED = "notice.issued"
     NOTICE_PRINTED = "notice.printed"
     NOTICE_PRINT_FAILED = "notice.print_failed"
+    NOTICE_SUPERSEDED = "notice.superseded"  # a queued copy left the queue: another copy was printed
     # the desk and the day
     DESK_HANDOVER = "desk.handover"
     DESK_PAUSED = "desk.paused"

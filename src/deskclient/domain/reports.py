@@ -221,6 +221,7 @@ class Summary:
     """One period's figures for the station, each window, each clerk and each day."""
 
     period: Period
+    window: str | None = None  # set: one window's figures only (a clerk's report), not the whole centre
     station: Figures = field(default_factory=Figures)
     windows: dict[str, Figures] = field(default_factory=dict)
     clerks: dict[str, Figures] = field(default_factory=dict)
@@ -259,7 +260,7 @@ def summarize(period: Period, cases: Iterable[CaseRow], ratings: Iterable[Rating
               window: str | None = None) -> Summary:
     """Count what happened in ``period``. ``as_of`` decides whether an open complaint is overdue
     (default: the end of the period). ``window`` keeps one window's rows only."""
-    summary = Summary(period=period)
+    summary = Summary(period=period, window=window)
     acc = _Acc(summary)
     as_of_day = (as_of.date() if as_of else period.end)
     for c in cases:

@@ -339,7 +339,7 @@ def apply_deemed_acceptance(ledger: Ledger, calendar: WorkCalendar, settings: Se
             item_class = CaseClass(case.item_class)
             days = case.promised_days
             case.status = str(CaseStatus.ACCEPTED)
-            case.case_class = str(CaseClass.URGENT if case.is_urgent else item_class)
+            case.case_class = str(item_class)  # 急办 stays a mark (is_urgent), never the class
             case.accepted_at = tx.now
             case.acceptance_date = received
             case.updated_at = tx.now

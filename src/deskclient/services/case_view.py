@@ -14,7 +14,7 @@ from sqlmodel import select
 from deskclient.domain.case_actions import CaseAction, CaseFacts, allowed_actions
 from deskclient.domain.cases import CaseClass, CaseStatus
 from deskclient.domain.clocks import CaseClocks
-from deskclient.store.models import Case, CaseMaterial, Notice, Rating, Transfer
+from deskclient.store.models import Case, CaseMaterial, Notice, Rating, Review, Transfer
 from deskclient.store.queries import TimelineEntry, case_notices, case_timeline, case_transfers, clerk_names
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class CaseDetail:
     names: dict[str, str]
     clocks: CaseClocks | None  # None if they could not be computed (the stored due date shows)
     rated: bool
+    open_review: bool = False  # an applicant's 复核 request waits for the head's decision
 
     @property
     def facts(self) -> CaseFacts:
@@ -41,7 +42,8 @@ class CaseDetail:
                          item_class=CaseClass(c.item_class), is_urgent=c.is_urgent,
                          has_due_date=c.due_date is not None,
                          clock_paused=self.clocks is not None and self.clocks.open_pause is not None,
-                         extended=self.clocks is not None and self.clocks.extended, rated=self.rated)
+                         extended=self.clocks is not None and self.clocks.extended, rated=self.rated,
+                         open_review=self.open_review)
 
     @property
     def actions(self) -> frozenset[CaseAction]:
@@ -62,8 +64,10 @@ class CaseViewService:
                                          *[n.issued_by for n in notices]])
         with ctx.ledger.read() as s:
             rated = s.exec(select(Rating).where(Rating.case_id == case_id)).first() is not None
+            review = s.exec(select(Review).where(Review.case_id == case_id, Review.decision == "")).first()
         return CaseDetail(case, ctx.cases.materials(case_id), case_timeline(ctx.engine, case_id), notices,
-                          case_transfers(ctx.engine, case_id), names, self.clocks(case_id), rated)
+                          case_transfers(ctx.engine, case_id), names, self.clocks(case_id), rated,
+                          open_review=review is not None)
 
     def clocks(self, case_id: str) -> CaseClocks | None:
         """The case's clocks, or None if they cannot be computed (the screen shows the stored due date)."""

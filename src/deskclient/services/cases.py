@@ -21,13 +21,17 @@ from deskclient.domain.calendar import WorkCalendar
 from deskclient.domain.cases import (
     CaseClass,
     CaseStatus,
+    Completion,
+    CompletionResult,
     Delivery,
     MaterialCheck,
     MaterialState,
     Outcome,
     check_accept_materials,
     check_can_complete,
+    check_can_mark,
     check_can_transfer,
+    check_completion,
     check_one_time_notification,
     check_outcome_allowed,
     class_after_outcome,
@@ -237,7 +241,7 @@ class CaseService:
                 "materials": [{"name": m.name, "main": m.is_main, "state": m.state, "problem": m.problem}
                               for m in mats]}, case_id=case.id)
             item_class = CaseClass(case.item_class)
-            case.case_class = str(class_after_outcome(item_class, outcome, urgent=case.is_urgent))
+            case.case_class = str(class_after_outcome(item_class, outcome, CaseClass(case.case_class)))
             case.status = str(status_after_outcome(outcome, item_class))
             case.updated_at = tx.now
             if case.received_at is None and outcome is not Outcome.ENQUIRY:
@@ -263,6 +267,33 @@ class CaseService:
             tx.session.add(case)
         return case
 
+    def save_marks(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput]) -> list[MaterialLine]:
+        """Save the checklist marks as the clerk makes them (a crash or Esc loses nothing); the outcome is
+        still confirmed by :meth:`confirm_outcome`. Only lines whose mark changed are written and logged."""
+        with self.ledger.write(clerk_id) as tx:
+            case = self._case(tx, case_id)
+            check_can_mark(CaseStatus(case.status))
+            before = {m.position: (m.state, m.problem) for m in self._lines(tx, case)}
+            changed = [c for c in checks if before.get(c.position) != (str(c.state), c.problem.strip())]
+            if not changed:
+                return self._lines(tx, case)
+            lines = self._apply_checks(tx, case, changed)
+            by_pos = {ln.position: ln for ln in lines}
+            tx.emit(EventType.CASE_MATERIALS_MARKED, {"marks": [
+                {"position": c.position, "name": by_pos[c.position].name, "state": str(c.state)} for c in changed]},
+                case_id=case.id)
+            case.updated_at = tx.now
+            tx.session.add(case)
+            return lines
+
+    @staticmethod
+    def _lines(tx: WriteTx, case: Case) -> list[MaterialLine]:
+        table = _MATERIALS
+        rows = tx.session.connection().execute(
+            sa_select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state, table.c.problem)
+            .where(table.c.case_id == case.id).order_by(table.c.position)).all()
+        return [MaterialLine(r.id, r.position, r.name, r.is_main, r.state, r.problem) for r in rows]
+
     def receive_supplement(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput], *,
                            head_id: str | None = None, amend_reason: str = "") -> Case:
         """The visitor came back with the missing materials. All present: accepted, the clock starts
@@ -284,7 +315,7 @@ class CaseService:
             case.updated_at = tx.now
             if not missing:
                 case.case_class = str(class_after_outcome(CaseClass(case.item_class), Outcome.ACCEPT,
-                                                          urgent=case.is_urgent))
+                                                          CaseClass(case.case_class)))
                 case.status = str(CaseStatus.ACCEPTED)
                 self._accept(tx, case, None)
             tx.session.add(case)
@@ -332,7 +363,9 @@ class CaseService:
             case.status = str(CaseStatus.COMPLETED)
             case.completed_at = tx.now
             case.delivery = str(Delivery.WINDOW)
-            tx.emit(EventType.CASE_COMPLETED, {"delivery": case.delivery, "on_the_spot": True}, case_id=case.id)
+            case.result = str(CompletionResult.APPROVED)
+            tx.emit(EventType.CASE_COMPLETED, {"delivery": case.delivery, "on_the_spot": True,
+                                               "result": case.result}, case_id=case.id)
 
     @staticmethod
     def _apply_checks(tx: WriteTx, case: Case, checks: Sequence[CheckInput]) -> list[MaterialLine]:
@@ -356,18 +389,27 @@ class CaseService:
         return [lines[p] for p in sorted(lines)]
 
     # --- follow-up ---------------------------------------------------------------------------
-    def complete(self, case_id: str, clerk_id: str, delivery: Delivery, note: str = "") -> Case:
+    def complete(self, case_id: str, clerk_id: str, completion: Completion | Delivery, note: str = "") -> Case:
+        """办结: the result (approved, or refused with reasons) and how it reaches the applicant (at the
+        window, or by post to an address), in one transaction. A bare Delivery means approved."""
+        if isinstance(completion, Delivery):
+            completion = Completion(CompletionResult.APPROVED, completion)
+        done = check_completion(completion)
         with self.ledger.write(clerk_id) as tx:
             case = self._case(tx, case_id)
             check_can_complete(CaseStatus(case.status))
             case.status = str(CaseStatus.COMPLETED)
             case.completed_at = tx.now
-            case.delivery = str(delivery)
+            case.delivery = str(done.delivery)
+            case.delivery_address = done.address
+            case.result = str(done.result)
+            case.result_reasons = "\n".join(done.reasons)
             case.updated_at = tx.now
             tx.session.add(case)
-            tx.emit(EventType.CASE_COMPLETED, {"delivery": str(delivery), "note": note,
-                                               "on_time": case.due_date is None or tx.now.date() <= case.due_date},
-                    case_id=case.id)
+            tx.emit(EventType.CASE_COMPLETED, {
+                "delivery": str(done.delivery), "note": note, "result": str(done.result),
+                "reasons": list(done.reasons), "by_post_to_address": bool(done.address),  # the address stays local
+                "on_time": case.due_date is None or tx.now.date() <= case.due_date}, case_id=case.id)
         return case
 
     def transfer(self, case_id: str, clerk_id: str, to_window: str, reason: str) -> Case:
@@ -398,9 +440,7 @@ class CaseService:
             case = self._case(tx, case_id)
             if not CaseStatus(case.status).is_open:
                 raise RuleViolation(T.TRANSFER_CLOSED.format(status=CaseStatus(case.status).label))
-            case.is_urgent = True
-            if CaseStatus(case.status) is CaseStatus.ACCEPTED:
-                case.case_class = str(CaseClass.URGENT)
+            case.is_urgent = True  # a mark: the case keeps its class (domain.cases.class_after_outcome)
             case.updated_at = tx.now
             tx.session.add(case)
             tx.emit(EventType.CASE_MARKED_URGENT, {"approved_by": head_id, "reason": reason}, case_id=case.id)
@@ -428,6 +468,13 @@ class CaseService:
             if case is None:
                 raise ValidationError(T.CASE_NOT_FOUND.format(case=case_no))
             return case
+
+    def unfinished_checklists(self, window: str) -> list[Case]:
+        """已登记 cases at a window whose checklist was never confirmed (Esc, a crash, a transfer in, an
+        overturned 复核), oldest first: offered for resuming after sign-in."""
+        with self.ledger.read() as s:
+            return list(s.exec(select(Case).where(Case.window == window, Case.status == str(CaseStatus.REGISTERED))
+                               .order_by(col(Case.created_at))))
 
     def materials(self, case_id: str) -> list[CaseMaterial]:
         with self.ledger.read() as s:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from deskclient.services.people import PeopleService
     from deskclient.services.queue import QueueService
     from deskclient.services.reports import ReportService
+    from deskclient.services.station_admin import StationAdmin
     from deskclient.services.station_link import StationLink
     from deskclient.services.workday import WorkdayService
     from deskclient.store.models import Station
@@ -185,6 +186,12 @@ class DeskContext:
         from deskclient.services.people import PeopleService
 
         return PeopleService(self.ledger)
+
+    @cached_property
+    def admin(self) -> StationAdmin:
+        from deskclient.services.station_admin import StationAdmin
+
+        return StationAdmin(self.ledger, self.people)
 
     @cached_property
     def cases(self) -> CaseService:

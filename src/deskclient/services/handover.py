@@ -40,7 +40,7 @@ class HandoverService(QueueService):
         with self.ledger.read() as s:
             clerk_ids = [c.id for c in s.exec(select(Clerk).where(Clerk.window == window))]
             q = (select(Notice, Case.case_no).join(Case, col(Notice.case_id) == col(Case.id), isouter=True)
-                 .where(Notice.print_state != "printed")
+                 .where(col(Notice.print_state).in_(("queued", "failed")))  # not printed, not superseded
                  .order_by(col(Notice.issued_at)))
             out = []
             for n, case_no in s.exec(q):

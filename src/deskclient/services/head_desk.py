@@ -18,6 +18,7 @@ from deskclient.services.desk_base import (
     ROLE_HEAD,
     ComplaintLine,
     FollowUpLine,
+    OpenCaseLine,
     ReviewLine,
     WindowLoad,
     note_text,
@@ -99,6 +100,18 @@ class HeadDeskService(QueueService):
     def request_review(self, case_id: str, clerk_id: str, reason: str = "") -> Review:
         """The applicant asks the head to review a non-acceptance; due in three working days."""
         return self.clocks.request_review(case_id, clerk_id, reason)
+
+    def unrouted_unowned(self, today: date | None = None) -> list[OpenCaseLine]:
+        """不管件 the head has not routed yet (no routing follow-up): the top of the head's 不管件 tab."""
+        from deskclient.domain.cases import CaseClass
+
+        today = today or self.today()
+        soon = self.soon_until(today)
+        routed = select(FollowUp.case_id).where(FollowUp.kind == FOLLOWUP_UNOWNED, col(FollowUp.case_id).is_not(None))
+        q = select(Case).where(col(Case.status).in_(OPEN_VALUES), Case.case_class == str(CaseClass.UNOWNED),
+                               col(Case.id).not_in(routed)).order_by(col(Case.created_at))
+        with self.ledger.read() as s:
+            return [self._line(c, today, soon) for c in s.exec(q.limit(500))]
 
     def reviews(self, *, open_only: bool = True, today: date | None = None) -> list[ReviewLine]:
         today = today or self.today()

@@ -34,6 +34,12 @@ class RenderedNotice:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class NoticePreview:
+    text: str
+    original_at: datetime | None  # set: the notice was issued before; F9 makes a 补打 copy of it
+
+
 class NoticeDesk:
     """Notices of a case, built the same way for the preview, the printer and the CLI."""
 
@@ -85,6 +91,32 @@ class NoticeDesk:
 
         data = self.data_for_case(case_id, kind, clerk_id=clerk_id, overrides=overrides)
         return preview_text(data, width, data_dir=self.ctx.paths.data_dir)
+
+    def preview_copy(self, case_id: str, kind: NoticeKind | str, clerk_id: str, width: int,
+                     overrides: dict[str, Any] | None = None) -> NoticePreview:
+        """The preview the desk shows: a notice issued before previews as its 补打 copy (the original's
+        date and number, the 补打 mark), and ``original_at`` tells the screen F9 will reprint it."""
+        from deskclient.services.notices import preview_text
+        from deskclient.services.notices.issue import original_notice
+
+        original = original_notice(self.ctx.ledger, case_id, kind)
+        now = self.ctx.clock.now()
+        data = self.data_for_case(case_id, kind, clerk_id=clerk_id,
+                                  issued_at=original.issued_at if original else now,
+                                  reprint_at=now if original else None, overrides=overrides)
+        return NoticePreview(preview_text(data, width, data_dir=self.ctx.paths.data_dir),
+                             original.issued_at if original else None)
+
+    def reprint(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
+                overrides: dict[str, Any] | None = None) -> IssueResult:
+        """补打: a copy of the case's original notice (its date and number, the 补打 mark), never a
+        second original; once any copy prints, the notice leaves the print queue."""
+        from deskclient.services.notices.issue import reprint_notice
+
+        ctx = self.ctx
+        return reprint_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
+                              printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
+                              **self._overrides(case_id, kind, overrides))
 
     def issue(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
               overrides: dict[str, Any] | None = None) -> IssueResult:

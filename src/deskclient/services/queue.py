@@ -30,8 +30,33 @@ def shown_count(n: int | None, cap: int = PENDING_CAP) -> str:
         return ""
     return TU.PENDING_MANY.format(n=cap - 1) if n >= cap else str(n)
 
-__all__ = ["PAGE_SIZE", "PENDING_CAP", "SCOPES", "CaseQuery", "CaseRow", "QueuePage", "QueueService",
-           "ReminderLine", "Reminders", "TodayCounts", "shown_count"]
+__all__ = [
+    "PAGE_SIZE",
+    "PENDING_CAP",
+    "SCOPES",
+    "CaseQuery",
+    "CaseRow",
+    "DayCounts",
+    "QueuePage",
+    "QueueService",
+    "ReminderLine",
+    "Reminders",
+    "TodayCounts",
+    "shown_count",
+]
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """Home's 今日 line: the day's figures exactly as the F12 daily report of the window has them
+    (``services.reports.day_figures``), and the cases overdue now (a state, not a day's figure)."""
+
+    registered: int = 0
+    accepted: int = 0
+    completed: int = 0
+    returned: int = 0
+    answered: int = 0
+    overdue: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,7 +66,7 @@ class QueuePage:
     today: date
     rows: list[CaseRow]
     total: int
-    counts: TodayCounts
+    counts: DayCounts
     pending: int
     online: bool
 
@@ -104,13 +129,17 @@ class QueueService(DeskFeature):
 
     def page(self, q: CaseQuery, *, offset: int = 0) -> QueuePage:
         """The home screen's page: the rows, how many match, today's counts and what waits to be sent."""
+        from deskclient.services.reports import day_figures
         from deskclient.store.outbox import pending_count
         from deskclient.store.queries import count_cases, page_cases, today_counts
 
         engine = self.ctx.engine
         rows = page_cases(engine, q, offset=offset)
-        return QueuePage(q.today, rows, count_cases(engine, q), today_counts(engine, q.window, q.today),
-                         pending_count(engine, cap=PENDING_CAP), bool(self.ctx.station.office_url))
+        f = day_figures(engine, q.today, q.window, now=self.ctx.clock.now())  # the report's figures, not a copy
+        counts = DayCounts(f.registered, f.accepted, f.completed, f.returned, f.answered,
+                           today_counts(engine, q.window, q.today).overdue)
+        return QueuePage(q.today, rows, count_cases(engine, q), counts, pending_count(engine, cap=PENDING_CAP),
+                         bool(self.ctx.station.office_url))
 
     def current_pause(self, window: str) -> DeskPause | None:
         """The window's open 暂停服务, if any."""

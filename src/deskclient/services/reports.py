@@ -210,14 +210,29 @@ def period_label(period: Period) -> str:
 
 
 def report_title(summary: Summary, names: Names) -> str:
-    return T.REPORT_TITLE.format(centre=names.centre, kind=T.PERIOD_KIND_LABELS[str(summary.period.kind)],
-                                 period=period_label(summary.period))
+    """The centre's report, or one window's (a clerk's F12 report is its window only, and says so)."""
+    kind, period = T.PERIOD_KIND_LABELS[str(summary.period.kind)], period_label(summary.period)
+    if summary.window is not None:
+        return T.REPORT_TITLE_WINDOW.format(centre=names.centre, window=names.window(summary.window), kind=kind,
+                                            period=period)
+    return T.REPORT_TITLE.format(centre=names.centre, kind=kind, period=period)
+
+
+def day_figures(engine: Engine, day: date, window: str | None = None, *, now: datetime | None = None) -> Figures:
+    """The one source of a day's figures: home's 今日 line, 收班's stored summary and the F12 daily report
+    of the same day and window all come from here, so they cannot disagree."""
+    return build_summary(engine, PeriodKind.DAY, day, window=window, now=now).station
 
 
 def groups(summary: Summary, names: Names) -> Iterator[tuple[str, str, Figures]]:
-    """(scope, name, figures): the station total, then each window, then each clerk."""
-    yield T.SCOPE_STATION, names.centre or T.SCOPE_STATION, summary.station
+    """(scope, name, figures): the station total (or the one window's), then each window, then each clerk."""
+    if summary.window is not None:
+        yield T.SCOPE_WINDOW, names.window(summary.window), summary.station
+    else:
+        yield T.SCOPE_STATION, names.centre or T.SCOPE_STATION, summary.station
     for number in sorted(summary.windows, key=_window_key):
+        if summary.window is not None:
+            break  # the one window is the total above
         yield T.SCOPE_WINDOW, names.window(number), summary.windows[number]
     for clerk_id in sorted(summary.clerks, key=lambda c: names.clerk(c)):
         yield T.SCOPE_CLERK, names.clerk(clerk_id), summary.clerks[clerk_id]

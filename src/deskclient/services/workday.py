@@ -16,7 +16,7 @@ from deskclient.domain.cases import CaseStatus
 from deskclient.domain.errors import DeskError, RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.notices import NoticeData, NoticeKind
-from deskclient.domain.reports import PeriodKind
+from deskclient.domain.workday import check_can_close, check_can_open, day_state
 from deskclient.services.desk_base import (
     DayClosing,
     DayNotClosable,
@@ -110,6 +110,7 @@ class WorkdayService(QueueService):
             self._window(tx.session, window)
             self._clerk(tx.session, clerk_id)
             wd = workday_row(tx, today, window)
+            check_can_open(day_state(wd.opened_at, wd.closed_at), wd.closed_at)
             already = wd.opened_at is not None
             if not already:
                 wd.opened_at, wd.opened_by = tx.now, clerk_id
@@ -135,21 +136,21 @@ class WorkdayService(QueueService):
 
     def close_day(self, *, window: str, clerk_id: str, attempt_sync: bool = True) -> DayClosing:
         """收班: refused while an intake is mid-way; stores the day's figures; then tries a sync."""
-        from deskclient.services.reports import build_summary
+        from deskclient.services.reports import day_figures
 
         today = self.today()
+        current = self.workday(window, today)
+        check_can_close(day_state(current.opened_at if current else None, current.closed_at if current else None))
         unfinished = self.unfinished_intake(window, today)
         if unfinished:
             listed = "、".join(u.label for u in unfinished[:10])
             raise DayNotClosable(T.DAY_UNFINISHED.format(n=len(unfinished), items=listed), unfinished)
-        summary = build_summary(self.ctx.engine, PeriodKind.DAY, today, window=window, now=self.ctx.clock.now())
-        figures = summary.station.to_dict()
+        figures = day_figures(self.ctx.engine, today, window, now=self.ctx.clock.now()).to_dict()
         with self.ledger.write(clerk_id) as tx:
             self._window(tx.session, window)
             self._clerk(tx.session, clerk_id)
             wd = workday_row(tx, today, window)
-            if wd.closed_at is not None:
-                raise RuleViolation(T.DAY_ALREADY_CLOSED)
+            check_can_close(day_state(wd.opened_at, wd.closed_at))  # again inside the transaction
             wd.closed_at, wd.closed_by = tx.now, clerk_id
             wd.summary = json.dumps(figures, ensure_ascii=False, sort_keys=True)
             tx.session.add(wd)

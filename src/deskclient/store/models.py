@@ -100,6 +100,9 @@ class Case(SQLModel, table=True):
     due_provisional: bool = False
     completed_at: NaiveDatetime | None = None
     delivery: str = ""  # Delivery
+    delivery_address: str = ""  # 邮寄送达: where the result is posted (local only, never in an event)
+    result: str = ""  # CompletionResult once completed: approved | refused
+    result_reasons: str = ""  # a refusal's reasons, one a line
     is_urgent: bool = False
     rating_level: str = ""
     return_reasons: str = ""
@@ -144,7 +147,7 @@ class Notice(SQLModel, table=True):
     issued_by: str = Field(foreign_key="clerk.id")
     reprint_of: str | None = None
     archive_path: str = ""
-    print_state: str = Field(default="queued", index=True)  # queued | printed | failed
+    print_state: str = Field(default="queued", index=True)  # queued | printed | failed | superseded (another copy printed)
     print_error: str = ""
     printed_at: NaiveDatetime | None = None
     training: bool = False

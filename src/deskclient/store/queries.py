@@ -145,11 +145,28 @@ def page_stmt(q: CaseQuery, *, offset: int = 0, limit: int = PAGE_SIZE, walk: bo
     return stmt.offset(max(0, offset)).limit(limit)
 
 
+URGENT_MAX = 50  # urgent cases put at the top of a queue page (the centre marks a handful at most)
+
+
+def urgent_stmt(q: CaseQuery) -> Any:
+    """The open urgent cases of the query's scope, oldest first: 急办件 are done first (rule 4).
+    Bounded by the open-at-window indexes; only open cases can be urgent work."""
+    conds = [*_where(q), Case.is_urgent == True, Case.status.in_(_OPEN)]  # noqa: E712
+    return select(*_ROW_COLS).where(*conds).order_by(Case.created_at, Case.id).limit(URGENT_MAX)
+
+
 def page_cases(engine: Engine, q: CaseQuery, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[CaseRow]:
-    """One page of the queue, newest first."""
+    """One page of the queue, newest first, with the scope's open urgent cases first on page one (and
+    not repeated further down). A search (text) or the whole ledger keeps plain newest-first order."""
     with Session(engine) as s:
         walk = q.scope == Scope.DESK and not q.text.strip() and _many_open_here(s, q)
-        return [CaseRow(*row) for row in s.execute(page_stmt(q, offset=offset, limit=limit, walk=walk))]
+        rows = [CaseRow(*row) for row in s.execute(page_stmt(q, offset=offset, limit=limit, walk=walk))]
+        if q.text.strip() or q.scope == Scope.ALL:
+            return rows
+        urgent = [CaseRow(*row) for row in s.execute(urgent_stmt(q))]
+    ids = {u.id for u in urgent}
+    rest = [r for r in rows if r.id not in ids]
+    return [*urgent, *rest] if offset == 0 else rest
 
 
 def count_cases(engine: Engine, q: CaseQuery, *, cap: int = 100_000) -> int:

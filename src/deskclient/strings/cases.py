@@ -29,6 +29,9 @@ OUTCOME_LABELS = {
     "examine": "收件待审",
 }
 DELIVERY_LABELS = {"window": "窗口领取", "post": "邮寄送达"}
+RESULT_LABELS = {"approved": "准予办理", "refused": "不予批准"}
+REFUSAL_NEEDS_REASONS = "不予批准必须写明理由(每行一条),以便告知申请人并说明救济途径。"
+POST_NEEDS_ADDRESS = "邮寄送达请填写收件地址。"
 
 CHECKLIST_INCOMPLETE = "还有材料未核对:请逐项标记为已收、缺或不适用。"
 OUTCOME_NOT_ALLOWED = "当前状态为“{status}”,不能办理“{outcome}”。"
@@ -43,3 +46,4 @@ CASE_NOT_FOUND = "找不到该办件:{case}"
 CANNOT_ACCEPT_MAIN_MISSING = "主件缺少({names}),不能受理:应作退回件处理,出具退回件通知单并写明原因。"
 ONE_TIME_NOTIFICATION_BREACH = ("“{names}”不在首次补正告知书上。一次性告知制度要求一次告知全部需补正材料;"
                                 "确需补充告知的,须经中心负责人批准并填写原因。")
+MARK_NOT_ALLOWED = "该办件状态为“{status}”,材料核对已经结束,不能再修改。"

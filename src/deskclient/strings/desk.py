@@ -5,6 +5,7 @@ from deskclient.strings.clocks import RATING_LEVEL_LABELS
 # --- reports ---------------------------------------------------------------------------------------
 PERIOD_KIND_LABELS = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
 REPORT_TITLE = "{centre}{kind}({period})"
+REPORT_TITLE_WINDOW = "{centre} {window}{kind}({period},仅本窗口)"
 PERIOD_DAY = "{day} {weekday}"
 PERIOD_RANGE = "{start} 至 {end}"
 SCOPE_STATION = "合计"
@@ -93,6 +94,11 @@ NOT_PAUSED = "本窗口没有暂停服务。"
 # --- the working day --------------------------------------------------------------------------------------
 DAY_UNFINISHED = "还有{n}件登记没有办完,不能收班:{items}。请先办完或作出处理决定。"
 DAY_ALREADY_CLOSED = "本窗口今天已经收班。"
+DAY_OPEN_AFTER_CLOSE = "本窗口今天 {time} 已经收班,不能再开班;明天上班后再开班。"
+DAY_CLOSE_NOT_OPEN = "本窗口今天还没有开班,不能收班。请先按 O 开班。"
+DAY_CLOSE_Q = "确定收班吗?"
+DAY_CLOSE_DETAIL = "收班后今天的汇总数字将保存并上报,本窗口今天不能再开班。"
+DAY_ALREADY_OPEN_MSG = "本窗口今天 {time} 已经开班。{reminders}"
 PRINTER_NONE = "未设置打印机:通知书只存档,不打印。"
 PRINTER_UNCHECKED = "已设置打印机,本机无法自动检测,请打印一张测试页确认。"
 PRINTER_OK = "打印机正常。"
@@ -248,3 +254,6 @@ REPORT_EXPORTED = "已导出:{path}"
 # --- issue #16: 急办件通知单, 特别程序告知书 ------------------------------------------------------------------
 NOT_URGENT = "该办件不是急办件:急办件须由中心负责人认定。"
 NOT_PAUSED_CLOCK = "该办件没有特别程序(暂停计时)记录。"
+UNOWNED_NOT_ROUTED = "待交办"
+ROUTE_PICK_UNROUTED = "请选择一件“待交办”的不管件,再按 T 交办。"
+OUTCOME_ROUTE_FIRST = "这件不管件还没有交办:请先按 T 交给窗口并定时限。"

@@ -86,7 +86,7 @@ FONT_GLYPHS_MISSING = (
 
 PRINT_OK = "已发送到打印机“{printer}”。"
 PRINT_DEFAULT_PRINTER = "默认打印机"
-PRINT_NOT_CONFIGURED = "尚未设置打印机(设置文件 [printer] kind = \"none\"),通知书已存档,可稍后补打。"
+PRINT_NOT_CONFIGURED = "本机尚未设置打印机,通知书已存档,可稍后补打。请技术人员在本站数据目录的设置文件 settings.toml 中填写 [printer]。"
 PRINT_NO_LP = "本机没有找到打印命令 lp(CUPS 打印服务未安装),通知书已存档,可稍后补打。"
 PRINT_PRINTER_UNAVAILABLE = "打印机“{printer}”不可用:{detail}。请检查打印机是否开机、联网,通知书已留待补打。"
 PRINT_TIMEOUT = "打印机“{printer}”在 {seconds} 秒内没有响应,通知书已留待补打。"
@@ -170,3 +170,17 @@ JOINT_NEEDS_TWO = "联办件通知书需写明两个或以上的联办部门,请
 CHECK_STATE_PRINTING = "正在打印"
 CHECK_STATE_IDLE = "空闲"
 CHECK_STATE_INSTALLED = "已安装"
+NOTHING_TO_REPRINT = "该办件还没有出具过这种告知书,不能补打;请先出具。"
+# the printing system's (CUPS lp, OS) English messages, as the clerk reads them
+PRINT_KNOWN_ERRORS = {
+    "no default destination": "本机没有设置默认打印机(请在系统打印机设置中设一台为默认,或在设置文件 [printer] name 中写打印机名)",
+    "does not exist": "找不到这个名字的打印机(请核对设置文件 [printer] name)",
+    "not accepting jobs": "打印机暂停接收任务(请在系统打印机设置中恢复)",
+    "connection refused": "打印服务没有运行(请重启电脑或联系技术人员)",
+    "unable to connect": "打印服务没有运行(请重启电脑或联系技术人员)",
+    "permission denied": "没有使用打印机的权限(请联系技术人员)",
+    "no such file or directory": "找不到打印设备(请检查连线)",
+    "timed out": "打印机没有响应",
+    "broken pipe": "打印机连接中断(请检查电源和网线)",
+}
+PRINT_OTHER_ERROR = "打印系统报错(详情已记入日志)"

@@ -47,9 +47,16 @@ NAV_REFRESH = "刷新队列"
 NAV_REFRESH_HELP = "重新读取台账"
 NAV_FIND_CASE = "按办件编号查找"
 NAV_FIND_CASE_HELP = "在队列的搜索框中输入编号、姓名或事项"
+KEY_PALETTE = "命令"
+KEY_NAMES = {"esc": "Esc", "enter": "Enter", "space": "空格", "delete": "Del"}  # as the key bar shows them
+# the key bar's short labels for the global keys (the palette shows the full titles)
+NAV_KEY_LABELS = {"home": "首页", "intake": "新登记", "day": "开班收班", "handover": "交接班", "head": "负责人",
+                  "report": "报表", "sign_out": "签退", "admin": "人员管理"}
 PALETTE_PLACEHOLDER = "搜索操作或界面……"
 PALETTE_SCREEN = "界面"
 PALETTE_ACTION = "操作"
+PALETTE_NO_MATCH = "没有找到“{query}”"
+PALETTE_NO_MATCH_HELP = "试试输入几个字,如“登记”“开班”“交接”“报表”“签退”"
 NAV_NEEDS_SIGN_IN = "请先登录。"
 
 # --- loading / errors ---------------------------------------------------------------------------
@@ -98,6 +105,15 @@ RESTORE_DRAFT = "恢复上次未完成的登记?"
 RESTORE_DRAFT_DETAIL = "{when} 保存的草稿:{summary}"
 RESTORE_YES = "恢复"
 RESTORE_NO = "放弃草稿"
+DISCARD_DRAFT_Q = "确定删除这份未完成的登记吗?"
+DISCARD_DRAFT_DETAIL = "删除后已填写的内容无法找回。"
+DISCARD_DRAFT_YES = "删除草稿"
+DISCARD_DRAFT_NO = "保留"
+DRAFT_KEPT = "草稿已保留,下次登录会再次询问。"
+RESUME_CHECKLIST_Q = "本窗口有 {n} 件已登记的办件还没有核对完材料,现在继续吗?"
+RESUME_CHECKLIST_DETAIL = "{cases}。已做的标记都已保存;选“继续核对”从 {first} 开始,也可以以后在办件详情按 D 继续。"
+RESUME_YES = "继续核对"
+RESUME_LATER = "以后再办"
 
 # --- home / queue -------------------------------------------------------------------------------
 HOME_TITLE = "办件队列"
@@ -111,7 +127,7 @@ COL_CLASS = "类别"
 COL_STATUS = "状态"
 COL_DUE = "办结期限"
 COL_WINDOW = "窗口"
-COUNTS = "今日 登记{registered} 受理{accepted} 办结{completed} 补正{supplement} 退回{returned} 咨询{enquiries} · 逾期{overdue}"
+COUNTS = "今日 登记{registered} 受理{accepted} 办结{completed} 退回{returned} 咨询{answered} · 逾期{overdue}"
 SYNC_PENDING = "待发送 {n} 条"
 SYNC_OFFLINE = "离线(U盘交换)"
 SYNC_ONLINE = "联网"
@@ -172,6 +188,8 @@ TIME_LIMIT_IMMEDIATE = "即办:当场办结(30分钟内)"
 TIME_LIMIT_DAYS = "{days}个工作日(法定{legal}个)"
 FEE = "收费"
 CONDITIONS = "受理条件"
+MATERIAL_NOTES = "材料说明"
+MATERIAL_NOTE_LINE = "{no}. {name}:{notes}"
 PROPOSAL = "建议结果:{outcome}"
 PROPOSAL_PENDING = "还有 {n} 项未核对:用 R 已收 / M 缺 / N 不适用 标记。"
 PROPOSAL_DUE = "承诺办结日期:{date}{provisional}(不含受理当日,按工作日计)"
@@ -231,11 +249,22 @@ EVENT_LABELS = {
     "case.complaint": "投诉",
     "notice.issued": "出具告知书",
     "notice.printed": "已打印",
+    "notice.superseded": "已由另一份打印",
+    "case.materials_marked": "材料标记",
+    "case.complaint_answered": "投诉答复",
+    "followup.opened": "开始跟进",
+    "followup.visited": "回访",
+    "followup.closed": "跟进结束",
 }
+EV_REPRINT = "(补打)"
 EV_DUE = "期限 {date}"
 EV_MISSING = "缺 {n} 项"
 EV_TRANSFER = "{frm}号→{to}号:{reason}"
-COMPLETE_TITLE = "办结:结果送达方式"
+COMPLETE_TITLE = "办结:办理结果与送达"
+COMPLETE_RESULT = "办理结果"
+COMPLETE_DELIVERY = "送达方式"
+COMPLETE_REASONS = "不予批准的理由(每行一条;准予办理不填)"
+COMPLETE_ADDRESS = "邮寄地址"
 COMPLETE_NOTE = "说明(可空)"
 COMPLETED = "已办结:{case_no}"
 URGENT_TITLE = "列为急办件:需中心负责人 PIN"
@@ -254,12 +283,19 @@ COMPLAINT_CONTENT = "内容"
 COMPLAINT_NAME = "投诉人(保密,可空)"
 COMPLAINT_MULTI = "涉及两个以上单位"
 COMPLAINT_DONE = "已登记投诉,答复期限 {date}"
+KEY_REVIEW = "复核申请"
+REVIEW_TITLE = "申请人要求复核(由中心负责人决定)"
+REVIEW_REASON = "复核理由"
+REVIEW_REASON_REQUIRED = "请填写申请人要求复核的理由。"
+REVIEW_DONE = "已记录复核申请,中心负责人应在 {date} 前作出决定"
 NOT_FOUND = "找不到该办件。"
 CLOCK_LINE = "{label}:{due}{prov} · 剩余{left}个工作日 · {state}({basis})"
 CLOCK_STATES = {"running": "计时中", "paused": "暂停计时", "met": "按期", "late": "超期办结", "overdue": "已逾期"}
 KEY_NOTICE_ISSUE = "出具并打印"
 NOTICE_HINT = "F9 出具并打印(存档并记入台账) · Esc 关闭"
 NOTICE_ISSUED = "已出具:{message}"
+NOTICE_REPRINT_HINT = "该告知书已于 {date} 出具。F9 补打(注明“补打”,日期和编号同原件) · Esc 关闭"
+NOTICE_REPRINTED = "补打:"
 KEY_VIEW_NOTICE = "告知书"
 WINDOW_NO = "{n}号窗口"
 WINDOW_NO_NAME = "{n}号窗口({name})"

@@ -51,6 +51,8 @@ class DeskApp(App[int]):
     COMMANDS = App.COMMANDS | {navigation.DeskCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", T.KEY_QUIT, id="app.quit", priority=True, show=False),
+        # declared here so the bar says 命令, not Textual's English "palette"
+        Binding("ctrl+p", "command_palette", T.KEY_PALETTE, id="app.palette", priority=True, show=False),
     ]
 
     def __init__(self, paths: Paths, *, clock: Clock | None = None, context: DeskContext | None = None,
@@ -67,12 +69,24 @@ class DeskApp(App[int]):
         self.clerk: Clerk | None = None
         self.clerks: list[Clerk] = []
         self.pending_draft: Draft | None = None  # offered back on the home screen after sign-in
+        self.offer_resume = False  # after sign-in: offer to go on with checklists left unconfirmed
         navigation.load_screen_modules()
         training = paths.mode == Mode.TRAINING
         self.training: TrainingController | None = TrainingController(self) if training else None
         self._syncing_on_exit = False
         self.exit_message = ""  # what the exit sync said; printed on the terminal after the desk closes
         self.ready = False  # set when the ledger is open (tests wait on it via workers)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on the keyboard and in the clerk's guide: F2, Esc, Ctrl+F."""
+        display = super().get_key_display(binding)
+        if display[:1] in ("f", "F") and display[1:].isdigit():
+            return display.upper()
+        if display.startswith("^") and len(display) == 2:
+            return "Ctrl+" + display[1].upper()
+        if len(display) == 1 and display.isalpha():
+            return display.upper()  # the guide says "按 D", as printed on the key
+        return T.KEY_NAMES.get(display, display)
 
     # --- start-up --------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -267,6 +281,12 @@ class DeskApp(App[int]):
         if entry_id == "home":
             self.go_home()
             return
+        if entry_id == "intake":
+            from deskclient.ui.screens.intake import IntakeScreen
+
+            if isinstance(self.screen, IntakeScreen):
+                return
+            self.go_home()  # a new visitor starts from home: no earlier visitor's screens stay underneath
         if e.factory is not None:
             self.push_screen(e.factory(self))
 
@@ -326,7 +346,8 @@ def app_class(training: bool) -> type[DeskApp]:
     """DeskApp with the navigation registry's global keys as class BINDINGS (Textual's public way to
     declare bindings; each has an id). Training mode adds the trainer's keys, so it gets its own class."""
     navigation.load_screen_modules()
-    nav: list[BindingType] = [Binding(e.key or "", e.action, e.title, id=f"nav.{e.id}")
+    nav: list[BindingType] = [Binding(e.key or "", e.action, T.NAV_KEY_LABELS.get(e.id, e.title), tooltip=e.title,
+                                      id=f"nav.{e.id}")
                               for e in navigation.keyed_entries(training)]
     return type(DeskApp.__name__, (DeskApp,), {"BINDINGS": nav, "__module__": DeskApp.__module__,
                                                 "__doc__": DeskApp.__doc__})

@@ -126,11 +126,19 @@ class DeskCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for e in self._available():
             label = self._label(e)
             score = max(matcher.match(label), matcher.match(e.help) * 0.8 if e.help else 0.0, matcher.match(e.id))
             if score > 0:
+                found = True
                 yield Hit(score, matcher.highlight(label), self._runner(e), text=label, help=e.help)
+        if not found and query.strip():  # said in Chinese, with what to try (never Textual's English line)
+            yield Hit(0.01, Content(T.PALETTE_NO_MATCH.format(query=query.strip())), self._nothing,
+                      text=T.PALETTE_NO_MATCH.format(query=query.strip()), help=T.PALETTE_NO_MATCH_HELP)
+
+    async def _nothing(self) -> None:
+        """The no-match line does nothing when chosen."""
 
     def _runner(self, e: NavEntry) -> Callable[[], Any]:
         async def run() -> None:

@@ -66,7 +66,16 @@ def test_named_printer_missing(doc, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     _fake_lp(tmp_path, 'echo "lp: The printer or class does not exist." >&2; exit 1')
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
     result = printing.print_document(doc, PrinterSettings(kind="system", name="Hall-Laser", format="pdf"))
-    assert not result.ok and "Hall-Laser" in result.message and "does not exist" in result.message
+    assert not result.ok and "Hall-Laser" in result.message and "找不到这个名字的打印机" in result.message
+    assert "does not exist" not in result.message  # the printing system's English never reaches the clerk
+
+
+def test_no_default_printer_is_said_in_chinese(doc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_lp(tmp_path, 'echo "/usr/bin/lp: Error - No default destination." >&2; exit 1')
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    result = printing.print_document(doc, PrinterSettings(kind="system", format="pdf"))
+    assert not result.ok and "没有设置默认打印机" in result.message
+    assert "destination" not in result.message and "/usr/bin" not in result.message
 
 
 def test_named_printer_ok(doc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,4 +107,4 @@ def test_an_opener_that_hangs_up_midway(doc) -> None:
 
     result = printing.send_escpos(b"x", PrinterSettings(kind="escpos-network", device="printer"),
                                   opener=lambda s, t: Broken())
-    assert not result.ok and "Broken pipe" in result.message
+    assert not result.ok and "连接中断" in result.message and "Broken" not in result.message

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from deskclient.domain.cases import CaseClass, MaterialState
+from deskclient.domain.cases import CaseClass, CompletionResult, MaterialState
 from deskclient.domain.errors import DeskError, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.notices import NoticeData, NoticeKind, NoticeMaterial, Person, check_notice
@@ -159,6 +159,10 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
         values["materials"] = materials
     if kind is NoticeKind.REJECTION:
         values.update(refused=True, legal_article=T.REJECTION_ARTICLE)
+    if kind is NoticeKind.COMPLETION and case.result:  # 办结: the result, a refusal's reasons, where it is posted
+        values["result"] = CompletionResult(case.result).label
+        values["reasons"] = tuple(r.strip() for r in case.result_reasons.splitlines() if r.strip())
+        values["delivery_detail"] = case.delivery_address
     if extension is not None:
         values.update(extension_days=extension.days, extension_reason=extension.reason,
                       **_event_fields(session, case, EventType.CASE_EXTENDED, {"original_date": date}))
@@ -324,6 +328,9 @@ def _try_print(doc: B.Document, printer: PrinterSettings, pdf_path: Path | None)
         return PrintResult(False, exc.message)
 
 
+SUPERSEDED = "superseded"  # print_state of a queued copy made unnecessary by another printed copy
+
+
 def _record_print(ledger: Ledger, clerk_id: str, notice_id: str, case_id: str | None, kind: NoticeKind,
                   result: PrintResult) -> None:
     with ledger.write(clerk_id) as tx:
@@ -334,6 +341,15 @@ def _record_print(ledger: Ledger, clerk_id: str, notice_id: str, case_id: str | 
             row.printed_at = tx.now
             row.print_error = ""
             tx.emit(EventType.NOTICE_PRINTED, {"notice_id": notice_id, "kind": kind.value}, case_id=case_id)
+            # one printed copy empties the queue of that notice: the original and its earlier reprints
+            root = row.reprint_of or row.id
+            for other in tx.session.exec(select(Notice).where(
+                    (Notice.id == root) | (Notice.reprint_of == root), Notice.id != row.id,
+                    Notice.print_state != "printed", Notice.print_state != SUPERSEDED)):
+                other.print_state = SUPERSEDED
+                tx.session.add(other)
+                tx.emit(EventType.NOTICE_SUPERSEDED, {"notice_id": other.id, "by_notice_id": row.id,
+                                                      "kind": kind.value}, case_id=case_id)
         else:
             row.print_state = "queued"  # stays in the reprint queue; the case goes on regardless
             row.print_error = result.message
@@ -388,6 +404,24 @@ def issue_joint_notice(ledger: Ledger, case_id: str, clerk_id: str, departments:
         raise ValidationError(T.JOINT_NEEDS_TWO)
     return issue_notice(ledger, case_id, NoticeKind.JOINT, clerk_id, archive_dir=archive_dir,
                         departments=confirmed, **kwargs)
+def original_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str) -> Notice | None:
+    """The case's latest original (not a reprint) notice of this kind: what 补打 reprints."""
+    with ledger.read() as session:
+        return session.exec(select(Notice).where(Notice.case_id == case_id, Notice.kind == NoticeKind(kind).value,
+                                                 Notice.reprint_of == None)  # noqa: E711
+                            .order_by(Notice.issued_at.desc())).first()  # type: ignore[attr-defined]
+
+
+def reprint_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str, clerk_id: str, *, archive_dir: Path,
+                   printer: PrinterSettings | None = None, template_dir: Path | None = None,
+                   **overrides: Any) -> IssueResult:
+    """补打: a copy of the case's original notice with its issue date and number and the 补打 mark,
+    never a second original. Raises if the case has no such notice yet."""
+    original = original_notice(ledger, case_id, kind)
+    if original is None:
+        raise ValidationError(T.NOTHING_TO_REPRINT)
+    return issue_notice(ledger, case_id, kind, clerk_id, archive_dir=archive_dir, printer=printer,
+                        reprint_of=original.id, template_dir=template_dir, **overrides)
 
 
 __all__ = [
@@ -399,6 +433,8 @@ __all__ = [
     "issue_prepared",
     "joint_departments",
     "notice_data_for_case",
+    "original_notice",
+    "reprint_notice",
     "station_fields",
     "window_label",
 ]

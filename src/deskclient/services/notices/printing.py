@@ -16,6 +16,7 @@ Kinds (``PrinterSettings.kind``):
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import socket
@@ -36,6 +37,8 @@ from deskclient.strings import notices as T
 DEFAULT_TIMEOUT_S = 15.0
 NETWORK_PORT = 9100
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class PrintResult:
@@ -44,8 +47,15 @@ class PrintResult:
 
 
 def _detail(exc: BaseException | str) -> str:
+    """What went wrong, in Chinese: the printing system's known English messages are translated; an
+    unknown one is logged (redacted) and the clerk is told where to look, never shown raw."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return redact(text)[:200]
+    lowered = text.lower()
+    for needle, chinese in T.PRINT_KNOWN_ERRORS.items():
+        if needle in lowered:
+            return chinese
+    log.warning("printer error: %s", redact(text)[:200])
+    return T.PRINT_OTHER_ERROR
 
 
 def _printer_label(settings: PrinterSettings) -> str:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
 from deskclient.domain.errors import DeskError
 from deskclient.strings import ui as T
 from deskclient.ui.widgets.desk_header import DeskHeader
+from deskclient.ui.widgets.key_bar import KeyBar
 from deskclient.ui.widgets.mode_banner import ModeBanner
 from deskclient.ui.widgets.training_panel import TrainingPanel
 
@@ -89,7 +89,7 @@ class DeskScreen(DbMixin, Screen[Any]):
         if training is not None:
             yield TrainingPanel(training.view())
         yield from self.compose_body()
-        yield Footer()
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         training = getattr(self.app, "training", None)

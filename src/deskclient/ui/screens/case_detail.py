@@ -47,8 +47,14 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
         return ";".join(str(r) for r in (p.get("reasons") or []))
     if type_ == "case.registered":
         return str(p.get("item_name", ""))
-    if type_ == "notice.issued":
-        return str(p.get("kind", ""))
+    if type_ in ("notice.issued", "notice.printed", "notice.print_failed", "notice.superseded"):
+        from deskclient.domain.notices import NoticeKind
+
+        try:  # the notice's Chinese name, never the stored code ("supplement")
+            label = NoticeKind(str(p.get("kind", ""))).label
+        except ValueError:
+            label = ""
+        return label + (T.EV_REPRINT if p.get("reprint_of") else "")
     return _clock_event_detail(type_, p)
 
 
@@ -86,6 +92,7 @@ class CaseDetailScreen(DeskScreen):
         Binding("x", "resume_clock", TC.KEY_RESUME_CLOCK, id="case.resume_clock"),
         Binding("r", "rate", T.KEY_RATE, id="case.rate"),
         Binding("p", "complain", T.KEY_COMPLAIN, id="case.complain"),
+        Binding("f", "review", T.KEY_REVIEW, id="case.review"),
         Binding("v", "notice", T.KEY_VIEW_NOTICE, id="case.notice"),
         Binding("escape", "back", T.KEY_BACK, id="case.back"),
     ]
@@ -187,6 +194,29 @@ class CaseDetailScreen(DeskScreen):
 
         self.app.push_screen(ChecklistScreen(self.case_id, decide=True))
 
+    def action_review(self) -> None:
+        """The applicant asks the centre head to review the non-acceptance (复核); its clock starts today."""
+        from deskclient.ui.widgets.desk_forms import FormDialog, FormField
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+        def answer(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def write() -> Any:
+                return ctx.followups.request_review(case_id, clerk_id, values["reason"])
+
+            def done(review: Any) -> None:
+                self.desk.notify_text(T.REVIEW_DONE.format(date=f"{review.due_date:%Y-%m-%d}"))
+                self.load()
+
+            self.run_db(write, done, group="write")
+
+        self.app.push_screen(FormDialog(T.REVIEW_TITLE, [FormField("reason", T.REVIEW_REASON, required=True,
+                                                                   max_length=200)],
+                                        required_message=T.REVIEW_REASON_REQUIRED), answer)
+
     def action_supplement(self) -> None:
         from deskclient.ui.screens.checklist import ChecklistScreen
 
@@ -202,15 +232,16 @@ class CaseDetailScreen(DeskScreen):
         self.app.push_screen(NoticePreviewScreen(self.case_id, str(kind)))
 
     def action_complete(self) -> None:
-        from deskclient.ui.screens.dialogs import ChoiceDialog
+        """办结: approved or refused (with reasons), handed over at the window or posted to an address."""
+        from deskclient.ui.screens.dialogs import CompletionDialog
 
-        choices = [(str(d), d.label) for d in Delivery]
-
-        def answer(result: tuple[str, str] | None) -> None:
-            if result is None:
+        def answer(a: Any) -> None:
+            if a is None:
                 return
-            key, note = result
+            from deskclient.domain.cases import Completion, CompletionResult
+
             ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+            completion = Completion(CompletionResult(a.result), Delivery(a.delivery), a.reasons, a.address)
 
             def done(case: Any) -> None:
                 from deskclient.ui.screens.notice_preview import NoticePreviewScreen
@@ -219,9 +250,9 @@ class CaseDetailScreen(DeskScreen):
                 self.load()
                 self.app.push_screen(NoticePreviewScreen(case.id, "completion"))
 
-            self.run_db(lambda: ctx.cases.complete(case_id, clerk_id, Delivery(key), note), done, group="write")
+            self.run_db(lambda: ctx.cases.complete(case_id, clerk_id, completion, a.note), done, group="write")
 
-        self.app.push_screen(ChoiceDialog(T.COMPLETE_TITLE, choices, note_label=T.COMPLETE_NOTE), answer)
+        self.app.push_screen(CompletionDialog(), answer)
 
     def action_transfer(self) -> None:
         from deskclient.ui.screens.dialogs import TransferDialog

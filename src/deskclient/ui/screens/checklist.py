@@ -3,6 +3,7 @@ time limit and fee beside; the screen proposes the outcome and the clerk confirm
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -29,6 +30,13 @@ from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.checklist import MaterialChecklist, MaterialLine
+
+
+def material_notes(item: Any) -> list[str]:
+    """The catalog's notes on its materials (e.g. 共同生活的家庭成员均需签字或按手印), numbered as on the
+    checklist, so the clerk tells the visitor once and completely."""
+    return [T.MATERIAL_NOTE_LINE.format(no=i + 1, name=m.name, notes=m.notes)
+            for i, m in enumerate(getattr(item, "materials", ()) or ()) if getattr(m, "notes", "")]
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ class ChecklistScreen(DeskScreen):
         self.item: Any = None
         self.proposal: Outcome | None = None
         self.busy = False
+        self._marks_lock = threading.Lock()
+        self._marks_latest: list[Any] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="case-line", markup=False)
@@ -118,6 +128,9 @@ class ChecklistScreen(DeskScreen):
             t.append(label + "\n", style="bold")
             t.append(body + "\n")
 
+        notes = material_notes(it)
+        if notes:  # first: what to check on the materials now, before what to tell the visitor
+            add(T.MATERIAL_NOTES, "\n".join(notes))
         if c.item_class == CaseClass.IMMEDIATE:
             add(T.TIME_LIMIT, T.TIME_LIMIT_IMMEDIATE)
         else:
@@ -134,6 +147,25 @@ class ChecklistScreen(DeskScreen):
     @on(MaterialChecklist.Changed)
     def _changed(self, event: MaterialChecklist.Changed) -> None:
         self._propose(event.lines)
+        self._save_marks(event.lines)
+
+    def _save_marks(self, lines: list[MaterialLine]) -> None:
+        """Every mark is saved as it is made (one transaction in a worker): Esc or a crash loses nothing.
+        The latest marks win: a worker that starts late saves whatever is newest, one save at a time."""
+        from deskclient.services.cases import CheckInput
+
+        with self._marks_lock:
+            self._marks_latest = [CheckInput(x.position, x.state) for x in lines]
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+        def save() -> None:
+            with self._marks_lock:
+                checks, self._marks_latest = self._marks_latest, None
+                if checks is not None:
+                    ctx.cases.save_marks(case_id, clerk_id, checks)
+
+        self.run_db(save, group="marks", exclusive=False,
+                    failed=lambda m: self.query_one("#check-error", Static).update(Text(m)))
 
     def _propose(self, lines: list[MaterialLine]) -> None:
         c = self.case
@@ -246,9 +278,11 @@ class ChecklistScreen(DeskScreen):
         self.busy = True
 
         def write() -> Any:
-            if supplement:
-                return ctx.cases.receive_supplement(case_id, clerk_id, checks)
-            return ctx.cases.confirm_outcome(case_id, clerk_id, checks, outcome, reasons=reasons)
+            with self._marks_lock:  # the outcome carries every mark: no separate save may follow it
+                self._marks_latest = None
+                if supplement:
+                    return ctx.cases.receive_supplement(case_id, clerk_id, checks)
+                return ctx.cases.confirm_outcome(case_id, clerk_id, checks, outcome, reasons=reasons)
 
         def failed(message: str) -> None:
             self.busy = False

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from deskclient.strings import desk as T
+from deskclient.strings import ui as TU
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.screens.handover import COLUMN_WIDTHS, RANK_STYLES, due_text, issue_sheet
@@ -46,6 +47,7 @@ class DayScreen(DeskScreen):
         Binding("r", "resume", T.KEY_RESUME, id="day.resume"),
         Binding("c", "close_day", T.KEY_CLOSE_DAY, id="day.close"),
         Binding("f5", "refresh", T.KEY_REFRESH, id="day.refresh"),
+        Binding("escape", "back", TU.KEY_BACK, id="day.back"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -118,8 +120,12 @@ class DayScreen(DeskScreen):
         self.query_one("#day-printer", Static).update(Text(T.DAY_PRINTER.format(message=opening.printer.message),
                                                            style="red" if opening.printer.ok is False else ""))
         r = opening.reminders
-        self._message(T.DAY_OPENED_MSG.format(reminders=T.DAY_REMINDERS.format(
-            overdue=len(r.overdue), today=len(r.due_today), soon=len(r.due_soon))))
+        reminders = T.DAY_REMINDERS.format(overdue=len(r.overdue), today=len(r.due_today), soon=len(r.due_soon))
+        if opening.already_open:
+            self._message(T.DAY_ALREADY_OPEN_MSG.format(time=f"{opening.workday.opened_at:%H:%M}",
+                                                        reminders=reminders))
+        else:
+            self._message(T.DAY_OPENED_MSG.format(reminders=reminders))
         self.action_refresh()
 
     def action_pause(self) -> None:
@@ -160,6 +166,16 @@ class DayScreen(DeskScreen):
         self.action_refresh()
 
     def action_close_day(self) -> None:
+        """收班 asks first: it stores the day's figures and cannot be undone."""
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._close_day()
+
+        self.app.push_screen(ConfirmDialog(T.DAY_CLOSE_Q, T.DAY_CLOSE_DETAIL, yes=T.KEY_CLOSE_DAY), answer)
+
+    def _close_day(self) -> None:
         from deskclient.services.desk_base import DayNotClosable
 
         ctx, window, clerk_id = self.ctx, self.desk.window, self.clerk.id
@@ -186,3 +202,7 @@ class DayScreen(DeskScreen):
         self._message(T.DAY_CLOSED_MSG.format(registered=f["registered"], accepted=f["accepted"],
                                               completed=f["completed"], sync=result.sync_message))
         self.action_refresh()
+
+    def action_back(self) -> None:
+        """Esc: back to where the clerk came from (home)."""
+        self.app.pop_screen()

@@ -38,6 +38,8 @@ class Dialog(DeskModal):
     Dialog #dialog-buttons { height: 1; margin-top: 1; align-horizontal: right; }
     Dialog OptionList { height: auto; max-height: 8; border: none; }
     Dialog TextArea { height: 4; }
+    Dialog #pin-line > Static { width: auto; }
+    Dialog #pin-line > DeskInput { width: 1fr; min-width: 10; }
     """
     BINDINGS = _BINDINGS
     TITLE_TEXT = ""
@@ -371,3 +373,83 @@ class ExtensionDialog(PinDialog):
             return
         self.dismiss(ExtensionAnswer(self.heads[heads.highlighted][0], self.query_one("#pin", DeskInput).value,
                                      reason, int(text)))
+
+
+@dataclass(frozen=True)
+class CompletionAnswer:
+    result: str  # domain.cases.CompletionResult value
+    delivery: str  # domain.cases.Delivery value
+    reasons: tuple[str, ...]
+    address: str
+    note: str
+
+
+class CompletionDialog(Dialog):
+    """办结: the result (准予办理 / 不予批准 with reasons) and its delivery (窗口领取 / 邮寄送达 with the
+    address). Returns :class:`CompletionAnswer`; the service checks it again (domain.cases.check_completion)."""
+
+    TITLE_TEXT = T.COMPLETE_TITLE
+    DEFAULT_CSS = """
+    CompletionDialog #completion-choices { height: auto; }
+    CompletionDialog #completion-choices > Vertical { width: 1fr; height: auto; }
+    CompletionDialog #result-reasons { height: 3; }
+    """
+
+    def compose_dialog(self) -> ComposeResult:
+        from deskclient.domain.cases import CompletionResult, Delivery
+
+        with Horizontal(id="completion-choices"):
+            with Vertical():
+                yield Static(T.COMPLETE_RESULT, classes="hint", markup=False)
+                yield OptionList(*[Option(Text(r.label), id=str(r)) for r in CompletionResult], id="result")
+            with Vertical():
+                yield Static(T.COMPLETE_DELIVERY, classes="hint", markup=False)
+                yield OptionList(*[Option(Text(d.label), id=str(d)) for d in Delivery], id="delivery")
+        yield Static(T.COMPLETE_REASONS, classes="hint", markup=False)
+        yield TextArea(id="result-reasons")
+        yield ValidatedField(T.COMPLETE_ADDRESS, None, id="address", max_length=120)
+        yield ValidatedField(T.COMPLETE_NOTE, None, id="note", max_length=200)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for name in ("#result", "#delivery"):
+            self.query_one(name, OptionList).highlighted = 0
+        self.query_one("#result", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#result")
+    def _result_picked(self) -> None:
+        self.query_one("#delivery", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#delivery")
+    def _delivery_picked(self) -> None:
+        if self._choice("#result") == "refused":
+            self.query_one("#result-reasons", TextArea).focus()
+        elif self._choice("#delivery") == "post":
+            self.query_one("#address", ValidatedField).focus()
+        else:
+            self.query_one("#note", ValidatedField).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_ok()
+
+    def _choice(self, name: str) -> str:
+        options = self.query_one(name, OptionList)
+        option = options.get_option_at_index(options.highlighted or 0)
+        return str(option.id)
+
+    def action_ok(self) -> None:
+        from deskclient.domain.cases import Completion, CompletionResult, Delivery, check_completion
+        from deskclient.domain.errors import DeskError
+
+        reasons = tuple(x.strip() for x in self.query_one("#result-reasons", TextArea).text.splitlines()
+                        if x.strip())
+        address = self.query_one("#address", ValidatedField).value.strip()
+        try:
+            done = check_completion(Completion(CompletionResult(self._choice("#result")),
+                                               Delivery(self._choice("#delivery")), reasons, address))
+        except DeskError as err:
+            self.error(err.message)
+            return
+        self.dismiss(CompletionAnswer(str(done.result), str(done.delivery), done.reasons, done.address,
+                                      self.query_one("#note", ValidatedField).value.strip()))

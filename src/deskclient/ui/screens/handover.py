@@ -52,6 +52,7 @@ class HandoverScreen(DeskScreen):
         Binding("f9", "confirm", T.KEY_CONFIRM, id="handover.confirm"),
         Binding("n", "note", T.KEY_NOTE, id="handover.note"),
         Binding("f5", "refresh", T.KEY_REFRESH, id="handover.refresh"),
+        Binding("escape", "back", TU.KEY_BACK, id="handover.back"),
     ]
 
     def __init__(self) -> None:
@@ -158,3 +159,7 @@ class HandoverScreen(DeskScreen):
 
     def _show_error(self, message: str) -> None:
         self.query_one("#handover-error", Static).update(Text(message))
+
+    def action_back(self) -> None:
+        """Esc: back to where the clerk came from (home)."""
+        self.app.pop_screen()

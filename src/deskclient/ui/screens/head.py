@@ -12,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from deskclient.strings import admin as TA
 from deskclient.strings import desk as T
+from deskclient.strings import ui as TU
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.screens.handover import RANK_STYLES, due_text
@@ -23,6 +25,7 @@ navigation.register_screen("head", T.NAV_HEAD, lambda app: HeadScreen(), key="f8
 TABS = ("windows", "urgent", "reviews", "unowned", "complaints", "followups")
 
 
+UNROUTED_PREFIX = "case:"  # 不管件 tab rows of cases not routed yet (the others are routing follow-ups)
 WINDOW_COLUMN_WIDTH = 18  # "4 退役军人服务窗口": number, space, the longest sample window name
 NAME_COLUMN_WIDTH = 6  # a clerk's name (on duty) or a count
 
@@ -36,6 +39,7 @@ class HeadData:
     complaints: list[Any]
     followups: list[Any]
     revisits: dict[str, int]
+    unrouted: list[Any]  # 不管件 not routed yet (desk.unrouted_unowned)
 
 
 def _red(flag: bool, text: str) -> Text:
@@ -56,6 +60,8 @@ class HeadScreen(DeskScreen):
         Binding("x", "rectified", T.KEY_RECTIFIED, id="head.rectified"),
         Binding("m", "revisit", T.KEY_REVISIT, id="head.revisit"),
         Binding("f5", "refresh", T.KEY_REFRESH, id="head.refresh"),
+        Binding("g", "app.nav('admin')", TA.NAV_ADMIN, id="head.admin"),
+        Binding("escape", "back", TU.KEY_BACK, id="head.back"),
     ]
 
     def __init__(self) -> None:
@@ -104,7 +110,7 @@ class HeadScreen(DeskScreen):
             desk = ctx.head_desk
             return HeadData(desk.window_loads(), desk.open_cases(limit=500), desk.reviews(),
                             desk.followups("unowned", open_only=False), desk.complaints(head_id),
-                            [*desk.followups("bad_rating")], desk.revisits_this_month())
+                            [*desk.followups("bad_rating")], desk.revisits_this_month(), desk.unrouted_unowned())
 
         self.run_db(load, self._show)
 
@@ -132,6 +138,9 @@ class HeadScreen(DeskScreen):
                       _red(r.overdue, r.review.due_date.isoformat()), Text(r.review.reason), key=r.review.id)
         t = self._table("unowned")
         t.clear()
+        for ln in d.unrouted:  # first: waiting for the head to route them (T on the row)
+            t.add_row(Text(ln.case_no), ln.window, Text("—"), Text(T.UNOWNED_NOT_ROUTED, style="bold yellow"),
+                      Text(ln.item_name), key=UNROUTED_PREFIX + ln.case_id)
         for f in d.unowned:
             fu = f.followup
             t.add_row(Text(f.case_no), fu.window, _red(f.overdue, fu.due_date.isoformat() if fu.due_date else "—"),
@@ -201,7 +210,15 @@ class HeadScreen(DeskScreen):
                       lambda v: self._do(lambda desk, head: desk.decide_review(review_id, head, decision, v["note"])))
 
     def action_route(self) -> None:
-        case_id = self._selected_key("urgent")  # a 不管件 is routed from the list of open cases
+        """Route a 不管件: the row picked in the 不管件 tab (not routed yet) or in the list of open cases."""
+        if self._tab == "unowned":
+            key = self._selected_key("unowned") or ""
+            if not key.startswith(UNROUTED_PREFIX):
+                self._message(T.ROUTE_PICK_UNROUTED, "red")
+                return
+            case_id: str | None = key.removeprefix(UNROUTED_PREFIX)
+        else:
+            case_id = self._selected_key("urgent")
         if not case_id:
             return
 
@@ -218,6 +235,9 @@ class HeadScreen(DeskScreen):
 
     def action_outcome(self) -> None:
         fu_id = self._selected_key("unowned")
+        if fu_id and fu_id.startswith(UNROUTED_PREFIX):
+            self._message(T.OUTCOME_ROUTE_FIRST, "red")
+            return
         if fu_id:
             self._ask(T.KEY_OUTCOME, [FormField("outcome", T.OUTCOME_LABEL, required=True)],
                       lambda v: self._do(lambda desk, head: desk.record_unowned_outcome(fu_id, head, v["outcome"])))
@@ -257,3 +277,7 @@ class HeadScreen(DeskScreen):
                                   FormField("outcome", T.REVISIT_OUTCOME, required=True)],
                   lambda v: self._do(lambda desk, head: desk.record_revisit(head, window=v["window"],
                                                                             outcome=v["outcome"])))
+
+    def action_back(self) -> None:
+        """Esc: back to where the clerk came from (home)."""
+        self.app.pop_screen()

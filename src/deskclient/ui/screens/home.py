@@ -8,7 +8,7 @@ and on the app's timer (``DeskContext.run_due_clocks``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import ClassVar
 
@@ -19,8 +19,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from deskclient.services.queue import PAGE_SIZE, SCOPES, CaseQuery, ReminderLine, TodayCounts, shown_count
-from deskclient.services.records import DeskPause, Draft
+from deskclient.services.queue import (
+    PAGE_SIZE,
+    SCOPES,
+    CaseQuery,
+    DayCounts,
+    ReminderLine,
+    shown_count,
+)
+from deskclient.services.records import Case, DeskPause, Draft
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
@@ -39,7 +46,7 @@ class QueuePage:
     today: date
     lines: list[QueueLine]
     total: int
-    counts: TodayCounts
+    counts: DayCounts  # today's figures as the F12 report has them, and the overdue count
     pending: int
     online: bool
 
@@ -117,9 +124,12 @@ class HomeScreen(DeskScreen):
         self.query_one("#desk-pause").display = False
         self.load()  # check_clocks runs from on_screen_resume, which follows every mount
         draft = self.desk.pending_draft
+        resume, self.desk.offer_resume = self.desk.offer_resume, False
         if draft is not None:
             self.desk.pending_draft = None
             self._offer_draft(draft)
+        elif resume:
+            self._offer_resume()
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -183,7 +193,7 @@ class HomeScreen(DeskScreen):
     def _show(self, page: QueuePage) -> None:
         self.total = page.total
         self.query_one(CaseTable).show(page.lines, page.today)
-        self.query_one("#counts", Static).update(Text(T.COUNTS.format(**page.counts.__dict__)))
+        self.query_one("#counts", Static).update(Text(T.COUNTS.format(**asdict(page.counts))))
         shown = shown_count(page.pending)
         sync = T.SYNC_PENDING.format(n=shown) + " · " + (T.SYNC_ONLINE if page.online else T.SYNC_OFFLINE)
         self.query_one("#sync", Static).update(Text(sync, style="bold" if page.pending else "dim"))
@@ -247,8 +257,45 @@ class HomeScreen(DeskScreen):
             if yes:
                 self.app.push_screen(IntakeScreen(draft_id=draft.id, restore=data))
             else:
-                ctx = self.ctx
-                self.run_db(lambda: ctx.intake.discard_draft(draft.id), group="draft")
+                self._confirm_discard(draft)
 
         detail = T.RESTORE_DRAFT_DETAIL.format(when=f"{draft.updated_at:%m-%d %H:%M}", summary=draft_summary(data))
         self.app.push_screen(ConfirmDialog(T.RESTORE_DRAFT, detail, yes=T.RESTORE_YES, no=T.RESTORE_NO), answer)
+
+    def _confirm_discard(self, draft: Draft) -> None:
+        """Losing typed work needs a second yes; cancelling keeps the draft (offered again next time)."""
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                ctx = self.ctx
+                self.run_db(lambda: ctx.intake.discard_draft(draft.id), group="draft")
+            else:
+                self.desk.notify_text(T.DRAFT_KEPT)
+
+        self.app.push_screen(ConfirmDialog(T.DISCARD_DRAFT_Q, T.DISCARD_DRAFT_DETAIL, yes=T.DISCARD_DRAFT_YES,
+                                           no=T.DISCARD_DRAFT_NO), answer)
+
+    # --- checklists left unconfirmed (Esc, a crash, a transfer in) ----------------------------------
+    def _offer_resume(self) -> None:
+        from deskclient.ui.screens.dialogs import ConfirmDialog
+
+        ctx, window = self.ctx, self.desk.window
+
+        def offer(cases: list[Case]) -> None:
+            if not cases:
+                return
+            first = cases[0]
+            listed = "、".join(f"{c.case_no}({c.applicant_name})" for c in cases[:5])
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    from deskclient.ui.screens.checklist import ChecklistScreen
+
+                    self.app.push_screen(ChecklistScreen(first.id, decide=True))
+
+            self.app.push_screen(ConfirmDialog(T.RESUME_CHECKLIST_Q.format(n=len(cases)),
+                                               T.RESUME_CHECKLIST_DETAIL.format(cases=listed, first=first.case_no),
+                                               yes=T.RESUME_YES, no=T.RESUME_LATER), answer)
+
+        self.run_db(lambda: ctx.cases.unfinished_checklists(window), offer, group="resume")

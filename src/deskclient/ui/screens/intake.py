@@ -341,7 +341,7 @@ class IntakeScreen(DeskScreen):
 
         def done(case: Any) -> None:
             self.desk.notify_text(T.TRANSFERRED.format(window=case.window, case_no=case.case_no))
-            self.app.pop_screen()
+            self.desk.go_home()  # the visitor is finished here: home, never an earlier visitor's case
 
         self.run_db(register_and_transfer, done, failed=self._failed, group="confirm")
 

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 
 from deskclient.strings import ui as T
 from deskclient.ui.widgets.desk_header import DeskHeader
+from deskclient.ui.widgets.key_bar import KeyBar
 from deskclient.ui.widgets.mode_banner import ModeBanner
 
 
@@ -47,7 +48,7 @@ class OpenErrorScreen(Screen[None]):
         yield DeskHeader()
         with Middle(), Center():
             yield Static(id="error-box")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         box = self.query_one("#error-box", Static)

@@ -5,16 +5,21 @@ basis, procedure, limit and fee the same way for the desk and ``deskclient notic
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskModal
+from deskclient.ui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from deskclient.services.notice_desk import NoticePreview
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +48,14 @@ class NoticePreviewScreen(DeskModal):
         self.overrides = overrides or {}
         self.issued = issued_message is not None
         self.issued_message = issued_message
+        self.original_at: datetime | None = None  # set once the preview knows the notice was issued before
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notice-box"):
             with VerticalScroll(id="notice-scroll"):
                 yield Static("", id="notice-text", markup=False)
             yield Static(T.NOTICE_HINT, id="notice-status", classes="hint", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         box = self.query_one("#notice-box")
@@ -59,14 +65,25 @@ class NoticePreviewScreen(DeskModal):
         assert ctx is not None  # a notice is only previewed from an open desk
         overrides = self.overrides
         width = max(20, min(ctx.settings.printer.columns, 56))
-        self.run_db(lambda: ctx.notices.preview(case_id, kind, clerk_id or "", width, overrides), self._show,
-                    group="preview")
+        if self.issued_message is None:  # 补打 when the notice was issued before (the service says)
+            self.run_db(lambda: ctx.notices.preview_copy(case_id, kind, clerk_id or "", width, overrides),
+                        self._show_copy, group="preview")
+        else:  # just issued by the caller: show it as issued
+            self.run_db(lambda: ctx.notices.preview(case_id, kind, clerk_id or "", width, overrides), self._show,
+                        group="preview")
         if self.issued_message is not None:
             self.query_one("#notice-status", Static).update(Text(T.NOTICE_ISSUED.format(message=self.issued_message)))
         self.query_one("#notice-scroll").focus()
 
     def _show(self, text: str) -> None:
         self.query_one("#notice-text", Static).update(Text(text))
+
+    def _show_copy(self, preview: NoticePreview) -> None:
+        self.original_at = preview.original_at
+        self._show(preview.text)
+        if preview.original_at is not None and not self.issued:
+            self.query_one("#notice-status", Static).update(Text(T.NOTICE_REPRINT_HINT.format(
+                date=f"{preview.original_at:%Y-%m-%d %H:%M}")))
 
     def action_close(self) -> None:
         self.dismiss(self.issued)
@@ -78,8 +95,11 @@ class NoticePreviewScreen(DeskModal):
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id, self.case_id, self.kind
 
         overrides = self.overrides
+        reprint = self.original_at is not None
 
         def issue() -> str:
+            if reprint:  # 补打 never makes a second original
+                return T.NOTICE_REPRINTED + ctx.notices.reprint(case_id, kind, clerk_id, overrides).message
             return ctx.notices.issue(case_id, kind, clerk_id, overrides).message
 
         def done(message: str) -> None:

@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from deskclient.strings import desk as T
+from deskclient.strings import ui as TU
 from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.desk_forms import bar_chart
@@ -37,6 +38,7 @@ class ReportScreen(DeskScreen):
         Binding("left", "shift(-1)", T.KEY_PREV, id="report.prev"),
         Binding("right", "shift(1)", T.KEY_NEXT, id="report.next"),
         Binding("e", "export", T.KEY_EXPORT, id="report.export"),
+        Binding("escape", "back", TU.KEY_BACK, id="report.back"),
     ]
 
     def __init__(self, kind: str = "daily", day: date | None = None) -> None:
@@ -110,3 +112,7 @@ class ReportScreen(DeskScreen):
 
         self.run_db(work, lambda p: self.query_one("#report-message", Static).update(
             Text(T.REPORT_EXPORTED.format(path=p))))
+
+    def action_back(self) -> None:
+        """Esc: back to where the clerk came from (home)."""
+        self.app.pop_screen()

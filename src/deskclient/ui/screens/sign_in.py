@@ -87,5 +87,6 @@ class SignInScreen(DeskScreen):
     def _ok(self, result: tuple[Clerk, Draft | None, list[str]]) -> None:
         clerk, draft, moved = result
         self.desk.pending_draft = draft
+        self.desk.offer_resume = True
         self.desk.signed_in(clerk)
         self.desk.notify_deemed(moved)

@@ -32,11 +32,14 @@ class FormDialog(Dialog):
 
     DEFAULT_CSS = """
     FormDialog .form-label { height: 1; margin-top: 1; color: $text-muted; }
+    FormDialog.-compact .form-label { margin-top: 0; }
     FormDialog DeskInput { width: 100%; }
     """
 
-    def __init__(self, title: str, fields: list[FormField], *, hint: str = "", required_message: str = "") -> None:
-        super().__init__()
+    def __init__(self, title: str, fields: list[FormField], *, hint: str = "", required_message: str = "",
+                 compact: bool = False) -> None:
+        """``compact``: no blank line between fields (a long form still fits 80×24)."""
+        super().__init__(classes="-compact" if compact else None)
         self.TITLE_TEXT = title
         self.fields = fields
         self.hint = hint

@@ -37,7 +37,7 @@ class ValidatedField(Horizontal):
 
     DEFAULT_CSS = """
     ValidatedField { height: 1; width: 1fr; }
-    ValidatedField > Label { width: 9; }
+    ValidatedField > Label { width: auto; min-width: 9; }  /* a long label stays whole, never cut */
     ValidatedField > DeskInput { width: 1fr; min-width: 12; }
     ValidatedField > .field-message { width: 2fr; padding: 0 1; color: $text-error; }
     ValidatedField > .field-message.-ok { color: $text-success; }

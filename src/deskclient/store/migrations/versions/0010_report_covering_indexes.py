@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"  # re-chained after #15's 0007 (numbered chain)
+down_revision = "0008"  # re-chained after #14 (numbered chain)
 branch_labels = None
 depends_on = None
 
