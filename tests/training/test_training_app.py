@@ -55,7 +55,7 @@ async def test_scenario_end_to_end_in_the_app(tmp_path: Path, index: int, no_net
     app = make_app(paths, cursor_blink=False, demo_cases=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(app, pilot)
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await _settle(app, pilot)
         for _ in range(index):
             await pilot.press("down")
@@ -75,9 +75,11 @@ async def test_scenario_end_to_end_in_the_app(tmp_path: Path, index: int, no_net
             await pilot.press("ctrl+right")
             await pilot.pause()
         expected = [s.expect for s in scenario.steps if s.expect]
+        run_ledger = app.training.runner.ctx.paths.ledger_file
         await pilot.press("ctrl+q")
-    # the training ledger holds the scenario's events; the station's ledger was never created
-    con = sqlite3.connect(paths.ledger_file)
+    # the training run's ledger holds the scenario's events; the station's ledger was never created
+    assert run_ledger.is_relative_to(paths.data_dir)
+    con = sqlite3.connect(run_ledger)
     types = {r[0] for r in con.execute("SELECT type FROM event")}
     con.close()
     assert set(expected) <= types
@@ -93,7 +95,7 @@ async def test_reset_and_step_back(tmp_path: Path, no_network: list[Any]) -> Non
     app = make_app(paths, cursor_blink=False, demo_cases=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(app, pilot)
-        await pilot.press("ctrl+t", "enter")
+        await pilot.press("ctrl+o", "enter")
         await _settle(app, pilot, rounds=6)
         await pilot.press("ctrl+right", "ctrl+d")
         await _settle(app, pilot)
@@ -101,10 +103,17 @@ async def test_reset_and_step_back(tmp_path: Path, no_network: list[Any]) -> Non
         await pilot.press("ctrl+left")
         await pilot.pause()
         assert app.training.runner.index == 0
+        await pilot.press("ctrl+r")  # asks first: Esc keeps the practice data
+        await _settle(app, pilot)
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        assert app.training.runner.is_done(1)
         await pilot.press("ctrl+r")
+        await _settle(app, pilot)
+        await pilot.press("f9")
         await _settle(app, pilot, rounds=6)
         assert app.training.runner.index == 0
-        assert not app.training.runner.is_done(1)  # the training ledger was recreated
+        assert not app.training.runner.is_done(1)  # a new practice run
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert app.screen.query_one(TrainingPanel).has_class("-hidden")

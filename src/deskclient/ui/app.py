@@ -183,7 +183,7 @@ class DeskApp(App[int]):
     # --- actions ------------------------------------------------------------------------------------
     # --- training mode ------------------------------------------------------------------------------
     def action_training(self, what: str) -> None:
-        """The trainer's keys (Ctrl+T pick, Ctrl+→/← step, Ctrl+D demonstrate, Ctrl+R reset, ...)."""
+        """The trainer's keys (Ctrl+O pick, Ctrl+→/← step, Ctrl+D demonstrate, Ctrl+R reset, ...)."""
         if self.training is None or self.ctx is None:
             return
         getattr(self.training, what)()
