@@ -26,7 +26,11 @@ def run_app(args: argparse.Namespace) -> int:
     from deskclient.settings import Paths
     from deskclient.ui.app import make_app
 
+    import os
+
     paths = Paths.resolve(args.data_dir, mode_of(args))
     app = make_app(paths)
+    if os.environ.get("DESKCLIENT_PROJECTOR"):  # set by `serve --projector` for the training room
+        app.theme = "textual-light"
     app.run()
     return int(app.return_code or 0)
