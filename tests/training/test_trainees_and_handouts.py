@@ -85,12 +85,12 @@ def test_failed_demonstration_leaves_the_clock(tmp_path: Path) -> None:
     runner = ScenarioRunner(ctx, DIBAO)
     runner.index = 3
     before = ctx.clock.now()
+    import pytest
+
     from deskclient.domain.errors import DeskError
 
-    try:
+    with pytest.raises(DeskError):
         runner.demonstrate()
-    except DeskError:
-        pass
     assert ctx.clock.now() == before
     ctx.close()
 

@@ -23,10 +23,10 @@ def mode_of(args: argparse.Namespace) -> str:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    import os
+
     from deskclient.settings import Paths
     from deskclient.ui.app import make_app
-
-    import os
 
     paths = Paths.resolve(args.data_dir, mode_of(args))
     app = make_app(paths)

@@ -47,9 +47,9 @@ OUTCOMES = tuple(o.value for o in Outcome)
 RATING_LEVELS = tuple(level.value for level in RatingLevel)
 CHANNELS = tuple(c.value for c in ComplaintChannel)
 
-#: Key names a step's text may mention: F1–F12, Ctrl+X, Esc/Enter/空格, or a single letter after "按".
+#: Key names a step's text may mention: F1–F12, Ctrl+X, Esc/Enter, or a single letter after 按 (U+6309 "press").
 _KEY_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])(F(?:1[0-2]|[1-9])|Ctrl\+[A-Za-z→←]+|Esc|Enter)(?![A-Za-z0-9])")
-_LETTER_AFTER_PRESS = re.compile(r"按\s*([A-Z])(?![A-Za-z0-9+])")
+_LETTER_AFTER_PRESS = re.compile(r"\u6309\s*([A-Z])(?![A-Za-z0-9+])")
 
 
 @dataclass(frozen=True)
