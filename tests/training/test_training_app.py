@@ -132,3 +132,44 @@ async def test_station_mode_has_no_trainer_keys(tmp_path: Path) -> None:
         actions = [b.action for bs in app._bindings.key_to_bindings.values() for b in bs]
         assert actions and not any("training" in a for a in actions)
         await pilot.press("ctrl+q")
+
+
+async def test_step_done_by_hand_ticks_the_panel(tmp_path: Path, no_network: list[Any]) -> None:
+    """A step done by hand (here the check, written the way the checklist screen writes it) turns the
+    panel's ○ into ✓ on the next poll, without the trainer pressing anything (half the work does not:
+    tests/training/test_trainees_and_handouts.py::test_half_done_check_is_not_shown_done)."""
+    from deskclient.domain.cases import MaterialState, Outcome
+    from deskclient.services.cases import CheckInput
+    from deskclient.ui.app import make_app
+
+    index = next(i for i, s in enumerate(SCENARIOS) if s.id == "02-dibao-missing")
+    app = make_app(Paths.resolve(tmp_path, Mode.TRAINING), cursor_blink=False, demo_cases=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("ctrl+o")
+        await _settle(app, pilot)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await _settle(app, pilot, rounds=6)
+        await pilot.press("ctrl+right", "ctrl+d")
+        await _settle(app, pilot)
+        await pilot.press("ctrl+right")
+        await _settle(app, pilot)
+        runner = app.training.runner
+        assert "○" in _panel_text(app)
+        case_id = runner._latest_case()
+        mats = app.ctx.cases.materials(case_id)
+
+        def check(missing: set[str]) -> None:
+            app.ctx.cases.confirm_outcome(case_id, runner.clerk_id(), [
+                CheckInput(m.position, MaterialState.MISSING if m.name in missing else MaterialState.RECEIVED)
+                for m in mats], Outcome.SUPPLEMENT)
+
+        check({"家庭经济状况核对授权书", "家庭收入和财产状况申报表"})
+        assert "○" in _panel_text(app)  # nothing redrew the panel yet
+        app.training._poll()
+        await _settle(app, pilot)
+        assert "✓" in _panel_text(app)
+        await pilot.press("ctrl+q")
+    assert no_network == []

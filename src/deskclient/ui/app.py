@@ -102,11 +102,12 @@ class DeskApp(App[int]):
 
         ctx = self.ctx or open_context(self.paths, clock=self.clock)
         if self.paths.mode in (Mode.DEMO, Mode.TRAINING):
-            from deskclient.services.demo import ensure_demo_station, generate_cases
+            from deskclient.services.demo import add_follow_up_samples, ensure_demo_station, generate_cases
 
             if ensure_demo_station(ctx) and self.demo_cases:
                 try:
                     generate_cases(ctx, self.demo_cases)
+                    add_follow_up_samples(ctx)
                 except DeskError:
                     raise
                 except Exception:  # the sample cases are a nicety: the desk still opens without them

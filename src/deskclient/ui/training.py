@@ -44,6 +44,8 @@ class TrainingController:
         self.status = ""
         self.hidden = False
         self._loaded = False
+        self._shown_done: bool | None = None
+        self._timer: Any = None
 
     def _load(self) -> None:
         """Scenario files are read when the trainer first opens the picker, not at start."""
@@ -58,6 +60,7 @@ class TrainingController:
             return None
         s, step = r.scenario, r.step
         done = r.is_done()
+        self._shown_done = done
         today = T.TODAY.format(day=r.ctx.clock.now().strftime("%Y-%m-%d %H:%M"))
         return TrainingView(self.current + 1, len(self.scenarios), s.title, s.goal, r.index + 1, len(s.steps),
                             step.title, step.do, step.say, step.avoid, bool(step.action), done, self.status,
@@ -113,6 +116,32 @@ class TrainingController:
         self.app.call_after_refresh(self.refresh_panel)
         if old is not None and old is not ctx:
             self.app.call_later(old.close)
+        if self._timer is None:
+            self._timer = self.app.set_interval(1.0, self._poll, name="training-poll")
+
+    def _poll(self) -> None:
+        """A step done by hand — inside a dialog, on any screen — ticks the panel within a second: the
+        check (a small ledger read) runs in a worker, and the panel is redrawn only when it changed."""
+        r = self.runner
+        if r is None:
+            return
+
+        def check() -> None:
+            try:
+                done = r.is_done()
+            except Exception:  # a run being swapped out: the next tick asks the new one
+                return
+            if done != self._shown_done:
+                self.app.call_from_thread(self._done_changed, r, done)
+
+        self.app.run_worker(check, thread=True, group="training-poll", exclusive=True, exit_on_error=False)
+
+    def _done_changed(self, runner: ScenarioRunner, done: bool) -> None:
+        if runner is self.runner:
+            self._shown_done = done
+            if done and runner.at_end and runner.all_done and not self.status:
+                self.status = TS.LAST_STEP_DONE
+            self.refresh_panel()
 
     # --- the trainer's keys ---------------------------------------------------------------------------
     def forward(self) -> None:
