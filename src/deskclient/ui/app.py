@@ -76,7 +76,12 @@ class DeskApp(App[int]):
 
     # --- start-up --------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        import os
+
         from deskclient.ui.screens.loading import LoadingScreen
+
+        if os.environ.get("DESKCLIENT_PROJECTOR"):  # `serve --projector`: light theme for a training room
+            self.theme = "textual-light"
 
         self.push_screen(LoadingScreen(demo=self.paths.mode != Mode.STATION and self.ctx is None))
         self._open_desk()
