@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "central",
     "report",
     "serve",
+    "training",
 )
 
 
@@ -103,8 +104,9 @@ def _log_to_file(args: argparse.Namespace) -> None:
     """Every command logs to the rotating file (never to the terminal: no tracebacks for clerks)."""
     import contextlib
 
+    from deskclient.commands.app import mode_of
     from deskclient.logs import setup_logging
     from deskclient.settings import Paths
 
     with contextlib.suppress(OSError):
-        setup_logging(Paths.resolve(args.data_dir).log_file)
+        setup_logging(Paths.resolve(args.data_dir, mode_of(args)).log_file)

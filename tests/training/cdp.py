@@ -66,9 +66,18 @@ async def _session(chromium: str, url: str, shot: Path, wait_s: float) -> bool:
                     if started:
                         break
                     await asyncio.sleep(0.3)
-                if started:
-                    await asyncio.sleep(2)  # let the terminal paint the first screen for the picture
                 shot_data = await call("Page.captureScreenshot", format="png")
+                if started:
+                    # until the picture settles: the same bytes twice in a row (bounded), so a loaded
+                    # machine is waited for instead of photographed mid-paint
+                    previous = b""
+                    while time.monotonic() < deadline:
+                        await asyncio.sleep(0.5)
+                        shot_data = await call("Page.captureScreenshot", format="png")
+                        current = base64.b64decode(shot_data["data"])
+                        if current == previous:
+                            break
+                        previous = current
                 shot.write_bytes(base64.b64decode(shot_data["data"]))
                 return started
     finally:

@@ -28,6 +28,10 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
+    # the sample station made beforehand, as a trainer's "deskclient --training demo-data" does, so the
+    # browser meets the desk itself rather than the one-off "preparing sample data" screen
+    subprocess.run([sys.executable, "-m", "deskclient", "--data-dir", str(tmp_path), "--training", "demo-data",
+                    "--cases", "20"], check=True, capture_output=True, timeout=120)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "deskclient", "--data-dir", str(tmp_path), "serve", "--training",

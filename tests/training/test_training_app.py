@@ -55,7 +55,7 @@ async def test_scenario_end_to_end_in_the_app(tmp_path: Path, index: int, no_net
     app = make_app(paths, cursor_blink=False, demo_cases=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(app, pilot)
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await _settle(app, pilot)
         for _ in range(index):
             await pilot.press("down")
@@ -75,9 +75,11 @@ async def test_scenario_end_to_end_in_the_app(tmp_path: Path, index: int, no_net
             await pilot.press("ctrl+right")
             await pilot.pause()
         expected = [s.expect for s in scenario.steps if s.expect]
+        run_ledger = app.training.runner.ctx.paths.ledger_file
         await pilot.press("ctrl+q")
-    # the training ledger holds the scenario's events; the station's ledger was never created
-    con = sqlite3.connect(paths.ledger_file)
+    # the training run's ledger holds the scenario's events; the station's ledger was never created
+    assert run_ledger.is_relative_to(paths.data_dir)
+    con = sqlite3.connect(run_ledger)
     types = {r[0] for r in con.execute("SELECT type FROM event")}
     con.close()
     assert set(expected) <= types
@@ -93,7 +95,7 @@ async def test_reset_and_step_back(tmp_path: Path, no_network: list[Any]) -> Non
     app = make_app(paths, cursor_blink=False, demo_cases=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(app, pilot)
-        await pilot.press("ctrl+t", "enter")
+        await pilot.press("ctrl+o", "enter")
         await _settle(app, pilot, rounds=6)
         await pilot.press("ctrl+right", "ctrl+d")
         await _settle(app, pilot)
@@ -101,10 +103,17 @@ async def test_reset_and_step_back(tmp_path: Path, no_network: list[Any]) -> Non
         await pilot.press("ctrl+left")
         await pilot.pause()
         assert app.training.runner.index == 0
+        await pilot.press("ctrl+r")  # asks first: Esc keeps the practice data
+        await _settle(app, pilot)
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        assert app.training.runner.is_done(1)
         await pilot.press("ctrl+r")
+        await _settle(app, pilot)
+        await pilot.press("f9")
         await _settle(app, pilot, rounds=6)
         assert app.training.runner.index == 0
-        assert not app.training.runner.is_done(1)  # the training ledger was recreated
+        assert not app.training.runner.is_done(1)  # a new practice run
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert app.screen.query_one(TrainingPanel).has_class("-hidden")
@@ -123,3 +132,44 @@ async def test_station_mode_has_no_trainer_keys(tmp_path: Path) -> None:
         actions = [b.action for bs in app._bindings.key_to_bindings.values() for b in bs]
         assert actions and not any("training" in a for a in actions)
         await pilot.press("ctrl+q")
+
+
+async def test_step_done_by_hand_ticks_the_panel(tmp_path: Path, no_network: list[Any]) -> None:
+    """A step done by hand (here the check, written the way the checklist screen writes it) turns the
+    panel's ○ into ✓ on the next poll, without the trainer pressing anything (half the work does not:
+    tests/training/test_trainees_and_handouts.py::test_half_done_check_is_not_shown_done)."""
+    from deskclient.domain.cases import MaterialState, Outcome
+    from deskclient.services.cases import CheckInput
+    from deskclient.ui.app import make_app
+
+    index = next(i for i, s in enumerate(SCENARIOS) if s.id == "02-dibao-missing")
+    app = make_app(Paths.resolve(tmp_path, Mode.TRAINING), cursor_blink=False, demo_cases=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("ctrl+o")
+        await _settle(app, pilot)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await _settle(app, pilot, rounds=6)
+        await pilot.press("ctrl+right", "ctrl+d")
+        await _settle(app, pilot)
+        await pilot.press("ctrl+right")
+        await _settle(app, pilot)
+        runner = app.training.runner
+        assert "○" in _panel_text(app)
+        case_id = runner._latest_case()
+        mats = app.ctx.cases.materials(case_id)
+
+        def check(missing: set[str]) -> None:
+            app.ctx.cases.confirm_outcome(case_id, runner.clerk_id(), [
+                CheckInput(m.position, MaterialState.MISSING if m.name in missing else MaterialState.RECEIVED)
+                for m in mats], Outcome.SUPPLEMENT)
+
+        check({"家庭经济状况核对授权书", "家庭收入和财产状况申报表"})
+        assert "○" in _panel_text(app)  # nothing redrew the panel yet
+        app.training._poll()
+        await _settle(app, pilot)
+        assert "✓" in _panel_text(app)
+        await pilot.press("ctrl+q")
+    assert no_network == []

@@ -23,10 +23,14 @@ def mode_of(args: argparse.Namespace) -> str:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    import os
+
     from deskclient.settings import Paths
     from deskclient.ui.app import make_app
 
     paths = Paths.resolve(args.data_dir, mode_of(args))
     app = make_app(paths)
+    if os.environ.get("DESKCLIENT_PROJECTOR"):  # set by `serve --projector` for the training room
+        app.theme = "textual-light"
     app.run()
     return int(app.return_code or 0)

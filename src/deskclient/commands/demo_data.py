@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from deskclient.services.context import open_context
-    from deskclient.services.demo import ensure_demo_station, generate_cases
+    from deskclient.services.demo import add_follow_up_samples, ensure_demo_station, generate_cases
     from deskclient.settings import Mode, Paths
 
     mode = Mode.TRAINING if args.training else Mode.DEMO
@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         ensure_demo_station(ctx)
         seconds = generate_cases(ctx, args.cases, seed=args.seed)
+        add_follow_up_samples(ctx)
         print(T.DEMO_DATA_DONE.format(path=paths.ledger_file, n=args.cases, seconds=seconds))
         return 0
     finally:

@@ -15,6 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help=T.SERVE_HELP, description=T.SERVE_HELP)
     p.add_argument("--host", default="localhost", help=T.SERVE_HOST)
     p.add_argument("--port", type=int, default=8000, help=T.SERVE_PORT)
+    p.add_argument("--projector", action="store_true", help=T.SERVE_PROJECTOR)
     p.set_defaults(func=run)
 
 
@@ -36,8 +37,14 @@ def run(args: argparse.Namespace) -> int:
     if not (args.training or args.demo):
         print(T.SERVE_NEEDS_TRAINING, file=sys.stderr)
         return 2
-    from textual_serve.server import Server
+    import os
 
+    from deskclient.ui.web_serve import PROJECTOR_ENV, TrainingServer
+
+    if args.projector:
+        os.environ[PROJECTOR_ENV] = "1"  # the desk started for each browser takes the light theme
     print(T.SERVE_STARTED.format(url=f"http://{args.host}:{args.port}"))
-    Server(serve_command(args), host=args.host, port=args.port, title="deskclient").serve()
+    if args.host not in ("localhost", "127.0.0.1", "::1"):
+        print(T.SERVE_OTHER_PCS.format(port=args.port))
+    TrainingServer(serve_command(args), host=args.host, port=args.port, projector=args.projector).serve()
     return 0

@@ -274,3 +274,32 @@ def _event_row(station: str, seq: int, at: datetime, clerk_id: str, type_: Event
                payload: dict[str, Any]) -> dict[str, Any]:
     return dict(id=new_id(), station=station, seq=seq, at=at, clerk_id=clerk_id, type=str(type_),
                 case_id=case_id, payload=dump_payload(payload), sent_at=None, set_aside_reason="")
+
+
+def add_follow_up_samples(ctx: DeskContext) -> int:
+    """A few ratings (one bad, so a follow-up opens), a complaint and a 复核 request, recorded through
+    the real services on the generated cases, so the head's desk has something to demonstrate.
+    Returns how many records were made; a ledger with no suitable cases gets none."""
+    from sqlmodel import col
+    from sqlmodel import select as select_rows
+
+    from deskclient.domain.clocks import ComplaintChannel, RatingLevel
+
+    with ctx.ledger.read() as s:
+        completed = list(s.exec(select_rows(Case).where(col(Case.status) == str(CaseStatus.COMPLETED))
+                                .order_by(col(Case.created_at).desc()).limit(3)))
+        returned = s.exec(select_rows(Case).where(col(Case.status) == str(CaseStatus.RETURNED))
+                          .order_by(col(Case.created_at).desc()).limit(1)).first()
+    made = 0
+    levels = (RatingLevel.VERY_SATISFIED, RatingLevel.UNSATISFIED, RatingLevel.SATISFIED)
+    for case, level in zip(completed, levels, strict=False):
+        ctx.followups.rate(case.id, case.owner_clerk_id, level)
+        made += 1
+    if completed:
+        ctx.followups.record_complaint(completed[0].owner_clerk_id, channel=ComplaintChannel.SPOKEN, case_id=completed[0].id,
+                                       content=T.SAMPLE_COMPLAINT, window=completed[0].window or "")
+        made += 1
+    if returned is not None:
+        ctx.head_desk.request_review(returned.id, returned.owner_clerk_id, T.SAMPLE_REVIEW_REASON)
+        made += 1
+    return made

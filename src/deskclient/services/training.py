@@ -1,122 +1,147 @@
-"""Training mode: guided scenarios shipped as data (``data/scenarios/*.toml``), run on the training ledger.
+"""Training mode: guided scenarios (``data/scenarios/*.toml`` plus the trainer's own folder), run on
+the training ledger.
 
-A scenario is a list of steps. Each step tells the trainee what to do, the courtesy phrase to say
-(文明用语) and the phrases to avoid (忌语); most steps also carry an action that the trainer can let
-the program demonstrate ("演示这一步"), and an expected event that shows the step as done, whether
-the trainee did it by hand on the real screens or the program demonstrated it.
+A scenario is a list of steps (format and validator: ``domain/scenarios.py``). Each step tells the
+trainee what to do, the courtesy phrase to say (文明用语) and the phrases to avoid (忌语); most steps
+also carry an action the trainer can let the program demonstrate, and an expected event (with the
+payload values it must carry) that shows the step as done — whether the trainee did it by hand on the
+real screens or the program demonstrated it.
 
 Training never touches the station's ledger: :func:`open_training_context` refuses any mode but
-training, and the training ledger is a separate file that a reset simply recreates.
+training, and the training ledger is a separate file that a reset simply recreates. The trainees'
+record (who practised what) lives in another file of the training folder, so a reset keeps it.
 """
 
 from __future__ import annotations
 
 import json
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
 
-from deskclient.domain.cases import MaterialState, Outcome
+from deskclient.domain.cases import Delivery, MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
 from deskclient.domain.errors import DeskError, ValidationError
+from deskclient.domain.scenarios import (
+    Phrasebook,
+    Problem,
+    Scenario,
+    ScenarioInvalid,
+    Step,
+    parse_phrasebook,
+    parse_scenario,
+)
 from deskclient.resources import data_path
 from deskclient.services.cases import CheckInput, Intake, PersonInput
 from deskclient.services.context import DeskContext, open_context
-from deskclient.settings import Mode, Paths, Settings
+from deskclient.settings import CentralSettings, Mode, Paths, load_settings
 from deskclient.store.models import Case, Clerk, Event
 from deskclient.strings import training as T
 
-ACTIONS = ("register", "check", "receive_supplement", "complete", "rate", "transfer", "complaint", "handover",
-           "register_and_accept")
+__all__ = ["BrokenScenario", "Phrasebook", "Scenario", "ScenarioRunner", "Step", "load_phrasebook",
+           "load_scenarios", "open_training_context", "parse_scenario", "trainer_folder", "validate_path"]
 
 
 @dataclass(frozen=True)
-class Step:
-    title: str
-    do: str
-    say: str = ""
-    avoid: tuple[str, ...] = ()
-    action: str = ""
-    args: dict[str, Any] = field(default_factory=dict)
-    expect: str = ""  # an event type that shows the step is done
+class BrokenScenario:
+    """A scenario file that does not validate: shown in the picker as broken, never silently dropped."""
+
+    file: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def title(self) -> str:
+        return T.BROKEN_SCENARIO_TITLE.format(file=self.file)
 
 
-@dataclass(frozen=True)
-class Scenario:
-    id: str
-    title: str
-    goal: str
-    clock: datetime
-    clerk: str
-    steps: tuple[Step, ...]
+def trainer_folder(paths: Paths) -> Path:
+    """Where a trainer puts scenarios of their own: ``<training data dir>/scenarios``."""
+    return paths.for_mode(Mode.TRAINING).data_dir / "scenarios"
 
 
-@dataclass(frozen=True)
-class Phrasebook:
-    courtesy: tuple[str, ...]
-    prescribed: tuple[str, ...]
-    forbidden: tuple[str, ...]
-
-
-def parse_scenario(text: str, name: str) -> Scenario:
-    """Parse one scenario file; a broken one gives a Chinese message naming the file."""
+def _read(path: Path) -> Scenario | BrokenScenario:
     try:
-        raw = tomllib.loads(text)
-        steps = []
-        for i, s in enumerate(raw["step"], start=1):
-            action = s.get("action", "")
-            if action and action not in ACTIONS:
-                raise ValidationError(T.UNKNOWN_ACTION.format(name=name, step=i, action=action))
-            steps.append(Step(title=s["title"], do=s["do"], say=s.get("say", ""), avoid=tuple(s.get("avoid", ())),
-                              action=action, args=dict(s.get("args", {})), expect=s.get("expect", "")))
-        return Scenario(id=raw["id"], title=raw["title"], goal=raw["goal"],
-                        clock=datetime.fromisoformat(raw["clock"]), clerk=raw["clerk"], steps=tuple(steps))
-    except tomllib.TOMLDecodeError as err:
-        raise ValidationError(T.BROKEN_FILE.format(name=name, error=err)) from None
-    except (KeyError, TypeError, ValueError) as err:
-        raise ValidationError(T.BROKEN_FILE.format(name=name, error=T.MISSING_FIELD.format(field=err))) from None
+        return parse_scenario(path.read_text(encoding="utf-8"), path.name)
+    except ScenarioInvalid as err:
+        return BrokenScenario(path.name, tuple(err.problems))
+    except (OSError, UnicodeDecodeError) as err:
+        return BrokenScenario(path.name, (Problem(path.name, 1, T.UNREADABLE.format(error=type(err).__name__)),))
 
 
-def load_scenarios(folder: Path | None = None) -> tuple[list[Scenario], list[str]]:
-    """Every scenario in the folder, in file-name order, and a message per broken file."""
-    folder = folder or data_path("scenarios")
-    scenarios: list[Scenario] = []
-    problems: list[str] = []
-    for path in sorted(folder.glob("[0-9]*.toml")):
-        try:
-            scenarios.append(parse_scenario(path.read_text(encoding="utf-8"), path.name))
-        except DeskError as err:
-            problems.append(err.message)
-    return scenarios, problems
+def load_scenarios(*folders: Path) -> tuple[list[Scenario], list[BrokenScenario]]:
+    """The shipped scenarios, then each extra folder's, in file-name order; broken files separately.
+
+    A trainer's file with the same ``id`` as a shipped one replaces it (that is how a centre adapts a
+    shipped scenario to its own items)."""
+    by_id: dict[str, Scenario] = {}
+    broken: list[BrokenScenario] = []
+    for folder in (data_path("scenarios"), *folders):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            if path.name == "phrases.toml":
+                continue
+            got = _read(path)
+            if isinstance(got, BrokenScenario):
+                broken.append(got)
+            else:
+                by_id[got.id] = got
+    return list(by_id.values()), broken
+
+
+def validate_path(path: Path) -> tuple[list[Scenario], list[BrokenScenario]]:
+    """``deskclient training validate PATH``: one file or every ``*.toml`` of a folder."""
+    files = [path] if path.is_file() else sorted(p for p in path.glob("*.toml") if p.name != "phrases.toml")
+    good: list[Scenario] = []
+    bad: list[BrokenScenario] = []
+    for f in files:
+        got = _read(f)
+        (bad if isinstance(got, BrokenScenario) else good).append(got)  # type: ignore[arg-type]
+    return good, bad
 
 
 def load_phrasebook(folder: Path | None = None) -> Phrasebook:
-    raw = tomllib.loads(((folder or data_path("scenarios")) / "phrases.toml").read_text(encoding="utf-8"))
-    return Phrasebook(tuple(raw["courtesy"]), tuple(raw["prescribed"]), tuple(raw["forbidden"]))
+    return parse_phrasebook(((folder or data_path("scenarios")) / "phrases.toml").read_text(encoding="utf-8"))
 
 
 def open_training_context(paths: Paths, scenario: Scenario | None = None, *, fresh: bool = False) -> DeskContext:
     """The training ledger with the sample station, its clock set for ``scenario``.
 
-    ``fresh`` deletes the training ledger first (reset / replay). Refuses anything but training paths,
-    so no code path can point a scenario at the station's ledger.
+    ``fresh`` starts a new practice run (reset / replay / another scenario) in a folder of its own
+    (``runs/<time>-<id>``): the old run's ledger is never deleted under a screen or worker that may
+    still be reading it (that race gave "no such table"), and its archived notices never collide with
+    the new run's, whose case numbers start again at 0001. Refuses anything but training paths,
+    so no code path can point a scenario at the station's ledger. The training folder's own settings
+    file is read (a classroom printer), but never anything that would reach the county office.
     """
     if paths.mode != Mode.TRAINING:
         raise ValidationError(T.NOT_TRAINING)
     from deskclient.services.demo import ensure_demo_station
 
-    if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{paths.ledger_file}{suffix}").unlink(missing_ok=True)
     clock = FixedClock(scenario.clock if scenario else datetime(2026, 11, 24, 9, 30))
-    # training never talks to the office, whatever a settings file says
-    ctx = open_context(paths, settings=Settings(), clock=clock)
+    if fresh:
+        paths = fresh_run_paths(paths)
+    settings = replace(load_settings(paths.config_file), central=CentralSettings())
+    ctx = open_context(paths, settings=settings, clock=clock)
     ensure_demo_station(ctx)
     return ctx
+
+
+def fresh_run_paths(paths: Paths, *, keep: int = 2) -> Paths:
+    """A new, empty folder for one practice run; runs older than the last ``keep`` are removed
+    (best effort: a file still open, as Windows keeps it, is simply left for the next time)."""
+    import shutil
+    from uuid import uuid4
+
+    runs = paths.data_dir / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    for old in sorted(p for p in runs.iterdir() if p.is_dir())[:-keep or None]:
+        shutil.rmtree(old, ignore_errors=True)
+    name = f"{datetime.now():%Y%m%d-%H%M%S}-{uuid4().hex[:6]}"
+    return replace(paths, data_dir=runs / name)
 
 
 class ScenarioRunner:
@@ -129,6 +154,7 @@ class ScenarioRunner:
         self.scenario = scenario
         self.index = 0
         self.case_id: str | None = None
+        self.demonstrated: set[int] = set()
         self._started_seq = self._top_seq()
 
     # --- stepping -------------------------------------------------------------------------------
@@ -139,6 +165,10 @@ class ScenarioRunner:
     @property
     def at_end(self) -> bool:
         return self.index >= len(self.scenario.steps) - 1
+
+    @property
+    def all_done(self) -> bool:
+        return all(self.is_done(i) for i in range(len(self.scenario.steps)))
 
     def forward(self) -> Step:
         self.index = min(self.index + 1, len(self.scenario.steps) - 1)
@@ -156,55 +186,86 @@ class ScenarioRunner:
         return clerk.id
 
     def is_done(self, index: int | None = None) -> bool:
-        """A step with an expected event is done once that event is in the ledger (since the start)."""
+        """Done once the expected event, carrying the expected payload values, is in the ledger.
+
+        Only events since the scenario started count, and for a case event only the scenario's own
+        case once it has one — so a step is never shown ✓ by another case or by half the work
+        (``expect_fields = { missing = 2 }`` asks for both missing materials, not one)."""
         step = self.scenario.steps[self.index if index is None else index]
         if not step.expect:
             return True
+        q = select(Event).where(Event.seq > self._started_seq, Event.type == step.expect)
+        case_id = self.case_id or self._latest_case_or_none()
+        if case_id and step.expect.startswith("case.") and step.expect != "case.registered":
+            q = q.where(Event.case_id == case_id)
         with self.ctx.ledger.read() as s:
-            q = select(Event).where(Event.seq > self._started_seq, Event.type == step.expect)
-            return s.exec(q).first() is not None
+            events = list(s.exec(q.order_by(col(Event.seq))))
+        return any(_payload_matches(e.payload, step.expect_fields) for e in events)
 
     def _top_seq(self) -> int:
         with self.ctx.ledger.read() as s:
             top = s.exec(select(Event).order_by(col(Event.seq).desc())).first()
             return top.seq if top else 0
 
+    def _latest_case_or_none(self) -> str | None:
+        with self.ctx.ledger.read() as s:
+            q = select(Event).where(Event.seq > self._started_seq, Event.type == "case.registered")
+            ev = s.exec(q.order_by(col(Event.seq).desc())).first()
+        return ev.case_id if ev else None
+
     def _latest_case(self) -> str:
         if self.case_id:
             return self.case_id
-        with self.ctx.ledger.read() as s:
-            case = s.exec(select(Case).order_by(col(Case.created_at).desc())).first()
-        if case is None:
+        found = self._latest_case_or_none()
+        if found is None:
+            with self.ctx.ledger.read() as s:
+                case = s.exec(select(Case).order_by(col(Case.created_at).desc())).first()
+            found = case.id if case else None
+        if found is None:
             raise ValidationError(T.NO_CASE_YET)
-        self.case_id = case.id
-        return case.id
+        self.case_id = found
+        return found
 
     # --- demonstrating ----------------------------------------------------------------------------
     def demonstrate(self) -> str:
-        """Perform the current step's action through the real services; returns a line for the screen."""
+        """Perform the current step's action through the real services, once; a line for the screen.
+
+        A step already done (by hand or by an earlier press) is not done again — pressing the key
+        twice must not register a second case. A failed step leaves the training clock where it was."""
         step = self.step
         if not step.action:
             return T.NOTHING_TO_DO
+        if step.expect and self.is_done():
+            return T.ALREADY_DONE
         a = step.args
         clock = self.ctx.clock
-        if isinstance(clock, FixedClock) and a.get("advance_days"):
-            clock.advance(days=int(a["advance_days"]))
-        handler = getattr(self, f"_do_{step.action}")
-        handler(a)
+        days = int(a.get("advance_days", 0) or 0)
+        if isinstance(clock, FixedClock) and days:
+            clock.advance(days=days)
+        try:
+            getattr(self, f"_do_{step.action}")(a)
+        except DeskError:
+            if isinstance(clock, FixedClock) and days:
+                clock.advance(days=-days)
+            raise
+        self.demonstrated.add(self.index)
         return T.DEMONSTRATED.format(title=step.title)
+
+    def _window(self, clerk_id: str) -> str:
+        clerk = self.ctx.people.clerk(clerk_id)
+        return (clerk.window or "") if clerk is not None else ""
 
     def _do_register(self, a: dict[str, Any]) -> None:
         item = self.ctx.catalog.get(a["item"])
         if item is None:
             raise ValidationError(T.UNKNOWN_ITEM.format(code=a["item"]))
         clerk_id = self.clerk_id()
-        with self.ctx.ledger.read() as s:
-            window = s.get(Clerk, clerk_id).window or item.window  # type: ignore[union-attr]
         agent = None
         if a.get("agent_name"):
             agent = PersonInput(a["agent_name"], a.get("agent_id_no", ""), a.get("agent_phone", ""))
-        case = self.ctx.cases.register(Intake(
-            window=window, item=item, applicant=PersonInput(a["name"], a.get("id_no", ""), a.get("phone", "")),
+        case = self.ctx.intake.confirm(Intake(
+            window=self._window(clerk_id) or item.window, item=item,
+            applicant=PersonInput(a["name"], a.get("id_no", ""), a.get("phone", "")),
             agent=agent, agent_relation=a.get("agent_relation", ""),
             power_of_attorney=bool(a.get("power_of_attorney", False)), enquiry=bool(a.get("enquiry", False)),
         ), clerk_id)
@@ -232,8 +293,6 @@ class ScenarioRunner:
         self.ctx.cases.receive_supplement(self._latest_case(), self.clerk_id(), self._checks("all_received"))
 
     def _do_complete(self, a: dict[str, Any]) -> None:
-        from deskclient.domain.cases import Delivery
-
         self.ctx.cases.complete(self._latest_case(), self.clerk_id(), Delivery(a.get("delivery", "window")))
 
     def _do_rate(self, a: dict[str, Any]) -> None:
@@ -249,10 +308,33 @@ class ScenarioRunner:
 
     def _do_handover(self, a: dict[str, Any]) -> None:
         from_id = self.clerk_id()
-        clerk = self.ctx.people.clerk(from_id)
-        window = clerk.window or "" if clerk is not None else ""
-        self.ctx.handover.hand_over(
-            window=window, from_clerk_id=from_id, to_login=a["to"], to_pin=a["pin"], desk_note=a.get("note", ""))
+        self.ctx.handover.hand_over(window=self._window(from_id), from_clerk_id=from_id, to_login=a["to"],
+                                    to_pin=a["pin"], desk_note=a.get("note", ""))
+
+    def _do_urgent(self, a: dict[str, Any]) -> None:
+        self.ctx.head_desk.approve_urgent_at_window(self._latest_case(), self.clerk_id(), head_login=a["head"],
+                                                    head_pin=a["head_pin"], reason=a["reason"])
+
+    def _do_pause_desk(self, a: dict[str, Any]) -> None:
+        clerk_id = self.clerk_id()
+        back = self.ctx.clock.now() + timedelta(minutes=int(a["minutes"]))
+        self.ctx.workday.pause(window=self._window(clerk_id), clerk_id=clerk_id, reason=a["reason"],
+                               expected_back=back, redirect_window=a.get("redirect_window", ""))
+
+    def _do_resume_desk(self, a: dict[str, Any]) -> None:
+        clerk_id = self.clerk_id()
+        self.ctx.workday.resume(window=self._window(clerk_id), clerk_id=clerk_id)
+
+    def _do_open_day(self, a: dict[str, Any]) -> None:
+        clerk_id = self.clerk_id()
+        self.ctx.workday.open_day(window=self._window(clerk_id), clerk_id=clerk_id)
+
+    def _do_close_day(self, a: dict[str, Any]) -> None:
+        clerk_id = self.clerk_id()
+        self.ctx.workday.close_day(window=self._window(clerk_id), clerk_id=clerk_id, attempt_sync=False)
+
+    def _do_advance(self, a: dict[str, Any]) -> None:
+        advance_clock(self.ctx, int(a["days"]))
 
     def snapshot(self) -> str:
         """A compact JSON of where the run stands (for the trainer's screen and the tests)."""
@@ -260,7 +342,22 @@ class ScenarioRunner:
                            "done": self.is_done()}, ensure_ascii=False)
 
 
+def _payload_matches(payload: Any, expected: dict[str, Any]) -> bool:
+    if not expected:
+        return True
+    data = json.loads(payload) if isinstance(payload, str) else (payload or {})
+    for key, want in expected.items():
+        got = data.get(key)
+        if isinstance(want, int) and not isinstance(want, bool) and isinstance(got, list):
+            if len(got) != want:
+                return False
+        elif got != want:
+            return False
+    return True
+
+
 def advance_clock(ctx: DeskContext, days: int) -> None:
+    """Move the training clock ("三天后"), to show how clocks run; training always has a fixed clock."""
     if isinstance(ctx.clock, FixedClock):
         ctx.clock.advance(days=days)
     else:  # pragma: no cover - training always uses a fixed clock

@@ -90,7 +90,12 @@ class DeskApp(App[int]):
 
     # --- start-up --------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        import os
+
         from deskclient.ui.screens.loading import LoadingScreen
+
+        if os.environ.get("DESKCLIENT_PROJECTOR"):  # `serve --projector`: light theme for a training room
+            self.theme = "textual-light"
 
         self.push_screen(LoadingScreen(demo=self.paths.mode != Mode.STATION and self.ctx is None))
         self._open_desk()
@@ -116,11 +121,12 @@ class DeskApp(App[int]):
 
         ctx = self.ctx or open_context(self.paths, clock=self.clock)
         if self.paths.mode in (Mode.DEMO, Mode.TRAINING):
-            from deskclient.services.demo import ensure_demo_station, generate_cases
+            from deskclient.services.demo import add_follow_up_samples, ensure_demo_station, generate_cases
 
             if ensure_demo_station(ctx) and self.demo_cases:
                 try:
                     generate_cases(ctx, self.demo_cases)
+                    add_follow_up_samples(ctx)
                 except DeskError:
                     raise
                 except Exception:  # the sample cases are a nicety: the desk still opens without them
@@ -197,7 +203,7 @@ class DeskApp(App[int]):
     # --- actions ------------------------------------------------------------------------------------
     # --- training mode ------------------------------------------------------------------------------
     def action_training(self, what: str) -> None:
-        """The trainer's keys (Ctrl+T pick, Ctrl+→/← step, Ctrl+D demonstrate, Ctrl+R reset, ...)."""
+        """The trainer's keys (Ctrl+O pick, Ctrl+→/← step, Ctrl+D demonstrate, Ctrl+R reset, ...)."""
         if self.training is None or self.ctx is None:
             return
         getattr(self.training, what)()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskclient.services.training import Phrasebook, Scenario
+from deskclient.services.training import BrokenScenario, Phrasebook, Scenario
 from deskclient.strings import training_ui as T
 
 DIALOG_CSS = """
@@ -23,31 +24,53 @@ DIALOG_CSS = """
 """
 
 
-class ScenarioPicker(ModalScreen[int | None]):
-    """Returns the index of the chosen scenario, or None."""
+@dataclass(frozen=True)
+class PickAnswer:
+    index: int
+    trainee: str
+
+
+class ScenarioPicker(ModalScreen[PickAnswer | None]):
+    """The trainer names the trainee and picks a scenario; broken scenario files are listed as broken."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ScenarioPicker")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", T.CANCEL, id="training.pick_cancel")]
 
-    def __init__(self, scenarios: list[Scenario], current: int | None = None) -> None:
+    def __init__(self, scenarios: list[Scenario], broken: list[BrokenScenario] | None = None,
+                 current: int | None = None, trainee: str = "") -> None:
         super().__init__()
         self.scenarios = scenarios
+        self.broken = broken or []
         self.current = current
+        self.trainee = trainee
 
     def compose(self) -> ComposeResult:
         with Vertical():
+            yield Label(T.TRAINEE_LABEL)
+            yield Input(value=self.trainee, id="trainee", max_length=40)
             yield Label(T.PICKER_TITLE)
             options = [Option(Text(f"{i + 1}. {s.title}"), id=str(i)) for i, s in enumerate(self.scenarios)]
             yield OptionList(*options, id="scenario-list")
+            if self.broken:
+                text = Text(T.BROKEN_HEAD + "\n", style="bold red")
+                for b in self.broken:
+                    text.append(b.title + "\n", style="red")
+                    for p in b.problems:
+                        text.append(f"  {p}\n", style="red")
+                yield Static(text, id="broken-scenarios", markup=False)
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
         ol.highlighted = self.current or 0
         ol.focus()
 
+    @on(Input.Submitted, "#trainee")
+    def _to_list(self) -> None:
+        self.query_one(OptionList).focus()
+
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id or 0))
+        self.dismiss(PickAnswer(int(event.option.id or 0), self.query_one("#trainee", Input).value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -85,13 +108,14 @@ def _register_trainer_keys() -> None:
     from deskclient.ui.navigation import register_action
 
     for id_, title, what, key in (
-        ("training.pick", T.ACTION_PICK, "pick", "ctrl+t"),
+        ("training.pick", T.ACTION_PICK, "pick", "ctrl+o"),
         ("training.next", T.ACTION_NEXT, "forward", "ctrl+right"),
         ("training.back", T.ACTION_BACK, "back", "ctrl+left"),
         ("training.demo", T.ACTION_DEMO, "demonstrate", "ctrl+d"),
         ("training.reset", T.ACTION_RESET, "reset", "ctrl+r"),
         ("training.toggle", T.ACTION_TOGGLE, "toggle", "ctrl+g"),
         ("training.phrases", T.ACTION_PHRASES, "phrases", "ctrl+l"),
+        ("training.advance", T.ACTION_ADVANCE, "advance", "ctrl+b"),
     ):
         register_action(id_, title, f"app.training({what!r})", key=key, needs_clerk=False, training_only=True)
 

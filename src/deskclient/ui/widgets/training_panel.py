@@ -31,13 +31,15 @@ class TrainingView:
     has_action: bool
     done: bool
     status: str = ""
+    today: str = ""  # the training clock's date: the trainer moves it to show time limits
+    trainee: str = ""
 
 
 class TrainingPanel(Static):
     """Docked beside every screen in training mode; hidden with a key when the trainer wants room."""
 
     DEFAULT_CSS = """
-    TrainingPanel { dock: right; width: 34; height: 1fr; padding: 0 1; border-left: heavy $error;
+    TrainingPanel { dock: right; width: 26%; min-width: 24; max-width: 34; height: 1fr; padding: 0 1; border-left: heavy $error;
                     background: $boost; overflow-y: auto; }
     TrainingPanel.-hidden { display: none; }
     """
@@ -56,7 +58,12 @@ class TrainingPanel(Static):
             return Text(T.NO_SCENARIO, style="italic")
         out = Text()
         out.append(T.SCENARIO_HEAD.format(no=view.scenario_no, count=view.scenario_count), style="bold")
+        if view.trainee:
+            out.append(f"  {view.trainee}", style="bold")
         out.append("\n")
+        if view.today:
+            out.append(view.today, style="bold cyan")
+            out.append("\n")
         out.append(view.title, style="bold")
         out.append("\n")
         out.append(view.goal, style="dim")
