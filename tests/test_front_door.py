@@ -232,6 +232,9 @@ def test_cli_notice_prints_every_case_notice_kind(tmp_path: Path, capsys: pytest
     from deskclient.commands.notice import KINDS
 
     paths = wizard_station(tmp_path / "desk", "")
+    # what deployment.md has the administrator set after the wizard: the remedies a refusal must name
+    paths.config_file.write_text('[station]\nreconsideration_body = "某某县人民政府"\ncourt = "某某县人民法院"\n',
+                                 encoding="utf-8")
     ctx = open_context(paths, clock=FixedClock(NOW))
     try:
         cases = _case_for_every_kind(ctx)

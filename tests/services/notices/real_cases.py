@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from deskclient.domain.cases import CaseClass, Delivery, MaterialState, Outcome
+from deskclient.domain.cases import CaseClass, Completion, CompletionResult, Delivery, MaterialState, Outcome
+from deskclient.domain.clocks import PauseReason
 from deskclient.domain.clock import FixedClock
 from deskclient.domain.notices import NoticeKind
 from deskclient.services.cases import CheckInput, Intake, PersonInput
@@ -105,16 +106,29 @@ def case_for(st: Station, kind: NoticeKind, seed: int = 1) -> tuple[str, Any, di
         cases.confirm_outcome(case_id, st.clerk_id, _checks(st, case_id), Outcome.REJECT,
                               reasons=["申请事项依法不属于本中心受理范围，请向县自然资源局申请。"])
         return case_id, item, {}
+    if kind is NoticeKind.FOLLOW_UP:  # 容缺受理 (seed 003): main materials in, a general one to follow
+        lines = st.ctx.cases.materials(case_id)
+        general = next(m for m in lines if not m.is_main)
+        cases.confirm_outcome(case_id, st.clerk_id, [
+            CheckInput(m.position, MaterialState.MISSING if m.position == general.position
+                       else MaterialState.RECEIVED) for m in lines], Outcome.ACCEPT)
+        return case_id, item, {}
     cases.confirm_outcome(case_id, st.clerk_id, _checks(st, case_id, na=1), Outcome.ACCEPT)
     if kind is NoticeKind.EXTENSION:
         from deskclient.services.clocks import extend_case
 
         extend_case(ctx.ledger, case_id, st.clerk_id, head_id=st.head_id, days=5, reason="需入户核查家庭财产情况",
-                    calendar=ctx.calendar, settings=ctx.settings)
+                    calendar=ctx.calendar, settings=ctx.settings, applicant_told=True, item=item)
     if kind is NoticeKind.COMPLETION:
-        cases.complete(case_id, st.clerk_id, Delivery.POST)
+        cases.complete(case_id, st.clerk_id, Completion(CompletionResult.APPROVED, Delivery.POST,
+                                                        address="某某县青山镇青山村二组18号"))
         return case_id, item, {"result": "准予享受最低生活保障，每月780元",
                                "delivery_address": "某某县青山镇青山村二组18号"}
+    if kind is NoticeKind.CLOCK_PAUSE:  # 特别程序告知书 (art. 45): an expert review, ten days
+        ctx.case_clock.pause(case_id, st.clerk_id, PauseReason.EXPERT_REVIEW, note="组织专家评审", item=item,
+                             notice_days=10)
+    if kind is NoticeKind.URGENT:  # 急办件通知单: the head recognises the case as urgent
+        ctx.head_desk.approve_urgent(case_id, st.head_id, "申请人住院,急需办理")
     if kind is NoticeKind.JOINT:
         from deskclient.services.notices.issue import joint_departments
 

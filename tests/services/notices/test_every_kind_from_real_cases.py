@@ -63,6 +63,9 @@ def _pdf_text(data: bytes) -> str:
 def _legal_elements(st: Station, data: NoticeData) -> list[str]:
     """What DOMAIN rules 6/7 and issue #15 say this kind must show (as printed, spaces removed)."""
     s = STATION_SETTINGS
+    if data.kind is NoticeKind.URGENT:  # internal: from the centre to the lead window, not to the applicant
+        return [cjk_punctuation(n).replace(" ", "") for n in (data.case_no, STATION_NAME, data.item_name,
+                                                              data.doc_no) if n]
     need = [data.case_no, STATION_NAME, "2026年11月24日", s.progress_phone, s.complaint_phone, data.item_name,
             "经办人", "王芳", data.doc_no, "申请日期"]
     match data.kind:
@@ -118,7 +121,8 @@ def test_every_kind_every_format(station: Station, kind: NoticeKind) -> None:
         job = escpos_bytes(doc, width)
         assert job.startswith(b"\x1b@") and b"\x1c&" in job  # init, Chinese mode
         assert data.case_no.encode("gb18030") in job
-        assert b"\x1dv0" in job  # the QR code, as a raster image (GS v 0)
+        if kind is not NoticeKind.URGENT:  # the applicant's copy carries the QR code (GS v 0 raster)
+            assert b"\x1dv0" in job
         for line in render_text(doc, width).splitlines():
             if "沿此线剪开" not in line:  # between copies the printer cuts instead (GS V)
                 assert line.encode("gb18030") in job
