@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from central_support import start_server
+from central_support import forget_planted_numbers, start_server
 from sqlalchemy import select
 
 from deskclient.central import db as cdb
@@ -87,3 +87,4 @@ def test_office_quarantines_only_the_field_and_keeps_the_closing(tmp_path, offic
     assert st.open_cases == 0 and st.rejected == 0
     assert any(case.case_no in line and "note" in line for line in st.notes())
     ctx.close()
+    forget_planted_numbers(ctx.paths.ledger_file)

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from central_support import LEDGER, add_events, event_row, local_counts, make_ledger, office_counts
+from central_support import (
+    LEDGER,
+    add_events,
+    event_row,
+    forget_planted_numbers,
+    local_counts,
+    make_ledger,
+    office_counts,
+)
 from sqlalchemy import Engine
 
 from deskclient.central import db as cdb
@@ -193,6 +201,8 @@ def test_invalid_events_are_set_aside_and_do_not_block(server, station, ledger) 
         kept = conn.execute(cdb.events.select().where(cdb.events.c.rejected_reason.is_not(None))).all()
         seven = conn.execute(cdb.events.select().where(cdb.events.c.seq == 7)).one()
     assert json.loads(seven.payload) == {"phone": "138****5678"}
+    ledger.dispose()
+    forget_planted_numbers(ledger.url.database)
     assert len(kept) == 4 and all(r.payload == "{}" for r in kept)
     assert all("110101199003071234" not in r.rejected_reason for r in kept)
 

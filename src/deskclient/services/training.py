@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from deskclient.domain.cases import Delivery, MaterialState, Outcome
+from deskclient.domain.cases import Completion, CompletionResult, Delivery, MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
 from deskclient.domain.errors import DeskError, ValidationError
 from deskclient.domain.scenarios import (
@@ -293,7 +293,11 @@ class ScenarioRunner:
         self.ctx.cases.receive_supplement(self._latest_case(), self.clerk_id(), self._checks("all_received"))
 
     def _do_complete(self, a: dict[str, Any]) -> None:
-        self.ctx.cases.complete(self._latest_case(), self.clerk_id(), Delivery(a.get("delivery", "window")))
+        delivery = Delivery(a.get("delivery", "window"))
+        refused = bool(a.get("reasons"))
+        self.ctx.cases.complete(self._latest_case(), self.clerk_id(), Completion(
+            CompletionResult.REFUSED if refused else CompletionResult.APPROVED, delivery,
+            reasons=tuple(a.get("reasons", ())), address=str(a.get("address", ""))))
 
     def _do_rate(self, a: dict[str, Any]) -> None:
         self.ctx.followups.rate(self._latest_case(), self.clerk_id(), a["level"])

@@ -51,6 +51,9 @@ UNOWNED_ITEM_DEPARTMENT = "中心负责人交办"
 
 # the case timeline: events of the clocks (labels the desk's EVENT_LABELS does not have)
 EVENT_LABELS = {
+    "case.result_returned": "审批结果已返回窗口",
+    "case.complaint_delay_told": "已告知投诉人答复将延迟",
+    "case.notification_amended": "经负责人批准补充告知材料",
     "case.extended": "延期",
     "case.clock_paused": "暂停计时",
     "case.clock_resumed": "恢复计时",

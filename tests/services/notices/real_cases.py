@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from deskclient.domain.cases import CaseClass, Completion, CompletionResult, Delivery, MaterialState, Outcome
-from deskclient.domain.clocks import PauseReason
 from deskclient.domain.clock import FixedClock
+from deskclient.domain.clocks import PauseReason
 from deskclient.domain.notices import NoticeKind
 from deskclient.services.cases import CheckInput, Intake, PersonInput
 from deskclient.services.context import DeskContext, open_context

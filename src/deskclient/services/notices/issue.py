@@ -159,14 +159,16 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
         values["materials"] = materials
     if kind is NoticeKind.REJECTION:
         values.update(refused=True, legal_article=T.REJECTION_ARTICLE)
-    if kind is NoticeKind.COMPLETION and case.result:  # 办结: the result, a refusal's reasons, where it is posted
-        values["result"] = CompletionResult(case.result).label
-        values["reasons"] = tuple(r.strip() for r in case.result_reasons.splitlines() if r.strip())
-        values["delivery_detail"] = case.delivery_address
     if extension is not None:
         values.update(extension_days=extension.days, extension_reason=extension.reason,
                       **_event_fields(session, case, EventType.CASE_EXTENDED, {"original_date": date}))
     values.update(_completion_record(session, case))
+    if kind is NoticeKind.COMPLETION and case.result:  # 办结 as the case row records it (issue #14) wins
+        refused = CompletionResult(case.result) is CompletionResult.REFUSED
+        values.update(result=CompletionResult(case.result).label, refused=refused,
+                      reasons=tuple(r.strip() for r in case.result_reasons.splitlines() if r.strip()))
+        if case.delivery_address:
+            values.update(delivery_detail=case.delivery_address, delivery_address=case.delivery_address)
     if kind is NoticeKind.CLOCK_PAUSE:  # the latest 特别程序 (art. 45)
         values.update(pause_notice_fields(_last_payload(session, case.id, EventType.CASE_CLOCK_PAUSED)))
     if kind is NoticeKind.FOLLOW_UP:  # 容缺受理 (seed 003): the date was fixed at acceptance
