@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,47 +14,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.training.serve_support import serving
 
 BANNER = "培训模式"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    # the sample station made beforehand, as a trainer's "deskclient --training demo-data" does, so the
-    # browser meets the desk itself rather than the one-off "preparing sample data" screen
-    subprocess.run([sys.executable, "-m", "deskclient", "--data-dir", str(tmp_path), "--training", "demo-data",
-                    "--cases", "20"], check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "deskclient", "--data-dir", str(tmp_path), "serve", "--training",
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:  # wait until the server answers (bounded), not a fixed sleep
-            try:
-                if httpx.get(url + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                pytest.fail(f"serve did not start: {out[-2000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=10)
-        if proc.poll() is None:
-            proc.kill()
+    with serving(tmp_path) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_serve_refuses_the_station_ledger(tmp_path: Path) -> None:

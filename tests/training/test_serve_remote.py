@@ -12,15 +12,14 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from tests.training.serve_support import serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IP = shutil.which("ip")
@@ -28,42 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 HOST_ADDR, NS_ADDR = "10.231.7.1", "10.231.7.2"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("0.0.0.0", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served_everywhere(tmp_path: Path) -> Iterator[int]:
-    # the sample station made beforehand, as a trainer's "deskclient --training demo-data" does, so the
-    # browser meets the desk itself rather than the one-off "preparing sample data" screen
-    subprocess.run([sys.executable, "-m", "deskclient", "--data-dir", str(tmp_path), "--training", "demo-data",
-                    "--cases", "20"], check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "deskclient", "--data-dir", str(tmp_path), "serve", "--training", "--projector",
-         "--host", "0.0.0.0", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.monotonic() + 60
-    try:
-        while True:  # until the server answers (bounded)
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                pytest.fail(f"serve did not start: {out[-2000:]}")
-            time.sleep(0.2)
+    with serving(tmp_path, host="0.0.0.0", extra=("--projector",)) as port:
         yield port
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=10)
-        if proc.poll() is None:
-            proc.kill()
 
 
 def _outside_urls(html: str, host: str) -> list[str]:
