@@ -237,7 +237,7 @@ def test_token_from_a_file_or_stdin(server, station, tmp_path, capsys, monkeypat
     assert main([*base, "--token-file", "-"]) == 0 and local_counts(ledger) == (6, 6)
     assert main([*base, "--token-file", str(tmp_path / "missing.txt")]) == 2
     assert "无法读取令牌文件" in capsys.readouterr().err
-    assert main([*base, "--token", token]) == 0
+    assert main([*base, f"--token={token}"]) == 0
     assert "进程列表" in capsys.readouterr().err  # still accepted, with a warning
     ledger.dispose()
 
@@ -271,3 +271,10 @@ def test_station_files_are_owner_only(tmp_path, capsys) -> None:
     for path in made:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     capsys.readouterr()
+
+
+def test_new_tokens_never_look_like_an_option() -> None:
+    """A token starting with "-" broke `deskclient sync --token X` (argparse: expected one argument)."""
+    from deskclient.central.tokens import new_token
+
+    assert not any(new_token().startswith("-") for _ in range(2000))

@@ -18,7 +18,12 @@ from deskclient.central.db import stations
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
+    """A station token. Never one that starts with "-": on a command line (``--token X``, a scheduled
+    task) the shell parser would take it for an option, about one token in 64."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def hash_token(token: str) -> str:
