@@ -105,15 +105,7 @@ def load_rows(engine: Engine, period: Period, window: str | None = None
                          created_at=_dt(r[6]), accepted_at=_dt(r[7]), completed_at=_dt(r[8]),  # type: ignore[arg-type]
                          returned_at=_dt(r[9]), due_date=_d(r[10]))
                  for r in conn.execute(case_rows_query(period, window))]
-        rq = select(_R.c.window, _R.c.clerk_id, _R.c.level, _R.c.at).where(_R.c.at >= s, _R.c.at < e)
-        pq = select(_P.c.window, _P.c.channel, _P.c.received_at, _P.c.due_date, _P.c.answered_at).where(
-            _P.c.received_at >= s, _P.c.received_at < e)
-        if window is not None:
-            rq = rq.where(_R.c.window == window)
-            pq = pq.where(_P.c.window == window)
-        ratings = [RatingRow(r[0], r[1], r[2], _dt(r[3])) for r in conn.execute(rq)]  # type: ignore[arg-type]
-        complaints = [ComplaintRow(r[0], r[1], _dt(r[2]), _d(r[3]), _dt(r[4]))  # type: ignore[arg-type]
-                      for r in conn.execute(pq)]
+        ratings, complaints = _ratings_and_complaints(conn, s, e, window)
     return cases, ratings, complaints
 
 
@@ -165,16 +157,23 @@ def load_groups(engine: Engine, period: Period, window: str | None = None
                 f = Figures(completed=v[0], promised_completed=v[1], promised_on_time=v[2], immediate_done=v[3],
                             immediate_seconds=v[4], immediate_max_seconds=v[5], immediate_within_limit=v[6])
             out.append(GroupFigures(win, clerk, day, f))
-        rq = select(_R.c.window, _R.c.clerk_id, _R.c.level, _R.c.at).where(_R.c.at >= s, _R.c.at < e)
-        pq = select(_P.c.window, _P.c.channel, _P.c.received_at, _P.c.due_date, _P.c.answered_at).where(
-            _P.c.received_at >= s, _P.c.received_at < e)
-        if window is not None:
-            rq = rq.where(_R.c.window == window)
-            pq = pq.where(_P.c.window == window)
-        ratings = [RatingRow(r[0], r[1], r[2], _dt(r[3])) for r in conn.execute(rq)]  # type: ignore[arg-type]
-        complaints = [ComplaintRow(r[0], r[1], _dt(r[2]), _d(r[3]), _dt(r[4]))  # type: ignore[arg-type]
-                      for r in conn.execute(pq)]
+        ratings, complaints = _ratings_and_complaints(conn, s, e, window)
     return out, ratings, complaints
+
+
+def _ratings_and_complaints(conn: Any, s: datetime, e: datetime, window: str | None
+                            ) -> tuple[list[RatingRow], list[ComplaintRow]]:
+    """The period's ratings and complaints (few rows: read whole), for both report paths."""
+    rq = select(_R.c.window, _R.c.clerk_id, _R.c.level, _R.c.at).where(_R.c.at >= s, _R.c.at < e)
+    pq = select(_P.c.window, _P.c.channel, _P.c.received_at, _P.c.due_date, _P.c.answered_at).where(
+        _P.c.received_at >= s, _P.c.received_at < e)
+    if window is not None:
+        rq = rq.where(_R.c.window == window)
+        pq = pq.where(_P.c.window == window)
+    ratings = [RatingRow(r[0], r[1], r[2], _dt(r[3])) for r in conn.execute(rq)]  # type: ignore[arg-type]
+    complaints = [ComplaintRow(r[0], r[1], _dt(r[2]), _d(r[3]), _dt(r[4]))  # type: ignore[arg-type]
+                  for r in conn.execute(pq)]
+    return ratings, complaints
 
 
 def build_summary(engine: Engine, kind: PeriodKind | str, day: date, *, window: str | None = None,
