@@ -212,7 +212,7 @@ def test_seed003_main_complete_general_missing_is_accepted_with_a_follow_up_list
 
 
 def test_art32_material_not_in_legal_form_is_a_supplement_notice() -> None:
-    checks = [m("申请表", True, R, problem="未签字"), m("照片", False, R)]
+    checks = [m("申请表", True, MaterialState.DEFECTIVE, problem="未签字"), m("照片", False, R)]
     assert propose_outcome(checks) is Outcome.SUPPLEMENT
     assert propose_outcome(checks, ineligible=True) is Outcome.REJECT
 

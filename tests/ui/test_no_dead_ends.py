@@ -17,6 +17,7 @@ from deskclient.domain.errors import DeskError
 from deskclient.services.context import open_context
 from deskclient.ui.screens.case_detail import CaseDetailScreen
 from deskclient.ui.screens.checklist import ChecklistScreen
+from deskclient.ui.screens.defect_dialog import DefectDialog
 from deskclient.ui.screens.dialogs import CompletionDialog, ConfirmDialog, ExtensionDialog, PinDialog
 from deskclient.ui.screens.home import HomeScreen
 from deskclient.ui.screens.intake import IntakeScreen
@@ -46,23 +47,30 @@ def stack_types(app: Any) -> list[str]:
 
 
 # --- 1. every open case has a way forward; marks are saved as made; a crash loses nothing ----------------
-@pytest.mark.xfail(strict=True, reason='known regression after merging #16 into #14: a main material marked missing now proposes 退回件 (seed 003) and the checklist has no key for a defective (补正) material, so this walk no longer reaches a 补正告知 from a fresh checklist; to be fixed with a 补正 mark on the checklist')
 async def test_item1_esc_and_crash_in_checklist_lose_nothing_and_resume(station: Any, ledger: Ledger) -> None:
     app = new_app(station)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, "wangfang", "1234")
         await start_intake(app, pilot, "mz-005")
         await register(app, pilot)
-        await pilot.press("r", "m")  # two marks (each moves down a line), then the clerk leaves with Esc
+        await pilot.press("r", "b")  # two marks (each moves down a line): the second one 需补正, asked what is wrong
         await settle(app, pilot)
-        await pilot.press("escape")
+        assert isinstance(app.screen, DefectDialog)
+        await pilot.press(*"未签字", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChecklistScreen) and "未签字" in screen_text(app), screen_text(app)
+        await pilot.press("escape")  # then the clerk leaves with Esc
         await settle(app, pilot)
         case = ledger.case()
         assert case["status"] == "registered"
         states = [r["state"] for r in ledger.rows("SELECT state FROM casematerial WHERE case_id=? ORDER BY position",
                                                   case["id"])]
-        assert states[:2] == ["received", "missing"] and set(states[2:]) == {"pending"}
-        assert "case.materials_marked" in ledger.events(case["id"])
+        assert states[:2] == ["received", "defective"] and set(states[2:]) == {"pending"}
+        assert ledger.rows("SELECT problem FROM casematerial WHERE case_id=? AND position=1", case["id"])[0][
+            "problem"] == "未签字"
+        marked = ledger.payloads(case["id"], "case.materials_marked")
+        assert {"position": 1, "name": "申请人居民身份证", "state": "defective", "problem": "未签字"} in [
+            x for p in marked for x in p["marks"]]
         await open_case(app, pilot, case["id"])  # case detail offers the way forward: D
         assert app.screen.check_action("decide", ()) is True
         await pilot.press("d")
@@ -73,7 +81,7 @@ async def test_item1_esc_and_crash_in_checklist_lose_nothing_and_resume(station:
         app.exit()
     states = [r["state"] for r in ledger.rows("SELECT state FROM casematerial WHERE case_id=? ORDER BY position",
                                               case["id"])]
-    assert states[:3] == ["received", "missing", "received"]
+    assert states[:3] == ["received", "defective", "received"]
 
     app = new_app(station)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -82,12 +90,17 @@ async def test_item1_esc_and_crash_in_checklist_lose_nothing_and_resume(station:
         await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen, ChecklistScreen)
-        await pilot.press("a")  # the rest received; the missing one stays missing -> supplement notice
+        assert "未签字" in screen_text(app)  # the mark and what is wrong survived the crash
+        await pilot.press("a")  # the rest received; the main material needing correction -> 补正告知
         await settle(app, pilot)
+        assert "补正告知" in screen_text(app) and "退回件" not in screen_text(app)
         await confirm_outcome(app, pilot)
+        notice = str(app.screen.query_one("#notice-text").render())  # the whole notice, as it prints
+        assert "补正告知书" in notice and "申请人居民身份证" in notice and "未签字" in notice
     row = ledger.case(case["case_no"])
-    assert row["status"] == "awaiting_supplement"
-    assert ledger.payloads(case["id"], "case.supplement_requested")[0]["missing"][0]["name"]
+    assert (row["status"], row["case_class"]) == ("awaiting_supplement", "supplement")
+    assert ledger.payloads(case["id"], "case.supplement_requested")[0]["missing"] == [
+        {"name": "申请人居民身份证", "main": True, "state": "defective", "problem": "未签字"}]
 
 
 def test_item1_every_open_status_has_a_way_forward() -> None:
@@ -433,14 +446,15 @@ def test_item13_every_event_has_a_chinese_name() -> None:
     assert missing == []
 
 
-@pytest.mark.xfail(strict=True, reason='known regression after merging #16 into #14: a main material marked missing now proposes 退回件 (seed 003) and the checklist has no key for a defective (补正) material, so this walk no longer reaches a 补正告知 from a fresh checklist; to be fixed with a 补正 mark on the checklist')
 async def test_item13_timeline_names_notices_in_chinese(station: Any) -> None:
     app = new_app(station)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(app, pilot, "wangfang", "1234")
         await start_intake(app, pilot, "mz-005")
         await register(app, pilot)
-        await pilot.press("r", "m", "a")  # one missing: the supplement notice
+        await pilot.press("r", "b")  # a main material not in legal form: the supplement notice
+        await settle(app, pilot)
+        await pilot.press(*"复印件不清晰", "enter", "a")
         await settle(app, pilot)
         await confirm_outcome(app, pilot)
         await pilot.press("f9", "escape")

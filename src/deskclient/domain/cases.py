@@ -71,6 +71,7 @@ class MaterialState(StrEnum):
     RECEIVED = "received"  # 已收
     MISSING = "missing"  # 缺
     NOT_APPLICABLE = "na"  # 不适用
+    DEFECTIVE = "defective"  # 需补正: present but not in legal form (with what is wrong, ``problem``)
 
     @property
     def label(self) -> str:
@@ -145,17 +146,20 @@ class MaterialCheck:
 
 def propose_outcome(checks: Iterable[MaterialCheck], *, enquiry_only: bool = False,
                     ineligible: bool = False) -> Outcome:
-    """The outcome the checklist proposes from the catalog's main/general marks; the clerk confirms or
-    overrides it (seed 003, 服务操作规程).
+    """The outcome the checklist proposes from the catalog's main/general marks; the clerk confirms it
+    (or returns the case with F6). The rule (docs/decisions.md, "补正, 退回件 and 容缺受理"):
 
     - a pure enquiry → the written one-time checklist (一次性告知单);
-    - plainly ineligible, or a **main** material (主件) missing → 退回件 with its 退回件通知单;
-    - main materials complete, only **general** materials missing → accept (容缺受理) with a
-      补报材料通知单 naming what to bring (:func:`follow_up_materials`);
-    - a material received but not in legal form (marked with a problem) → 补正告知 listing all of it
-      (《行政许可法》第三十二条);
+    - plainly ineligible, or a **main** material (主件) missing → 退回件 with its 退回件通知单
+      (seed 003: 主要申报材料缺少而不能受理的 / 退回件: 申报材料中的主件缺少);
+    - every main material present but one of them **not in legal form** (marked 需补正 with what is
+      wrong) → 补正告知 (《行政许可法》第三十二条: 不符合法定形式的, 一次告知需要补正的全部内容); the
+      补正告知书 lists every defective material with what is wrong and every missing general material;
+    - main materials complete and in form, general materials missing or needing correction → accept
+      (容缺受理) with a 补报材料通知单 naming what to bring or correct (seed 003:
+      主要申报材料齐全, 但一般材料欠缺, 需要申请人补充材料或作进一步更正、说明的, 应予受理);
     - everything received or not applicable → accept.
-    A request with no material marked yet cannot be decided.
+    A request with a material not yet marked cannot be decided.
     """
     if enquiry_only:
         return Outcome.ENQUIRY
@@ -164,22 +168,28 @@ def propose_outcome(checks: Iterable[MaterialCheck], *, enquiry_only: bool = Fal
     checks = list(checks)
     if any(c.state is MaterialState.PENDING for c in checks):
         raise RuleViolation(T.CHECKLIST_INCOMPLETE)
-    if any(c.is_main and c.state is MaterialState.MISSING for c in checks):
+    if main_missing(checks):
         return Outcome.REJECT
-    if any(c.state is MaterialState.RECEIVED and c.problem.strip() for c in checks):
+    if main_defective(checks):
         return Outcome.SUPPLEMENT
     return Outcome.ACCEPT
 
 
 def missing_materials(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
-    """Every missing material, in checklist order: the supplement notice lists all of them at once."""
+    """Every missing material, in checklist order."""
     return [c for c in checks if c.state is MaterialState.MISSING]
 
 
+def supplement_materials(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
+    """What a 补正告知书 lists, all at once and in checklist order: every material missing or marked
+    需补正 (with what is wrong) (《行政许可法》第三十二条, DOMAIN.md rule 3)."""
+    return [c for c in checks if c.state in (MaterialState.MISSING, MaterialState.DEFECTIVE)]
+
+
 def follow_up_materials(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
-    """The general materials (非主件) still missing when a case is accepted: the 补报材料通知单 lists
-    them with a date to bring them by (seed 003, 容缺受理)."""
-    return [c for c in checks if not c.is_main and c.state is MaterialState.MISSING]
+    """The general materials (非主件) still missing or needing correction when a case is accepted: the
+    补报材料通知单 lists them with a date to bring them by (seed 003, 容缺受理)."""
+    return [c for c in checks if not c.is_main and c.state in (MaterialState.MISSING, MaterialState.DEFECTIVE)]
 
 
 def main_missing(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
@@ -187,16 +197,32 @@ def main_missing(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
     return [c for c in checks if c.is_main and c.state is MaterialState.MISSING]
 
 
+def main_defective(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
+    """Main materials (主件) present but not in legal form: 补正告知 (《行政许可法》第三十二条)."""
+    return [c for c in checks if c.is_main and c.state is MaterialState.DEFECTIVE]
+
+
+def check_defect(state: MaterialState, problem: str) -> str:
+    """A material marked 需补正 says what is wrong (it goes on the notice); returns the trimmed text."""
+    problem = (problem or "").strip()
+    if state is MaterialState.DEFECTIVE and not problem:
+        raise ValidationError(T.DEFECT_NEEDS_PROBLEM)
+    return problem
+
+
 def check_accept_materials(checks: Iterable[MaterialCheck]) -> list[MaterialCheck]:
     """Raise if the case cannot be accepted on these materials; return what must follow (补报).
 
-    Seed 003: acceptance needs every main material; missing general materials are accepted with a
-    补报材料通知单.
+    Seed 003: acceptance needs every main material, in legal form; missing or defective general
+    materials are accepted with a 补报材料通知单.
     """
     checks = list(checks)
     if main_missing(checks):
         raise RuleViolation(T.CANNOT_ACCEPT_MAIN_MISSING.format(
             names="、".join(c.name for c in main_missing(checks))))
+    if main_defective(checks):
+        raise RuleViolation(T.CANNOT_ACCEPT_MAIN_DEFECTIVE.format(
+            names="、".join(c.name for c in main_defective(checks))))
     return follow_up_materials(checks)
 
 

@@ -32,11 +32,15 @@ from deskclient.domain.cases import (
     check_can_mark,
     check_can_transfer,
     check_completion,
+    check_defect,
     check_one_time_notification,
     check_outcome_allowed,
     class_after_outcome,
-    missing_materials,
+    follow_up_materials,
+    main_defective,
+    main_missing,
     status_after_outcome,
+    supplement_materials,
 )
 from deskclient.domain.catalog import ServiceItem
 from deskclient.domain.clocks import ClockRules, promised_due
@@ -232,7 +236,7 @@ class CaseService:
             mats = self._apply_checks(tx, case, checks)
             material_checks = [MaterialCheck(m.name, m.is_main, MaterialState(m.state), m.problem) for m in mats]
             follow_up = check_accept_materials(material_checks) if outcome is Outcome.ACCEPT else []
-            if outcome is Outcome.SUPPLEMENT and not missing_materials(material_checks):
+            if outcome is Outcome.SUPPLEMENT and not supplement_materials(material_checks):
                 raise RuleViolation(TI.NOTHING_MISSING)
             if outcome in (Outcome.ACCEPT, Outcome.SUPPLEMENT) and any(
                     c.state is MaterialState.PENDING for c in material_checks):
@@ -249,12 +253,12 @@ class CaseService:
             if outcome is Outcome.ACCEPT:
                 self._accept(tx, case, promised_days, follow_up=[c.name for c in follow_up])
             elif outcome is Outcome.SUPPLEMENT:
+                listed = supplement_materials(material_checks)  # missing and 需补正, all at once (art. 32)
                 if status is CaseStatus.AWAITING_SUPPLEMENT:
-                    self._one_time_check(tx, case, [c.name for c in missing_materials(material_checks)],
-                                         head_id, amend_reason)
+                    self._one_time_check(tx, case, [c.name for c in listed], head_id, amend_reason)
                 tx.emit(EventType.CASE_SUPPLEMENT_REQUESTED, {
-                    "missing": [{"name": c.name, "main": c.is_main, "problem": c.problem}
-                                for c in missing_materials(material_checks)]}, case_id=case.id)
+                    "missing": [{"name": c.name, "main": c.is_main, "state": str(c.state), "problem": c.problem}
+                                for c in listed]}, case_id=case.id)
             elif outcome is Outcome.REJECT:
                 case.return_reasons = "\n".join(r.strip() for r in reasons if r.strip())
                 tx.emit(EventType.CASE_RETURNED, {"reasons": [r.strip() for r in reasons if r.strip()]},
@@ -280,7 +284,8 @@ class CaseService:
             lines = self._apply_checks(tx, case, changed)
             by_pos = {ln.position: ln for ln in lines}
             tx.emit(EventType.CASE_MATERIALS_MARKED, {"marks": [
-                {"position": c.position, "name": by_pos[c.position].name, "state": str(c.state)} for c in changed]},
+                {"position": c.position, "name": by_pos[c.position].name, "state": str(c.state),
+                 "problem": by_pos[c.position].problem} for c in changed]},
                 case_id=case.id)
             case.updated_at = tx.now
             tx.session.add(case)
@@ -307,17 +312,21 @@ class CaseService:
                                                                  status=CaseStatus(case.status).label))
             mats = self._apply_checks(tx, case, checks)
             checks_now = [MaterialCheck(m.name, m.is_main, MaterialState(m.state), m.problem) for m in mats]
-            missing = missing_materials(checks_now)
+            if any(c.state is MaterialState.PENDING for c in checks_now):
+                raise RuleViolation(T.CHECKLIST_INCOMPLETE)
+            # every main material present and in form: accepted, general ones may follow (容缺受理, seed 003)
+            accept = not main_missing(checks_now) and not main_defective(checks_now)
+            missing = [] if accept else supplement_materials(checks_now)
             self._one_time_check(tx, case, [c.name for c in missing], head_id, amend_reason)
             tx.emit(EventType.CASE_SUPPLEMENT_RECEIVED, {
-                "still_missing": [{"name": c.name, "main": c.is_main, "problem": c.problem} for c in missing]},
-                case_id=case.id)
+                "still_missing": [{"name": c.name, "main": c.is_main, "state": str(c.state), "problem": c.problem}
+                                  for c in missing]}, case_id=case.id)
             case.updated_at = tx.now
-            if not missing:
+            if accept:
                 case.case_class = str(class_after_outcome(CaseClass(case.item_class), Outcome.ACCEPT,
                                                           CaseClass(case.case_class)))
                 case.status = str(CaseStatus.ACCEPTED)
-                self._accept(tx, case, None)
+                self._accept(tx, case, None, follow_up=[c.name for c in follow_up_materials(checks_now)])
             tx.session.add(case)
         return case
 
@@ -381,7 +390,8 @@ class CaseService:
             line = lines.get(c.position)
             if line is None:
                 raise ValidationError(TI.UNKNOWN_MATERIAL)
-            line.state, line.problem = str(c.state), c.problem.strip()
+            # what is wrong goes on paper and into events: said, and any ID or phone number in it masked
+            line.state, line.problem = str(c.state), redact(check_defect(c.state, c.problem))
             changes.append({"row_id": line.id, "state": line.state, "problem": line.problem})
         if changes:
             conn.execute(update(table).where(table.c.id == bindparam("row_id"))

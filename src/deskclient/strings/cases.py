@@ -20,7 +20,8 @@ CASE_STATUS_LABELS = {
     "returned": "不予受理",
     "answered": "已答复",
 }
-MATERIAL_STATE_LABELS = {"pending": "未核对", "received": "已收", "missing": "缺", "na": "不适用"}
+MATERIAL_STATE_LABELS = {"pending": "未核对", "received": "已收", "missing": "缺", "na": "不适用",
+                         "defective": "需补正"}
 OUTCOME_LABELS = {
     "accept": "受理",
     "supplement": "补正告知",
@@ -43,6 +44,8 @@ RATE_TWICE = "该办件已评价过,不能重复评价。"
 CASE_NOT_FOUND = "找不到该办件:{case}"
 
 # --- seed 003 main/general materials and one-time notification (issue #16) ------------------------------
+CANNOT_ACCEPT_MAIN_DEFECTIVE = "主件需补正({names}),不能受理:应出具补正告知书,一次告知需要补正的全部内容。"
+DEFECT_NEEDS_PROBLEM = "标记“需补正”的材料要写明问题(例如:未签字、复印件不清晰),补正告知书上要写。"
 CANNOT_ACCEPT_MAIN_MISSING = "主件缺少({names}),不能受理:应作退回件处理,出具退回件通知单并写明原因。"
 ONE_TIME_NOTIFICATION_BREACH = ("“{names}”不在首次补正告知书上。一次性告知制度要求一次告知全部需补正材料;"
                                 "确需补充告知的,须经中心负责人批准并填写原因。")

@@ -23,6 +23,17 @@ KEY_RECEIVED = "已收"
 KEY_MISSING = "缺"
 KEY_NA = "不适用"
 KEY_ALL_RECEIVED = "全部已收"
+KEY_DEFECT = "需补正"
+DEFECT_LINE = "需补正:{items}"
+DEFECT_ITEM = "{name}({problem})"
+DEFECT_TITLE = "需补正:{name}"
+DEFECT_HINT = "材料带来了,但不符合法定形式。写明问题和要求,会印在告知书上:"
+DEFECT_PLACEHOLDER = "例如:家庭成员未全部签字或按手印"
+DEFECT_PICK = "常见问题(上下键选择,回车填入):"
+DEFECT_COMMON = (
+    "未签字或未按手印", "复印件不清晰,请重新复印", "证件已过有效期", "填写内容不完整或有误,请重新填写",
+    "未加盖公章", "须提交原件核验",
+)
 KEY_CONFIRM_OUTCOME = "确认结果"
 KEY_REJECT = "不予受理"
 KEY_SUPPLEMENT_IN = "补齐材料"
@@ -191,10 +202,11 @@ CONDITIONS = "受理条件"
 MATERIAL_NOTES = "材料说明"
 MATERIAL_NOTE_LINE = "{no}. {name}:{notes}"
 PROPOSAL = "建议结果:{outcome}"
-PROPOSAL_PENDING = "还有 {n} 项未核对:用 R 已收 / M 缺 / N 不适用 标记。"
+PROPOSAL_PENDING = "还有 {n} 项未核对:用 R 已收 / M 缺 / N 不适用 / B 需补正 标记。"
 PROPOSAL_DUE = "承诺办结日期:{date}{provisional}(不含受理当日,按工作日计)"
 PROPOSAL_IMMEDIATE = "即办件:受理后当场办结"
 PROPOSAL_MISSING = "缺 {n} 项,一次性告知全部所缺材料"
+PROPOSAL_CORRECT = "主件需补正:出具补正告知书,一次写明要补正的全部材料和问题"
 PROPOSAL_ENQUIRY = "咨询:出具一次性告知单"
 PROPOSAL_FOLLOW_UP = "容缺受理:一般材料需补报({names}),同时出具补报材料通知单"
 PROPOSAL_RETURN = "退回件:缺少主件({names}),出具退回件通知单并写明原因"
@@ -211,6 +223,7 @@ REJECT_REASONS = (
     "申请事项不符合法定条件",
 )
 OUTCOME_DONE = "已确认:{outcome} · {case_no}"
+PHRASE_CORRECT = "文明用语:对不起,这份材料需要补正,告知书上写清楚了要补正的全部内容,请一次补齐。"
 PHRASE_MISSING = "文明用语:对不起,您还缺少以下材料,请按《办事指南》准备,一次带齐。"
 PHRASE_ACCEPT = "文明用语:请稍候,我马上给您办理。"
 

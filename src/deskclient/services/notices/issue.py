@@ -145,7 +145,8 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
         "acceptance_date": case.acceptance_date,
         # 已收材料 is a statement under seal: only what was really received, never a 不适用 line.
         "materials": tuple(m for m in materials if m.state == MaterialState.RECEIVED),
-        "missing": tuple(m for m in materials if m.state == MaterialState.MISSING),
+        # 补正告知书 / 补报材料通知单: every material missing or needing correction (需补正, with what is wrong)
+        "missing": tuple(m for m in materials if m.state in (MaterialState.MISSING, MaterialState.DEFECTIVE)),
         "reasons": tuple(r.strip() for r in case.return_reasons.splitlines() if r.strip()),
         "delivery": case.delivery,
         "completed_at": case.completed_at,

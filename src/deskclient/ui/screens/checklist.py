@@ -22,8 +22,10 @@ from deskclient.domain.cases import (
     MaterialState,
     Outcome,
     follow_up_materials,
+    main_defective,
     main_missing,
     propose_outcome,
+    supplement_materials,
 )
 from deskclient.domain.errors import RuleViolation
 from deskclient.strings import clocks_ui as TC
@@ -37,6 +39,13 @@ def material_notes(item: Any) -> list[str]:
     checklist, so the clerk tells the visitor once and completely."""
     return [T.MATERIAL_NOTE_LINE.format(no=i + 1, name=m.name, notes=m.notes)
             for i, m in enumerate(getattr(item, "materials", ()) or ()) if getattr(m, "notes", "")]
+
+
+def _defect_line(checks: list[MaterialCheck]) -> Text:
+    """A line naming every material marked 需补正 with what is wrong (empty when none)."""
+    items = [T.DEFECT_ITEM.format(name=c.name, problem=c.problem) for c in checks
+             if c.state is MaterialState.DEFECTIVE]
+    return Text("\n" + T.DEFECT_LINE.format(items=";".join(items)), style="yellow") if items else Text()
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ class ChecklistScreen(DeskScreen):
                     return form
 
             lines = [MaterialLine(m.position, m.name, form_label(m.form), m.copies, m.is_main,
-                                  MaterialState(m.state)) for m in mats]
+                                  MaterialState(m.state), m.problem) for m in mats]
             return Loaded(case, lines, item)
 
         self.run_db(load, self._loaded, group="load")
@@ -155,7 +164,7 @@ class ChecklistScreen(DeskScreen):
         from deskclient.services.cases import CheckInput
 
         with self._marks_lock:
-            self._marks_latest = [CheckInput(x.position, x.state) for x in lines]
+            self._marks_latest = [CheckInput(x.position, x.state, x.problem) for x in lines]
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
 
         def save() -> None:
@@ -169,7 +178,7 @@ class ChecklistScreen(DeskScreen):
 
     def _propose(self, lines: list[MaterialLine]) -> None:
         c = self.case
-        checks = [MaterialCheck(x.name, x.is_main, x.state) for x in lines]
+        checks = [MaterialCheck(x.name, x.is_main, x.state, x.problem) for x in lines]
         enquiry = c.case_class == CaseClass.ENQUIRY and CaseStatus(c.status) is CaseStatus.REGISTERED
         out = Text()
         try:
@@ -178,6 +187,7 @@ class ChecklistScreen(DeskScreen):
             self.proposal = None
             pending = sum(1 for x in lines if x.state is MaterialState.PENDING)
             out.append(T.PROPOSAL_PENDING.format(n=pending), style="dim")
+            out.append(_defect_line(checks))
             self.query_one("#proposal", Static).update(out)
             return
         if self.supplement and self.proposal is not Outcome.ACCEPT:
@@ -193,18 +203,24 @@ class ChecklistScreen(DeskScreen):
                                                  provisional=T.DUE_PROVISIONAL if due.provisional else ""),
                            style="bold green")
             follow = follow_up_materials(checks)
-            if follow:  # 容缺受理 (seed 003): the general materials to bring later
-                out.append("\n" + T.PROPOSAL_FOLLOW_UP.format(names="、".join(x.name for x in follow)),
-                           style="bold yellow")
+            if follow:  # 容缺受理 (seed 003): the general materials to bring later or to correct
+                out.append("\n" + T.PROPOSAL_FOLLOW_UP.format(names="、".join(
+                    T.DEFECT_ITEM.format(name=x.name, problem=x.problem) if x.state is MaterialState.DEFECTIVE
+                    else x.name for x in follow)), style="bold yellow")
             out.append("\n" + T.PHRASE_ACCEPT, style="dim")
         elif self.proposal is Outcome.REJECT:
             names = "、".join(x.name for x in main_missing(checks))
             out.append(T.PROPOSAL_RETURN.format(names=names) if names else T.PROPOSAL_RETURN_INELIGIBLE,
                        style="bold red")
+            out.append(_defect_line(checks))
         elif self.proposal is Outcome.SUPPLEMENT:
-            n = sum(1 for x in lines if x.state is MaterialState.MISSING)
-            out.append(T.PROPOSAL_MISSING.format(n=n), style="bold yellow")
-            out.append("\n" + T.PHRASE_MISSING, style="dim")
+            if main_defective(checks):  # art. 32: a main material not in legal form
+                out.append(T.PROPOSAL_CORRECT, style="bold yellow")
+                out.append(_defect_line(checks))
+                out.append("\n" + T.PHRASE_CORRECT, style="dim")
+            else:  # back with the materials, something still not there
+                out.append(T.PROPOSAL_MISSING.format(n=len(supplement_materials(checks))), style="bold yellow")
+                out.append("\n" + T.PHRASE_MISSING, style="dim")
         elif self.proposal is Outcome.ENQUIRY:
             out.append(T.PROPOSAL_ENQUIRY)
         self.query_one("#proposal", Static).update(out)
@@ -214,7 +230,7 @@ class ChecklistScreen(DeskScreen):
         from deskclient.services.cases import CheckInput
 
         table = self.query_one(MaterialChecklist)
-        return [CheckInput(x.position, x.state) for x in table.lines]
+        return [CheckInput(x.position, x.state, x.problem) for x in table.lines]
 
     def action_confirm(self) -> None:
         from deskclient.ui.screens.dialogs import ConfirmDialog

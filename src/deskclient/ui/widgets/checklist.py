@@ -13,7 +13,8 @@ from textual.widgets import DataTable
 from deskclient.domain.cases import MaterialState
 from deskclient.strings import ui as T
 
-_STATE_STYLE = {"pending": "dim", "received": "green", "missing": "bold red", "na": "italic"}
+_STATE_STYLE = {"pending": "dim", "received": "green", "missing": "bold red", "na": "italic",
+                "defective": "bold yellow"}
 _CYCLE = [MaterialState.PENDING, MaterialState.RECEIVED, MaterialState.MISSING, MaterialState.NOT_APPLICABLE]
 
 
@@ -25,15 +26,18 @@ class MaterialLine:
     copies: int
     is_main: bool
     state: MaterialState
+    problem: str = ""  # 需补正: what is wrong, as the clerk typed it
 
 
 class MaterialChecklist(DataTable):
-    """Posts :class:`MaterialChecklist.Changed` with every line after each toggle."""
+    """Posts :class:`MaterialChecklist.Changed` with every line after each toggle. B marks the line
+    需补正 (present but not in legal form) after asking what is wrong."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "mark('received')", T.KEY_RECEIVED, id="checklist.received"),
         Binding("m", "mark('missing')", T.KEY_MISSING, id="checklist.missing"),
         Binding("n", "mark('na')", T.KEY_NA, id="checklist.na"),
+        Binding("b", "defect", T.KEY_DEFECT, id="checklist.defect"),
         Binding("space", "cycle", T.KEY_RECEIVED + "/" + T.KEY_MISSING, show=False, id="checklist.cycle"),
         Binding("a", "all_received", T.KEY_ALL_RECEIVED, id="checklist.all"),
     ]
@@ -63,8 +67,8 @@ class MaterialChecklist(DataTable):
                 Text(T.MAIN if line.is_main else T.SUPPORT), Text(line.name),
                 Text(T.COPIES.format(form=line.form_label, copies=line.copies))]
 
-    def _set(self, index: int, state: MaterialState) -> None:
-        line = replace(self.lines[index], state=state)
+    def _set(self, index: int, state: MaterialState, problem: str = "") -> None:
+        line = replace(self.lines[index], state=state, problem=problem if state is MaterialState.DEFECTIVE else "")
         self.lines[index] = line
         self.update_cell(str(line.position), "state", self._cells(line)[1])
 
@@ -80,11 +84,31 @@ class MaterialChecklist(DataTable):
             self.move_cursor(row=row + 1)
         self._emit()
 
+    def action_defect(self) -> None:
+        """Ask what is wrong, then mark the line 需补正 (the text goes on the notice)."""
+        from deskclient.ui.screens.defect_dialog import DefectDialog
+
+        if not self.lines:
+            return
+        row = self.cursor_row
+        line = self.lines[row]
+
+        def answer(problem: str | None) -> None:
+            if not problem or row >= len(self.lines):
+                return
+            self._set(row, MaterialState.DEFECTIVE, problem)
+            if row < len(self.lines) - 1:
+                self.move_cursor(row=row + 1)
+            self._emit()
+
+        self.app.push_screen(DefectDialog(line.name, line.problem), answer)
+
     def action_cycle(self) -> None:
         if not self.lines:
             return
         row = self.cursor_row
-        now = _CYCLE.index(self.lines[row].state)
+        state = self.lines[row].state
+        now = _CYCLE.index(state) if state in _CYCLE else 0  # 需补正 → 已收 on the next press
         self._set(row, _CYCLE[(now + 1) % len(_CYCLE)])
         self._emit()
 
