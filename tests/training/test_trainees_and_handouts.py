@@ -34,10 +34,10 @@ def test_step_results_right_help_wrong_and_a_reset_keeps_them(tmp_path: Path) ->
     from deskclient.services.cases import CheckInput
 
     mats = ctx.cases.materials(runner._latest_case())
-    missing = {"家庭经济状况核对授权书", "家庭收入和财产状况申报表"}
-    ctx.cases.confirm_outcome(runner._latest_case(), runner.clerk_id(),
-                              [CheckInput(m.position, MaterialState.MISSING if m.name in missing
-                                          else MaterialState.RECEIVED) for m in mats], Outcome.SUPPLEMENT)
+    ctx.cases.confirm_outcome(runner._latest_case(), runner.clerk_id(), [
+        CheckInput(m.position, MaterialState.DEFECTIVE, "未签字") if m.name == "家庭收入和财产状况申报表"
+        else CheckInput(m.position, MaterialState.MISSING if m.name == "家庭成员患病、残疾等证明"
+                        else MaterialState.RECEIVED) for m in mats], Outcome.SUPPLEMENT)
     assert book.record_step(runner, 2, at) == "right"
     ctx.close()
     # a reset starts a new run; the record stays
@@ -50,7 +50,7 @@ def test_step_results_right_help_wrong_and_a_reset_keeps_them(tmp_path: Path) ->
 
 
 def test_half_done_check_is_not_shown_done(tmp_path: Path) -> None:
-    """Marking one of the two missing materials must not tick the step: it expects both."""
+    """Marking only one of the two materials to supplement must not tick the step: it expects both."""
     from deskclient.domain.cases import MaterialState, Outcome
     from deskclient.services.cases import CheckInput
 
@@ -61,8 +61,9 @@ def test_half_done_check_is_not_shown_done(tmp_path: Path) -> None:
     runner.forward()
     mats = ctx.cases.materials(runner._latest_case())
     ctx.cases.confirm_outcome(runner._latest_case(), runner.clerk_id(),
-                              [CheckInput(m.position, MaterialState.MISSING if m.name == "家庭经济状况核对授权书"
-                                          else MaterialState.RECEIVED) for m in mats], Outcome.SUPPLEMENT)
+                              [CheckInput(m.position, MaterialState.DEFECTIVE, "未签字")
+                               if m.name == "家庭收入和财产状况申报表"
+                               else CheckInput(m.position, MaterialState.RECEIVED) for m in mats], Outcome.SUPPLEMENT)
     assert not runner.is_done()
     ctx.close()
 

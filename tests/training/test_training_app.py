@@ -161,12 +161,13 @@ async def test_step_done_by_hand_ticks_the_panel(tmp_path: Path, no_network: lis
         case_id = runner._latest_case()
         mats = app.ctx.cases.materials(case_id)
 
-        def check(missing: set[str]) -> None:
+        def check(missing: set[str], defective: str) -> None:
             app.ctx.cases.confirm_outcome(case_id, runner.clerk_id(), [
+                CheckInput(m.position, MaterialState.DEFECTIVE, "未签字") if m.name == defective else
                 CheckInput(m.position, MaterialState.MISSING if m.name in missing else MaterialState.RECEIVED)
                 for m in mats], Outcome.SUPPLEMENT)
 
-        check({"家庭经济状况核对授权书", "家庭收入和财产状况申报表"})
+        check({"家庭成员患病、残疾等证明"}, "家庭收入和财产状况申报表")
         assert "○" in _panel_text(app)  # nothing redrew the panel yet
         app.training._poll()
         await _settle(app, pilot)

@@ -275,10 +275,17 @@ class ScenarioRunner:
         mats = self.ctx.cases.materials(self._latest_case())
         if spec == "none":
             return []
+        # "missing:A,B;defective:C=what is wrong": the rest received
         missing: set[str] = set()
-        if spec.startswith("missing:"):
-            missing = {m.strip() for m in spec.removeprefix("missing:").split(",")}
-        return [CheckInput(m.position, MaterialState.MISSING if m.name in missing else MaterialState.RECEIVED)
+        defective: dict[str, str] = {}
+        for part in spec.split(";"):
+            kind, _, names = part.strip().partition(":")
+            if kind == "missing":
+                missing |= {m.strip() for m in names.split(",")}
+            elif kind == "defective":
+                defective |= {n.strip(): p.strip() for n, _, p in (x.partition("=") for x in names.split(","))}
+        return [CheckInput(m.position, MaterialState.DEFECTIVE, defective[m.name]) if m.name in defective
+                else CheckInput(m.position, MaterialState.MISSING if m.name in missing else MaterialState.RECEIVED)
                 for m in mats]
 
     def _do_check(self, a: dict[str, Any]) -> None:
