@@ -85,7 +85,15 @@ async def _checklist(pilot: Any) -> None:
     await pilot.press("f6")
     await pilot.press("f9")
     await settle(pilot.app, pilot)
-    await pilot.press("r", "m", "r")
+    await pilot.press("r", "b")  # the second line 需补正 (issue #14): what is wrong shows below the table
+    await settle(pilot.app, pilot)
+    await pilot.press(*"复印件不清晰", "enter", "r")
+    await settle(pilot.app, pilot)
+
+
+async def _defect(pilot: Any) -> None:
+    await _checklist(pilot)
+    await pilot.press("b")
     await settle(pilot.app, pilot)
 
 
@@ -129,6 +137,7 @@ SCREENS: dict[str, Callable[[Any], Awaitable[None]]] = {
     "home": _home,
     "intake": _intake,
     "checklist": _checklist,
+    "defect_dialog": _defect,
     "notice_preview": _notice,
     "case_detail": _detail,
     "transfer_dialog": _transfer,

@@ -29,7 +29,7 @@ DEFECT_ITEM = "{name}({problem})"
 DEFECT_TITLE = "需补正:{name}"
 DEFECT_HINT = "材料带来了,但不符合法定形式。写明问题和要求,会印在告知书上:"
 DEFECT_PLACEHOLDER = "例如:家庭成员未全部签字或按手印"
-DEFECT_PICK = "常见问题(上下键选择,回车填入):"
+DEFECT_PICK = "常见问题(Tab 切换过来,↑↓ 选择,回车填入):"
 DEFECT_COMMON = (
     "未签字或未按手印", "复印件不清晰,请重新复印", "证件已过有效期", "填写内容不完整或有误,请重新填写",
     "未加盖公章", "须提交原件核验",
