@@ -57,3 +57,22 @@ async def test_a_walk_shows_no_english(station: Any, ledger: Ledger) -> None:
         scan("key-help")
     assert seen == {}
     assert ledger.case()["status"] == "registered"
+
+
+async def test_a_printer_fix_in_the_settings_file_names_the_real_file(station: Any, ledger: Ledger) -> None:
+    """No printer set up: the notice is archived and the clerk is told where the settings file really is."""
+    from tests.ui.test_desk_paths import confirm_outcome
+
+    app = new_app(station)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(app, pilot, "zhangmin", "1234")
+        await start_intake(app, pilot, "rs-001")
+        await register(app, pilot)
+        await pilot.press("a")
+        await confirm_outcome(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#notice-status").render())
+        assert str(station.config_file) in status and not english_words(status.replace(str(station.config_file), ""))
+    [notice] = ledger.rows("SELECT print_state FROM notice")
+    assert notice["print_state"] == "queued"  # kept for 补打 once the printer is set up

@@ -30,6 +30,7 @@ from deskclient.services.desk_base import (
 from deskclient.services.queue import QueueService
 from deskclient.store.models import Case, Clerk, DeskPause, Draft, WorkDay
 from deskclient.strings import desk as T
+from deskclient.strings import notices as TN
 
 if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
@@ -185,7 +186,10 @@ def default_printer_check(ctx: DeskContext) -> PrinterStatus:
         return PrinterStatus(False, T.PRINTER_FAILED.format(error=type(err).__name__))
     ok = getattr(result, "ok", result)
     ok = None if ok is None else bool(ok)  # None: this system cannot check that printer
-    return PrinterStatus(ok, getattr(result, "message", "") or (T.PRINTER_OK if ok else T.PRINTER_BAD))
+    message = getattr(result, "message", "") or (T.PRINTER_OK if ok else T.PRINTER_BAD)
+    if getattr(result, "settings_hint", False):  # the real file, not "the settings file" somewhere
+        message += " " + TN.SETTINGS_FILE_AT.format(path=ctx.paths.config_file)
+    return PrinterStatus(ok, message)
 
 
 def default_sync(ctx: DeskContext) -> tuple[bool | None, str]:

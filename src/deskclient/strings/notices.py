@@ -86,7 +86,8 @@ FONT_GLYPHS_MISSING = (
 
 PRINT_OK = "已发送到打印机“{printer}”。"
 PRINT_DEFAULT_PRINTER = "默认打印机"
-PRINT_NOT_CONFIGURED = "本机尚未设置打印机,通知书已存档,可稍后补打。请技术人员在本站数据目录的设置文件 settings.toml 中填写 [printer]。"
+PRINT_NOT_CONFIGURED = "本机尚未设置打印机,通知书已存档,可稍后补打。请技术人员在设置文件的 [printer] 一节填写打印机。"
+SETTINGS_FILE_AT = "设置文件位置:{path}"
 PRINT_NO_LP = "本机没有找到打印命令 lp(CUPS 打印服务未安装),通知书已存档,可稍后补打。"
 PRINT_PRINTER_UNAVAILABLE = "打印机“{printer}”不可用:{detail}。请检查打印机是否开机、联网,通知书已留待补打。"
 PRINT_TIMEOUT = "打印机“{printer}”在 {seconds} 秒内没有响应,通知书已留待补打。"
@@ -184,3 +185,5 @@ PRINT_KNOWN_ERRORS = {
     "broken pipe": "打印机连接中断(请检查电源和网线)",
 }
 PRINT_OTHER_ERROR = "打印系统报错(详情已记入日志)"
+# the printing system's errors (lower case) whose fix is in the settings file: the message then says where it is
+PRINT_ERRORS_IN_SETTINGS = ("no default destination", "does not exist")

@@ -68,6 +68,7 @@ def test_named_printer_missing(doc, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     result = printing.print_document(doc, PrinterSettings(kind="system", name="Hall-Laser", format="pdf"))
     assert not result.ok and "Hall-Laser" in result.message and "找不到这个名字的打印机" in result.message
     assert "does not exist" not in result.message  # the printing system's English never reaches the clerk
+    assert result.settings_hint
 
 
 def test_no_default_printer_is_said_in_chinese(doc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,6 +77,7 @@ def test_no_default_printer_is_said_in_chinese(doc, tmp_path: Path, monkeypatch:
     result = printing.print_document(doc, PrinterSettings(kind="system", format="pdf"))
     assert not result.ok and "没有设置默认打印机" in result.message
     assert "destination" not in result.message and "/usr/bin" not in result.message
+    assert result.settings_hint  # the fix is [printer] name: the desk adds where the settings file is
 
 
 def test_named_printer_ok(doc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -242,6 +242,7 @@ class IssueResult:
     message: str  # what the clerk is told about printing (Chinese)
     warnings: tuple[str, ...]  # e.g. the centre's template was broken and the built-in one was used
     document: B.Document
+    settings_hint: bool = False  # the printing fix is in the settings file (say where it is)
 
 
 def _archive_bytes(doc: B.Document, data: NoticeData) -> tuple[bytes, str, str]:
@@ -321,7 +322,7 @@ def issue_prepared(ledger: Ledger, data: NoticeData, clerk_id: str, *, archive_d
     result = _try_print(doc, printer or PrinterSettings(), path if ext == "pdf" else None)
     _record_print(ledger, clerk_id, notice_id, case_id, data.kind, result)
     warnings = (*doc.warnings, font_warning) if font_warning else doc.warnings
-    return IssueResult(notice_id, path, result.ok, result.message, warnings, doc)
+    return IssueResult(notice_id, path, result.ok, result.message, warnings, doc, result.settings_hint)
 
 
 def _try_print(doc: B.Document, printer: PrinterSettings, pdf_path: Path | None) -> PrintResult:

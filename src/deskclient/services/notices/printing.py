@@ -44,6 +44,13 @@ log = logging.getLogger(__name__)
 class PrintResult:
     ok: bool
     message: str  # Chinese, safe to show and to log (no personal data)
+    settings_hint: bool = False  # the fix is in the settings file: the caller says where it is
+
+
+def _in_settings(text: str) -> bool:
+    """A printing-system error whose fix is a value in the settings file ([printer] name)."""
+    lowered = text.lower()
+    return any(needle in lowered for needle in T.PRINT_ERRORS_IN_SETTINGS)
 
 
 def _detail(exc: BaseException | str) -> str:
@@ -83,8 +90,9 @@ def _lp(path: Path, settings: PrinterSettings, raw: bool, timeout: float) -> Pri
     except OSError as exc:
         return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=label, detail=_detail(exc)))
     if done.returncode != 0:
-        detail = _detail(done.stderr or done.stdout or f"lp exit {done.returncode}")
-        return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=label, detail=detail))
+        raw = done.stderr or done.stdout or f"lp exit {done.returncode}"
+        return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=label, detail=_detail(raw)),
+                           settings_hint=_in_settings(raw))
     return PrintResult(True, T.PRINT_OK.format(printer=label))
 
 
@@ -183,8 +191,8 @@ def send_escpos(job: bytes, settings: PrinterSettings, *, timeout: float = DEFAU
         return PrintResult(True, T.PRINT_OK.format(printer=label))
     try:
         printer = opener(settings, timeout)
-    except ValueError as exc:
-        return PrintResult(False, str(exc))
+    except ValueError as exc:  # a device or kind the settings file got wrong
+        return PrintResult(False, str(exc), settings_hint=True)
     except Exception as exc:  # DeviceNotFoundError, OSError, USBError, SerialException...
         return PrintResult(False, T.PRINT_DEVICE_FAILED.format(printer=label, detail=_detail(exc)))
     try:
@@ -209,7 +217,7 @@ def print_document(doc: B.Document, settings: PrinterSettings, *, pdf_path: Path
     kind = settings.kind
     try:
         if kind == "none":
-            return PrintResult(False, T.PRINT_NOT_CONFIGURED)
+            return PrintResult(False, T.PRINT_NOT_CONFIGURED, settings_hint=True)
         if kind.startswith("escpos-") or (kind == "file" and settings.format == "escpos"):
             return send_escpos(escpos_bytes(doc, settings.columns), settings, timeout=timeout)
         if kind == "file":
@@ -222,7 +230,7 @@ def print_document(doc: B.Document, settings: PrinterSettings, *, pdf_path: Path
             atomic_write_bytes(Path(settings.device), data)
             return PrintResult(True, T.PRINT_OK.format(printer=settings.device))
         if kind != "system":
-            return PrintResult(False, T.PRINT_UNKNOWN_KIND.format(kind=kind))
+            return PrintResult(False, T.PRINT_UNKNOWN_KIND.format(kind=kind), settings_hint=True)
         if settings.format == "pdf":
             if pdf_path is not None and pdf_path.is_file():
                 return send_file(pdf_path, settings, timeout=timeout)
@@ -265,6 +273,7 @@ class PrinterCheck:
 
     ok: bool | None
     message: str  # Chinese, names the real cause (unknown printer, paused queue, device missing ...)
+    settings_hint: bool = False  # the fix is in the settings file: the caller says where it is
 
 
 def _c_locale() -> dict[str, str]:
@@ -308,7 +317,7 @@ def _check_cups(settings: PrinterSettings, timeout: float) -> PrinterCheck:
                 return PrinterCheck(False, T.CHECK_CUPS_DOWN)
             _, sep, default = done.stdout.partition("system default destination:")
             if not sep or not default.strip():
-                return PrinterCheck(False, T.CHECK_NO_DEFAULT)
+                return PrinterCheck(False, T.CHECK_NO_DEFAULT, settings_hint=True)
             name = default.strip().split()[0]
         status = _lpstat(["-p", name], timeout)
         accepting = _lpstat(["-a", name], timeout)
@@ -324,7 +333,8 @@ def _check_cups(settings: PrinterSettings, timeout: float) -> PrinterCheck:
         known = [q for q in _known_queues(timeout) if q != name]
         if not known:
             return PrinterCheck(False, T.CHECK_UNKNOWN_PRINTER_NONE.format(printer=name))
-        return PrinterCheck(False, T.CHECK_UNKNOWN_PRINTER.format(printer=name, known="、".join(known)))
+        return PrinterCheck(False, T.CHECK_UNKNOWN_PRINTER.format(printer=name, known="、".join(known)),
+                            settings_hint=True)
     first, _, rest = status.stdout.partition("\n")
     reason = " ".join(line.strip() for line in rest.splitlines() if line.strip())[:120]
     reason_text = f"({redact(reason)})" if reason else ""
@@ -355,7 +365,7 @@ def _check_serial(device: str) -> PrinterCheck:
     if sys.platform.startswith("win"):  # pragma: no cover - COM ports have no device file
         return PrinterCheck(None, T.CHECK_WINDOWS_UNCHECKED.format(printer=port))
     if not os.path.exists(port):
-        return PrinterCheck(False, T.CHECK_DEVICE_MISSING.format(device=port))
+        return PrinterCheck(False, T.CHECK_DEVICE_MISSING.format(device=port), settings_hint=True)
     if not os.access(port, os.R_OK | os.W_OK):
         return PrinterCheck(False, T.CHECK_DEVICE_DENIED.format(device=port))
     return PrinterCheck(True, T.CHECK_OK_DEVICE.format(printer=port))
@@ -367,7 +377,7 @@ def _check_network(device: str, timeout: float) -> PrinterCheck:
         with socket.create_connection((host, port), timeout=timeout):
             pass
     except socket.gaierror:
-        return PrinterCheck(False, T.CHECK_NETWORK_BAD_HOST.format(device=device))
+        return PrinterCheck(False, T.CHECK_NETWORK_BAD_HOST.format(device=device), settings_hint=True)
     except ConnectionRefusedError:
         return PrinterCheck(False, T.CHECK_NETWORK_REFUSED.format(device=device))
     except TimeoutError:
@@ -382,7 +392,7 @@ def _check_usb(device: str) -> PrinterCheck:
     try:
         vid, pid = int(vendor, 16), int(product, 16)
     except ValueError:
-        return PrinterCheck(False, T.PRINT_BAD_DEVICE.format(detail=device))
+        return PrinterCheck(False, T.PRINT_BAD_DEVICE.format(detail=device), settings_hint=True)
     try:
         import usb.core  # pyusb, installed with python-escpos[usb]
 
@@ -410,10 +420,11 @@ def check_printer(settings: PrinterSettings, *, timeout: float = CHECK_TIMEOUT_S
     printer by its vendor:product id. Bounded by ``timeout``; never raises."""
     problems = settings.problems()
     if problems:
-        return PrinterCheck(False, T.CHECK_SETTINGS_BAD.format(problems=";".join(m for _, m in problems)))
+        return PrinterCheck(False, T.CHECK_SETTINGS_BAD.format(problems=";".join(m for _, m in problems)),
+                            settings_hint=True)
     try:
         if settings.kind == "none":
-            return PrinterCheck(None, T.PRINT_NOT_CONFIGURED)
+            return PrinterCheck(None, T.PRINT_NOT_CONFIGURED, settings_hint=True)
         if settings.kind == "system":
             if sys.platform.startswith("win"):  # pragma: no cover
                 return _check_windows(settings)

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from deskclient.strings import notices as TN
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskModal
 from deskclient.ui.widgets.key_bar import KeyBar
@@ -97,10 +98,16 @@ class NoticePreviewScreen(DeskModal):
         overrides = self.overrides
         reprint = self.original_at is not None
 
+        def told(result: Any) -> str:
+            """The printing message; when the fix is in the settings file, where that file really is."""
+            if getattr(result, "settings_hint", False):
+                return f"{result.message} {TN.SETTINGS_FILE_AT.format(path=ctx.paths.config_file)}"
+            return str(result.message)
+
         def issue() -> str:
             if reprint:  # 补打 never makes a second original
-                return T.NOTICE_REPRINTED + ctx.notices.reprint(case_id, kind, clerk_id, overrides).message
-            return ctx.notices.issue(case_id, kind, clerk_id, overrides).message
+                return T.NOTICE_REPRINTED + told(ctx.notices.reprint(case_id, kind, clerk_id, overrides))
+            return told(ctx.notices.issue(case_id, kind, clerk_id, overrides))
 
         def done(message: str) -> None:
             self.issued = True
