@@ -7,7 +7,6 @@ import contextlib
 import json
 from typing import Any
 
-import pytest
 from tests.ui.conftest import FIXED_NOW, Ledger, new_app, screen_text, settle, sign_in
 from tests.ui.test_desk_paths import confirm_outcome, register, start_intake
 from textual.widgets import DataTable, Input

@@ -90,9 +90,9 @@ def _lp(path: Path, settings: PrinterSettings, raw: bool, timeout: float) -> Pri
     except OSError as exc:
         return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=label, detail=_detail(exc)))
     if done.returncode != 0:
-        raw = done.stderr or done.stdout or f"lp exit {done.returncode}"
-        return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=label, detail=_detail(raw)),
-                           settings_hint=_in_settings(raw))
+        said = done.stderr or done.stdout or f"lp exit {done.returncode}"
+        return PrintResult(False, T.PRINT_PRINTER_UNAVAILABLE.format(printer=label, detail=_detail(said)),
+                           settings_hint=_in_settings(said))
     return PrintResult(True, T.PRINT_OK.format(printer=label))
 
 
