@@ -188,7 +188,8 @@ def default_printer_check(ctx: DeskContext) -> PrinterStatus:
     ok = None if ok is None else bool(ok)  # None: this system cannot check that printer
     message = getattr(result, "message", "") or (T.PRINTER_OK if ok else T.PRINTER_BAD)
     if getattr(result, "settings_hint", False):  # the real file, not "the settings file" somewhere
-        message += " " + TN.SETTINGS_FILE_AT.format(path=ctx.paths.config_file)
+        where = TN.SETTINGS_FILE_AT if ctx.paths.config_file.exists() else TN.SETTINGS_FILE_NEW
+        message += " " + where.format(path=ctx.paths.config_file)
     return PrinterStatus(ok, message)
 
 

@@ -271,7 +271,7 @@ EVENT_LABELS = {
 }
 EV_REPRINT = "(补打)"
 EV_DUE = "期限 {date}"
-EV_MISSING = "缺 {n} 项"
+EV_SUPPLEMENT = "需补正 {n} 项"  # missing or not in legal form (补正告知书)
 EV_TRANSFER = "{frm}号→{to}号:{reason}"
 COMPLETE_TITLE = "办结:办理结果与送达"
 COMPLETE_RESULT = "办理结果"

@@ -30,10 +30,10 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
     if type_ == "case.accepted" and p.get("due_date"):
         return T.EV_DUE.format(date=p["due_date"]) + (T.DUE_PROVISIONAL if p.get("due_provisional") else "")
     if type_ == "case.supplement_requested":
-        return T.EV_MISSING.format(n=len(p.get("missing") or [])) + ":" + "、".join(
+        return T.EV_SUPPLEMENT.format(n=len(p.get("missing") or [])) + ":" + "、".join(
             str(m.get("name", "")) for m in (p.get("missing") or []) if isinstance(m, dict))
     if type_ == "case.supplement_received" and p.get("still_missing"):
-        return T.EV_MISSING.format(n=len(p["still_missing"]))
+        return T.EV_SUPPLEMENT.format(n=len(p["still_missing"]))
     if type_ == "case.transferred":
         return T.EV_TRANSFER.format(frm=p.get("from_window", ""), to=p.get("to_window", ""), reason=p.get("reason", ""))
     if type_ == "case.rated":

@@ -100,8 +100,9 @@ class NoticePreviewScreen(DeskModal):
 
         def told(result: Any) -> str:
             """The printing message; when the fix is in the settings file, where that file really is."""
-            if getattr(result, "settings_hint", False):
-                return f"{result.message} {TN.SETTINGS_FILE_AT.format(path=ctx.paths.config_file)}"
+            if getattr(result, "settings_hint", False):  # in the worker: the file check is I/O
+                where = TN.SETTINGS_FILE_AT if ctx.paths.config_file.exists() else TN.SETTINGS_FILE_NEW
+                return f"{result.message} {where.format(path=ctx.paths.config_file)}"
             return str(result.message)
 
         def issue() -> str:
