@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ui.conftest import SIZE, Ledger, new_app, screen_text, settle, sign_in
-from tests.ui.test_desk_paths import confirm_outcome, register, start_intake
+from tests.ui.conftest import Ledger, screen_text, settle
+from tests.ui.test_desk_paths import at_checklist, confirm_outcome
 
 from deskclient.ui.screens.case_detail import CaseDetailScreen
 from deskclient.ui.screens.checklist import ChecklistScreen
@@ -32,11 +32,7 @@ def states(ledger: Ledger, case_id: str) -> list[tuple[str, str]]:
 async def test_art32_main_defective_proposes_supplement_listing_defects_and_missing(station: Any,
                                                                                      ledger: Ledger) -> None:
     """A main material not in legal form → 补正告知书 naming it with what is wrong, and the missing general one."""
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005") as (app, pilot):
         await pilot.press("r")
         await defect(app, pilot, "复印件不清晰")
         await pilot.press("r", "r", "m")
@@ -56,11 +52,7 @@ async def test_art32_main_defective_proposes_supplement_listing_defects_and_miss
 
 async def test_seed003_general_defective_is_accepted_with_what_to_correct(station: Any, ledger: Ledger) -> None:
     """Main materials complete and in form, a general one needing correction → 容缺受理, 补报 lists it."""
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005") as (app, pilot):
         await pilot.press("r", "r", "r", "r")
         await defect(app, pilot, "未签字")
         assert "容缺受理" in screen_text(app) and "授权委托书及代办人居民身份证(未签字)" in screen_text(app)
@@ -71,11 +63,7 @@ async def test_seed003_general_defective_is_accepted_with_what_to_correct(statio
 
 
 async def test_defect_dialog_cancelled_or_empty_changes_nothing(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005") as (app, pilot):
         await pilot.press("b")
         await settle(app, pilot)
         await pilot.press("enter")  # nothing typed: the dialog says what is needed and stays
@@ -92,11 +80,7 @@ async def test_defect_dialog_cancelled_or_empty_changes_nothing(station: Any, le
 
 async def test_art32_corrected_material_brought_back_is_accepted(station: Any, ledger: Ledger) -> None:
     """The visitor comes back with the corrected material (S on the case detail): R clears the defect."""
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005") as (app, pilot):
         await defect(app, pilot, "未签字")
         await pilot.press("a")
         await settle(app, pilot)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from tests.ui.conftest import SIZE, Ledger, new_app, screen_text, settle, sign_in
@@ -44,6 +46,19 @@ async def register(app: Any, pilot: Any) -> None:
     assert isinstance(app.screen, ChecklistScreen), screen_text(app)
 
 
+@asynccontextmanager
+async def at_checklist(station: Any, query: str, name: str = "张三", id_no: str = ID_NO, *, enquiry: bool = False,
+                       login: str = "wangfang", size: tuple[int, int] = SIZE) -> AsyncIterator[tuple[Any, Any]]:
+    """The walk most desk tests start with: the desk on ``station``, a clerk signed in, a visitor registered
+    for the item ``query``, and the one-time checklist open. Yields ``(app, pilot)``."""
+    app = new_app(station)
+    async with app.run_test(size=size) as pilot:
+        await sign_in(app, pilot, login, "1234")
+        await start_intake(app, pilot, query, name, id_no, enquiry=enquiry)
+        await register(app, pilot)
+        yield app, pilot
+
+
 async def confirm_outcome(app: Any, pilot: Any) -> None:
     await pilot.press("f9")
     await settle(app, pilot)
@@ -75,11 +90,7 @@ async def test_accept_immediate_is_completed_on_the_spot(station: Any, ledger: L
 
 
 async def test_accept_promised_shows_and_stores_due_date(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005") as (app, pilot):
         await pilot.press("a")
         await settle(app, pilot)
         assert "2026-12-01" in screen_text(app)  # 5 working days after Tue 24 Nov, acceptance day not counted
@@ -98,11 +109,7 @@ async def test_accept_promised_shows_and_stores_due_date(station: Any, ledger: L
 
 async def test_seed003_main_missing_proposes_a_returned_case_with_the_reason(station: Any, ledger: Ledger) -> None:
     """Seed 003 服务操作规程·退回件: a main material (主件) missing → 退回件 and its notice, not a supplement."""
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-003")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-003") as (app, pilot):
         await pilot.press("m", "m", "m", "a")
         await settle(app, pilot)
         assert "退回件" in screen_text(app) and "补正告知" not in screen_text(app)
@@ -120,11 +127,7 @@ async def test_seed003_main_missing_proposes_a_returned_case_with_the_reason(sta
 
 async def test_seed003_general_missing_is_accepted_with_a_follow_up_list(station: Any, ledger: Ledger) -> None:
     """Seed 003: main materials complete, a general one missing → 容缺受理 (accepted, 补报 listed)."""
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-003")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-003") as (app, pilot):
         table = app.screen.query_one(MaterialChecklist)
         table.move_cursor(row=5)
         await pilot.press("m", "a")
@@ -137,11 +140,7 @@ async def test_seed003_general_missing_is_accepted_with_a_follow_up_list(station
 
 
 async def test_non_acceptance_with_picked_reason(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-004")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-004") as (app, pilot):
         await pilot.press("f6")
         await settle(app, pilot)
         assert isinstance(app.screen, ReasonsDialog)
@@ -156,11 +155,7 @@ async def test_non_acceptance_with_picked_reason(station: Any, ledger: Ledger) -
 
 
 async def test_enquiry_is_registered_and_answered(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-001", id_no="", enquiry=True)
-        await register(app, pilot)
+    async with at_checklist(station, "mz-001", id_no="", enquiry=True) as (app, pilot):
         assert "一次性告知单" in screen_text(app) or "咨询" in screen_text(app)
         await confirm_outcome(app, pilot)
     case = ledger.case()
@@ -193,11 +188,7 @@ async def test_transfer_to_the_right_window_keeps_first_asked(station: Any, ledg
 
 
 async def test_completion_by_post_then_rating(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005") as (app, pilot):
         await pilot.press("a")
         await confirm_outcome(app, pilot)
         await pilot.press("escape")

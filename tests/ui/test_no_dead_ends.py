@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from tests.ui.conftest import FIXED_NOW, Ledger, new_app, screen_text, settle, sign_in
-from tests.ui.test_desk_paths import confirm_outcome, register, start_intake
+from tests.ui.test_desk_paths import at_checklist, confirm_outcome, start_intake
 from textual.widgets import DataTable, Input
 
 from deskclient.domain.clock import FixedClock
@@ -47,11 +47,7 @@ def stack_types(app: Any) -> list[str]:
 
 # --- 1. every open case has a way forward; marks are saved as made; a crash loses nothing ----------------
 async def test_item1_esc_and_crash_in_checklist_lose_nothing_and_resume(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005", size=(80, 24)) as (app, pilot):
         await pilot.press("r", "b")  # two marks (each moves down a line): the second one 需补正, asked what is wrong
         await settle(app, pilot)
         assert isinstance(app.screen, DefectDialog)
@@ -114,11 +110,7 @@ def test_item1_every_open_status_has_a_way_forward() -> None:
 
 # --- 2. 补打 carries the original's date, number and mark ---------------------------------------------------
 async def test_item2_reprint_is_a_copy_of_the_original(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005", size=(120, 40)) as (app, pilot):
         await pilot.press("a")
         await confirm_outcome(app, pilot)
         await pilot.press("f9")  # the original promise notice
@@ -205,11 +197,7 @@ async def test_item3_review_request_from_case_detail(station: Any, ledger: Ledge
 
 # --- 4. 办结 records the result: a refusal with reasons ------------------------------------------------------
 async def test_item4_refusal_at_completion(station: Any, ledger: Ledger) -> None:
-    app = new_app(station)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005", size=(80, 24)) as (app, pilot):
         await pilot.press("a")
         await confirm_outcome(app, pilot)
         await pilot.press("escape")
@@ -446,11 +434,7 @@ def test_item13_every_event_has_a_chinese_name() -> None:
 
 
 async def test_item13_timeline_names_notices_in_chinese(station: Any) -> None:
-    app = new_app(station)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-005")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-005", size=(120, 40)) as (app, pilot):
         await pilot.press("r", "b")  # a main material not in legal form: the supplement notice
         await settle(app, pilot)
         await pilot.press(*"复印件不清晰", "enter", "a")
@@ -467,10 +451,6 @@ async def test_item13_timeline_names_notices_in_chinese(station: Any) -> None:
 
 # --- 14. the catalog's material notes reach the checklist -------------------------------------------------------
 async def test_item14_material_notes_on_the_checklist(station: Any) -> None:
-    app = new_app(station)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(app, pilot, "wangfang", "1234")
-        await start_intake(app, pilot, "mz-004")
-        await register(app, pilot)
+    async with at_checklist(station, "mz-004", size=(120, 40)) as (app, _pilot):
         text = screen_text(app)
         assert "材料说明" in text and "村(居)委会签署意见" in text

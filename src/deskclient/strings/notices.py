@@ -186,5 +186,3 @@ PRINT_KNOWN_ERRORS = {
     "broken pipe": "打印机连接中断(请检查电源和网线)",
 }
 PRINT_OTHER_ERROR = "打印系统报错(详情已记入日志)"
-# the printing system's errors (lower case) whose fix is in the settings file: the message then says where it is
-PRINT_ERRORS_IN_SETTINGS = ("no default destination", "does not exist")

@@ -47,10 +47,14 @@ class PrintResult:
     settings_hint: bool = False  # the fix is in the settings file: the caller says where it is
 
 
+# the printing system's own errors (matched in lower case, never shown) whose fix is [printer] name
+_ERRORS_IN_SETTINGS = ("no default destination", "does not exist")
+
+
 def _in_settings(text: str) -> bool:
     """A printing-system error whose fix is a value in the settings file ([printer] name)."""
     lowered = text.lower()
-    return any(needle in lowered for needle in T.PRINT_ERRORS_IN_SETTINGS)
+    return any(needle in lowered for needle in _ERRORS_IN_SETTINGS)
 
 
 def _detail(exc: BaseException | str) -> str:
