@@ -182,3 +182,36 @@ def test_rule7_completion_records_result_reasons_and_address(demo_ctx: DeskConte
     done = dict(_events(demo_ctx, case.id))["case.completed"]
     assert done["result"] == "refused" and done["reasons"] == ["家庭收入超过标准"]
     assert "幸福路" not in json.dumps(done, ensure_ascii=False)
+
+
+def test_art32_defect_needs_its_problem_is_masked_and_goes_on_the_supplement_request(demo_ctx: DeskContext) -> None:
+    """需补正 (docs/decisions.md): what is wrong is required, stored masked, and listed with the missing ones."""
+    clerk = _clerk(demo_ctx, "wangfang")
+    case = _register(demo_ctx, "MZ-005")
+    checks = _all(demo_ctx, case)
+    with pytest.raises(ValidationError):
+        demo_ctx.cases.save_marks(case.id, clerk, [CheckInput(1, MaterialState.DEFECTIVE, " ")])
+    checks[1] = CheckInput(1, MaterialState.DEFECTIVE, "证件11010519491231002X已过期")
+    checks[4] = CheckInput(4, MaterialState.MISSING)
+    with pytest.raises(RuleViolation):  # a main material not in legal form is never accepted
+        demo_ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.ACCEPT)
+    after = demo_ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.SUPPLEMENT)
+    assert after.status == CaseStatus.AWAITING_SUPPLEMENT
+    requested = dict(_events(demo_ctx, case.id))["case.supplement_requested"]
+    assert [(m["name"], m["state"]) for m in requested["missing"]] == [
+        ("申请人居民身份证", "defective"), ("授权委托书及代办人居民身份证", "missing")]
+    assert "11010519491231002X" not in json.dumps(_events(demo_ctx, case.id), ensure_ascii=False)
+    assert "11010519491231002X" not in demo_ctx.cases.materials(case.id)[1].problem
+
+
+def test_seed003_back_with_the_main_material_corrected_is_accepted_general_one_follows(demo_ctx: DeskContext) -> None:
+    clerk = _clerk(demo_ctx, "wangfang")
+    case = _register(demo_ctx, "MZ-005")
+    checks = _all(demo_ctx, case)
+    checks[0] = CheckInput(0, MaterialState.DEFECTIVE, "未签字")
+    checks[4] = CheckInput(4, MaterialState.MISSING)
+    demo_ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.SUPPLEMENT)
+    checks[0] = CheckInput(0, MaterialState.RECEIVED)
+    done = demo_ctx.cases.receive_supplement(case.id, clerk, checks)
+    assert done.status == CaseStatus.ACCEPTED  # every main material in form: 容缺受理
+    assert dict(_events(demo_ctx, case.id))["case.accepted"]["follow_up"] == ["授权委托书及代办人居民身份证"]
