@@ -50,6 +50,7 @@ class EventType(StrEnum):
     CASE_RESULT_RETURNED = "case.result_returned"  # the department handed the result back to the window
     CASE_COMPLAINT_DELAY_TOLD = "case.complaint_delay_told"  # complainant told the reply will be late
     CASE_NOTIFICATION_AMENDED = "case.notification_amended"  # a material added after the first notice
+    CASE_JOINT_DEPARTMENTS_CONFIRMED = "case.joint_departments_confirmed"  # 联办部门 as the clerk confirmed them
     FOLLOWUP_OPENED = "followup.opened"
     FOLLOWUP_VISITED = "followup.visited"
     FOLLOWUP_CLOSED = "followup.closed"
@@ -58,6 +59,7 @@ class EventType(StrEnum):
     NOTICE_PRINTED = "notice.printed"
     NOTICE_PRINT_FAILED = "notice.print_failed"
     NOTICE_SUPERSEDED = "notice.superseded"  # a queued copy left the queue: another copy was printed
+    NOTICE_ARCHIVED = "notice.archived"  # its archive file was rendered after issuing (off the clerk's path)
     # the desk and the day
     DESK_HANDOVER = "desk.handover"
     DESK_PAUSED = "desk.paused"

@@ -340,6 +340,20 @@ def check_notice(data: NoticeData) -> None:
         raise RuleViolation(T.NOTICE_INCOMPLETE.format(kind=data.kind.label, fields=labels))
 
 
+MAX_DEPARTMENT_LEN = 40
+
+
+def confirmed_departments(departments: Iterable[str]) -> tuple[str, ...]:
+    """联办部门 as the clerk confirmed them: trimmed, each named once, in the order given; a joint
+    notice names two or more (else it is not a joint case). Raises ValidationError (Chinese)."""
+    out = tuple(dict.fromkeys(d.strip() for d in departments if d and d.strip()))
+    if any(len(d) > MAX_DEPARTMENT_LEN for d in out):
+        raise ValidationError(T.JOINT_DEPARTMENT_TOO_LONG.format(n=MAX_DEPARTMENT_LEN))
+    if len(out) < 2:
+        raise ValidationError(T.JOINT_NEEDS_TWO)
+    return out
+
+
 __all__ = [
     "HandoverLine",
     "NoticeData",
@@ -347,5 +361,6 @@ __all__ = [
     "NoticeMaterial",
     "Person",
     "check_notice",
+    "confirmed_departments",
     "required_fields",
 ]

@@ -25,6 +25,8 @@ from deskclient.store.db import open_ledger
 from deskclient.store.ledger import Ledger
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Engine
 
     from deskclient.domain.calendar import WorkCalendar
@@ -101,6 +103,9 @@ class DeskContext:
     engine: Engine
     clock: Clock
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Set by the desk app: called after a notice is issued so its worker renders the archive PDF off
+    # the clerk's path (``notices.render_pending_archives``). None (CLI, scripts): rendered at once.
+    archive_worker: Callable[[], None] | None = field(default=None, repr=False)
 
     # --- mode -------------------------------------------------------------------------------------
     @property

@@ -250,6 +250,8 @@ EVENT_LABELS = {
     "notice.issued": "出具告知书",
     "notice.printed": "已打印",
     "notice.superseded": "已由另一份打印",
+    "notice.archived": "文书存档",
+    "case.joint_departments_confirmed": "确认联办部门",
     "case.materials_marked": "材料标记",
     "case.complaint_answered": "投诉答复",
     "followup.opened": "开始跟进",
@@ -301,3 +303,11 @@ WINDOW_NO = "{n}号窗口"
 WINDOW_NO_NAME = "{n}号窗口({name})"
 WINDOW_OPTION = "{n}号  {name}"
 PENDING_MANY = "{n}+"
+# 联办部门 confirm dialog (issue #15)
+JOINT_TITLE = "确认联办部门"
+JOINT_HINT = "办件{case_no}的联办件通知书将写明以下部门。↑↓选择,Del删除,下行输入后回车添加,F9确认。"
+JOINT_ADD_PLACEHOLDER = "添加部门,回车"
+JOINT_KEY_REMOVE = "删除"
+KEY_JOINT_DEPARTMENTS = "联办部门"
+JOINT_CONFIRMED = "已确认联办部门:{departments}"
+JOINT_NOT_CONFIRMED = "请先确认联办部门(D),再出具联办件通知书。"

@@ -69,7 +69,7 @@ def test_unreachable_printer_leaves_notice_queued_and_case_untouched(ledger: Led
     assert notice.print_state == "queued" and notice.print_error == result.message
     assert notice.case_id == "k1" and notice.issued_by == "c1"
     types = [e.type for e in events]
-    assert types[-2:] == [EventType.NOTICE_ISSUED, EventType.NOTICE_PRINT_FAILED]
+    assert types[-3:] == [EventType.NOTICE_ISSUED, EventType.NOTICE_ARCHIVED, EventType.NOTICE_PRINT_FAILED]
     for e in events:
         assert FULL_ID not in e.payload and PHONE not in e.payload
     assert json.loads(events[-2].payload)["kind"] == "acceptance"
