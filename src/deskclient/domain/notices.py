@@ -342,6 +342,26 @@ def check_notice(data: NoticeData) -> None:
 
 MAX_DEPARTMENT_LEN = 40
 
+_COUNTY = re.compile("^(.*?(?:{units}))(?:{gov})?(?:{centres}|$)".format(
+    units="|".join(map(re.escape, T.COUNTY_UNITS)), gov=re.escape(T.COUNTY_GOVERNMENT),
+    centres="|".join(map(re.escape, T.COUNTY_CENTRE_WORDS))))
+
+
+def county_of(centre: str) -> str:
+    """The county named at the head of the county centre's name: "某某县政务服务中心" → "某某县"
+    ("" when the name does not start with one). What the first-run wizard pre-fills."""
+    m = _COUNTY.match(centre.strip())
+    return m.group(1) if m else ""
+
+
+def remedy_bodies(county: str) -> tuple[str, str]:
+    """The usual 行政复议机关 and court of a township station: the county's people's government and
+    people's court ("", "" without a county). The wizard's pre-fill and the notices' default."""
+    county = county.strip()
+    if not county:
+        return "", ""
+    return T.RECONSIDERATION_DEFAULT.format(county=county), T.COURT_DEFAULT.format(county=county)
+
 
 def confirmed_departments(departments: Iterable[str]) -> tuple[str, ...]:
     """联办部门 as the clerk confirmed them: trimmed, each named once, in the order given; a joint
@@ -362,5 +382,7 @@ __all__ = [
     "Person",
     "check_notice",
     "confirmed_departments",
+    "county_of",
+    "remedy_bodies",
     "required_fields",
 ]

@@ -148,6 +148,21 @@ class DeskContext:
 
         return ClockRules.from_settings(self.settings.clocks, self.rating)
 
+    def save_station_settings(self, **values: str) -> None:
+        """Write ``[station]`` keys into this desk's settings.toml (atomically, the rest of the file's
+        settings kept) and use them from now on: the first-run wizard's notice lines (progress and
+        complaint phones, reconsideration body, court; docs/decisions.md)."""
+        from dataclasses import replace
+
+        from deskclient.settings import save_settings
+
+        current = load_settings(self.paths.config_file)
+        station = replace(current.station, **{k: v.strip() for k, v in values.items()})
+        save_settings(self.paths.config_file, replace(current, station=station))
+        self.settings = replace(self.settings, station=replace(self.settings.station, **{
+            k: v.strip() for k, v in values.items()}))
+        self.refresh_station()
+
     def refresh_station(self) -> None:
         """After first-run set-up names the station, every later event carries its code."""
         for name in ("station", "ledger", *_SERVICES):

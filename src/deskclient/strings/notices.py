@@ -128,6 +128,10 @@ HOTLINE_12345 = "12345"
 HOTLINE_12345_NAME = "12345政务服务便民热线"
 RECONSIDERATION_DEFAULT = "{county}人民政府"
 COURT_DEFAULT = "{county}人民法院"
+# how a county centre's name starts (the wizard pre-fills the county from it): unit, then these words
+COUNTY_UNITS = ("自治县", "自治旗", "县", "区", "旗", "市")
+COUNTY_GOVERNMENT = "人民政府"
+COUNTY_CENTRE_WORDS = ("政务服务中心", "行政审批", "便民服务中心", "政务服务")
 # The articles a refusal rests on: 行政许可法 art. 32 (not accepted), art. 38 para. 2 (reasons, remedies).
 REJECTION_ARTICLE = "《中华人民共和国行政许可法》第三十二条、第三十八条第二款"
 TIME_LIMIT_IMMEDIATE = "当场办结"

@@ -27,6 +27,7 @@ from deskclient.domain.notices import (
     Person,
     check_notice,
     confirmed_departments,
+    remedy_bodies,
 )
 from deskclient.domain.pauses import pause_notice_fields
 from deskclient.services.notices import blocks as B
@@ -70,13 +71,13 @@ def station_fields(settings: StationSettings | None, station: Station | None) ->
     the 12345 hotline and the county's government / court where the station set none."""
     s = settings or StationSettings()
     county = (station.county if station else "") or s.county
+    body, court = remedy_bodies(county)
     return {
         "progress_phone": s.progress_phone or T.HOTLINE_12345,
         "progress_url": s.progress_url or ("" if s.progress_phone else T.HOTLINE_12345_NAME),
         "complaint_phone": s.complaint_phone or T.HOTLINE_12345,
-        "reconsideration_body": s.reconsideration_body or (T.RECONSIDERATION_DEFAULT.format(county=county)
-                                                           if county else ""),
-        "court": s.court or (T.COURT_DEFAULT.format(county=county) if county else ""),
+        "reconsideration_body": s.reconsideration_body or body,
+        "court": s.court or court,
     }
 
 
