@@ -10,9 +10,9 @@ the catalog fields were added by a screen helper only and the CLI refused checkl
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from deskclient.domain.notices import NoticeData, NoticeKind
