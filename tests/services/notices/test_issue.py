@@ -116,7 +116,7 @@ def test_a_character_no_font_has_still_issues_with_a_text_archive(ledger: Ledger
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from deskclient.services.notices import pdf as P
 
-    monkeypatch.setattr(P, "_candidate_fonts", lambda: iter(()))  # a PC with no CJK font of its own
+    monkeypatch.setattr(P, "_candidate_fonts", lambda *_: iter(()))  # a PC with no CJK font of its own
     with ledger.write(None) as tx:
         case = tx.session.get(Case, "k1")
         case.applicant_name = "刘\U00020000"
