@@ -9,9 +9,9 @@ from a CJK font found on the machine; if there is none, the error names exactly 
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
-import itertools
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from functools import cache
