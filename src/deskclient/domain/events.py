@@ -15,6 +15,7 @@ from enum import StrEnum
 class EventType(StrEnum):
     # station and people
     STATION_CONFIGURED = "station.configured"
+    STATION_NOTICE_LINES_CHANGED = "station.notice_lines_changed"  # the head changed [station] notice lines
     CLERK_CREATED = "clerk.created"
     CLERK_SIGNED_IN = "clerk.signed_in"
     CLERK_SIGNED_OUT = "clerk.signed_out"

@@ -211,7 +211,7 @@ class DeskContext:
     def admin(self) -> StationAdmin:
         from deskclient.services.station_admin import StationAdmin
 
-        return StationAdmin(self.ledger, self.people)
+        return StationAdmin(self.ledger, self.people, save_station=self.save_station_settings)
 
     @cached_property
     def cases(self) -> CaseService:
