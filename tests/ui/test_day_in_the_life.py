@@ -21,6 +21,7 @@ from deskclient.ui.screens.case_detail import CaseDetailScreen
 from deskclient.ui.screens.checklist import ChecklistScreen
 from deskclient.ui.screens.dialogs import ConfirmDialog, PinDialog, ReasonsDialog
 from deskclient.ui.screens.home import HomeScreen
+from deskclient.ui.screens.joint_dialog import JointDepartmentsDialog
 from deskclient.ui.screens.notice_preview import NoticePreviewScreen
 
 SIZE = (80, 24)
@@ -39,8 +40,15 @@ async def home(app: Any, pilot: Any) -> None:
 async def accept(app: Any, pilot: Any, code: str, name: str) -> None:
     await start_intake(app, pilot, code, name=name)
     await register(app, pilot)
-    await pilot.press("a")
-    await confirm_outcome(app, pilot)
+    await pilot.press("a", "f9")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ConfirmDialog)
+    await pilot.press("f9")
+    await settle(app, pilot)
+    if isinstance(app.screen, JointDepartmentsDialog):  # a 联办件: its departments confirmed first (F9)
+        await pilot.press("f9")
+        await settle(app, pilot, 6)
+    assert isinstance(app.screen, NoticePreviewScreen), screen_text(app)
     await pilot.press("f9")  # issue the notice
     await settle(app, pilot)
     await home(app, pilot)
