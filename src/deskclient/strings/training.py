@@ -81,3 +81,6 @@ INPUT_BAD_KEY = "input 第 {n} 项的按键“{value}”不认识:可写 F1–F1
 INPUT_TRAINER_KEY = "input 第 {n} 项的按键“{value}”是培训老师的按键,不是学员的输入"
 INPUT_INTO_NEEDS_TYPE = "input 第 {n} 项:into 只能和 type 一起写"
 INPUT_BAD_TEXT = "input 第 {n} 项的 type 要是一段不为空的文字"
+DEMO_NOT_DONE = "按输入演示完,这一步在台账中仍未完成(停在“{screen}”界面;界面提示:{why})"
+DEMO_NO_FIELD = "第 {n} 项输入要填的输入框 {field} 在“{screen}”界面上找不到"
+DEMO_NO_NOTICE = "这一步要预览的通知书“{notice}”没有对应的办件"
