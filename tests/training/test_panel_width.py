@@ -24,8 +24,13 @@ def _training_app(tmp_path: Path) -> Any:
 
 
 async def _settle(app: Any, pilot: Any, rounds: int = 4) -> None:
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker superseded by a newer one (e.g. a screen's reload)
+            pass
         await pilot.pause()
 
 

@@ -69,9 +69,10 @@ class TrainingController:
 
     def refresh_panel(self) -> None:
         view = self.view()
-        for panel in self.app.screen.query(TrainingPanel):
-            panel.show(view)
-            panel.set_class(self.hidden, "-hidden")
+        for screen in self.app.screen_stack:  # under a notice preview or a dialog too: seen once it closes
+            for panel in screen.query(TrainingPanel):
+                panel.show(view)
+                panel.set_class(self.hidden, "-hidden")
 
     # --- scenario lifecycle ---------------------------------------------------------------------------
     def pick(self) -> None:
