@@ -3,6 +3,7 @@ only, with no network call (asserted by recording every socket connect)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sqlite3
 from pathlib import Path
@@ -40,10 +41,8 @@ async def _settle(app: Any, pilot: Any, rounds: int = 4) -> None:
     from textual.worker import WorkerCancelled
 
     for _ in range(rounds):
-        try:
+        with contextlib.suppress(WorkerCancelled):  # an exclusive worker superseded by a newer one
             await app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker superseded by a newer one (e.g. a screen's reload)
-            pass
         await pilot.pause()
 
 

@@ -6,6 +6,7 @@ duplicate case — pressing Ctrl+D twice registers nothing twice."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 from pathlib import Path
@@ -63,10 +64,8 @@ async def _settle(app: Any, pilot: Any, rounds: int = 4) -> None:
     from textual.worker import WorkerCancelled
 
     for _ in range(rounds):
-        try:
+        with contextlib.suppress(WorkerCancelled):  # an exclusive worker superseded by a newer one
             await app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker superseded by a newer one (e.g. a screen's reload)
-            pass
         await pilot.pause()
 
 

@@ -240,7 +240,7 @@ class TrainingController:
         self.app.run_worker(job, thread=True, group="training-step", exclusive=True, exit_on_error=False)
 
     async def _drive(self, runner: ScenarioRunner) -> None:
-        from deskclient.ui.training_demo import Demonstration, DemoFailed
+        from deskclient.ui.training_demo import DemoFailed, Demonstration
 
         pace = runner.ctx.settings.training.demo_key_delay_s
         try:
