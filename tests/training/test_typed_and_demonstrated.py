@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
@@ -306,3 +307,4 @@ async def test_demonstration_ends_on_the_notice_the_step_names(tmp_path: Path) -
         assert app.screen.case_id == cases[0].id
         assert [type(s).__name__ for s in app.screen_stack][-2:] == ["ChecklistScreen", "NoticePreviewScreen"]
         await pilot.press("ctrl+q")
+    shutil.rmtree(folder)  # a sample applicant's number: not left for the suite-wide privacy scan
