@@ -32,10 +32,7 @@ REGISTERING = ("register", "register_and_accept")
 
 #: Scenarios owned by another helper whose typed path is known not to reach its ``expect`` yet (strict: the
 #: test fails as soon as the scenario passes, to remove it from here).
-KNOWN_BROKEN: dict[str, str] = {
-    "02-dibao-missing": "h14 owns S2: with two main materials marked 缺 the checklist proposes 退回件 "
-                        "(不予受理), not 补正告知, so the typed step cannot write case.supplement_requested",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 PARAMS = [pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BROKEN[i])) if i in KNOWN_BROKEN else i
           for i in IDS]
 
