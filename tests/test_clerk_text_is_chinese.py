@@ -27,9 +27,9 @@ ALLOWED = {
 # keys of the station's own files, named in the messages about those files exactly as they are typed
 # (holiday schedule, catalog, settings, training scenarios), and system names a technician types
 FILE_KEYS = {"year", "source", "name", "date", "dates", "start", "end", "item", "true", "false", "para", "device",
-             "expect", "screen", "keys", "pause", "dialout", "libusb"}
+             "expect", "screen", "keys", "pause", "input", "key", "type", "into", "times", "dialout", "libusb"}
 # login names and pinyin search examples are pinyin, not English
-PINYIN = {c.login for c in __import__("deskclient.services.demo", fromlist=["CLERKS"]).CLERKS} | {"dbsq"}
+PINYIN = {c.login for c in __import__("deskclient.services.demo", fromlist=["CLERKS"]).CLERKS} | {"dbsq", "jycyz"}
 NOT_FOR_CLERKS = {"cli", "central", "county_web"}
 ADMIN_PREFIXES = ("ARG_", "CMD_", "CLI_")
 # settings-file references ([printer] name), file names and paths, format fields, markup-free examples

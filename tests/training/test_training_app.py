@@ -55,14 +55,7 @@ def _panel_text(app: Any) -> str:
     raise AssertionError("no training panel on any screen")
 
 
-#: h14 owns S2: with two main materials marked 缺 the checklist proposes 退回件 (不予受理), not 补正告知, so
-#: Ctrl+D, typing the scenario's keys into the real checklist, cannot write case.supplement_requested (strict:
-#: this fails as soon as S2 passes, to remove the mark).
-_S2 = pytest.mark.xfail(strict=True, reason="h14 owns S2: main materials missing → the checklist proposes 退回件")
-
-
-@pytest.mark.parametrize("index", [pytest.param(i, marks=_S2) if s.id == "02-dibao-missing" else i
-                                   for i, s in enumerate(SCENARIOS)], ids=[s.id for s in SCENARIOS])
+@pytest.mark.parametrize("index", range(len(SCENARIOS)), ids=[s.id for s in SCENARIOS])
 async def test_scenario_end_to_end_in_the_app(tmp_path: Path, index: int, no_network: list[Any]) -> None:
     from deskclient.ui.app import make_app
 
