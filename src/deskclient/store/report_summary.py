@@ -33,7 +33,8 @@ def _secs(r: str) -> str:
 
 DDL_TABLE = """
 CREATE TABLE IF NOT EXISTS case_day (
-    kind TEXT NOT NULL, day TEXT NOT NULL, window TEXT NOT NULL, clerk TEXT NOT NULL, case_class TEXT NOT NULL,
+    kind VARCHAR NOT NULL, day VARCHAR NOT NULL, window VARCHAR NOT NULL, clerk VARCHAR NOT NULL,
+    case_class VARCHAR NOT NULL,
     n INTEGER NOT NULL DEFAULT 0, answered INTEGER NOT NULL DEFAULT 0,
     promised INTEGER NOT NULL DEFAULT 0, promised_on_time INTEGER NOT NULL DEFAULT 0,
     immediate INTEGER NOT NULL DEFAULT 0, immediate_secs INTEGER NOT NULL DEFAULT 0,
