@@ -45,6 +45,17 @@ def _both(conn: Any, start: datetime, end: datetime, window: str | None = None) 
             _groups(conn, Q.raw_case_groups(conn, start, end, window)))
 
 
+def _counts(conn: Any) -> Counter[tuple[Any, ...]]:
+    return Counter(tuple(r) for r in conn.execute(text("SELECT kind, day, window, clerk, status, n FROM case_count")))
+
+
+def test_the_home_counters_equal_the_raw_counts(ctx: Any) -> None:
+    with ctx.engine.connect() as conn:
+        counts = _counts(conn)
+        assert len(counts) > 20
+        assert counts == Counter(tuple(r) for r in conn.execute(text(report_summary.RAW_COUNTS)))
+
+
 def test_the_triggers_are_installed_at_head(ctx: Any) -> None:
     with ctx.engine.connect() as conn:
         names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
@@ -101,5 +112,6 @@ def test_after_any_writes_the_read_model_equals_the_raw_count(ctx: Any, ops: lis
             for window in (None, "1"):
                 summary, raw = _both(conn, *ALL, window)
                 assert summary == raw
+            assert _counts(conn) == Counter(tuple(r) for r in conn.execute(text(report_summary.RAW_COUNTS)))
         finally:
             trans.rollback()

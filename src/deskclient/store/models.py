@@ -347,3 +347,17 @@ class CaseDay(SQLModel, table=True):
     immediate_secs: int = 0
     immediate_max: int = 0
     immediate_within: int = 0
+
+
+class CaseCount(SQLModel, table=True):
+    """The home screen's counters by (kind, day, window, clerk, status), written only by the triggers of
+    ``store/report_summary.py`` (migration 0011)."""
+
+    __tablename__ = "case_count"
+
+    kind: str = Field(primary_key=True)  # created | status | due
+    day: str = Field(primary_key=True)
+    window: str = Field(primary_key=True)
+    clerk: str = Field(primary_key=True)
+    status: str = Field(primary_key=True)
+    n: int = 0

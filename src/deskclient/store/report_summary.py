@@ -1,4 +1,4 @@
-"""The report's read model: per-day case counts kept by SQLite triggers in the same transaction as
+"""The ledger's read models: per-day case counts kept by SQLite triggers in the same transaction as
 every write to ``case`` (migration 0011), so a month's report reads ~30 days × windows × clerks rows
 instead of grouping the month's 440,000 cases of a 1,000,000-case ledger (docs/performance.md).
 
@@ -10,7 +10,15 @@ instead of grouping the month's 440,000 cases of a 1,000,000-case ledger (docs/p
 * ``completed`` (class ``''``): ``n`` completed that day, ``promised`` / ``promised_on_time`` (completed on
   or before the due date), ``immediate`` / ``immediate_secs`` / ``immediate_max`` / ``immediate_within``.
 
-The rules are those of ``report_queries`` (the raw ``GROUP BY``\\ s, kept for periods that are not whole
+``case_count`` has one row per (kind, day, window, clerk, status) with ``n`` cases, kind
+
+* ``created``: by creation day and first-asked clerk (today's figures at a window);
+* ``status``: day ``''``, by first-asked clerk (the desk queue's open totals);
+* ``due``: by due date, clerk ``''`` (the reminders' overdue / due today / due soon counts).
+
+The home screen reads these instead of counting today's or the open cases (flat from 1k to 1M).
+
+The report rules are those of ``report_queries`` (the raw ``GROUP BY``\\ s, kept for periods that are not whole
 days and as the reference a test compares this table with). Triggers fire on every path (services,
 bulk generation, sync, hand edits); a later ``batch_alter_table`` on ``case`` (copy and move) drops
 triggers, so such a migration must run :data:`DDL_TRIGGERS` again — ``tests/store/test_report_summary.py``
@@ -101,15 +109,51 @@ DELETE FROM case_day WHERE {com} AND n = 0;
 """
 
 
+DDL_COUNT_TABLE = """
+CREATE TABLE IF NOT EXISTS case_count (
+    kind VARCHAR NOT NULL, day VARCHAR NOT NULL, window VARCHAR NOT NULL, clerk VARCHAR NOT NULL,
+    status VARCHAR NOT NULL, n INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (kind, day, window, clerk, status)
+) WITHOUT ROWID
+"""
+
+# case_count's kinds: (key expressions of row r, the condition for r to be counted)
+_COUNT_KINDS = {
+    "created": ("substr({r}.created_at, 1, 10)", "{r}.first_asked_clerk_id", "true"),
+    "status": ("''", "{r}.first_asked_clerk_id", "true"),
+    "due": ("substr({r}.due_date, 1, 10)", "''", "{r}.due_date IS NOT NULL"),
+}
+
+
+def _count_add(r: str) -> str:
+    out = []
+    for kind, (day, clerk, cond) in _COUNT_KINDS.items():
+        out.append(f"INSERT INTO case_count (kind, day, window, clerk, status, n) "
+                   f"SELECT '{kind}', {day.format(r=r)}, {r}.window, {clerk.format(r=r)}, {r}.status, 1 "
+                   f"WHERE {cond.format(r=r)} ON CONFLICT DO UPDATE SET n = n + 1;")
+    return "\n".join(out)
+
+
+def _count_sub(r: str) -> str:
+    out = []
+    for kind, (day, clerk, cond) in _COUNT_KINDS.items():
+        key = (f"kind = '{kind}' AND day = {day.format(r=r)} AND window = {r}.window "
+               f"AND clerk = {clerk.format(r=r)} AND status = {r}.status")
+        out.append(f"UPDATE case_count SET n = n - 1 WHERE {key} AND {cond.format(r=r)};")
+        out.append(f"DELETE FROM case_count WHERE {key} AND n = 0;")
+    return "\n".join(out)
+
+
 _WATCHED = "created_at, window, first_asked_clerk_id, case_class, status, accepted_at, completed_at, due_date"
 
 DDL_TRIGGERS = (
     "DROP TRIGGER IF EXISTS case_day_insert",
     "DROP TRIGGER IF EXISTS case_day_update",
     "DROP TRIGGER IF EXISTS case_day_delete",
-    f'CREATE TRIGGER case_day_insert AFTER INSERT ON "case" BEGIN {_add("NEW")} END',
-    f'CREATE TRIGGER case_day_update AFTER UPDATE OF {_WATCHED} ON "case" BEGIN {_sub("OLD")} {_add("NEW")} END',
-    f'CREATE TRIGGER case_day_delete AFTER DELETE ON "case" BEGIN {_sub("OLD")} END',
+    f'CREATE TRIGGER case_day_insert AFTER INSERT ON "case" BEGIN {_add("NEW")} {_count_add("NEW")} END',
+    f'CREATE TRIGGER case_day_update AFTER UPDATE OF {_WATCHED} ON "case" BEGIN {_sub("OLD")} {_count_sub("OLD")} '
+    f'{_add("NEW")} {_count_add("NEW")} END',
+    f'CREATE TRIGGER case_day_delete AFTER DELETE ON "case" BEGIN {_sub("OLD")} {_count_sub("OLD")} END',
 )
 
 TRIGGERS = ("case_day_insert", "case_day_update", "case_day_delete")
@@ -132,15 +176,33 @@ INSERT INTO case_day (kind, day, window, clerk, case_class, n, promised, promise
                {_secs('"case"')} AS s
         FROM "case" WHERE status = 'completed' AND completed_at IS NOT NULL)
   GROUP BY 2, 3, 4;
+INSERT INTO case_count (kind, day, window, clerk, status, n)
+  SELECT 'created', substr(created_at, 1, 10), window, first_asked_clerk_id, status, count(*) FROM "case"
+  GROUP BY 2, 3, 4, 5;
+INSERT INTO case_count (kind, day, window, clerk, status, n)
+  SELECT 'status', '', window, first_asked_clerk_id, status, count(*) FROM "case" GROUP BY 3, 4, 5;
+INSERT INTO case_count (kind, day, window, clerk, status, n)
+  SELECT 'due', substr(due_date, 1, 10), window, '', status, count(*) FROM "case" WHERE due_date IS NOT NULL
+  GROUP BY 2, 3, 5;
+"""
+
+# The raw counts case_count must equal (tests): kind, day, window, clerk, status, n.
+RAW_COUNTS = """
+SELECT 'created', substr(created_at, 1, 10), window, first_asked_clerk_id, status, count(*) FROM "case" GROUP BY 2, 3, 4, 5
+UNION ALL SELECT 'status', '', window, first_asked_clerk_id, status, count(*) FROM "case" GROUP BY 3, 4, 5
+UNION ALL SELECT 'due', substr(due_date, 1, 10), window, '', status, count(*) FROM "case" WHERE due_date IS NOT NULL
+  GROUP BY 2, 3, 5
 """
 
 
 def install(run: Callable[[str], object]) -> None:
     """Create the table and its triggers and fill it (``run``: executes one SQL statement)."""
     run(DDL_TABLE)
+    run(DDL_COUNT_TABLE)
     for stmt in DDL_TRIGGERS:
         run(stmt)
     run("DELETE FROM case_day")
+    run("DELETE FROM case_count")
     for stmt in BACKFILL.split(";"):
         if stmt.strip():
             run(stmt)
