@@ -35,10 +35,11 @@ from deskclient.domain.scenarios import (
     parse_scenario,
 )
 from deskclient.resources import data_path
-from deskclient.services.cases import CheckInput, Intake, PersonInput
+from deskclient.services.cases import CheckInput, Intake, PersonInput, unowned_item
 from deskclient.services.context import DeskContext, open_context
+from deskclient.services.followups import FOLLOWUP_UNOWNED
 from deskclient.settings import CentralSettings, Mode, Paths, load_settings
-from deskclient.store.models import Case, Clerk, Event
+from deskclient.store.models import Case, Clerk, Event, FollowUp, Review
 from deskclient.strings import training as T
 
 __all__ = ["BrokenScenario", "Phrasebook", "Scenario", "ScenarioRunner", "Step", "load_phrasebook",
@@ -256,10 +257,13 @@ class ScenarioRunner:
         return (clerk.window or "") if clerk is not None else ""
 
     def _do_register(self, a: dict[str, Any]) -> None:
-        item = self.ctx.catalog.get(a["item"])
-        if item is None:
-            raise ValidationError(T.UNKNOWN_ITEM.format(code=a["item"]))
         clerk_id = self.clerk_id()
+        unowned = bool(a.get("unowned", False))
+        item = self.ctx.catalog.get(a["item"]) if a.get("item") else None
+        if item is None and unowned:  # 不管件: no catalog item covers the need (intake's F3)
+            item = unowned_item(self._window(clerk_id))
+        if item is None:
+            raise ValidationError(T.UNKNOWN_ITEM.format(code=a.get("item", "")))
         agent = None
         if a.get("agent_name"):
             agent = PersonInput(a["agent_name"], a.get("agent_id_no", ""), a.get("agent_phone", ""))
@@ -268,6 +272,7 @@ class ScenarioRunner:
             applicant=PersonInput(a["name"], a.get("id_no", ""), a.get("phone", "")),
             agent=agent, agent_relation=a.get("agent_relation", ""),
             power_of_attorney=bool(a.get("power_of_attorney", False)), enquiry=bool(a.get("enquiry", False)),
+            unowned=unowned,
         ), clerk_id)
         self.case_id = case.id
 
@@ -339,6 +344,46 @@ class ScenarioRunner:
 
     def _do_advance(self, a: dict[str, Any]) -> None:
         advance_clock(self.ctx, int(a["days"]))
+        self.ctx.run_due_clocks()  # what the desk's timer does on the new day (art. 32 deemed acceptance)
+
+    def _do_issue_notice(self, a: dict[str, Any]) -> None:
+        """The notice the step names (e.g. the 联办件通知书), issued for the scenario's case as F9 in the
+        notice preview does: numbered, archived in the run folder (培训样张) and queued to print."""
+        self.ctx.notices.issue(self._latest_case(), str(a["kind"]), self.clerk_id())
+
+    def _do_result_returned(self, a: dict[str, Any]) -> None:
+        """The county office handed the 上报件's result back to the window (ends the department-return clock)."""
+        self.ctx.case_clock.record_result_returned(self._latest_case(), self.clerk_id(), str(a.get("note", "")))
+
+    def _do_request_review(self, a: dict[str, Any]) -> None:
+        """The refused applicant asks at the window for the head's 复核 (case detail, F)."""
+        self.ctx.followups.request_review(self._latest_case(), self.clerk_id(), str(a["reason"]))
+
+    def _head(self, a: dict[str, Any], purpose: str) -> str:
+        """The centre head signs in with login and PIN (the one head check) to act at the head's desk."""
+        return self.ctx.people.verify_head(str(a["head"]), str(a["head_pin"]), purpose=purpose).id
+
+    def _do_decide_review(self, a: dict[str, Any]) -> None:
+        case_id = self._latest_case()
+        with self.ctx.ledger.read() as s:
+            review = s.exec(select(Review).where(Review.case_id == case_id, Review.decision == "")).first()
+        if review is None:
+            raise ValidationError(T.NO_OPEN_REVIEW)
+        self.ctx.head_desk.decide_review(review.id, self._head(a, "decide_review"), str(a["decision"]),
+                                         str(a["note"]))
+
+    def _do_route_unowned(self, a: dict[str, Any]) -> None:
+        self.ctx.head_desk.route_unowned(self._latest_case(), self._head(a, "route_unowned"), window=str(a["window"]),
+                                         days=int(a["days"]), note=str(a.get("note", "")))
+
+    def _do_unowned_outcome(self, a: dict[str, Any]) -> None:
+        case_id = self._latest_case()
+        with self.ctx.ledger.read() as s:
+            task = s.exec(select(FollowUp).where(FollowUp.case_id == case_id, FollowUp.kind == FOLLOWUP_UNOWNED,
+                                                 FollowUp.status != "closed")).first()
+        if task is None:
+            raise ValidationError(T.NOT_ROUTED)
+        self.ctx.head_desk.record_unowned_outcome(task.id, self._head(a, "unowned_outcome"), str(a["outcome"]))
 
     def snapshot(self) -> str:
         """A compact JSON of where the run stands (for the trainer's screen and the tests)."""
