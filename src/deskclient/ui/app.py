@@ -353,7 +353,7 @@ def app_class(training: bool) -> type[DeskApp]:
     declare bindings; each has an id). Training mode adds the trainer's keys, so it gets its own class."""
     navigation.load_screen_modules()
     nav: list[BindingType] = [Binding(e.key or "", e.action, T.NAV_KEY_LABELS.get(e.id, e.title), tooltip=e.title,
-                                      id=f"nav.{e.id}")
+                                      id=f"nav.{e.id}", priority=e.training_only)
                               for e in navigation.keyed_entries(training)]
     return type(DeskApp.__name__, (DeskApp,), {"BINDINGS": nav, "__module__": DeskApp.__module__,
                                                 "__doc__": DeskApp.__doc__})
