@@ -45,6 +45,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "decide_review": ("decision", "note", "head", "head_pin"),
     "route_unowned": ("window", "days", "head", "head_pin"),
     "unowned_outcome": ("outcome", "head", "head_pin"),
+    "sign_in": ("login", "pin"),
 }
 
 #: Screens a step may name (``screen = "..."``); the keys a step names are checked against them.

@@ -346,6 +346,12 @@ class ScenarioRunner:
         advance_clock(self.ctx, int(a["days"]))
         self.ctx.run_due_clocks()  # what the desk's timer does on the new day (art. 32 deemed acceptance)
 
+    def _do_sign_in(self, a: dict[str, Any]) -> None:
+        """A clerk signs in (F10, login and PIN): the sign-in screen then runs the clocks that fell due,
+        e.g. art. 32 deemed acceptance of a 收件待审 case left past its five working days."""
+        self.ctx.people.verify_pin(str(a["login"]), str(a["pin"]))
+        self.ctx.run_due_clocks()
+
     def _do_issue_notice(self, a: dict[str, Any]) -> None:
         """The notice the step names (e.g. the 联办件通知书), issued for the scenario's case as F9 in the
         notice preview does: numbered, archived in the run folder (培训样张) and queued to print."""
