@@ -46,6 +46,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "route_unowned": ("window", "days", "head", "head_pin"),
     "unowned_outcome": ("outcome", "head", "head_pin"),
     "sign_in": ("login", "pin"),
+    "followup_visit": ("note", "head", "head_pin"),
+    "rectify": ("outcome", "head", "head_pin"),
 }
 
 #: Screens a step may name (``screen = "..."``); the keys a step names are checked against them.

@@ -37,7 +37,7 @@ from deskclient.domain.scenarios import (
 from deskclient.resources import data_path
 from deskclient.services.cases import CheckInput, Intake, PersonInput, unowned_item
 from deskclient.services.context import DeskContext, open_context
-from deskclient.services.followups import FOLLOWUP_UNOWNED
+from deskclient.services.followups import FOLLOWUP_BAD_RATING, FOLLOWUP_UNOWNED
 from deskclient.settings import CentralSettings, Mode, Paths, load_settings
 from deskclient.store.models import Case, Clerk, Event, FollowUp, Review
 from deskclient.strings import training as T
@@ -381,6 +381,23 @@ class ScenarioRunner:
     def _do_route_unowned(self, a: dict[str, Any]) -> None:
         self.ctx.head_desk.route_unowned(self._latest_case(), self._head(a, "route_unowned"), window=str(a["window"]),
                                          days=int(a["days"]), note=str(a.get("note", "")))
+
+    def _bad_rating_task(self) -> str:
+        case_id = self._latest_case()
+        with self.ctx.ledger.read() as s:
+            task = s.exec(select(FollowUp).where(FollowUp.case_id == case_id, FollowUp.kind == FOLLOWUP_BAD_RATING,
+                                                 FollowUp.status != "closed")).first()
+        if task is None:
+            raise ValidationError(T.NO_BAD_RATING)
+        return task.id
+
+    def _do_followup_visit(self, a: dict[str, Any]) -> None:
+        """The head's return visit of a bad rating (head's desk, V): the visit clock stops."""
+        self.ctx.head_desk.record_visit(self._bad_rating_task(), self._head(a, "followup_visit"), str(a["note"]))
+
+    def _do_rectify(self, a: dict[str, Any]) -> None:
+        """Rectified (head's desk, X): the bad-rating task is closed with what was done."""
+        self.ctx.head_desk.close_followup(self._bad_rating_task(), self._head(a, "rectify"), str(a["outcome"]))
 
     def _do_unowned_outcome(self, a: dict[str, Any]) -> None:
         case_id = self._latest_case()

@@ -28,6 +28,7 @@ BAD_CHANNEL = "投诉渠道“{value}”不对,应为:{known}(口头、电话、
 BAD_NOTICE_KIND = "通知书种类“{value}”不对,可用的有:{known}"
 BAD_DECISION = "复核决定“{value}”不对,应为:{known}(维持不予受理、撤销并予以受理)"
 NO_OPEN_REVIEW = "这件办件没有待决定的复核申请,请先完成申请复核的步骤。"
+NO_BAD_RATING = "这件办件没有待跟进的差评,请先完成录入评价的步骤。"
 NOT_ROUTED = "这件不管件还没有交办,请先完成交办的步骤。"
 ACTION_NEEDS_EXPECT = "有演示动作的步骤要写 expect(完成这一步后应出现的记录类型)"
 BAD_EXPECT = "expect 的值“{value}”不是记录类型(例如 case.registered)"
