@@ -191,6 +191,7 @@ def test_bad_rating_visit_and_rectification_are_recorded_by_the_head(tmp_path: P
     scenario = SCENARIOS["13-bad-rating"]
     ctx, runner = _run(tmp_path, scenario, len(scenario.steps))
     try:
+        assert ctx.cases.get(runner.case_id).status == "completed"
         [visited] = _events(ctx, "followup.visited")
         [closed] = _events(ctx, "followup.closed")
         assert visited["kind"] == closed["kind"] == "bad_rating" and closed["on_time"] is True
