@@ -3,6 +3,7 @@ at 120×40; at 80×24 the trainer hides the panel with Ctrl+G and the table gets
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,11 @@ def _training_app(tmp_path: Path) -> Any:
 
 
 async def _settle(app: Any, pilot: Any, rounds: int = 4) -> None:
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # an exclusive worker superseded by a newer one
+            await app.workers.wait_for_complete()
         await pilot.pause()
 
 
@@ -57,7 +61,7 @@ def _assert_status_and_due_visible(app: Any) -> None:
     assert table.scroll_x == 0
     columns = _columns_on_screen(table)
     for label in (T.COL_STATUS, T.COL_DUE):
-        start, end = columns[label]
+        _start, end = columns[label]
         assert end < visible, f"{label} ends at {end}, the table shows {visible} cells"
     panel = app.screen.query_one(TrainingPanel)
     assert panel.display and not panel.has_class("-hidden")

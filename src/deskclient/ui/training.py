@@ -69,9 +69,10 @@ class TrainingController:
 
     def refresh_panel(self) -> None:
         view = self.view()
-        for panel in self.app.screen.query(TrainingPanel):
-            panel.show(view)
-            panel.set_class(self.hidden, "-hidden")
+        for screen in self.app.screen_stack:  # under a notice preview or a dialog too: seen once it closes
+            for panel in screen.query(TrainingPanel):
+                panel.show(view)
+                panel.set_class(self.hidden, "-hidden")
 
     # --- scenario lifecycle ---------------------------------------------------------------------------
     def pick(self) -> None:
@@ -242,7 +243,7 @@ class TrainingController:
         self.app.run_worker(job, thread=True, group="training-step", exclusive=True, exit_on_error=False)
 
     async def _drive(self, runner: ScenarioRunner) -> None:
-        from deskclient.ui.training_demo import Demonstration, DemoFailed
+        from deskclient.ui.training_demo import DemoFailed, Demonstration
 
         pace = runner.ctx.settings.training.demo_key_delay_s
         try:

@@ -16,6 +16,7 @@ put back. The tests type the same inputs through Pilot (``tests/training/test_ty
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -116,7 +117,8 @@ class Demonstration:
     async def run(self) -> str:
         """Do the step once; the line for the panel. Raises :class:`DemoFailed` (clock put back)."""
         step, runner = self.step, self.runner
-        if step.expect and await asyncio.to_thread(runner.is_done, self.index):
+        done: bool = bool(step.expect) and await asyncio.to_thread(runner.is_done, self.index)
+        if done:
             return TS.ALREADY_DONE
         clock = runner.ctx.clock
         days = int(step.args.get("advance_days", 0) or 0)
@@ -141,7 +143,8 @@ class Demonstration:
         for n, action in enumerate(step.inputs, start=1):
             await self.perform(action, n)
         await self.settle()
-        if step.expect and not await asyncio.to_thread(self.runner.is_done, self.index):
+        done: bool = not step.expect or await asyncio.to_thread(self.runner.is_done, self.index)
+        if not done:
             why = visible_error(self.app.screen)
             raise DemoFailed(TS.DEMO_NOT_DONE.format(screen=screen_name(self.app.screen), why=why or "—"))
         if step.notice:
@@ -212,10 +215,8 @@ class Demonstration:
                     return
                 continue
             for w in busy:
-                try:
+                with contextlib.suppress(Exception):  # a failed worker shows its own message on its screen
                     await w.wait()
-                except Exception:  # a failed worker shows its own message on its screen
-                    pass
 
     async def _end_on_notice(self, kind: str) -> None:
         top = self.app.screen
