@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
@@ -255,3 +256,55 @@ async def test_failed_demonstration_leaves_clock_and_ledger_and_says_why(tmp_pat
         await _settle(app, pilot)
         assert "no-such-field" in app.training.status and "演示没有成功" in app.training.status
         await pilot.press("ctrl+q")
+
+
+ENDS_ON_NOTICE = """id = "91-notice"
+title = "演示停在通知书上"
+goal = "登记后预览一次性告知单。"
+clock = "2026-11-24T09:30:00"
+clerk = "wangfang"
+
+[[step]]
+title = "办事登记"
+do = "按 F2 新建登记,按 F9 确认登记,给群众看一次性告知单。"
+screen = "intake"
+keys = ["F2", "F9"]
+input = [{ key = "F2" }, { type = "dbsq" }, { key = "Enter" }, { type = "张桂兰", into = "a-name" },
+         { type = "51010719501120781X", into = "a-id" }, { key = "F9" }]
+notice = "checklist"
+action = "register"
+expect = "case.registered"
+[step.args]
+item = "MZ-001"
+name = "张桂兰"
+"""
+
+
+async def test_demonstration_ends_on_the_notice_the_step_names(tmp_path: Path) -> None:
+    """Registering leaves the desk on the checklist; the step names 一次性告知单, so the demonstration
+    opens that notice's preview for the scenario's case and stops there."""
+    from deskclient.services.training import trainer_folder
+    from deskclient.ui.app import make_app
+
+    paths = _training_paths(tmp_path)
+    folder = trainer_folder(paths)
+    folder.mkdir(parents=True)
+    (folder / "91-notice.toml").write_text(ENDS_ON_NOTICE, encoding="utf-8")
+    app = make_app(paths, cursor_blink=False, demo_cases=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("ctrl+o")
+        await _settle(app, pilot)
+        await pilot.press("end", "enter")
+        await _settle(app, pilot, rounds=6)
+        runner = app.training.runner
+        assert runner.scenario.id == "91-notice"
+        await pilot.press("ctrl+d")
+        await _settle(app, pilot)
+        _assert_step(runner, 0)
+        assert screen_name(app.screen) == "notice" and app.screen.kind == "checklist"
+        cases, _events = _ledger(runner)
+        assert app.screen.case_id == cases[0].id
+        assert [type(s).__name__ for s in app.screen_stack][-2:] == ["ChecklistScreen", "NoticePreviewScreen"]
+        await pilot.press("ctrl+q")
+    shutil.rmtree(folder)  # a sample applicant's number: not left for the suite-wide privacy scan

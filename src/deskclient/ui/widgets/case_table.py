@@ -45,8 +45,8 @@ class CaseTable(DataTable):
 
     def _room(self) -> int:
         """The table's own width once laid out (beside the training panel it is not the terminal's)."""
-        width = self.size.width
-        return width + 2 if width > 0 else self.app.size.width
+        width = self.region.width
+        return width if width > 0 else self.app.size.width
 
     def _flex(self) -> int:
         fixed = sum(self.WIDTHS.values()) + 2 * self.cell_padding * (len(self.WIDTHS) + 2) + 2
