@@ -83,6 +83,8 @@ def test_joint_notice_is_issued_with_its_departments(tmp_path: Path) -> None:
         assert joint.training and json.loads(joint.detail)["departments"] == [
             "镇人民政府(住建)", "县住房和城乡建设局", "县财政局"]
         assert ctx.cases.get(runner.case_id).case_class == "joint"
+        [confirmed] = _events(ctx, "case.joint_departments_confirmed")
+        assert confirmed["departments"] == ["镇人民政府(住建)", "县住房和城乡建设局", "县财政局"]
     finally:
         ctx.close()
 

@@ -355,7 +355,10 @@ class ScenarioRunner:
     def _do_issue_notice(self, a: dict[str, Any]) -> None:
         """The notice the step names (e.g. the 联办件通知书), issued for the scenario's case as F9 in the
         notice preview does: numbered, archived in the run folder (培训样张) and queued to print."""
-        self.ctx.notices.issue(self._latest_case(), str(a["kind"]), self.clerk_id())
+        case_id, clerk_id, kind = self._latest_case(), self.clerk_id(), str(a["kind"])
+        if kind == "joint":  # the preview asks the clerk to confirm the 联办部门 first (F9 in its dialog)
+            self.ctx.notices.confirm_joint_departments(case_id, clerk_id, self.ctx.notices.joint_departments(case_id))
+        self.ctx.notices.issue(case_id, kind, clerk_id)
 
     def _do_result_returned(self, a: dict[str, Any]) -> None:
         """The county office handed the 上报件's result back to the window (ends the department-return clock)."""
