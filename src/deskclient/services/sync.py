@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from deskclient import __version__
 from deskclient.domain.errors import DeskError
-from deskclient.domain.events import content_hash
+from deskclient.domain.events import canonical_event, hash_text
 from deskclient.services import transport as TR
 from deskclient.services import updates as U
 from deskclient.store import outbox
@@ -112,9 +112,17 @@ def _items(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _wire_hash(w: dict[str, Any]) -> str:
-    """Our own hash of an event as sent (``events.content_hash`` of the wire form)."""
-    return content_hash(w["id"], w["seq"], w["at"], w["clerk_id"], w["type"], w["case_id"], w["payload"])
+def _wire_text(e: outbox.OutgoingEvent) -> str:
+    """The event as sent: its canonical JSON (``events.canonical_event`` of the wire form), which is
+    also exactly the text our own hash of it is taken from."""
+    w = e.to_wire()
+    return canonical_event(w["id"], w["seq"], w["at"], w["clerk_id"], w["type"], w["case_id"], w["payload"])
+
+
+def _body(station: str, ledger: str, texts: list[str]) -> bytes:
+    """The request body: the events' canonical texts spliced in (not parsed and encoded again)."""
+    head = json.dumps({"station": station, "ledger": {"id": ledger}}, ensure_ascii=False, separators=(",", ":"))
+    return f'{head[:-1]},"events":[{",".join(texts)}]}}'.encode()
 
 
 def _now() -> datetime:
@@ -276,9 +284,9 @@ class SyncClient:
                     batch = outbox.pending(self.engine, batch_size)
                     if not batch:
                         break
-                    wires = [e.to_wire() for e in batch]
-                    body = json.dumps({"station": self.station, "ledger": {"id": ledger}, "events": wires},
-                                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                    texts = [_wire_text(e) for e in batch]
+                    hashes = {e.seq: hash_text(t) for e, t in zip(batch, texts, strict=True)}
+                    body = _body(self.station, ledger, texts)
                     resp = self._request(client, "POST", f"{API}/events", deadline, content=body,
                                          headers={"Content-Type": "application/json",
                                                   REPORT_HEADER: self._report(len(batch))})
@@ -293,7 +301,7 @@ class SyncClient:
                             raise TypeError
                     except (ValueError, TypeError):
                         raise _Fatal(T.UNVERIFIED, UNVERIFIED) from None
-                    moved = self._apply_reply(batch, wires, reply, result)
+                    moved = self._apply_reply(batch, hashes, reply, result)
                     if (moved or result.status == CONFLICT) and isinstance(reply.get("held_max"), int):
                         result.ledger_behind = result.ledger_behind or reply["held_max"] > local_top
                     if result.status == CONFLICT:
@@ -328,16 +336,16 @@ class SyncClient:
             result.message += "\n" + T.SYNC_QUARANTINED.format(count=result.quarantined)
         return result
 
-    def _apply_reply(self, batch: list[outbox.OutgoingEvent], wires: list[dict[str, Any]], reply: dict[str, Any],
+    def _apply_reply(self, batch: list[outbox.OutgoingEvent], hashes: dict[int, str], reply: dict[str, Any],
                      result: SyncResult) -> bool:
-        """Mark sent exactly the events the office confirmed with our own content hash; set aside
-        what it refused as invalid; stop on a conflict. False if nothing moved."""
+        """Mark sent exactly the events the office confirmed with our own content hash (``hashes``,
+        by seq, taken from the text we sent); set aside what it refused as invalid; stop on a
+        conflict. False if nothing moved."""
         by_seq = {e.seq: e for e in batch}
-        wire_by_seq = {w["seq"]: w for w in wires}
         confirmed: list[outbox.OutgoingEvent] = []
         for item in _items(reply.get("confirmed")):
             ev = by_seq.get(item.get("seq"))  # type: ignore[arg-type]
-            if ev is not None and item.get("id") == ev.id and item.get("hash") == _wire_hash(wire_by_seq[ev.seq]):
+            if ev is not None and item.get("id") == ev.id and item.get("hash") == hashes[ev.seq]:
                 confirmed.append(ev)
             else:
                 result.unverified += 1
