@@ -226,15 +226,20 @@ class SyncClient:
                 raise _GiveUp
             time.sleep(delay)
 
-    def _report(self, sending: int) -> str:
+    def _report(self, sending: int, about: dict[str, Any] | None = None) -> str:
         """What the county office's station page shows about this station (an optional header:
         an office that does not know it ignores it). ASCII JSON, so it fits in a header.
 
         ``backlog`` counts the events still waiting once this batch is taken in, so the last batch
-        of a good sync reports 0.
+        of a good sync reports 0. ``about`` is :meth:`_about` (the versions), read once per sync.
         """
         backlog = max(0, outbox.pending_count(self.engine) - sending)
-        report: dict[str, Any] = {"backlog": backlog, "app_version": __version__}
+        report: dict[str, Any] = {"backlog": backlog, **(self._about() if about is None else about)}
+        return json.dumps(report, ensure_ascii=True, separators=(",", ":"))
+
+    def _about(self) -> dict[str, Any]:
+        """The versions the station report carries: app, ledger schema, catalog and holidays."""
+        report: dict[str, Any] = {"app_version": __version__}
         try:
             with self.engine.connect() as conn:
                 rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
@@ -247,7 +252,7 @@ class SyncClient:
                 version = U.local_version(self.data_dir, kind)[0]
                 if version:
                     report[f"{kind}_version"] = version
-        return json.dumps(report, ensure_ascii=True, separators=(",", ":"))
+        return report
 
     # -- the outbox ---------------------------------------------------------------------------------
 
@@ -278,6 +283,7 @@ class SyncClient:
         ledger = outbox.ledger_id(self.engine)
         sent_top = outbox.last_sent_seq(self.engine)
         local_top = outbox.max_seq(self.engine)
+        about = self._about()
         try:
             with self._client() as client:
                 while True:
@@ -289,7 +295,7 @@ class SyncClient:
                     body = _body(self.station, ledger, texts)
                     resp = self._request(client, "POST", f"{API}/events", deadline, content=body,
                                          headers={"Content-Type": "application/json",
-                                                  REPORT_HEADER: self._report(len(batch))})
+                                                  REPORT_HEADER: self._report(len(batch), about)})
                     if resp.status_code == 413 and batch_size > 1:
                         batch_size = max(1, batch_size // 4)
                         continue
