@@ -93,3 +93,37 @@ def test_bad_text_nesting_limit_is_kept() -> None:
     circular: dict = {}
     circular["self"] = circular
     assert has_bad_text(circular) is True
+
+
+def test_sqlite_fast_insert_stores_what_sqlalchemy_would(tmp_path) -> None:
+    """``insert_many``'s driver-level path on SQLite writes the very values ``insert(table)`` writes
+    (dates, times with and without zone, booleans, NULLs), compared as the raw stored text."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import insert, text
+
+    rows = [{"station": "ZX01", "case_id": f"c{i}",
+             "case_no": f"N{i}", "window": "1", "department": "民政办", "item_code": "MZ-004", "item_name": "低保",
+             "item_class": "", "case_class": "", "clerk_id": "", "status": "accepted", "is_open": bool(i % 2),
+             "status_seq": i, "created_at": datetime(2026, 11, 2, 9, i, 5, 123456), "accepted_at": None,
+             "completed_at": None, "returned_at": None, "due_date": date(2026, 11, 16), "due_seq": i}
+            for i in range(5)]
+    events_rows = [{"station": "ZX01", "seq": i, "event_id": f"e{i:07d}", "claimed_id": f"e{i:07d}", "at": "2026-11-02T09:00:00",
+                    "clerk_id": None, "type": "case.registered", "case_id": f"c{i}", "payload": "{}",
+                    "rejected_reason": None, "via": "online", "received_at": datetime(2026, 11, 2, 1, 2, 3, tzinfo=UTC)}
+                   for i in range(1, 6)]
+    stored = []
+    for k, fast in enumerate((True, False)):
+        engine = cdb.make_engine(f"sqlite:///{tmp_path / f'{k}.db'}")
+        with engine.begin() as conn:
+            if fast:
+                assert cdb.insert_many(conn, cdb.cases, rows) == 5
+                assert cdb.insert_many(conn, cdb.events, events_rows, skip_conflicts=True) == 5
+                assert cdb.insert_many(conn, cdb.events, events_rows[:2], skip_conflicts=True) == 0
+            else:
+                conn.execute(insert(cdb.cases), rows)
+                conn.execute(insert(cdb.events), events_rows)
+        with engine.connect() as conn:
+            stored.append([list(conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2"))) for t in ("central_case", "central_event")])
+        engine.dispose()
+    assert stored[0] == stored[1] and len(stored[0][0]) == 5 and len(stored[0][1]) == 5

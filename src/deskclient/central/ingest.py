@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 
 from deskclient.central import project
-from deskclient.central.db import WRITE, bulk_insert, conflicts, events, key_in, quarantine, stations
+from deskclient.central.db import WRITE, bulk_insert, conflicts, events, insert_many, key_in, quarantine, stations
 from deskclient.central.limits import has_bad_text
 from deskclient.domain.events import canonical_payload, content_hash
 from deskclient.domain.identity import might_hold_number, redact_payload
@@ -267,12 +267,14 @@ def _conflict_row(station: str, row: dict[str, Any], held: Any, ledger_id: str |
 
 
 def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str = "online",
-           ledger_id: str | None = None, now: datetime | None = None) -> IngestResult:
+           ledger_id: str | None = None, now: datetime | None = None,
+           also: Callable[[Connection], None] | None = None) -> IngestResult:
     """Store a batch for ``station`` (already authenticated); see the module docstring.
 
     ``ledger_id`` identifies the install the batch comes from: the first one seen is registered for
     the station; a batch from any other is refused whole (:class:`LedgerMismatchError`, after the
     refusal is recorded for ``central status``). ``None`` skips the check (office tools only).
+    ``also`` runs in the batch's transaction once the station is locked (the station's report).
     """
     now = now or utcnow()
     raw_list = list(raw_events)
@@ -300,6 +302,8 @@ def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str 
         locked = lock_station(conn, station)
         if locked is None:
             raise ForeignStationError(station)
+        if also is not None:
+            also(conn)
         mark = int(locked.contiguous)
         if ledger_id is not None:
             if locked.ledger_id is None:
@@ -341,7 +345,7 @@ def _insert_rows(conn: Connection, station: str, *parts: list[dict[str, Any]]) -
     skipped = False
     for rows in parts:
         if rows:
-            count = conn.execute(_insert(conn), rows).rowcount
+            count = insert_many(conn, events, rows, skip_conflicts=True)
             skipped = skipped or count != len(rows)  # -1 (unknown) counts as "look"
     if not skipped:
         return set(wanted)

@@ -165,7 +165,7 @@ class SyncClient:
     """Talks to one county office for one station. Cheap to create; holds one HTTP connection pool."""
 
     def __init__(self, engine: Engine, url: str, token: str, station: str, *, timeout_s: float = 5.0,
-                 batch_size: int = 500, backoff_base: float = 0.25, backoff_cap: float = 8.0,
+                 batch_size: int = 1000, backoff_base: float = 0.25, backoff_cap: float = 8.0,
                  max_attempts: int = 6, transport: httpx.BaseTransport | None = None,
                  data_dir: Path | str | None = None,
                  ca_file: str = "", allow_plain_http: bool = False, office_key: str = "") -> None:
