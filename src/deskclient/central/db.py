@@ -343,7 +343,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     sql = f"COPY {conn.dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
     driver = conn.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[attr-defined]
+    with driver.cursor() as cur, cur.copy(sql) as copy:
         for r in rows:
             copy.write_row([r[n] for n in names])
 

@@ -27,10 +27,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
+from sqlalchemy import Connection, Engine, func, select, text, update
 
 from deskclient.central import project
-from deskclient.central.db import WRITE, bulk_insert, conflicts, events, insert_many, key_in, quarantine, stations
+from deskclient.central.db import (
+    WRITE,
+    bulk_insert,
+    conflicts,
+    events,
+    insert_many,
+    key_in,
+    quarantine,
+    stations,
+)
 from deskclient.central.limits import has_bad_text
 from deskclient.domain.events import canonical_payload, content_hash
 from deskclient.domain.identity import might_hold_number, redact_payload

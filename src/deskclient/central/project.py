@@ -62,7 +62,7 @@ def _moment(value: Any) -> datetime | None:
 def _payload_of(ev: Mapping[str, Any]) -> Mapping[str, Any]:
     """An event's payload: stored JSON text, or the object itself (the ingest has it parsed)."""
     p = ev["payload"]
-    return json.loads(p) if isinstance(p, str) else p  # type: ignore[no-any-return]
+    return json.loads(p) if isinstance(p, str) else p
 
 
 def _s(value: Any, limit: int = 200) -> str:
