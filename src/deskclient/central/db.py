@@ -304,7 +304,8 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         for r in rows:
             values = [r[n] for n in names]
             for i, proc in procs:
-                values[i] = proc(values[i])
+                if values[i] is not None:  # every processor keeps None as None
+                    values[i] = proc(values[i])
             params.append(tuple(values))
         return int(conn.exec_driver_sql(sql, params).rowcount)
     stmt: Any = insert(table)

@@ -333,6 +333,10 @@ def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str 
     return result
 
 
+# the row's own columns (``validate_event``'s rows also carry ``_``-prefixed working fields)
+_STORED_KEYS = ("seq", "event_id", "claimed_id", "at", "clerk_id", "type", "case_id", "payload", "rejected_reason")
+
+
 def _insert_rows(conn: Connection, station: str, *parts: list[dict[str, Any]]) -> set[int]:
     """Insert the rows and return the seqs that were stored.
 
@@ -391,7 +395,7 @@ def _store(conn: Connection, station: str, ordered: list[dict[str, Any]], result
         plain: list[dict[str, Any]] = []
         altered: list[dict[str, Any]] = []
         for r in to_insert:
-            keep = {k: v for k, v in r.items() if not k.startswith("_") and k != "content_sha256"}
+            keep = {k: r[k] for k in _STORED_KEYS}
             keep.update(station=station, via=via, received_at=now)
             if r["_quarantined"]:
                 altered.append({**keep, "content_sha256": r["content_sha256"]})
