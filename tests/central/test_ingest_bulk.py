@@ -66,6 +66,20 @@ def test_id_held_at_another_seq_is_a_conflict_not_a_confirmation(office_engine: 
     assert conflict.seq == 15 and conflict.held_id == first[2]["id"]
 
 
+def test_id_twice_in_one_batch_is_a_conflict_not_a_failed_batch(office_engine: Engine) -> None:
+    """Two events of one batch with the same id: the first is stored, the second is a conflict (on
+    PostgreSQL the batch must not go through ``COPY``, which would fail the whole batch for ever)."""
+    add_station(office_engine, "ZX01", "示例镇")
+    batch = [_event(s) for s in range(1, 7)]
+    batch[4] = _event(5, eid=batch[1]["id"])
+    result = ingest(office_engine, "ZX01", batch, ledger_id=LEDGER)
+    assert [c["seq"] for c in result.conflicts] == [5]
+    assert sorted(c["seq"] for c in result.confirmed) == [1, 2, 3, 4, 6]
+    with office_engine.connect() as conn:
+        held = {r.seq: r.event_id for r in conn.execute(select(cdb.events.c.seq, cdb.events.c.event_id))}
+    assert held == {s: batch[s - 1]["id"] for s in (1, 2, 3, 4, 6)}
+
+
 @pytest.mark.parametrize(("value", "bad"), [
     ({"a": "plain 中文", "b": [1, 2.5, None, True, {"c": "d"}]}, False),
     ({"a": "x\x00y"}, True),

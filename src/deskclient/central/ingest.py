@@ -341,8 +341,9 @@ def _insert_rows(conn: Connection, station: str, *parts: list[dict[str, Any]]) -
     """Insert the rows and return the seqs that were stored.
 
     Every slot was free when classified and the station's row lock keeps it so; a row can only be
-    refused because its id is held at another seq of the station. On PostgreSQL one indexed query
-    for the ids tells whether any is held: when none is (the usual case) the rows go in with
+    refused because its id is held at another seq of the station (or comes twice in the batch). On
+    PostgreSQL one indexed query for the ids tells whether any is held: when none is and no id
+    repeats (the usual case) the rows go in with
     ``COPY`` (:func:`db.bulk_insert`). Otherwise, and on SQLite, a plain ``executemany`` of
     ``INSERT ... ON CONFLICT DO NOTHING`` (no ``RETURNING``: on PostgreSQL that would be one huge
     multi-row statement that psycopg parses in Python); when its row count does not say that
@@ -350,8 +351,8 @@ def _insert_rows(conn: Connection, station: str, *parts: list[dict[str, Any]]) -
     wanted = {r["seq"]: r["claimed_id"] for rows in parts for r in rows}
     if not wanted:
         return set()
-    if conn.dialect.name == "postgresql" and not _held_ids(conn, station, [r["event_id"] for rows in parts
-                                                                          for r in rows if r["event_id"]]):
+    ids = [r["event_id"] for rows in parts for r in rows if r["event_id"]]
+    if conn.dialect.name == "postgresql" and len(set(ids)) == len(ids) and not _held_ids(conn, station, ids):
         for rows in parts:
             bulk_insert(conn, events, rows)
         return set(wanted)
