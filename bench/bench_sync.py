@@ -85,12 +85,15 @@ def _office_rows(ledger: Any) -> list[dict[str, Any]]:
 def _warm_up(url: str, token: str, ledger: Any) -> None:
     """One health check and one empty batch before the clock starts, as a running office has had:
     the first request imports the HTTP stack on both sides (httpcore, anyio's thread pool) and makes
-    FastAPI inspect the endpoint - a few hundred ms of start-up, not sync work. The empty batch
+    FastAPI inspect the endpoint; the station's SSL context (system CAs loaded, cached per process)
+    is made - a few hundred ms of start-up, not sync work. The empty batch
     registers the bench ledger's own identity, as its first real batch would."""
     import httpx
 
+    from deskclient.services import transport
     from deskclient.store import outbox
 
+    transport.ssl_context("")  # made once per process and CA file; the desk has it from its first sync
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
         client.get("/api/v1/health").raise_for_status()
         client.post("/api/v1/events", json={"station": "BENCH", "ledger": {"id": outbox.ledger_id(ledger)},
