@@ -15,6 +15,7 @@ from enum import StrEnum
 class EventType(StrEnum):
     # station and people
     STATION_CONFIGURED = "station.configured"
+    STATION_NOTICE_LINES_CHANGED = "station.notice_lines_changed"  # the head changed [station] notice lines
     CLERK_CREATED = "clerk.created"
     CLERK_SIGNED_IN = "clerk.signed_in"
     CLERK_SIGNED_OUT = "clerk.signed_out"
@@ -50,6 +51,7 @@ class EventType(StrEnum):
     CASE_RESULT_RETURNED = "case.result_returned"  # the department handed the result back to the window
     CASE_COMPLAINT_DELAY_TOLD = "case.complaint_delay_told"  # complainant told the reply will be late
     CASE_NOTIFICATION_AMENDED = "case.notification_amended"  # a material added after the first notice
+    CASE_JOINT_DEPARTMENTS_CONFIRMED = "case.joint_departments_confirmed"  # 联办部门 as the clerk confirmed them
     FOLLOWUP_OPENED = "followup.opened"
     FOLLOWUP_VISITED = "followup.visited"
     FOLLOWUP_CLOSED = "followup.closed"
@@ -58,6 +60,7 @@ class EventType(StrEnum):
     NOTICE_PRINTED = "notice.printed"
     NOTICE_PRINT_FAILED = "notice.print_failed"
     NOTICE_SUPERSEDED = "notice.superseded"  # a queued copy left the queue: another copy was printed
+    NOTICE_ARCHIVED = "notice.archived"  # its archive file was rendered after issuing (off the clerk's path)
     # the desk and the day
     DESK_HANDOVER = "desk.handover"
     DESK_PAUSED = "desk.paused"
@@ -68,6 +71,7 @@ class EventType(StrEnum):
 
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
+_encode_str = json.encoder.encode_basestring  # what _SCALAR.encode does for a str (ensure_ascii=False)
 
 
 def canonical_payload(payload: object) -> str:
@@ -75,22 +79,38 @@ def canonical_payload(payload: object) -> str:
     return _CANONICAL.encode(payload)
 
 
+def canonical_event(id_: str, seq: int, at: str, clerk_id: str | None, type_: str, case_id: str | None,
+                    payload: object, *, payload_json: str | None = None) -> str:
+    """An event's canonical JSON: ``{"at","case_id","clerk_id","id","payload","seq","type"}`` with
+    sorted keys and no spaces (``payload_json`` when the caller has :func:`canonical_payload`
+    already). It is assembled from the parts because this runs for every event on both sides; it
+    is what :func:`content_hash` hashes, and a valid wire form of the event (the station sends it)."""
+    pj = canonical_payload(payload) if payload_json is None else payload_json
+    return (f'{{"at":{_scalar(at)},"case_id":{_scalar(case_id)},"clerk_id":{_scalar(clerk_id)},'
+            f'"id":{_scalar(id_)},"payload":{pj},"seq":{_scalar(seq)},"type":{_scalar(type_)}}}')
+
+
+def hash_text(canonical: str) -> str:
+    """SHA-256 (hex) of a :func:`canonical_event` text."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def content_hash(id_: str, seq: int, at: str, clerk_id: str | None, type_: str, case_id: str | None,
                  payload: object, *, payload_json: str | None = None) -> str:
-    """SHA-256 (hex) of an event's canonical JSON: what the office returns to prove it stores *this*
-    event for the station (see docs/sync-protocol.md). Station and office compute it the same way
-    from the wire form (``at`` as sent, ``payload`` as a JSON object), so any difference in any
-    field gives another hash.
-
-    The canonical JSON is ``{"at","case_id","clerk_id","id","payload","seq","type"}`` with sorted
-    keys and no spaces; it is assembled here from the parts (``payload_json`` when the caller has
-    :func:`canonical_payload` already) because this runs for every event on both sides.
-    """
-    pj = canonical_payload(payload) if payload_json is None else payload_json
-    text = (f'{{"at":{_scalar(at)},"case_id":{_scalar(case_id)},"clerk_id":{_scalar(clerk_id)},'
-            f'"id":{_scalar(id_)},"payload":{pj},"seq":{_scalar(seq)},"type":{_scalar(type_)}}}')
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of an event's canonical JSON (:func:`canonical_event`): what the office returns
+    to prove it stores *this* event for the station (see docs/sync-protocol.md). Station and office
+    compute it the same way from the wire form (``at`` as sent, ``payload`` as a JSON object), so
+    any difference in any field gives another hash."""
+    return hash_text(canonical_event(id_, seq, at, clerk_id, type_, case_id, payload, payload_json=payload_json))
 
 
 def _scalar(value: object) -> str:
+    """The JSON text of one field, exactly as ``_SCALAR.encode`` gives it (strings, ints and None,
+    the usual fields, without the encoder's per-call overhead)."""
+    if type(value) is str:
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
     return _SCALAR.encode(value)
