@@ -24,7 +24,7 @@ from deskclient.strings import training as T
 
 #: Demonstration actions and the arguments each one requires (optional ones are documented).
 ACTIONS: dict[str, tuple[str, ...]] = {
-    "register": ("item", "name"),
+    "register": ("name",),  # and item, unless unowned = true (a 不管件 has no catalog item)
     "check": ("outcome",),
     "register_and_accept": ("item", "name"),
     "receive_supplement": (),
@@ -39,6 +39,15 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "open_day": (),
     "close_day": (),
     "advance": ("days",),
+    "issue_notice": ("kind",),
+    "result_returned": (),
+    "request_review": ("reason",),
+    "decide_review": ("decision", "note", "head", "head_pin"),
+    "route_unowned": ("window", "days", "head", "head_pin"),
+    "unowned_outcome": ("outcome", "head", "head_pin"),
+    "sign_in": ("login", "pin"),
+    "followup_visit": ("note", "head", "head_pin"),
+    "rectify": ("outcome", "head", "head_pin"),
 }
 
 #: Screens a step may name (``screen = "..."``); the keys a step names are checked against them.
@@ -60,6 +69,8 @@ MAX_TIMES = 20
 OUTCOMES = tuple(o.value for o in Outcome)
 RATING_LEVELS = tuple(level.value for level in RatingLevel)
 CHANNELS = tuple(c.value for c in ComplaintChannel)
+NOTICE_KINDS = tuple(k.value for k in NoticeKind if k.is_about_a_case)
+REVIEW_DECISIONS = ("upheld", "overturned")
 
 #: Key names a step's text may mention: F1–F12, Ctrl+X, Esc/Enter, or a single letter after 按 (U+6309 "press").
 _KEY_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])(F(?:1[0-2]|[1-9])|Ctrl\+[A-Za-z→←]+|Esc|Enter)(?![A-Za-z0-9])")
@@ -254,12 +265,18 @@ def _parse_step(s: Any, number: int, name: str, lines: list[str], start: int,
             for required in ACTIONS[action]:
                 if required not in args:
                     bad("args", T.ACTION_NEEDS_ARG.format(action=action, arg=required))
+            if action in ("register", "register_and_accept") and "item" not in args and not args.get("unowned"):
+                bad("args", T.ACTION_NEEDS_ARG.format(action=action, arg="item"))
             if action == "check" and args.get("outcome") not in (None, *OUTCOMES):
                 bad("args", T.BAD_OUTCOME.format(value=args.get("outcome"), known="、".join(OUTCOMES)))
             if action == "rate" and args.get("level") not in (None, *RATING_LEVELS):
                 bad("args", T.BAD_LEVEL.format(value=args.get("level"), known="、".join(RATING_LEVELS)))
             if action == "complaint" and args.get("channel") not in (None, *CHANNELS):
                 bad("args", T.BAD_CHANNEL.format(value=args.get("channel"), known="、".join(CHANNELS)))
+            if action == "issue_notice" and args.get("kind") not in (None, *NOTICE_KINDS):
+                bad("args", T.BAD_NOTICE_KIND.format(value=args.get("kind"), known="、".join(NOTICE_KINDS)))
+            if action == "decide_review" and args.get("decision") not in (None, *REVIEW_DECISIONS):
+                bad("args", T.BAD_DECISION.format(value=args.get("decision"), known="、".join(REVIEW_DECISIONS)))
         if not s.get("expect") and action not in ("advance",):
             bad("action", T.ACTION_NEEDS_EXPECT)
     expect = s.get("expect", "")

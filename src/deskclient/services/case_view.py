@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from deskclient.domain.case_actions import CaseAction, CaseFacts, allowed_actions
 from deskclient.domain.cases import CaseClass, CaseStatus
-from deskclient.domain.clocks import CaseClocks
+from deskclient.domain.clocks import CaseClocks, ClockKind
 from deskclient.store.models import Case, CaseMaterial, Notice, Rating, Review, Transfer
 from deskclient.store.queries import TimelineEntry, case_notices, case_timeline, case_transfers, clerk_names
 
@@ -43,7 +43,10 @@ class CaseDetail:
                          has_due_date=c.due_date is not None,
                          clock_paused=self.clocks is not None and self.clocks.open_pause is not None,
                          extended=self.clocks is not None and self.clocks.extended, rated=self.rated,
-                         open_review=self.open_review)
+                         open_review=self.open_review,
+                         result_returned=self.clocks is not None and any(
+                             m.kind is ClockKind.DEPARTMENT_RETURN and m.finished_on is not None
+                             for m in self.clocks.milestones))
 
     @property
     def actions(self) -> frozenset[CaseAction]:

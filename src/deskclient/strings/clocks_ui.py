@@ -11,6 +11,10 @@ KEY_DECIDE = "审查决定"
 KEY_EXTEND = "延期"
 KEY_PAUSE_CLOCK = "特别程序"
 KEY_RESUME_CLOCK = "恢复计时"
+KEY_RESULT_RETURNED = "结果返回"
+RESULT_RETURNED_TITLE = "审批结果已返回窗口"
+RESULT_RETURNED_NOTE = "说明(可不填):哪个部门、审批结果"
+RESULT_RETURNED_DONE = "已记录审批结果返回窗口,请通知群众,办结后按 C 办结。"
 
 # extension (延期)
 EXTEND_TITLE = "申请延期(须中心负责人批准)"

@@ -200,6 +200,9 @@ class TrainingController:
             return
         advance_clock(r.ctx, 1)
         self.status = T.ADVANCED.format(day=r.ctx.clock.now().strftime("%Y-%m-%d"))
+        # the new day's clocks run now, not at the desk timer's next tick (ten minutes away): the class
+        # sees art. 32 deemed acceptance happen on the day it falls due (scenario 19-five-days)
+        self.app._run_due_clocks()
         self.app.action_refresh_queue()
         self.refresh_panel()
 
