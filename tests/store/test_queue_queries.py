@@ -109,3 +109,31 @@ def test_pending_count_cap(tmp_path) -> None:
     assert pending_count(ledger.engine) == 30
     assert pending_count(ledger.engine, cap=10) == 10
     assert pending_count(ledger.engine, cap=100) == 30
+
+
+def test_urgent_cases_lead_page_one_read_from_the_urgent_index_only(ctx: Any) -> None:
+    """Rule 4 (急办件 first) without reading every open case of the window: the lookup scans the
+    partial index of urgent cases (migration 0012), and page one starts with them, oldest first."""
+    clerk = ctx.people.clerks()[0]
+    q = Q.CaseQuery(window="1", clerk_id=clerk.id, today=NOW.date(), scope=Q.Scope.DESK)
+    plan = _plan(ctx, Q.urgent_stmt(q))
+    assert "ix_case_urgent" in plan and "TEMP B-TREE" not in plan
+    with Session(ctx.engine) as s:
+        open_here = list(s.scalars(select(Case).where(Case.window == "1", Case.status.in_(OPEN))
+                                   .order_by(Case.created_at)))  # type: ignore[attr-defined]
+        assert len(open_here) >= 3
+        picked = [open_here[-1], open_here[0]]  # the newest and the oldest open case
+        for case in picked:
+            case.is_urgent = True
+        s.commit()
+        picked_ids = sorted(picked, key=lambda c: (c.created_at, c.id))
+        want = [c.id for c in picked_ids]
+    try:
+        page = [r.id for r in Q.page_cases(ctx.engine, q, limit=20)]
+        assert page[:2] == want
+        assert len(set(page)) == len(page)
+    finally:
+        with Session(ctx.engine) as s:
+            for case in s.scalars(select(Case).where(Case.id.in_(want))):  # type: ignore[attr-defined]
+                case.is_urgent = False
+            s.commit()
