@@ -153,9 +153,7 @@ async def test_head_actions(station: Any) -> None:
     def prepare(ctx: Any) -> dict[str, Any]:
         from deskclient.domain.cases import MaterialState, Outcome
         from deskclient.services.cases import CheckInput
-        from deskclient.services.desk import DeskService
-
-        desk = DeskService(ctx)
+        desk = ctx.head_desk
         urgent = register(ctx, "wangfang", seed=1)
         ret = register(ctx, "wangfang", accept=False, seed=2)
         checks = [CheckInput(m.position, MaterialState.RECEIVED) for m in ctx.cases.materials(ret.id)]

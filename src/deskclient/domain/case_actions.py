@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from deskclient.domain.cases import CaseClass, CaseStatus, Outcome
 from deskclient.domain.catalog import ServiceItem
-from deskclient.domain.clocks import PauseReason
+from deskclient.domain.clock_types import PauseReason
 from deskclient.domain.notices import NoticeKind
 from deskclient.strings import clocks_ui as TC
 
@@ -34,6 +34,7 @@ class CaseAction(StrEnum):
     EXTEND = "extend"  # 延期, approved by the head
     PAUSE_CLOCK = "pause_clock"  # 特别程序
     RESUME_CLOCK = "resume_clock"
+    RESULT_RETURNED = "result_returned"  # the department handed the result back (seed 003 窗口管理制度第八条)
     RATE = "rate"
     COMPLAIN = "complain"
     NOTICE = "notice"
@@ -52,6 +53,7 @@ class CaseFacts:
     extended: bool = False  # the one extension was used
     rated: bool = False
     open_review: bool = False  # a 复核 request waits for the head's decision
+    awaiting_result: bool = False  # the department has not returned the result to the window yet
 
 
 #: The actions that move an open case on towards its end (the others record things beside it).
@@ -71,6 +73,7 @@ def allowed_actions(f: CaseFacts) -> frozenset[CaseAction]:
         CaseAction.EXTEND: running and f.case_class in EXTENDABLE_CLASSES and not f.extended,
         CaseAction.PAUSE_CLOCK: running and not f.clock_paused and f.case_class is not CaseClass.IMMEDIATE,
         CaseAction.RESUME_CLOCK: running and f.clock_paused,
+        CaseAction.RESULT_RETURNED: running and f.awaiting_result,
         CaseAction.SUPPLEMENT: f.status is CaseStatus.AWAITING_SUPPLEMENT,
         CaseAction.COMPLETE: f.status is CaseStatus.ACCEPTED,
         CaseAction.TRANSFER: f.status.is_open,

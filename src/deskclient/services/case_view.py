@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from deskclient.domain.case_actions import CaseAction, CaseFacts, allowed_actions
 from deskclient.domain.cases import CaseClass, CaseStatus
-from deskclient.domain.clocks import CaseClocks
+from deskclient.domain.clock_types import CaseClocks, ClockKind
 from deskclient.store.models import Case, CaseMaterial, Notice, Rating, Review, Transfer
 from deskclient.store.queries import TimelineEntry, case_notices, case_timeline, case_transfers, clerk_names
 
@@ -43,7 +43,14 @@ class CaseDetail:
                          has_due_date=c.due_date is not None,
                          clock_paused=self.clocks is not None and self.clocks.open_pause is not None,
                          extended=self.clocks is not None and self.clocks.extended, rated=self.rated,
-                         open_review=self.open_review)
+                         open_review=self.open_review, awaiting_result=self.awaiting_result)
+
+    @property
+    def awaiting_result(self) -> bool:
+        """The department's return of the result (seed 003: by the day before the promised date) is
+        still open: case detail offers 结果已返回."""
+        back = self.clocks.get(ClockKind.DEPARTMENT_RETURN) if self.clocks is not None else None
+        return back is not None and back.finished_on is None
 
     @property
     def actions(self) -> frozenset[CaseAction]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from deskclient.domain.calendar import WorkCalendar
     from deskclient.domain.catalog import Catalog
-    from deskclient.domain.clocks import ClockRules
+    from deskclient.domain.clock_types import ClockRules
     from deskclient.domain.search import CatalogIndex
     from deskclient.services.case_clock import CaseClockService
     from deskclient.services.case_view import CaseViewService
@@ -139,7 +139,7 @@ class DeskContext:
 
     @cached_property
     def rules(self) -> ClockRules:
-        from deskclient.domain.clocks import ClockRules
+        from deskclient.domain.clock_types import ClockRules
 
         return ClockRules.from_settings(self.settings.clocks, self.rating)
 
@@ -197,7 +197,7 @@ class DeskContext:
     def cases(self) -> CaseService:
         from deskclient.services.cases import CaseService
 
-        return CaseService(self.ledger, self.calendar, rules=self.rules)
+        return CaseService(self.ledger, self.calendar, rules=self.rules, notices=self.notices)
 
     @cached_property
     def intake(self) -> IntakeService:

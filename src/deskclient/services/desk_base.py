@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, select
 
 from deskclient.domain.cases import OPEN_STATUSES, CaseStatus, queue_key
-from deskclient.domain.clocks import CaseClock, ClockRules
+from deskclient.domain.clock_types import CaseClock, ClockRules
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import NoticeData, NoticeKind

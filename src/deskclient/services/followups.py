@@ -12,17 +12,9 @@ from sqlmodel import col, select
 
 from deskclient.domain.calendar import WorkCalendar
 from deskclient.domain.cases import CaseClass, CaseStatus, check_can_rate
-from deskclient.domain.clocks import (
-    CaseClocks,
-    ClockRules,
-    ComplaintChannel,
-    RatingLevel,
-    case_clocks,
-    complaint_due,
-    rating_followup_due,
-    rating_score,
-    review_due,
-)
+from deskclient.domain.clock_dues import complaint_due, rating_followup_due, review_due
+from deskclient.domain.clock_types import CaseClocks, ClockRules, ComplaintChannel, RatingLevel, rating_score
+from deskclient.domain.clocks import case_clocks
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact

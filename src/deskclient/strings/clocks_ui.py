@@ -11,6 +11,11 @@ KEY_DECIDE = "审查决定"
 KEY_EXTEND = "延期"
 KEY_PAUSE_CLOCK = "特别程序"
 KEY_RESUME_CLOCK = "恢复计时"
+KEY_RESULT_RETURNED = "结果已返回"
+RESULT_RETURNED_TITLE = "结果已返回窗口"
+RESULT_RETURNED_HINT = "部门已将办理结果返回窗口(应不晚于承诺办结日前一天)。确认后记入台账,提醒结束。"
+RESULT_RETURNED_NOTE = "说明(可不填)"
+RESULT_RETURNED_DONE = "已记录:结果已返回窗口。"
 
 # extension (延期)
 EXTEND_TITLE = "申请延期(须中心负责人批准)"

@@ -63,7 +63,7 @@ def _clock_event_detail(type_: str, p: dict[str, Any]) -> str:
     if type_ == "case.extended":
         return TC.EV_EXTENDED.format(days=p.get("days", ""), date=p.get("due_date", ""), reason=p.get("reason", ""))
     if type_ == "case.clock_paused":
-        from deskclient.domain.clocks import PauseReason
+        from deskclient.domain.clock_types import PauseReason
 
         try:
             reason = PauseReason(str(p.get("reason", ""))).label
@@ -90,6 +90,7 @@ class CaseDetailScreen(DeskScreen):
         Binding("e", "extend", TC.KEY_EXTEND, id="case.extend"),
         Binding("z", "pause_clock", TC.KEY_PAUSE_CLOCK, id="case.pause_clock"),
         Binding("x", "resume_clock", TC.KEY_RESUME_CLOCK, id="case.resume_clock"),
+        Binding("b", "result_returned", TC.KEY_RESULT_RETURNED, id="case.result_returned"),
         Binding("r", "rate", T.KEY_RATE, id="case.rate"),
         Binding("p", "complain", T.KEY_COMPLAIN, id="case.complain"),
         Binding("f", "review", T.KEY_REVIEW, id="case.review"),
@@ -229,7 +230,10 @@ class CaseDetailScreen(DeskScreen):
             return
         c = self.detail.case
         kind = notice_for_case(CaseStatus(c.status), CaseClass(c.item_class))
-        self.app.push_screen(NoticePreviewScreen(self.case_id, str(kind)))
+        # a 容缺受理 acceptance: its 补报材料通知单 (issued with it) is shown and printed with the notice
+        companions = tuple(dict.fromkeys(n.kind for n in self.detail.notices if n.kind == "follow_up"
+                                         and kind in ("acceptance", "promise", "joint") and not n.reprint_of))
+        self.app.push_screen(NoticePreviewScreen(self.case_id, str(kind), companions=companions))
 
     def action_complete(self) -> None:
         """办结: approved or refused (with reasons), handed over at the window or posted to an address."""
@@ -291,8 +295,11 @@ class CaseDetailScreen(DeskScreen):
                                                                   head_pin=a.pin, reason=a.reason)
 
                 def done(_case: Any) -> None:
+                    from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
                     self.desk.notify_text(T.URGENT_DONE)
-                    self.load()
+                    self.load()  # the 急办件通知单 was issued with the approval: shown, F9 prints it
+                    self.app.push_screen(NoticePreviewScreen(case_id, "urgent"))
 
                 self.run_db(approve, done, group="write")
 
@@ -406,6 +413,28 @@ class CaseDetailScreen(DeskScreen):
                                               note_label=TC.PAUSE_DAYS), answer)
 
         self.run_db(lambda: pause_choices(_catalog_item(ctx, code)), ask, group="steps")
+
+    def action_result_returned(self) -> None:
+        """结果已返回: the department handed the result back to the window (seed 003: by the day before
+        the promised date); an event, and the reminder for this case ends."""
+        from deskclient.ui.widgets.desk_forms import FormDialog, FormField
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+        def answer(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def done(_none: None) -> None:
+                self.desk.notify_text(TC.RESULT_RETURNED_DONE)
+                self.load()
+
+            self.run_db(lambda: ctx.case_clock.record_result_returned(case_id, clerk_id, values["note"]), done,
+                        group="write")
+
+        self.app.push_screen(FormDialog(TC.RESULT_RETURNED_TITLE, [FormField("note", TC.RESULT_RETURNED_NOTE,
+                                                                             max_length=200)],
+                                        hint=TC.RESULT_RETURNED_HINT), answer)
 
     def action_resume_clock(self) -> None:
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id

@@ -176,11 +176,14 @@ class HeadScreen(DeskScreen):
             return None
         return str(t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value)
 
-    def _do(self, fn: Any) -> None:
+    def _do(self, fn: Any, then: Any = None) -> None:
         ctx, head_id = self.ctx, self.clerk.id
-        def done(_result: object) -> None:
+
+        def done(result: object) -> None:
             self._message(T.HEAD_DONE, "green")
             self.action_refresh()
+            if then is not None:
+                then(result)
 
         self.run_db(lambda: fn(ctx.head_desk, head_id), done, failed=lambda m: self._message(m, "red"))
 
@@ -200,7 +203,14 @@ class HeadScreen(DeskScreen):
         case_id = self._selected_key("urgent")
         if case_id:
             self._ask(T.KEY_APPROVE, [FormField("reason", T.URGENT_REASON, required=True)],
-                      lambda v: self._do(lambda desk, head: desk.approve_urgent(case_id, head, v["reason"])))
+                      lambda v: self._do(lambda desk, head: desk.approve_urgent(case_id, head, v["reason"]),
+                                         then=lambda _case: self._show_notice(case_id, "urgent")))
+
+    def _show_notice(self, case_id: str, kind: str) -> None:
+        """The notice the approval issued by itself (急办件通知单, queued): previewed, F9 prints it."""
+        from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
+        self.app.push_screen(NoticePreviewScreen(case_id, kind))
 
     def action_review(self, decision: str) -> None:
         review_id = self._selected_key("reviews")
