@@ -213,10 +213,11 @@ class CaseClock:
 
     @property
     def needs_delay_notice(self) -> bool:
-        """A complaint reply due today or late, and the complainant not yet told: remind the clerk
-        ("确因客观原因不能在规定时间内给予答复的,要及时向投诉人说明情况")."""
+        """A complaint reply due soon, today or late, and the complainant not yet told: remind the clerk
+        *before* the day, so a late answer is announced in time ("确因客观原因不能在规定时间内给予答复的,
+        要及时向投诉人说明情况", 投诉制度第六条)."""
         return (self.kind is ClockKind.COMPLAINT and self.is_open and not self.delay_told
-                and (self.state is ClockState.OVERDUE or self.days_left <= 0))
+                and (self.state is ClockState.OVERDUE or self.days_left <= 0 or self.due_soon))
 
     @property
     def basis(self) -> str:

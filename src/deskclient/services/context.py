@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from deskclient.services.notice_desk import NoticeDesk
     from deskclient.services.people import PeopleService
     from deskclient.services.queue import QueueService
+    from deskclient.services.reminders import ReminderService
     from deskclient.services.reports import ReportService
     from deskclient.services.station_admin import StationAdmin
     from deskclient.services.station_link import StationLink
@@ -230,6 +231,12 @@ class DeskContext:
         return QueueService(self)
 
     @cached_property
+    def reminders(self) -> ReminderService:
+        from deskclient.services.reminders import ReminderService
+
+        return ReminderService(self)
+
+    @cached_property
     def handover(self) -> HandoverService:
         from deskclient.services.handover import HandoverService
 
@@ -275,8 +282,8 @@ class DeskContext:
 
 
 # the cached services that hold the ledger (and so the station code): rebuilt after first-run set-up
-_SERVICES = ("people", "cases", "intake", "case_view", "case_clock", "followups", "queue", "handover", "workday",
-             "head_desk", "notices", "link", "reports")
+_SERVICES = ("people", "cases", "intake", "case_view", "case_clock", "followups", "queue", "reminders", "handover",
+             "workday", "head_desk", "notices", "link", "reports")
 
 
 def open_context(paths: Paths, *, settings: Settings | None = None, clock: Clock | None = None) -> DeskContext:

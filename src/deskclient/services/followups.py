@@ -142,7 +142,9 @@ def answer_complaint(ledger: Ledger, complaint_id: str, clerk_id: str, answer: s
 def tell_complaint_delay(ledger: Ledger, complaint_id: str, clerk_id: str, *, expected_on: date,
                          note: str = "") -> Complaint:
     """The complainant is told the reply will be late and when to expect it (投诉制度第六条); an event,
-    and the reminder for this complaint stops."""
+    and the reminder for this complaint stops. The reason is required: the complainant is told why."""
+    if not clean_note(note):
+        raise ValidationError(T.DELAY_REASON_REQUIRED)
     with ledger.write(clerk_id) as tx:
         row = tx.session.get(Complaint, complaint_id)
         if row is None:
@@ -391,6 +393,11 @@ class FollowUpService:
 
     def answer_complaint(self, complaint_id: str, clerk_id: str, answer: str) -> Complaint:
         return answer_complaint(self.ledger, complaint_id, clerk_id, answer)
+
+    def complaint_clocks(self, today: date | None = None, open_only: bool = True
+                         ) -> list[tuple[Complaint, CaseClocks]]:
+        return complaint_clocks(self.ledger, calendar=self.calendar, settings=self.rules, today=today,
+                                open_only=open_only)
 
     def tell_complaint_delay(self, complaint_id: str, clerk_id: str, *, expected_on: date,
                              note: str = "") -> Complaint:

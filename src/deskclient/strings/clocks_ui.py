@@ -12,6 +12,26 @@ KEY_EXTEND = "延期"
 KEY_PAUSE_CLOCK = "特别程序"
 KEY_RESUME_CLOCK = "恢复计时"
 KEY_RESULT_RETURNED = "结果已返回"
+KEY_REMINDERS = "提醒清单"
+REMINDERS_TITLE_LIST = "提醒清单"
+REMINDERS_OTHER = " · 其他提醒 {n}"
+REMINDERS_OPEN_HINT = "  F4 查看"
+REMINDER_WHAT = {
+    "promised": "承诺办结期限",
+    "department_return": "部门交回结果(承诺日前一天)",
+    "return_decision": "退回决定(三个工作日内)",
+    "complaint": "投诉答复(需告知延期)",
+}
+REMINDER_RANKS = {0: "已逾期", 1: "今日到期", 2: "即将到期"}
+REMINDER_COL_CASE = "案件编号"
+REMINDER_COL_WINDOW = "窗口"
+REMINDER_COL_WHAT = "提醒事项"
+REMINDER_COL_DUE = "期限"
+REMINDER_COL_SINCE = "逾期自"
+REMINDER_COL_STATE = "状态"
+REMINDER_NONE = "当前没有提醒。"
+REMINDER_NO_CASE = "这条投诉没有关联案件:请到中心负责人工作台(F8)的投诉页处理。"
+REMINDER_HINT = "↑↓ 选择 · Enter 打开案件 · Esc 返回"
 RESULT_RETURNED_TITLE = "结果已返回窗口"
 RESULT_RETURNED_HINT = "部门已将办理结果返回窗口(应不晚于承诺办结日前一天)。确认后记入台账,提醒结束。"
 RESULT_RETURNED_NOTE = "说明(可不填)"
