@@ -18,8 +18,8 @@ REMINDERS_OTHER = " · 其他提醒 {n}"
 REMINDERS_OPEN_HINT = "  F4 查看"
 REMINDER_WHAT = {
     "promised": "承诺办结期限",
-    "department_return": "部门交回结果(承诺日前一天)",
-    "return_decision": "退回决定(三个工作日内)",
+    "department_return": "部门返回结果(前一天)",
+    "return_decision": "退回决定(3个工作日)",
     "complaint": "投诉答复(需告知延期)",
 }
 REMINDER_RANKS = {0: "已逾期", 1: "今日到期", 2: "即将到期"}

@@ -67,10 +67,11 @@ def record_case_notice(tx: WriteTx, case_id: str, kind: NoticeKind | str, clerk_
 
 
 def queued_original(ledger: Ledger, case_id: str, kind: NoticeKind | str) -> Notice | None:
-    """The case's original notice of this kind when it was issued but never printed (still queued or
-    failed): the preview prints it as the original, not as a 补打 copy."""
+    """The case's original notice of this kind when it was issued with an action and no print was tried
+    yet (queued, no print error): the preview prints it as the original. Once a print was tried and
+    failed, a later print is a 补打 copy like any other notice's (the rule of ``reprint_notice``)."""
     row = original_notice(ledger, case_id, kind)
-    if row is None or row.print_state not in ("queued", "failed"):
+    if row is None or row.print_state != "queued" or row.print_error:
         return None
     with ledger.read() as session:
         printed_copy = session.exec(select(Notice).where(Notice.reprint_of == row.id,

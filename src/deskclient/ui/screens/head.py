@@ -71,7 +71,8 @@ class HeadScreen(DeskScreen):
         Binding("v", "visit", T.KEY_VISIT, id="head.visit"),
         Binding("x", "rectified", T.KEY_RECTIFIED, id="head.rectified"),
         Binding("m", "revisit", T.KEY_REVISIT, id="head.revisit"),
-        Binding("f4", "reminders", TC.KEY_REMINDERS, id="head.reminders"),
+        # not in the key bar (full at 80×24): the reminders line above the keys says F4
+        Binding("f4", "reminders", TC.KEY_REMINDERS, show=False, id="head.reminders"),
         Binding("f5", "refresh", T.KEY_REFRESH, id="head.refresh"),
         Binding("g", "app.nav('admin')", TA.NAV_ADMIN, id="head.admin"),
         Binding("escape", "back", TU.KEY_BACK, id="head.back"),
@@ -175,9 +176,10 @@ class HeadScreen(DeskScreen):
                                            fu.visit_due.isoformat() if fu.visit_due else "—"),
                       _red(f.overdue and fu.status != "open", fu.due_date.isoformat() if fu.due_date else "—"),
                       Text(T.FOLLOWUP_STATUS_LABELS.get(fu.status, fu.status)), key=fu.id)
-        lines = []
         if d.other is not None and d.other.count:
-            lines.append(T.HEAD_OTHER_REMINDERS.format(missed=d.other.missed, complaints=d.other.complaints))
+            lines = [T.HEAD_OTHER_REMINDERS.format(missed=d.other.missed, complaints=d.other.complaints)]
+        else:
+            lines = [T.HEAD_REMINDERS_KEY]
         missing = [w.window for w in d.loads if not d.revisits.get(w.window)]
         if missing:
             lines.append(T.HEAD_REVISIT_NONE.format(windows="、".join(missing)))
@@ -206,12 +208,12 @@ class HeadScreen(DeskScreen):
 
         self.run_db(lambda: fn(ctx.head_desk, head_id), done, failed=lambda m: self._message(m, "red"))
 
-    def _ask(self, title: str, fields: list[FormField], then: Any) -> None:
+    def _ask(self, title: str, fields: list[FormField], then: Any, *, hint: str = "") -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
                 then(values)
 
-        self.app.push_screen(FormDialog(title, fields, required_message=T.PAUSE_REQUIRED), done)
+        self.app.push_screen(FormDialog(title, fields, hint=hint, required_message=T.PAUSE_REQUIRED), done)
 
     @property
     def _tab(self) -> str:
@@ -296,6 +298,9 @@ class HeadScreen(DeskScreen):
         cp_id = self._selected_key("complaints")
         if not cp_id:
             return
+        line = next((c for c in (self.head_data.complaints if self.head_data else []) if c.complaint.id == cp_id), None)
+        hint = T.DELAY_HINT.format(content=line.complaint.content[:40], due=line.complaint.due_date.isoformat()
+                                   ) if line is not None else ""
 
         def go(v: dict[str, str]) -> None:
             try:
@@ -307,7 +312,7 @@ class HeadScreen(DeskScreen):
                                                                   reason=v["reason"]))
 
         self._ask(T.DELAY_TITLE, [FormField("date", T.DELAY_DATE, required=True, max_length=10),
-                                  FormField("reason", T.DELAY_REASON, required=True, max_length=200)], go)
+                                  FormField("reason", T.DELAY_REASON, required=True, max_length=200)], go, hint=hint)
 
     def action_reminders(self) -> None:
         """F4: every reminder of every window; Enter opens the case."""
