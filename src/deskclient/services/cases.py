@@ -152,9 +152,7 @@ class CaseService:
                  notices: NoticeDesk | None = None) -> None:
         self.ledger = ledger
         self.calendar = calendar
-        #: issues the notices an action requires in the action's transaction (急办件通知单, 补报材料通知单);
-        #: the context always gives it, a bare service (``None``) records the action alone
-        self.notices = notices
+        self.notices = notices  # an action's own notices (急办件, 补报材料) in its transaction; None: not issued
         self.rules = rules or ClockRules()  # bad-rating follow-up deadlines (services.rules.rules_for)
 
     # --- registration (每件一登记) ---------------------------------------------------------------
