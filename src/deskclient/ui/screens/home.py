@@ -63,7 +63,7 @@ class DeskState:
 
 def reminder_text(r: ReminderLine | None, other: OtherReminders | None = None) -> Text:
     """One line of counts (and the other reminders: missed milestones, complaints to tell of a delay),
-    F4 to open the list, then the most urgent case (each plain text, never markup)."""
+    the most urgent case, then F4 to open the list (each plain text, never markup)."""
     if r is None:
         return Text("")
     extra = other.count if other is not None else 0
@@ -75,11 +75,11 @@ def reminder_text(r: ReminderLine | None, other: OtherReminders | None = None) -
              style="bold red" if r.overdue else "bold yellow")
     if extra:
         t.append(TC.REMINDERS_OTHER.format(n=extra), style="bold red")
-    t.append(TC.REMINDERS_OPEN_HINT, style="bold")
     first = r.first
     if first is not None and first.due_date is not None:
         t.append("  ")
         t.append(TC.REMINDER_CASE.format(case_no=first.case_no, due=f"{first.due_date:%Y-%m-%d}"), style="dim")
+    t.append(TC.REMINDERS_OPEN_HINT, style="bold")  # the key bar shows F4 at 80 columns too
     return t
 
 

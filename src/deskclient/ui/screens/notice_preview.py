@@ -58,7 +58,9 @@ class NoticePreviewScreen(DeskModal):
         with Vertical(id="notice-box"):
             with VerticalScroll(id="notice-scroll"):
                 yield Static("", id="notice-text", markup=False)
-            yield Static(T.NOTICE_HINT, id="notice-status", classes="hint", markup=False)
+            hint = T.NOTICE_HINT_WITH.format(kinds="、".join(_kind_label(k) for k in self.companions)
+                                             ) if self.companions else T.NOTICE_HINT
+            yield Static(hint, id="notice-status", classes="hint", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
