@@ -64,6 +64,35 @@ async def test_home_f4_lists_every_reminder_and_enter_opens_the_case(station: An
         assert items[0].case_id == seeded["late"].id and items[0].kind is ClockKind.PROMISED
 
 
+async def test_clerk_records_complaint_delay_from_the_reminders_list(station: Any) -> None:
+    """投诉制度第六条 at the window: the complaint's reminder is in the clerk's list (F4) before its day;
+    L records the new date and reason (an event by this clerk) and the reminder leaves the list."""
+    ctx = open_context(station, clock=FixedClock(datetime(2026, 11, 19, 9, 0)))  # two units: due 11-26
+    try:
+        cp = ctx.followups.record_complaint(clerk_id(ctx, "wangfang"), channel="phone", content="两个部门互相推诿",
+                                            window="1", multi_unit=True)
+        clerk = clerk_id(ctx, "wangfang")
+    finally:
+        ctx.close()
+    ledger = Ledger(station)
+    app = new_app(station, demo_cases=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "wangfang", "1234")
+        await pilot.press("f4")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReminderListScreen)
+        [key] = [k for k, it in screen.items.items() if it.complaint_id == cp.id]
+        table = screen.query_one("#reminder-table", DataTable)
+        table.move_cursor(row=table.get_row_index(key))
+        await pilot.press("l")
+        await settle(app, pilot)
+        await fill(app, pilot, ["2026-12-02", "需与县局会商"])
+        [row] = ledger.rows("SELECT clerk_id, payload FROM event WHERE type='case.complaint_delay_told'")
+        assert row["clerk_id"] == clerk and cp.id in row["payload"] and "2026-12-02" in row["payload"]
+        assert not [it for it in screen.items.values() if it.complaint_id == cp.id]
+
+
 async def test_case_detail_records_result_returned(station: Any) -> None:
     """seed 003: the department returns the result by the day before the promised date; B records it."""
     case = seed(station, lambda ctx: register(ctx, "wangfang", seed=3))

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from deskclient.strings import clocks_ui as T
+from deskclient.strings import desk as TD
 from deskclient.strings import ui as TU
 from deskclient.ui.screens.base import DeskScreen
 
@@ -31,6 +32,7 @@ class ReminderListScreen(DeskScreen):
     ReminderListScreen #reminder-message { height: auto; max-height: 3; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "delay", TD.KEY_DELAY, id="reminders.delay"),
         Binding("f5", "refresh", TU.KEY_REFRESH, id="reminders.refresh"),
         Binding("escape", "back", TU.KEY_BACK, id="reminders.back"),
     ]
@@ -92,6 +94,43 @@ class ReminderListScreen(DeskScreen):
             self._message(T.REMINDER_NO_CASE, "bold yellow")
             return
         self.app.push_screen(CaseDetailScreen(item.case_id))
+
+    def _selected(self) -> Any:
+        table = self.query_one("#reminder-table", DataTable)
+        if table.row_count == 0:
+            return None
+        return self.items.get(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def action_delay(self) -> None:
+        """On a complaint's reminder: 已告知投诉人延期答复 (new date and reason, 投诉制度第六条), as on the
+        head's complaints tab; the reminder ends."""
+        from datetime import date
+
+        from deskclient.ui.widgets.desk_forms import FormDialog, FormField
+
+        item = self._selected()
+        if item is None or not item.complaint_id:
+            self._message(T.REMINDER_NOT_COMPLAINT, "bold yellow")
+            return
+        ctx, clerk_id, complaint_id = self.ctx, self.clerk.id, item.complaint_id
+
+        def answer(v: dict[str, str] | None) -> None:
+            if v is None:
+                return
+            try:
+                expected = date.fromisoformat(v["date"].strip())
+            except ValueError:
+                self._message(TD.DELAY_DATE_FORMAT, "red")
+                return
+            self.run_db(lambda: ctx.followups.tell_complaint_delay(complaint_id, clerk_id, expected_on=expected,
+                                                                   note=v["reason"]),
+                        lambda _c: self.action_refresh(), failed=lambda m: self._message(m, "red"), group="write")
+
+        hint = T.REMINDER_DELAY_HINT.format(due=f"{item.due:%Y-%m-%d}")
+        self.app.push_screen(FormDialog(TD.DELAY_TITLE, [FormField("date", TD.DELAY_DATE, required=True, max_length=10),
+                                                         FormField("reason", TD.DELAY_REASON, required=True,
+                                                                   max_length=200)],
+                                        hint=hint, required_message=TD.PAUSE_REQUIRED), answer)
 
     def action_back(self) -> None:
         self.app.pop_screen()
