@@ -10,8 +10,9 @@ Run (Debian: ``apt-get install fonts-noto-cjk``)::
     python data/fonts/make_subset.py [/path/to/NotoSansCJK-Regular.ttc]
     python data/fonts/make_subset.py --ext [/path/to/NotoSansCJK-Regular.ttc]
 
-The second builds ``NoticeSansSC-Ext.otf``, the fallback face: the rest of GB18030's required Han
-repertoire (all of U+4E00..U+9FFF and Extension A) plus the Extension B+ characters Noto SC draws.
+The second builds ``NoticeSansSC-Ext.otf``, the fallback face: the rest of GB18030's required
+repertoire (implementation level 1: the two-byte GBK symbols, all of U+4E00..U+9FFF and Extension A)
+plus the Extension B+ characters Noto SC draws.
 """
 
 from __future__ import annotations
@@ -102,10 +103,27 @@ EXT_RANGES = ((0x2E80, 0x2FDF), (0x3100, 0x312F), (0x31A0, 0x31FF), (0x3400, 0x4
               (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0x20000, 0x3134F))
 
 
+def gbk_two_byte() -> set[int]:
+    """GB18030's one- and two-byte repertoire (GBK: symbols, box drawing, small Roman numerals… as
+    well as Han), private-use mappings left out: part of implementation level 1."""
+    out: set[int] = set()
+    for hi in range(0x81, 0xFF):
+        for lo in (*range(0x40, 0x7F), *range(0x80, 0xFF)):
+            try:
+                ch = bytes([hi, lo]).decode("gb18030")
+            except UnicodeDecodeError:
+                continue
+            if not 0xE000 <= ord(ch) <= 0xF8FF:
+                out.add(ord(ch))
+    return out
+
+
 def ext_charset(cmap: set[int]) -> set[int]:
-    """Everything in EXT_RANGES the source font draws that the main subset does not."""
+    """Everything in EXT_RANGES and the GBK two-byte repertoire the source font draws that the main
+    subset does not."""
     main_set = charset()
-    return {cp for lo, hi in EXT_RANGES for cp in range(lo, hi + 1) if cp in cmap and cp not in main_set}
+    wanted = {cp for lo, hi in EXT_RANGES for cp in range(lo, hi + 1)} | gbk_two_byte()
+    return {cp for cp in wanted if cp in cmap and cp not in main_set}
 
 
 def main_ext(source: str = SOURCE) -> None:

@@ -74,3 +74,34 @@ def test_a_clerk_changes_their_own_pin(demo_ctx: DeskContext) -> None:
     demo_ctx.admin.change_own_pin("wangfang", "1234", "4321")
     assert demo_ctx.people.verify_pin("wangfang", "4321").login == "wangfang"
     assert _events(demo_ctx, "clerk.pin_changed")[0]["login"] == "wangfang"
+
+
+def test_head_sets_the_notice_lines_and_a_refusal_prints_them(demo_ctx: DeskContext) -> None:
+    """Issue #15: a station set up before the wizard asked changes 复议机关/法院/phones here, not by
+    editing settings.toml; the change is recorded and every later notice prints it."""
+    from deskclient.domain.notices import NoticeKind
+    from deskclient.services.cases import Intake, PersonInput
+    from deskclient.settings import load_settings
+
+    lines = {"reconsideration_body": "某某市人民政府", "court": "某某市铁路运输法院",
+             "progress_phone": "0851-86001234", "complaint_phone": ""}
+    with pytest.raises(ValidationError):  # the court may not be left empty
+        demo_ctx.admin.set_notice_lines(HEAD, PIN, {**lines, "court": " "})
+    with pytest.raises(RuleViolation):  # a clerk's PIN is not a head's
+        demo_ctx.admin.set_notice_lines("wangfang", "1234", lines)
+    assert _events(demo_ctx, "station.notice_lines_changed") == []
+
+    demo_ctx.admin.set_notice_lines(HEAD, PIN, lines)
+
+    assert _events(demo_ctx, "station.notice_lines_changed") == [lines]
+    saved = load_settings(demo_ctx.paths.config_file).station
+    assert (saved.reconsideration_body, saved.court, saved.progress_phone) == ("某某市人民政府", "某某市铁路运输法院",
+                                                                              "0851-86001234")
+    item = demo_ctx.catalog.get("MZ-004")
+    clerk = _clerk(demo_ctx, "wangfang")
+    case = demo_ctx.cases.register(Intake(window=item.window, item=item,
+                                          applicant=PersonInput("张三", "11010519491231002X", "13800138000")),
+                                   clerk.id)
+    text = demo_ctx.notices.preview(case.id, NoticeKind.REJECTION, clerk.id, 80,
+                                    overrides={"reasons": ("不属于本中心受理范围",)})
+    assert "某某市人民政府申请行政复议" in text.replace("\n", "") and "某某市铁路运输法院" in text

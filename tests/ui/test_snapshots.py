@@ -120,6 +120,25 @@ async def _urgent(pilot: Any) -> None:
     await settle(pilot.app, pilot)
 
 
+async def _joint_departments(pilot: Any) -> None:
+    """A 联办件 accepted: its notice's preview opens the departments dialog (issue #15)."""
+    await _home(pilot)
+    await pilot.press("f2")
+    await settle(pilot.app, pilot)
+    await pilot.press(*"cl-005", "enter")
+    await settle(pilot.app, pilot)
+    await pilot.press(*"张三")
+    pilot.app.screen.query_one("#a-id").value = ID_NO
+    pilot.app.screen.query_one("#a-phone").value = "13800138000"
+    await settle(pilot.app, pilot)
+    await pilot.press("f9")  # register
+    await settle(pilot.app, pilot)
+    await pilot.press("a", "f9")  # everything received: accept
+    await settle(pilot.app, pilot)
+    await pilot.press("f9")
+    await settle(pilot.app, pilot)
+
+
 async def _draft(pilot: Any) -> None:
     await sign_in(pilot.app, pilot, "wangfang", "1234")  # the draft offer stays on screen
 
@@ -137,6 +156,7 @@ SCREENS: dict[str, Callable[[Any], Awaitable[None]]] = {
     "completion_dialog": _completion,
     "reprint_preview": _reprint,
     "admin": _admin,
+    "joint_departments_dialog": _joint_departments,
 }
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 class EventType(StrEnum):
     # station and people
     STATION_CONFIGURED = "station.configured"
+    STATION_NOTICE_LINES_CHANGED = "station.notice_lines_changed"  # the head changed [station] notice lines
     CLERK_CREATED = "clerk.created"
     CLERK_SIGNED_IN = "clerk.signed_in"
     CLERK_SIGNED_OUT = "clerk.signed_out"
@@ -50,6 +51,7 @@ class EventType(StrEnum):
     CASE_RESULT_RETURNED = "case.result_returned"  # the department handed the result back to the window
     CASE_COMPLAINT_DELAY_TOLD = "case.complaint_delay_told"  # complainant told the reply will be late
     CASE_NOTIFICATION_AMENDED = "case.notification_amended"  # a material added after the first notice
+    CASE_JOINT_DEPARTMENTS_CONFIRMED = "case.joint_departments_confirmed"  # 联办部门 as the clerk confirmed them
     FOLLOWUP_OPENED = "followup.opened"
     FOLLOWUP_VISITED = "followup.visited"
     FOLLOWUP_CLOSED = "followup.closed"
@@ -58,6 +60,7 @@ class EventType(StrEnum):
     NOTICE_PRINTED = "notice.printed"
     NOTICE_PRINT_FAILED = "notice.print_failed"
     NOTICE_SUPERSEDED = "notice.superseded"  # a queued copy left the queue: another copy was printed
+    NOTICE_ARCHIVED = "notice.archived"  # its archive file was rendered after issuing (off the clerk's path)
     # the desk and the day
     DESK_HANDOVER = "desk.handover"
     DESK_PAUSED = "desk.paused"

@@ -340,6 +340,40 @@ def check_notice(data: NoticeData) -> None:
         raise RuleViolation(T.NOTICE_INCOMPLETE.format(kind=data.kind.label, fields=labels))
 
 
+MAX_DEPARTMENT_LEN = 40
+
+_COUNTY = re.compile("^(.*?(?:{units}))(?:{gov})?(?:{centres}|$)".format(
+    units="|".join(map(re.escape, T.COUNTY_UNITS)), gov=re.escape(T.COUNTY_GOVERNMENT),
+    centres="|".join(map(re.escape, T.COUNTY_CENTRE_WORDS))))
+
+
+def county_of(centre: str) -> str:
+    """The county named at the head of the county centre's name: "某某县政务服务中心" → "某某县"
+    ("" when the name does not start with one). What the first-run wizard pre-fills."""
+    m = _COUNTY.match(centre.strip())
+    return m.group(1) if m else ""
+
+
+def remedy_bodies(county: str) -> tuple[str, str]:
+    """The usual 行政复议机关 and court of a township station: the county's people's government and
+    people's court ("", "" without a county). The wizard's pre-fill and the notices' default."""
+    county = county.strip()
+    if not county:
+        return "", ""
+    return T.RECONSIDERATION_DEFAULT.format(county=county), T.COURT_DEFAULT.format(county=county)
+
+
+def confirmed_departments(departments: Iterable[str]) -> tuple[str, ...]:
+    """联办部门 as the clerk confirmed them: trimmed, each named once, in the order given; a joint
+    notice names two or more (else it is not a joint case). Raises ValidationError (Chinese)."""
+    out = tuple(dict.fromkeys(d.strip() for d in departments if d and d.strip()))
+    if any(len(d) > MAX_DEPARTMENT_LEN for d in out):
+        raise ValidationError(T.JOINT_DEPARTMENT_TOO_LONG.format(n=MAX_DEPARTMENT_LEN))
+    if len(out) < 2:
+        raise ValidationError(T.JOINT_NEEDS_TWO)
+    return out
+
+
 __all__ = [
     "HandoverLine",
     "NoticeData",
@@ -347,5 +381,8 @@ __all__ = [
     "NoticeMaterial",
     "Person",
     "check_notice",
+    "confirmed_departments",
+    "county_of",
+    "remedy_bodies",
     "required_fields",
 ]

@@ -272,6 +272,8 @@ class CaseService:
             elif outcome is Outcome.EXAMINE:
                 tx.emit(EventType.CASE_EXAMINING, {"received_on": tx.now.date()}, case_id=case.id)
             tx.session.add(case)
+        if outcome is Outcome.ACCEPT and follow_up and self.notices is not None:
+            self.notices.archive_after()  # the 补报材料通知单's PDF, after the commit
         return case
 
     def save_marks(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput]) -> list[MaterialLine]:
@@ -455,6 +457,8 @@ class CaseService:
             tx.emit(EventType.CASE_MARKED_URGENT, {"approved_by": head_id, "reason": reason}, case_id=case.id)
             if self.notices is not None:  # seed 003: the centre sends the lead window a 急办件通知单
                 self.notices.issue_with_action(tx, case, NoticeKind.URGENT, clerk_id)
+        if self.notices is not None:
+            self.notices.archive_after()
         return case
 
     def rate(self, case_id: str, clerk_id: str, level: str, score: int, comment: str = "",

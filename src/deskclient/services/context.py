@@ -25,6 +25,8 @@ from deskclient.store.db import open_ledger
 from deskclient.store.ledger import Ledger
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Engine
 
     from deskclient.domain.calendar import WorkCalendar
@@ -102,6 +104,9 @@ class DeskContext:
     engine: Engine
     clock: Clock
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Set by the desk app: called after a notice is issued so its worker renders the archive PDF off
+    # the clerk's path (``notices.render_pending_archives``). None (CLI, scripts): rendered at once.
+    archive_worker: Callable[[], None] | None = field(default=None, repr=False)
 
     # --- mode -------------------------------------------------------------------------------------
     @property
@@ -143,6 +148,21 @@ class DeskContext:
         from deskclient.domain.clock_types import ClockRules
 
         return ClockRules.from_settings(self.settings.clocks, self.rating)
+
+    def save_station_settings(self, **values: str) -> None:
+        """Write ``[station]`` keys into this desk's settings.toml (atomically, the rest of the file's
+        settings kept) and use them from now on: the first-run wizard's notice lines (progress and
+        complaint phones, reconsideration body, court; docs/decisions.md)."""
+        from dataclasses import replace
+
+        from deskclient.settings import save_settings
+
+        current = load_settings(self.paths.config_file)
+        station = replace(current.station, **{k: v.strip() for k, v in values.items()})
+        save_settings(self.paths.config_file, replace(current, station=station))
+        self.settings = replace(self.settings, station=replace(self.settings.station, **{
+            k: v.strip() for k, v in values.items()}))
+        self.refresh_station()
 
     def refresh_station(self) -> None:
         """After first-run set-up names the station, every later event carries its code."""
@@ -192,7 +212,7 @@ class DeskContext:
     def admin(self) -> StationAdmin:
         from deskclient.services.station_admin import StationAdmin
 
-        return StationAdmin(self.ledger, self.people)
+        return StationAdmin(self.ledger, self.people, save_station=self.save_station_settings)
 
     @cached_property
     def cases(self) -> CaseService:

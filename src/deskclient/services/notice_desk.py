@@ -10,6 +10,7 @@ the catalog fields were added by a screen helper only and the CLI refused checkl
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from deskclient.domain.notices import NoticeData, NoticeKind
 if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
     from deskclient.services.notices.issue import IssueResult
+    from deskclient.services.notices.pending import Archived
     from deskclient.store.ledger import WriteTx
     from deskclient.store.models import Case
 
@@ -121,7 +123,8 @@ class NoticeDesk:
     def issue_with_action(self, tx: WriteTx, case: Case, kind: NoticeKind, clerk_id: str) -> str:
         """The notice an action requires, recorded in the action's own transaction (``queued``; the
         preview prints it): the 急办件通知单 with the head's approval, the 补报材料通知单 with a 容缺受理
-        acceptance. Built like every other notice (catalog, station settings, calendar)."""
+        acceptance. Built like every other notice (catalog, station settings, calendar). The caller
+        calls :meth:`archive_after` once its transaction has committed."""
         from deskclient.services.notices.with_action import record_case_notice
 
         ctx = self.ctx
@@ -154,20 +157,98 @@ class NoticeDesk:
 
     def issue(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
               overrides: dict[str, Any] | None = None) -> IssueResult:
-        """Archive, record (one transaction with its event) and try to print the case's notice."""
+        """Record (one transaction with its event) and try to print the case's notice; the archive
+        PDF is rendered after the commit (:meth:`_archive_after`)."""
         from deskclient.services.notices.issue import issue_notice
 
         ctx = self.ctx
-        return issue_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
-                            printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
-                            training=True if ctx.is_training else None, **self._overrides(case_id, kind, overrides))
+        result = issue_notice(ctx.ledger, case_id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
+                              printer=ctx.settings.printer, template_dir=ctx.paths.data_dir,
+                              training=True if ctx.is_training else None, defer_archive=self._deferred,
+                              **self._overrides(case_id, kind, overrides))
+        self._archive_after()
+        return result
 
     def issue_prepared(self, data: NoticeData, clerk_id: str) -> IssueResult:
         """A notice of the window, not of a case (handover sheet, pause sign)."""
         from deskclient.services.notices.issue import issue_prepared
 
-        return issue_prepared(self.ctx.ledger, data, clerk_id, archive_dir=self.ctx.paths.archive_dir,
-                              printer=self.ctx.settings.printer, template_dir=self.ctx.paths.data_dir)
+        result = issue_prepared(self.ctx.ledger, data, clerk_id, archive_dir=self.ctx.paths.archive_dir,
+                                printer=self.ctx.settings.printer, template_dir=self.ctx.paths.data_dir,
+                                defer_archive=self._deferred)
+        self._archive_after()
+        return result
+
+    # --- the archive PDF, off the clerk's path ---------------------------------------------------
+    @property
+    def _deferred(self) -> bool:
+        """The desk renders archives in its own worker (``ctx.archive_worker``); scripts and the CLI
+        render them synchronously, right after the commit."""
+        return self.ctx.archive_worker is not None
+
+    def _archive_after(self) -> None:
+        if self.ctx.archive_worker is not None:
+            self.ctx.archive_worker()
+
+    def archive_after(self) -> None:
+        """After an action's transaction that issued a notice with it (:meth:`issue_with_action`): its
+        archive PDF is rendered off the clerk's path by the desk's worker, or now for a script."""
+        if self.ctx.archive_worker is not None:
+            self.ctx.archive_worker()
+        else:
+            self.render_pending_archives()
+
+    def render_pending_archives(self) -> list[Archived]:
+        """Render every notice issued but not yet archived (this session's, or left by a crash)."""
+        from deskclient.services.notices.pending import render_pending_archives
+
+        return render_pending_archives(self.ctx.ledger)
+
+    # --- 联办件: the departments the clerk confirms ----------------------------------------------
+    def joint_departments(self, case_id: str) -> tuple[str, ...]:
+        """What the confirm dialog starts from: the list confirmed last for this case, else the
+        catalog's ``joint_departments`` of its item."""
+        from deskclient.domain.events import EventType
+        from deskclient.services.notices.issue import last_payload
+
+        with self.ctx.ledger.read() as s:
+            confirmed = last_payload(s, case_id, EventType.CASE_JOINT_DEPARTMENTS_CONFIRMED).get("departments")
+        if isinstance(confirmed, list) and confirmed:
+            return tuple(str(d) for d in confirmed)
+        return self.joint_departments_of_item(self.ctx.cases.get(case_id).item_code)
+
+    def confirm_joint_departments(self, case_id: str, clerk_id: str, departments: Sequence[str]) -> tuple[str, ...]:
+        """Record the 联办部门 the clerk confirmed (``case.joint_departments_confirmed``, with the
+        catalog's list beside it); every later 联办件通知书 of the case prints them."""
+        from deskclient.domain.cases import CaseClass
+        from deskclient.domain.errors import ValidationError
+        from deskclient.domain.events import EventType
+        from deskclient.domain.notices import confirmed_departments
+        from deskclient.store.models import Case
+        from deskclient.strings import notices as TN
+
+        confirmed = confirmed_departments(departments)
+        case = self.ctx.cases.get(case_id)
+        if CaseClass(case.case_class) is not CaseClass.JOINT and CaseClass(case.item_class) is not CaseClass.JOINT:
+            raise ValidationError(TN.JOINT_NOT_JOINT_CASE)
+        catalog = self.joint_departments_of_item(case.item_code)
+        with self.ctx.ledger.write(clerk_id) as tx:
+            if tx.session.get(Case, case_id) is None:
+                raise ValidationError(TN.CASE_NOT_FOUND.format(case=case_id))
+            tx.emit(EventType.CASE_JOINT_DEPARTMENTS_CONFIRMED,
+                    {"departments": list(confirmed), "catalog": list(catalog),
+                     "edited": list(confirmed) != list(catalog)}, case_id=case_id)
+        return confirmed
+
+    def joint_departments_of_item(self, item_code: str) -> tuple[str, ...]:
+        """The catalog's ``joint_departments`` of the item (() when the item is gone: the clerk types them)."""
+        from deskclient.services.notices.issue import joint_departments
+
+        try:
+            return joint_departments(self.ctx.catalog.get(item_code))
+        except Exception:  # a broken catalog must not stop the confirmation
+            log.exception("catalog unavailable for the joint departments")
+            return ()
 
     def render_case_notice(self, case_no: str, kind: NoticeKind | str, fmt: str, *, width: int | None = None,
                            reprint: bool = False) -> RenderedNotice:

@@ -9,6 +9,7 @@ never appear in an event.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlmodel import col, select
@@ -19,6 +20,8 @@ from deskclient.services.people import ROLE_CLERK, ROLE_HEAD, ClerkInput, People
 from deskclient.store.ledger import Ledger, WriteTx
 from deskclient.store.models import Clerk, Window
 from deskclient.strings import people as T
+
+NOTICE_LINE_KEYS = ("reconsideration_body", "court", "progress_phone", "complaint_phone")
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,26 @@ class ClerkLine:
 class StationAdmin:
     """``ctx.admin``: the head's operations on the station's people."""
 
-    def __init__(self, ledger: Ledger, people: PeopleService) -> None:
+    def __init__(self, ledger: Ledger, people: PeopleService,
+                 save_station: Callable[..., None] | None = None) -> None:
         self.ledger = ledger
         self.people = people
+        self._save_station = save_station  # DeskContext.save_station_settings (settings.toml [station])
+
+    def set_notice_lines(self, head_login: str, head_pin: str, lines: Mapping[str, str]) -> None:
+        """What every notice prints about remedies and lookups (``[station]`` reconsideration_body,
+        court, progress_phone, complaint_phone), changed by the head after first run; the change is
+        recorded (``station.notice_lines_changed``). Body and court may not be left empty."""
+        values = {k: lines.get(k, "").strip() for k in NOTICE_LINE_KEYS}
+        missing = [k for k in ("reconsideration_body", "court") if not values[k]]
+        if missing:
+            raise ValidationError(T.NOTICE_LINES_REQUIRED)
+        if self._save_station is None:
+            raise RuleViolation(T.NOTICE_LINES_NOT_HERE)
+        head = self.people.verify_head(head_login, head_pin, purpose="admin_notice_lines")
+        self._save_station(**values)
+        with self.ledger.write(head.id) as tx:
+            tx.emit(EventType.STATION_NOTICE_LINES_CHANGED, values)
 
     def clerks(self) -> list[ClerkLine]:
         now = self.ledger.clock.now()

@@ -129,6 +129,7 @@ EVENT_LABELS = {
     "case.clock_paused": "暂停计时", "case.clock_resumed": "恢复计时", "case.extended": "延期",
     "case.routed": "分办", "followup.opened": "差评整改立项", "followup.visited": "回访",
     "followup.closed": "整改办结", "notice.issued": "出具文书", "notice.printed": "打印文书",
+    "notice.archived": "文书存档", "case.joint_departments_confirmed": "确认联办部门",
     "notice.print_failed": "打印失败",
 }
 FIELD_LABELS = {

@@ -128,6 +128,10 @@ HOTLINE_12345 = "12345"
 HOTLINE_12345_NAME = "12345政务服务便民热线"
 RECONSIDERATION_DEFAULT = "{county}人民政府"
 COURT_DEFAULT = "{county}人民法院"
+# how a county centre's name starts (the wizard pre-fills the county from it): unit, then these words
+COUNTY_UNITS = ("自治县", "自治旗", "县", "区", "旗", "市")
+COUNTY_GOVERNMENT = "人民政府"
+COUNTY_CENTRE_WORDS = ("政务服务中心", "行政审批", "便民服务中心", "政务服务")
 # The articles a refusal rests on: 行政许可法 art. 32 (not accepted), art. 38 para. 2 (reasons, remedies).
 REJECTION_ARTICLE = "《中华人民共和国行政许可法》第三十二条、第三十八条第二款"
 TIME_LIMIT_IMMEDIATE = "当场办结"
@@ -167,6 +171,8 @@ CHECK_FILE_FOLDER_MISSING = "打印输出文件夹不存在或不可写:{folder}
 CHECK_WINDOWS_UNKNOWN = "Windows 中没有名为“{printer}”的打印机。本机的打印机:{known}。"
 CHECK_WINDOWS_UNCHECKED = "已设置 Windows 打印机“{printer}”,本机无法自动检查其状态,请打印测试页确认。"
 JOINT_NEEDS_TWO = "联办件通知书需写明两个或以上的联办部门,请确认联办部门。"
+JOINT_DEPARTMENT_TOO_LONG = "联办部门名称不能超过{n}个字。"
+JOINT_NOT_JOINT_CASE = "本件不是联办件,无需确认联办部门。"
 CHECK_STATE_PRINTING = "正在打印"
 CHECK_STATE_IDLE = "空闲"
 CHECK_STATE_INSTALLED = "已安装"

@@ -77,6 +77,16 @@ STATION_CENTRE = "所属中心"
 STATION_CENTRE_HINT = "如 某某县政务服务中心"
 STATION_URL = "县中心地址"
 STATION_URL_HINT = "可空:空则只用U盘交换数据"
+FIRST_RUN_NOTICE_INTRO = "以下内容印在告知书上(可改):"
+STATION_COUNTY = "所在区县"
+STATION_COUNTY_HINT = "如 某某县"
+STATION_REVIEW_BODY = "复议机关"
+STATION_REVIEW_BODY_HINT = "如 某某县人民政府"
+STATION_COURT = "诉讼法院"
+STATION_COURT_HINT = "如 某某县人民法院"
+STATION_PROGRESS_PHONE = "进度查询"
+STATION_COMPLAINT_PHONE = "投诉电话"
+STATION_PHONE_HINT = "可空,空=12345"
 WINDOWS_LABEL = "窗口"
 WINDOWS_HINT = "每行一个:编号 名称 [部门],如“1 民政窗口 民政办”"
 CLERKS_LABEL = "窗口人员"
@@ -250,6 +260,8 @@ EVENT_LABELS = {
     "notice.issued": "出具告知书",
     "notice.printed": "已打印",
     "notice.superseded": "已由另一份打印",
+    "notice.archived": "文书存档",
+    "case.joint_departments_confirmed": "确认联办部门",
     "case.materials_marked": "材料标记",
     "case.complaint_answered": "投诉答复",
     "followup.opened": "开始跟进",
@@ -305,3 +317,11 @@ WINDOW_NO = "{n}号窗口"
 WINDOW_NO_NAME = "{n}号窗口({name})"
 WINDOW_OPTION = "{n}号  {name}"
 PENDING_MANY = "{n}+"
+# 联办部门 confirm dialog (issue #15)
+JOINT_TITLE = "确认联办部门"
+JOINT_HINT = "办件{case_no}的联办件通知书将写明以下部门。↑↓选择,Del删除,下行输入后回车添加,F9确认。"
+JOINT_ADD_PLACEHOLDER = "添加部门,回车"
+JOINT_KEY_REMOVE = "删除"
+KEY_JOINT_DEPARTMENTS = "联办部门"
+JOINT_CONFIRMED = "已确认联办部门:{departments}"
+JOINT_NOT_CONFIRMED = "请先确认联办部门(D),再出具联办件通知书。"

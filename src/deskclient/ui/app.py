@@ -141,6 +141,8 @@ class DeskApp(App[int]):
         self.ready = True
         self._refresh_title()
         self.start_background_sync()
+        result.ctx.archive_worker = self._archives_pending
+        self.render_archives()  # notices a crash left without their archive file
         self.set_interval(DUE_CLOCKS_INTERVAL_S, self._run_due_clocks, name="due-clocks")
         if result.configured:
             self.show_sign_in()
@@ -230,6 +232,27 @@ class DeskApp(App[int]):
             return
         self.set_interval(max(10.0, ctx.settings.central.background_interval_s), self._background_sync,
                           name="background-sync")
+
+    def _archives_pending(self) -> None:
+        """``ctx.archive_worker``: a notice was just issued (usually from a worker thread)."""
+        try:
+            self.call_from_thread(self.render_archives)
+        except RuntimeError:  # already on the app's thread
+            self.render_archives()
+
+    def render_archives(self) -> None:
+        """Render the archive PDF of every notice issued but not yet archived, in a worker off the
+        clerk's path (``notices.render_pending_archives``; the service serialises the rendering)."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+
+        def job() -> None:
+            for archived in ctx.notices.render_pending_archives():
+                if archived.warning:  # a character no font has: archived as text, say which one
+                    self.call_from_thread(self.notify_text, archived.warning, severity="warning", timeout=10)
+
+        self.run_worker(job, thread=True, group="archives", exit_on_error=False)
 
     def _run_due_clocks(self) -> None:
         """The app-level timer of art. 32 deemed acceptance (showing a screen never writes)."""

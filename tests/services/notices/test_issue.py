@@ -69,7 +69,7 @@ def test_unreachable_printer_leaves_notice_queued_and_case_untouched(ledger: Led
     assert notice.print_state == "queued" and notice.print_error == result.message
     assert notice.case_id == "k1" and notice.issued_by == "c1"
     types = [e.type for e in events]
-    assert types[-2:] == [EventType.NOTICE_ISSUED, EventType.NOTICE_PRINT_FAILED]
+    assert types[-3:] == [EventType.NOTICE_ISSUED, EventType.NOTICE_ARCHIVED, EventType.NOTICE_PRINT_FAILED]
     for e in events:
         assert FULL_ID not in e.payload and PHONE not in e.payload
     assert json.loads(events[-2].payload)["kind"] == "acceptance"
@@ -116,7 +116,7 @@ def test_a_character_no_font_has_still_issues_with_a_text_archive(ledger: Ledger
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from deskclient.services.notices import pdf as P
 
-    monkeypatch.setattr(P, "_candidate_fonts", lambda: iter(()))  # a PC with no CJK font of its own
+    monkeypatch.setattr(P, "_candidate_fonts", lambda *_: iter(()))  # a PC with no CJK font of its own
     with ledger.write(None) as tx:
         case = tx.session.get(Case, "k1")
         case.applicant_name = "刘\U00020000"

@@ -61,7 +61,7 @@ def test_shipped_font_is_small_and_licensed() -> None:
 def test_gb18030_required_characters_print_from_the_shipped_fonts(rare: str,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue #15 item 12: GB18030's required Han repertoire needs no font on the machine."""
-    monkeypatch.setattr(P, "_candidate_fonts", lambda: iter(()))  # a counter PC without CJK fonts
+    monkeypatch.setattr(P, "_candidate_fonts", lambda *_: iter(()))  # a counter PC without CJK fonts
     d = replace(sample(NoticeKind.ACCEPTANCE), applicant=Person("朱" + rare + "基", "11010519491231002X"))
     doc = render_document(d)
     assert rare in P.missing_glyphs(doc.texts(), P.font_cmap(str(P.shipped_font())))  # not in the main subset
@@ -71,7 +71,7 @@ def test_gb18030_required_characters_print_from_the_shipped_fonts(rare: str,
 
 def test_a_character_no_font_has_is_named_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
     rare = "\U00020000"  # 𠀀, Extension B: neither shipped face has it
-    monkeypatch.setattr(P, "_candidate_fonts", lambda: iter(()))
+    monkeypatch.setattr(P, "_candidate_fonts", lambda *_: iter(()))
     d = replace(sample(NoticeKind.ACCEPTANCE), applicant=Person("刘" + rare + "镕", "11010519491231002X"))
     with pytest.raises(P.FontProblem) as err:
         P.render_pdf(render_document(d))

@@ -39,9 +39,10 @@ def archive_name(data: NoticeData, ext: str, unique: str = "") -> str:
     return f"{name}.{ext.lstrip('.')}"
 
 
-def archive_notice(archive_dir: Path, data: NoticeData, content: bytes, ext: str = "pdf",
-                   when: datetime | None = None, unique: str = "") -> Path:
-    """Write ``content`` into the archive; returns the path written. Raises ArchiveError (Chinese)."""
+def archive_path(archive_dir: Path, data: NoticeData, ext: str = "pdf", when: datetime | None = None,
+                 unique: str = "") -> Path:
+    """Where the notice's archive file goes (nothing is written): the year's folder and
+    :func:`archive_name`; ``-2``, ``-3``... if such a file exists already."""
     year = (when or data.reprint_at or data.issued_at).year
     folder = Path(archive_dir) / f"{year:04d}"
     base = archive_name(data, ext, unique)
@@ -51,6 +52,13 @@ def archive_notice(archive_dir: Path, data: NoticeData, content: bytes, ext: str
     while path.exists():
         path = folder / f"{stem}-{n}{dot}{suffix}"
         n += 1
+    return path
+
+
+def archive_notice(archive_dir: Path, data: NoticeData, content: bytes, ext: str = "pdf",
+                   when: datetime | None = None, unique: str = "") -> Path:
+    """Write ``content`` into the archive; returns the path written. Raises ArchiveError (Chinese)."""
+    path = archive_path(archive_dir, data, ext, when, unique)
     try:
         atomic_write_bytes(path, content)
     except OSError as exc:

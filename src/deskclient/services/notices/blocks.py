@@ -144,3 +144,46 @@ class Document:
                         pass
                     case _:
                         yield block.text
+
+
+_BLOCK_TYPES: dict[str, type] = {t.__name__: t for t in (Title, Subtitle, Mark, CopyLabel, Heading, Field, Para,
+                                                          Item, Table, Sign, Rule, Blank, QR, PageBreak)}
+
+
+def _block_to_json(block: Block) -> dict[str, object]:
+    out: dict[str, object] = {"t": type(block).__name__}
+    for name in getattr(block, "__dataclass_fields__", {}):
+        value = getattr(block, name)
+        out[name] = [list(r) for r in value] if name == "rows" else list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _block_from_json(raw: dict[str, object]) -> Block:
+    cls = _BLOCK_TYPES[str(raw.pop("t"))]
+    if "headers" in raw:
+        raw["headers"] = tuple(raw["headers"])  # type: ignore[arg-type]
+    if "rows" in raw:
+        raw["rows"] = tuple(tuple(r) for r in raw["rows"])  # type: ignore[attr-defined]
+    block: Block = cls(**raw)
+    return block
+
+
+def document_to_json(doc: Document) -> str:
+    """The document exactly as issued, as JSON: what the pending archive renders later (the case rows
+    may have moved on by then; the archive must be the very notice the applicant was given)."""
+    import json
+
+    return json.dumps({"kind": doc.kind, "title": doc.title, "template_source": doc.template_source,
+                       "warnings": list(doc.warnings),
+                       "copies": [{"label": c.label, "blocks": [_block_to_json(b) for b in c.blocks]}
+                                  for c in doc.copies]}, ensure_ascii=False)
+
+
+def document_from_json(text: str) -> Document:
+    import json
+
+    raw = json.loads(text)
+    return Document(kind=raw["kind"], title=raw["title"], template_source=raw.get("template_source", "builtin"),
+                    warnings=tuple(raw.get("warnings", ())),
+                    copies=tuple(Copy(c["label"], tuple(_block_from_json(dict(b)) for b in c["blocks"]))
+                                 for c in raw["copies"]))

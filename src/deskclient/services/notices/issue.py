@@ -20,10 +20,18 @@ from sqlmodel import Session, col, select
 from deskclient.domain.cases import CaseClass, CompletionResult, MaterialState
 from deskclient.domain.errors import DeskError, ValidationError
 from deskclient.domain.events import EventType
-from deskclient.domain.notices import NoticeData, NoticeKind, NoticeMaterial, Person, check_notice
+from deskclient.domain.notices import (
+    NoticeData,
+    NoticeKind,
+    NoticeMaterial,
+    Person,
+    check_notice,
+    confirmed_departments,
+    remedy_bodies,
+)
 from deskclient.domain.pauses import pause_notice_fields
 from deskclient.services.notices import blocks as B
-from deskclient.services.notices.archive import archive_notice
+from deskclient.services.notices.archive import archive_path
 from deskclient.services.notices.printing import PrintResult, print_document
 from deskclient.services.notices.render import render_document
 from deskclient.settings import PrinterSettings, StationSettings
@@ -63,13 +71,13 @@ def station_fields(settings: StationSettings | None, station: Station | None) ->
     the 12345 hotline and the county's government / court where the station set none."""
     s = settings or StationSettings()
     county = (station.county if station else "") or s.county
+    body, court = remedy_bodies(county)
     return {
         "progress_phone": s.progress_phone or T.HOTLINE_12345,
         "progress_url": s.progress_url or ("" if s.progress_phone else T.HOTLINE_12345_NAME),
         "complaint_phone": s.complaint_phone or T.HOTLINE_12345,
-        "reconsideration_body": s.reconsideration_body or (T.RECONSIDERATION_DEFAULT.format(county=county)
-                                                           if county else ""),
-        "court": s.court or (T.COURT_DEFAULT.format(county=county) if county else ""),
+        "reconsideration_body": s.reconsideration_body or body,
+        "court": s.court or court,
     }
 
 
@@ -171,12 +179,16 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
         if case.delivery_address:
             values.update(delivery_detail=case.delivery_address, delivery_address=case.delivery_address)
     if kind is NoticeKind.CLOCK_PAUSE:  # the latest 特别程序 (art. 45)
-        values.update(pause_notice_fields(_last_payload(session, case.id, EventType.CASE_CLOCK_PAUSED)))
+        values.update(pause_notice_fields(last_payload(session, case.id, EventType.CASE_CLOCK_PAUSED)))
     if kind is NoticeKind.FOLLOW_UP:  # 容缺受理 (seed 003): the date was fixed at acceptance
-        by = str(_last_payload(session, case.id, EventType.CASE_ACCEPTED).get("follow_up_by") or "")
+        by = str(last_payload(session, case.id, EventType.CASE_ACCEPTED).get("follow_up_by") or "")
         values["follow_up_by"] = date.fromisoformat(by[:10]) if by else None
+    if kind is NoticeKind.JOINT:  # 联办部门 as the clerk confirmed them at the desk, over the catalog's list
+        confirmed = last_payload(session, case.id, EventType.CASE_JOINT_DEPARTMENTS_CONFIRMED).get("departments")
+        if isinstance(confirmed, list) and confirmed:
+            values["departments"] = tuple(str(d) for d in confirmed)
     if kind is NoticeKind.URGENT:  # 急办件通知单: from the centre to the lead window, no applicant details
-        reason = str(_last_payload(session, case.id, EventType.CASE_MARKED_URGENT).get("reason") or "")
+        reason = str(last_payload(session, case.id, EventType.CASE_MARKED_URGENT).get("reason") or "")
         values.update(applicant=None, agent=None, reasons=(reason or T.URGENT_DEFAULT_REASON,))
     values.update(overrides)
     values["time_limit"] = _time_limit(case, extension, values.get("time_limit", ""))
@@ -185,7 +197,7 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
     return NoticeData(**values)
 
 
-def _last_payload(session: Session, case_id: str, type_: EventType) -> dict[str, Any]:
+def last_payload(session: Session, case_id: str, type_: EventType) -> dict[str, Any]:
     ev = session.exec(select(Event).where(Event.case_id == case_id, Event.type == str(type_))
                       .order_by(col(Event.seq).desc())).first()
     try:
@@ -244,19 +256,6 @@ class IssueResult:
     document: B.Document
 
 
-def _archive_bytes(doc: B.Document, data: NoticeData) -> tuple[bytes, str, str]:
-    """The PDF, rendered once: the archive keeps it and a PDF printer prints this very file. If no
-    font can draw some character, the text form is archived instead (the notice is never lost) and
-    the message naming the character is returned as a warning for the clerk."""
-    from deskclient.services.notices.pdf import FontProblem, render_pdf
-    from deskclient.services.notices.text import WIDTH_NEEDLE, render_text
-
-    try:
-        return render_pdf(doc, created=data.reprint_at or data.issued_at), "pdf", ""
-    except FontProblem as problem:
-        return render_text(doc, WIDTH_NEEDLE).encode("utf-8"), "txt", problem.message
-
-
 def doc_number(tx: WriteTx, data: NoticeData) -> str:
     """文号: the issuing station, the year and a number per station and year, gap-free, taken in the
     same transaction as the notice row (a rolled-back issue gives its number back)."""
@@ -281,6 +280,7 @@ def _detail(data: NoticeData) -> str:
 
 def _restore(detail: str) -> dict[str, Any]:
     out = _json(detail)
+    out = {k: v for k, v in out.items() if not k.startswith("_")}  # e.g. the pending archive's document
     if "departments" in out:
         out["departments"] = tuple(out["departments"])
     if "original_date" in out:
@@ -291,13 +291,24 @@ def _restore(detail: str) -> dict[str, Any]:
     return out
 
 
+def _needs_pdf(printer: PrinterSettings) -> bool:
+    """A PDF printer prints the archived file itself, so its archive is rendered before printing."""
+    return printer.format == "pdf" and printer.kind in ("system", "file")
+
+
 def issue_prepared(ledger: Ledger, data: NoticeData, clerk_id: str, *, archive_dir: Path,
                    printer: PrinterSettings | None = None, case_id: str | None = None,
                    reprint_of: str | None = None, template_dir: Path | None = None,
-                   build: Any = None) -> IssueResult:
-    """Issue a notice: number it, render it, archive the PDF and record it in one transaction, then
-    print the archived file. ``build(session, doc_no)`` (issue_notice's) rebuilds the data inside the
-    transaction so the number and the rows it shows are the ones committed."""
+                   build: Any = None, defer_archive: bool = False) -> IssueResult:
+    """Issue a notice: number it, build its document and record the row + ``notice.issued`` in one
+    transaction — no PDF is rendered there. The archive is recorded as pending on the row (it survives
+    a crash) and rendered after the commit (``pending.render_archive``): here, at once, unless
+    ``defer_archive`` (the desk: its worker runs ``render_pending_archives``) — except for a PDF
+    printer, which prints the archived file itself. ``build(session, doc_no)`` (issue_notice's)
+    rebuilds the data inside the transaction so the number and the rows it shows are the committed ones."""
+    from deskclient.services.notices.pending import pending_detail, render_archive
+
+    printer = printer or PrinterSettings()
     notice_id = new_id()
     with ledger.write(clerk_id) as tx:
         if build is not None:
@@ -307,18 +318,24 @@ def issue_prepared(ledger: Ledger, data: NoticeData, clerk_id: str, *, archive_d
             data = build(tx.session, doc_no) if build is not None else replace(data, doc_no=doc_no)
         check_notice(data)
         doc = render_document(data, data_dir=template_dir, check=False)
-        content, ext, font_warning = _archive_bytes(doc, data)
-        path = archive_notice(archive_dir, data, content, ext, unique=notice_id)
+        path = archive_path(archive_dir, data, "pdf", unique=notice_id)
         tx.session.add(Notice(
             id=notice_id, case_id=case_id, kind=data.kind.value, issued_at=data.reprint_at or data.issued_at,
             issued_by=clerk_id, reprint_of=reprint_of, archive_path=str(path), print_state="queued",
-            training=data.training, doc_no=data.doc_no, detail=_detail(data),
+            training=data.training, doc_no=data.doc_no, detail=pending_detail(_detail(data), doc),
         ))
         tx.emit(EventType.NOTICE_ISSUED, {
             "notice_id": notice_id, "kind": data.kind.value, "case_no": data.case_no, "doc_no": data.doc_no,
             "reprint_of": reprint_of, "archive": path.name, "training": data.training,
         }, case_id=case_id)
-    result = _try_print(doc, printer or PrinterSettings(), path if ext == "pdf" else None)
+    font_warning = ""
+    pdf_path: Path | None = None
+    if not defer_archive or _needs_pdf(printer):
+        archived = render_archive(ledger, notice_id, clerk_id)
+        if archived is not None:
+            path, font_warning = archived.path, archived.warning
+            pdf_path = path if path.suffix == ".pdf" else None
+    result = _try_print(doc, printer, pdf_path)
     _record_print(ledger, clerk_id, notice_id, case_id, data.kind, result)
     warnings = (*doc.warnings, font_warning) if font_warning else doc.warnings
     return IssueResult(notice_id, path, result.ok, result.message, warnings, doc)
@@ -365,8 +382,9 @@ def issue_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str, clerk_id:
                  archive_dir: Path, printer: PrinterSettings | None = None, reprint_of: str | None = None,
                  template_dir: Path | None = None, training: bool | None = None,
                  station_settings: StationSettings | None = None, item: Any = None, calendar: Any = None,
-                 clock_rules: Any = None, **overrides: Any) -> IssueResult:
-    """Build, number, archive, record and try to print a notice for a case. A reprint (``reprint_of``
+                 clock_rules: Any = None, defer_archive: bool = False, **overrides: Any) -> IssueResult:
+    """Build, number, record, archive (``defer_archive``: see :func:`issue_prepared`) and try to print
+    a notice for a case. A reprint (``reprint_of``
     set) carries the 补打 mark with the time of reprinting, the original's 文号 and what the clerk
     confirmed on the original (joint departments, completion result)."""
     now = ledger.clock.now()
@@ -390,7 +408,8 @@ def issue_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str, clerk_id:
     with ledger.read() as session:
         data = build(session, original_no)
     return issue_prepared(ledger, data, clerk_id, archive_dir=archive_dir, printer=printer, case_id=case_id,
-                          reprint_of=reprint_of, template_dir=template_dir, build=build)
+                          reprint_of=reprint_of, template_dir=template_dir, build=build,
+                          defer_archive=defer_archive)
 
 
 def joint_departments(item: Any) -> tuple[str, ...]:
@@ -402,9 +421,7 @@ def issue_joint_notice(ledger: Ledger, case_id: str, clerk_id: str, departments:
                        archive_dir: Path, **kwargs: Any) -> IssueResult:
     """Issue the 联办件通知书 with the departments the clerk confirmed (start from
     :func:`joint_departments`; the clerk may add or remove one). Two or more distinct departments."""
-    confirmed = tuple(dict.fromkeys(d.strip() for d in departments if d and d.strip()))
-    if len(confirmed) < 2:
-        raise ValidationError(T.JOINT_NEEDS_TWO)
+    confirmed = confirmed_departments(departments)
     return issue_notice(ledger, case_id, NoticeKind.JOINT, clerk_id, archive_dir=archive_dir,
                         departments=confirmed, **kwargs)
 def original_notice(ledger: Ledger, case_id: str, kind: NoticeKind | str) -> Notice | None:
@@ -435,6 +452,7 @@ __all__ = [
     "issue_notice",
     "issue_prepared",
     "joint_departments",
+    "last_payload",
     "notice_data_for_case",
     "original_notice",
     "reprint_notice",

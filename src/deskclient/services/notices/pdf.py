@@ -9,9 +9,10 @@ from a CJK font found on the machine; if there is none, the error names exactly 
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -62,8 +63,16 @@ def font_cmap(path: str, index: int = 0) -> frozenset[int]:
     return frozenset(font.getBestCmap() or {})
 
 
-def _candidate_fonts() -> Iterable[tuple[str, int]]:
+def _candidate_fonts(chars: Collection[str] = ()) -> Iterable[tuple[str, int]]:
+    """Fonts of this machine to take the missing ``chars`` from, in order: the usual CJK fonts, the
+    ones fontconfig tags Chinese, then any font fontconfig says draws one of them (lazily: only
+    asked when the earlier ones left some character; ``chars`` is the caller's live set)."""
     yield from SYSTEM_CJK_FONTS
+    yield from _fontconfig_chinese()
+    yield from _fontconfig_fonts_for(chars)
+
+
+def _fontconfig_chinese() -> Iterable[tuple[str, int]]:
     if shutil.which("fc-list"):
         try:
             found = subprocess.run(["fc-list", ":lang=zh-cn", "file", "index"], capture_output=True,
@@ -95,12 +104,9 @@ def choose_fallbacks(missing: set[str]) -> list[tuple[str, int]]:
     first, then CJK fonts on this machine. Raises FontProblem naming every character no font has."""
     chosen: list[tuple[str, int]] = []
     left = set(missing)
-    candidates: list[tuple[str, int]] = []
     ext = shipped_ext_font()
-    if ext is not None:
-        candidates.append((str(ext), 0))
-    candidates += list(_candidate_fonts())
-    for path, index in candidates:
+    shipped = [(str(ext), 0)] if ext is not None else []
+    for path, index in itertools.chain(shipped, _candidate_fonts(left)):
         if not left:
             break
         if not Path(path).is_file() or path.lower().endswith((".pcf", ".pcf.gz", ".otb")):
@@ -110,12 +116,37 @@ def choose_fallbacks(missing: set[str]) -> list[tuple[str, int]]:
         except Exception:  # an unreadable font file is just not a candidate
             continue
         covered = {c for c in left if ord(c) in cmap}
-        if covered:
+        if covered and (path, index) not in chosen:
             chosen.append((path, index))
             left -= covered
     if left:
         raise FontProblem(T.FONT_GLYPHS_MISSING.format(chars=_describe_chars(left)))
     return chosen
+
+
+MAX_FONTCONFIG_QUERIES = 16  # one fc-list per missing character, at most this many per notice
+
+
+def _fontconfig_fonts_for(chars: Collection[str]) -> list[tuple[str, int]]:
+    """Fonts fontconfig says cover each character (``fc-list ':charset=<hex>' file index``), whatever
+    their language tag: an Extension B name character is often only in a Japanese-tagged face
+    (Debian ``fonts-hanazono``: HanaMinB) that ``:lang=zh-cn`` never lists."""
+    if not chars or shutil.which("fc-list") is None:
+        return []
+    found: list[tuple[str, int]] = []
+    for ch in sorted(chars)[:MAX_FONTCONFIG_QUERIES]:
+        try:
+            out = subprocess.run(["fc-list", f":charset={ord(ch):x}", "file", "index"], capture_output=True,
+                                 text=True, timeout=10, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            return found
+        for row in sorted(out.splitlines()):
+            path, _, rest = row.partition(":")
+            index = rest.strip().removeprefix("index=").strip()
+            entry = (path.strip(), int(index) if index.isdigit() else 0)
+            if entry[0] and entry not in found and not entry[0].lower().endswith((".pcf", ".pcf.gz", ".otb")):
+                found.append(entry)
+    return found
 
 
 def render_pdf(doc: B.Document, *, created: datetime | None = None) -> bytes:

@@ -3,10 +3,12 @@
 The 急办件通知单 (the head approves an urgent case) and the 补报材料通知单 (a case accepted under 容缺受理,
 general materials to follow) are not a clerk's separate step: the desk issues them by itself, in the
 same durable transaction as the approval or the acceptance (seed 003), so there is never an urgent case
-without its notice or a 容缺 acceptance without the list of what to bring. The printer is not tried
-inside the transaction; the notice is recorded ``queued`` and the preview prints that very original
-(its date and 文号, no 补打 mark). Split from :mod:`~deskclient.services.notices.issue`, whose helpers
-(numbering, archiving, recording a print) it reuses.
+without its notice or a 容缺 acceptance without the list of what to bring. Nothing slow happens inside
+that transaction: no printer, and no PDF — the row keeps the issued document as a pending archive, which
+:mod:`~deskclient.services.notices.pending` renders after the commit (the desk's archive worker, or at
+once for a script: ``NoticeDesk.archive_after``). The notice is recorded ``queued`` and the preview prints
+that very original (its date and 文号, no 补打 mark). Split from :mod:`~deskclient.services.notices.issue`,
+whose helpers (numbering, detail, recording a print) it reuses.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from sqlmodel import select
 from deskclient.domain.errors import ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.notices import NoticeKind, check_notice
-from deskclient.services.notices.archive import archive_notice
+from deskclient.services.notices.archive import archive_path
 from deskclient.services.notices.issue import (
     IssueResult,
-    _archive_bytes,
     _detail,
     _record_print,
     _restore,
@@ -32,6 +33,7 @@ from deskclient.services.notices.issue import (
     notice_data_for_case,
     original_notice,
 )
+from deskclient.services.notices.pending import pending_detail, render_archive
 from deskclient.services.notices.render import render_document
 from deskclient.settings import PrinterSettings
 from deskclient.store.ledger import Ledger, WriteTx, new_id
@@ -46,7 +48,8 @@ def record_case_notice(tx: WriteTx, case_id: str, kind: NoticeKind | str, clerk_
     acceptance). Numbered, archived and recorded ``queued`` with its ``notice.issued`` event; nothing
     is printed while the transaction holds the ledger — the notice preview prints the queued original
     (:func:`print_queued_notice`) and the handover sheet lists it until it is printed. A notice that
-    cannot be made (a required field missing) raises, and the action is not recorded either."""
+    cannot be made (a required field missing) raises, and the action is not recorded either. The archive
+    PDF is rendered after the commit (the row is its pending record)."""
     tx.flush_events()  # the notice reads the action's own event (the urgent reason, the follow-up date)
     notice_id = new_id()
     data = notice_data_for_case(tx.session, case_id, kind, clerk_id=clerk_id, issued_at=tx.now.replace(microsecond=0),
@@ -54,11 +57,10 @@ def record_case_notice(tx: WriteTx, case_id: str, kind: NoticeKind | str, clerk_
     data = replace(data, doc_no=doc_number(tx, data))
     check_notice(data)
     doc = render_document(data, data_dir=template_dir, check=False)
-    content, ext, _font_warning = _archive_bytes(doc, data)
-    path = archive_notice(archive_dir, data, content, ext, unique=notice_id)
+    path = archive_path(archive_dir, data, "pdf", unique=notice_id)
     tx.session.add(Notice(id=notice_id, case_id=case_id, kind=data.kind.value, issued_at=data.issued_at,
                           issued_by=clerk_id, archive_path=str(path), print_state="queued",
-                          training=data.training, doc_no=data.doc_no, detail=_detail(data)))
+                          training=data.training, doc_no=data.doc_no, detail=pending_detail(_detail(data), doc)))
     tx.emit(EventType.NOTICE_ISSUED, {
         "notice_id": notice_id, "kind": data.kind.value, "case_no": data.case_no, "doc_no": data.doc_no,
         "reprint_of": None, "archive": path.name, "training": data.training, "with_action": True,
@@ -90,8 +92,10 @@ def print_queued_notice(ledger: Ledger, notice_id: str, clerk_id: str, *, printe
         data = notice_data_for_case(session, row.case_id, row.kind, clerk_id=row.issued_by, issued_at=row.issued_at,
                                     doc_no=row.doc_no, training=row.training, **{**_restore(row.detail), **fields})
     doc = render_document(data, data_dir=template_dir, check=False)
-    archived = Path(row.archive_path)
-    result = _try_print(doc, printer or PrinterSettings(), archived if archived.suffix == ".pdf" else None)
+    rendered = render_archive(ledger, row.id, clerk_id)  # still pending: the file a PDF printer prints
+    archived = rendered.path if rendered is not None else Path(row.archive_path)
+    pdf = archived if archived.suffix == ".pdf" and archived.is_file() else None
+    result = _try_print(doc, printer or PrinterSettings(), pdf)
     _record_print(ledger, clerk_id, row.id, row.case_id, data.kind, result)
     return IssueResult(row.id, archived, result.ok, result.message, doc.warnings, doc)
 

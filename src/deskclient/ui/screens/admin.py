@@ -29,6 +29,7 @@ class AdminScreen(DeskScreen):
         Binding("p", "reset_pin", T.KEY_RESET_PIN, id="admin.reset_pin"),
         Binding("l", "unlock", T.KEY_UNLOCK, id="admin.unlock"),
         Binding("c", "change_pin", T.KEY_CHANGE_PIN, id="admin.change_pin"),
+        Binding("s", "notice_lines", T.KEY_NOTICE_LINES, id="admin.notice_lines"),
         Binding("escape", "back", T.KEY_BACK, id="admin.back"),
     ]
 
@@ -128,6 +129,21 @@ class AdminScreen(DeskScreen):
                   FormField("pin", T.NEW_PIN, password=True, required=True, max_length=8)]
         self._ask(T.CHANGE_TITLE, fields, lambda admin, v: admin.change_own_pin(login, v["old"], v["pin"]),
                   T.DONE_CHANGE)
+
+    def action_notice_lines(self) -> None:
+        """复议机关, 诉讼法院 and the notice phones, for a station set up before the wizard asked."""
+        from deskclient.domain.notices import remedy_bodies
+
+        st = self.ctx.settings.station
+        body, court = remedy_bodies(self.ctx.station.county)
+        fields = [FormField("reconsideration_body", T.REVIEW_BODY, st.reconsideration_body or body, required=True,
+                            max_length=40),
+                  FormField("court", T.COURT, st.court or court, required=True, max_length=40),
+                  FormField("progress_phone", T.PROGRESS_PHONE, st.progress_phone, max_length=40),
+                  FormField("complaint_phone", T.COMPLAINT_PHONE, st.complaint_phone, max_length=40),
+                  *self._head_fields()]
+        self._ask(T.NOTICE_LINES_TITLE, fields, lambda admin, v: admin.set_notice_lines(v["head"], v["head_pin"], v),
+                  T.DONE_NOTICE_LINES)
 
     def action_back(self) -> None:
         self.app.pop_screen()

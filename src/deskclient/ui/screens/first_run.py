@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Label, Static, TextArea
 
 from deskclient.domain.errors import ValidationError
+from deskclient.domain.notices import county_of, remedy_bodies
 from deskclient.services.people import parse_setup
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
@@ -32,9 +33,16 @@ def _code(value: str) -> str | None:
     return None if re.fullmatch(r"[A-Za-z0-9]{2,12}", value.strip()) else TP.STATION_CODE_FORMAT
 
 
+NOTICE_KEYS = ("county", "reconsideration_body", "court", "progress_phone", "complaint_phone")
+
+
 class FirstRunScreen(DeskScreen):
     CSS_PATH = "first_run.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f9", "save", T.FIRST_RUN_SAVE, id="first_run.save")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._prefilled: dict[str, str] = {}  # what the wizard itself put in a field (the clerk may edit)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="first-run"):
@@ -43,6 +51,16 @@ class FirstRunScreen(DeskScreen):
             yield ValidatedField(T.STATION_NAME, _required, placeholder=T.STATION_NAME_HINT, id="name")
             yield ValidatedField(T.STATION_CENTRE, None, placeholder=T.STATION_CENTRE_HINT, id="centre")
             yield ValidatedField(T.STATION_URL, None, placeholder=T.STATION_URL_HINT, id="url")
+            # what every notice prints (issue #15): a wizard-made station can issue every kind
+            yield Static(T.FIRST_RUN_NOTICE_INTRO, classes="hint", markup=False)
+            yield ValidatedField(T.STATION_COUNTY, None, placeholder=T.STATION_COUNTY_HINT, id="county")
+            yield ValidatedField(T.STATION_REVIEW_BODY, _required, placeholder=T.STATION_REVIEW_BODY_HINT,
+                                 id="reconsideration_body")
+            yield ValidatedField(T.STATION_COURT, _required, placeholder=T.STATION_COURT_HINT, id="court")
+            yield ValidatedField(T.STATION_PROGRESS_PHONE, None, placeholder=T.STATION_PHONE_HINT,
+                                 id="progress_phone")
+            yield ValidatedField(T.STATION_COMPLAINT_PHONE, None, placeholder=T.STATION_PHONE_HINT,
+                                 id="complaint_phone")
             yield Label(Text(f"{T.WINDOWS_LABEL}  {T.WINDOWS_HINT}"), classes="hint")
             yield TextArea(id="windows", soft_wrap=False)
             yield Label(Text(f"{T.CLERKS_LABEL}  {T.CLERKS_HINT}"), classes="hint")
@@ -55,13 +73,32 @@ class FirstRunScreen(DeskScreen):
         self.title = T.FIRST_RUN_TITLE
         self.query_one("#code", ValidatedField).focus()
 
+    def _prefill(self, key: str, value: str) -> None:
+        """Fill a field from another one unless the clerk typed something of their own there."""
+        field = self.query_one(f"#{key}", ValidatedField)
+        if field.value.strip() and field.value != self._prefilled.get(key, ""):
+            return
+        self._prefilled[key] = value
+        field.value = value
+
+    @on(ValidatedField.Changed, "#centre")
+    def _centre_changed(self, event: ValidatedField.Changed) -> None:
+        self._prefill("county", county_of(event.value))
+
+    @on(ValidatedField.Changed, "#county")
+    def _county_changed(self, event: ValidatedField.Changed) -> None:
+        body, court = remedy_bodies(event.value)
+        self._prefill("reconsideration_body", body)
+        self._prefill("court", court)
+
     @on(Button.Pressed, "#save")
     def _pressed(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
         err = self.query_one("#setup-error", Static)
-        fields = {k: self.query_one(f"#{k}", ValidatedField) for k in ("code", "name", "centre", "url", "head")}
+        fields = {k: self.query_one(f"#{k}", ValidatedField) for k in ("code", "name", "centre", "url", *NOTICE_KEYS,
+                                                                        "head")}
         for f in fields.values():
             if f.validate_now():
                 err.update(Text(f.problem or ""))
@@ -75,12 +112,14 @@ class FirstRunScreen(DeskScreen):
             return
         code, name = fields["code"].value.strip(), fields["name"].value.strip()
         centre, url = fields["centre"].value.strip(), fields["url"].value.strip()
+        county = fields["county"].value.strip()
+        lines = {k: fields[k].value.strip() for k in NOTICE_KEYS if k != "county"}
         ctx = self.ctx
 
         def setup() -> list:
-            ctx.people.setup_station(code=code, name=name, centre=centre, central_url=url, windows=windows,
-                                     clerks=clerks, is_training=ctx.is_training)
-            ctx.refresh_station()
+            ctx.people.setup_station(code=code, name=name, centre=centre, county=county, central_url=url,
+                                     windows=windows, clerks=clerks, is_training=ctx.is_training)
+            ctx.save_station_settings(**lines)  # settings.toml [station]; refreshes the station too
             return ctx.people.clerks()
 
         err.update("")

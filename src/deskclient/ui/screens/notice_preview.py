@@ -36,6 +36,7 @@ class NoticePreviewScreen(DeskModal):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", T.NOTICE_CLOSE, id="notice.close"),
         Binding("f9", "issue", T.KEY_NOTICE_ISSUE, id="notice.issue"),
+        Binding("d", "departments", T.KEY_JOINT_DEPARTMENTS, id="notice.departments"),
     ]
 
     def __init__(self, case_id: str, kind: str, *, overrides: dict[str, Any] | None = None,
@@ -53,6 +54,8 @@ class NoticePreviewScreen(DeskModal):
         self.issued_message = issued_message
         self.original_at: datetime | None = None  # set once the preview knows the notice was issued before
         self.queued = False  # the original was issued with an action and never printed: F9 prints it
+        self.joint_confirmed = False  # 联办件: the clerk confirmed the departments in this preview
+        self.asked_joint = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notice-box"):
@@ -99,6 +102,61 @@ class NoticePreviewScreen(DeskModal):
             hint = T.NOTICE_QUEUED_HINT if preview.queued else T.NOTICE_REPRINT_HINT
             self.query_one("#notice-status", Static).update(Text(hint.format(
                 date=f"{preview.original_at:%Y-%m-%d %H:%M}")))
+        self.refresh_bindings()
+        if self._joint_to_confirm and not self.asked_joint:  # first look at a new 联办件通知书
+            self.asked_joint = True
+            self.action_departments()
+
+    @property
+    def _joint_to_confirm(self) -> bool:
+        """An original 联办件通知书 not issued yet: its departments are confirmed before F9."""
+        return self.kind == "joint" and not self.issued and self.original_at is None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "departments":
+            return self._joint_to_confirm
+        return True
+
+    def action_departments(self, then_issue: bool = False) -> None:
+        """The departments dialog, pre-filled with the case's confirmed list or the catalog's; the
+        confirmed list is recorded (``case.joint_departments_confirmed``) and the preview reloaded."""
+        from deskclient.ui.screens.joint_dialog import JointDepartmentsDialog
+
+        desk = self.desk
+        ctx, clerk_id, case_id = desk.ctx, desk.clerk.id if desk.clerk else "", self.case_id
+        if ctx is None or not self._joint_to_confirm:
+            return
+
+        def answer(departments: tuple[str, ...] | None) -> None:
+            if departments is None:
+                return
+
+            def confirmed(names: tuple[str, ...]) -> None:
+                self.joint_confirmed = True
+                self.query_one("#notice-status", Static).update(Text(T.JOINT_CONFIRMED.format(
+                    departments="、".join(names))))
+                if then_issue:
+                    self.action_issue()
+                else:
+                    self._reload()
+
+            self.run_db(lambda: ctx.notices.confirm_joint_departments(case_id, clerk_id, departments), confirmed,
+                        group="joint")
+
+        def ask(loaded: tuple[tuple[str, ...], str]) -> None:
+            names, case_no = loaded
+            self.app.push_screen(JointDepartmentsDialog(names, case_no=case_no), answer)
+
+        self.run_db(lambda: (ctx.notices.joint_departments(case_id), ctx.cases.get(case_id).case_no), ask,
+                    group="joint")
+
+    def _reload(self) -> None:
+        desk = self.desk
+        ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id if desk.clerk else "", self.case_id, self.kind
+        assert ctx is not None
+        width = max(20, min(ctx.settings.printer.columns, 56))
+        self.run_db(lambda: ctx.notices.preview(case_id, kind, clerk_id, width, self.overrides), self._show,
+                    group="preview")
 
     def action_close(self) -> None:
         self.dismiss(self.issued)
@@ -109,6 +167,9 @@ class NoticePreviewScreen(DeskModal):
             return
         ctx, clerk_id, case_id, kind = desk.ctx, desk.clerk.id, self.case_id, self.kind
 
+        if self._joint_to_confirm and not self.joint_confirmed:  # never issued with an unconfirmed list
+            self.action_departments(then_issue=True)
+            return
         overrides = self.overrides
         reprint = self.original_at is not None
         queued = self.queued

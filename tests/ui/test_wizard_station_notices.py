@@ -1,0 +1,151 @@
+"""A station made by the first-run wizard issues every notice kind without anyone editing files
+(issue #15): the wizard asks for the county, the reconsideration body and the court (pre-filled from
+the county centre's name, editable) and the notice phones; the 联办件通知书 names the departments the
+clerk confirmed in the desk's dialog. Asserted on the ledger (rows, events) and the archived notice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.ui.conftest import SIZE, Ledger, new_app, screen_text, settle, sign_in
+from tests.ui.test_desk_paths import register, start_intake
+from textual.widgets import OptionList, TextArea
+
+from deskclient.settings import Mode, Paths, load_settings
+from deskclient.ui.screens.dialogs import ConfirmDialog, ReasonsDialog
+from deskclient.ui.screens.joint_dialog import JointDepartmentsDialog
+from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+from deskclient.ui.screens.sign_in import SignInScreen
+
+
+async def make_wizard_station(root: Path) -> Paths:
+    """The first-run wizard at 80×24, typed as a head would: the county and the remedy bodies come
+    pre-filled from the county centre's name; the court is edited by hand."""
+    paths = Paths.resolve(root, Mode.STATION)
+    app = new_app(paths)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        s = app.screen
+        for fid, value in (("code", "QS13"), ("name", "青山镇便民服务中心"), ("url", ""),
+                           ("head", "zhou 周主任 8888")):
+            s.query_one(f"#{fid}").value = value
+        s.query_one("#centre").focus()
+        await pilot.press(*"某某县政务服务中心")
+        await settle(app, pilot)
+        assert s.query_one("#county").value == "某某县"  # pre-filled from the centre's name
+        assert s.query_one("#reconsideration_body").value == "某某县人民政府"
+        assert s.query_one("#court").value == "某某县人民法院"
+        s.query_one("#court").value = "某某市某某区人民法院"  # 集中管辖: the head corrects it
+        s.query_one("#progress_phone").value = "0851-86001234"
+        s.query_one("#windows", TextArea).text = "1 民政残联窗口 民政办\n2 社保窗口 社保所"
+        s.query_one("#clerks", TextArea).text = "1 A wang 王芳 1234\n2 A zhang 张敏 1234"
+        await pilot.press("f9")
+        await settle(app, pilot, rounds=6)
+        assert isinstance(app.screen, SignInScreen), screen_text(app)
+    return paths
+
+
+async def accept(app: Any, pilot: Any) -> None:
+    await pilot.press("f9")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ConfirmDialog)
+    await pilot.press("f9")
+    await settle(app, pilot)
+
+
+async def test_wizard_station_issues_a_rejection_naming_the_reconsideration_body_and_court(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    paths = await make_wizard_station(tmp_path / "desk")
+    ledger = Ledger(paths)
+    assert ledger.rows("SELECT county FROM station")[0]["county"] == "某某县"
+    station = load_settings(paths.config_file).station  # written by the wizard, not by hand
+    assert (station.reconsideration_body, station.court) == ("某某县人民政府", "某某市某某区人民法院")
+    assert station.progress_phone == "0851-86001234" and station.complaint_phone == ""
+
+    app = new_app(paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "wang", "1234")
+        await start_intake(app, pilot, "mz-004")
+        await register(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonsDialog)
+        await pilot.press("enter", "f9")  # the first common reason
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoticePreviewScreen)
+        await pilot.press("f9")  # issue
+        await settle(app, pilot, rounds=6)  # the archive worker renders the PDF after the commit
+    case = ledger.case()
+    notice = ledger.rows("SELECT * FROM notice WHERE case_id = ? AND kind = 'rejection'", case["id"])[0]
+    assert "notice.issued" in ledger.events(case["id"]) and "notice.archived" in ledger.events(case["id"])
+    assert "_archive" not in json.loads(notice["detail"])  # rendered: no longer pending
+    text = "".join(p.extract_text() for p in PdfReader(notice["archive_path"]).pages).replace(" ", "")
+    assert "某某县人民政府申请行政复议" in text and "某某市某某区人民法院提起行政诉讼" in text
+    assert "0851-86001234" in text and "12345" in text  # the progress phone; no complaint phone: 12345
+
+
+async def test_joint_notice_names_the_departments_the_clerk_confirmed(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    paths = await make_wizard_station(tmp_path / "desk")
+    ledger = Ledger(paths)
+    app = new_app(paths)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "wang", "1234")
+        await start_intake(app, pilot, "cl-005")
+        await register(app, pilot)
+        await pilot.press("a")
+        await accept(app, pilot)  # accepted → the 联办件通知书's preview → the dialog
+        dialog = app.screen
+        assert isinstance(dialog, JointDepartmentsDialog)
+        listing = dialog.query_one("#departments", OptionList)
+        assert listing.option_count == 3  # the catalog's: 镇残联、县残疾人联合会、县住房和城乡建设局
+        shown = screen_text(app)
+        assert "县住房和城乡建设局" in shown and "F9" in shown  # all of it visible at 80×24
+        listing.focus()
+        await pilot.press("down", "down", "delete")  # remove 县住房和城乡建设局
+        await pilot.press("tab")
+        await pilot.press(*"县财政局", "enter")  # add one
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoticePreviewScreen)
+        assert "县财政局" in screen_text(app)
+        await pilot.press("f9")  # issue
+        await settle(app, pilot, rounds=6)
+    case = ledger.case()
+    assert ledger.payloads(case["id"], "case.joint_departments_confirmed") == [{
+        "departments": ["镇残联", "县残疾人联合会", "县财政局"],
+        "catalog": ["镇残联", "县残疾人联合会", "县住房和城乡建设局"], "edited": True}]
+    notice = ledger.rows("SELECT * FROM notice WHERE case_id = ? AND kind = 'joint'", case["id"])[0]
+    assert json.loads(notice["detail"])["departments"] == ["镇残联", "县残疾人联合会", "县财政局"]
+    text = "".join(p.extract_text() for p in PdfReader(notice["archive_path"]).pages).replace(" ", "")
+    assert "联办部门：镇残联、县残疾人联合会、县财政局" in text
+    assert "县住房和城乡建设局" not in text
+
+
+async def test_joint_notice_is_not_issued_before_the_departments_are_confirmed(tmp_path: Path) -> None:
+    paths = await make_wizard_station(tmp_path / "desk")
+    ledger = Ledger(paths)
+    app = new_app(paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "wang", "1234")
+        await start_intake(app, pilot, "cl-005")
+        await register(app, pilot)
+        await pilot.press("a")
+        await accept(app, pilot)
+        assert isinstance(app.screen, JointDepartmentsDialog)
+        await pilot.press("escape")  # not now
+        await settle(app, pilot)
+        await pilot.press("f9")  # F9 asks again instead of issuing an unconfirmed list
+        await settle(app, pilot)
+        assert isinstance(app.screen, JointDepartmentsDialog)
+        case: Any = ledger.case()
+        assert ledger.count("SELECT count(*) FROM notice WHERE case_id = ?", case["id"]) == 0
+        await pilot.press("f9")  # the catalog's list as it is
+        await settle(app, pilot, rounds=6)
+        assert isinstance(app.screen, NoticePreviewScreen)
+    assert ledger.payloads(case["id"], "case.joint_departments_confirmed")[0]["edited"] is False
+    assert ledger.count("SELECT count(*) FROM notice WHERE case_id = ? AND kind = 'joint'", case["id"]) == 1
