@@ -158,12 +158,18 @@ class RatingSettings:
 
 
 @dataclass(frozen=True)
+class TrainingSettings:
+    demo_key_delay_s: float = 0.25  # Ctrl+D replays a step's input at this pace, so the class can follow
+
+
+@dataclass(frozen=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     central: CentralSettings = field(default_factory=CentralSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     clocks: ClockSettings = field(default_factory=ClockSettings)
     rating: RatingSettings = field(default_factory=RatingSettings)
+    training: TrainingSettings = field(default_factory=TrainingSettings)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -175,6 +181,7 @@ _SECTIONS: dict[str, type] = {
     "printer": PrinterSettings,
     "clocks": ClockSettings,
     "rating": RatingSettings,
+    "training": TrainingSettings,
 }
 
 

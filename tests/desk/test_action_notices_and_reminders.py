@@ -167,7 +167,7 @@ def test_seed003_department_result_missed_is_listed_until_result_returned(demo_c
     assert [e["note"] for e in events(demo_ctx, "case.result_returned")] == ["县局已出证"]
     assert [it for it in demo_ctx.reminders.items("1", today=day) if it.kind is ClockKind.DEPARTMENT_RETURN] == []
     assert demo_ctx.reminders.other_counts("1", today=day).missed == 0
-    assert demo_ctx.case_view.detail(case.id).awaiting_result is False
+    assert demo_ctx.case_view.detail(case.id).facts.result_returned is True
 
 
 def test_reminders_list_has_overdue_cases_with_since_when(demo_ctx: DeskContext) -> None:

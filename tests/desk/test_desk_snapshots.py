@@ -107,7 +107,7 @@ def test_complaint_delay_dialog_snapshot(snap_compare: Any, station: Any, size: 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_result_returned_dialog_snapshot(snap_compare: Any, station: Any, size: tuple[int, int]) -> None:
-    """结果已返回 (B on case detail, seed 003): the department handed the result back."""
+    """结果返回 (J on case detail, seed 003): the department handed the result back."""
 
     def prepare(ctx: Any) -> Any:
         case = register(ctx, "wangfang", seed=11)
@@ -120,4 +120,4 @@ def test_result_returned_dialog_snapshot(snap_compare: Any, station: Any, size: 
 
         return open_case
 
-    assert _snap_keys(snap_compare, station, size, "wangfang", "1234", ["b"], prepare)
+    assert _snap_keys(snap_compare, station, size, "wangfang", "1234", ["j"], prepare)

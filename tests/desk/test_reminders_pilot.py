@@ -103,7 +103,7 @@ async def test_case_detail_records_result_returned(station: Any) -> None:
         app.push_screen(CaseDetailScreen(case.id))
         await settle(app, pilot)
         assert app.screen.check_action("result_returned", ()) is True
-        await pilot.press("b")
+        await pilot.press("j")
         await settle(app, pilot)
         assert isinstance(app.screen, FormDialog)
         await fill(app, pilot, ["县民政局已出证"])

@@ -73,6 +73,8 @@ def test_keys_in_text_finds_function_letters_and_ctrl() -> None:
 def test_worked_example_in_the_guide_is_accepted() -> None:
     s = parse_scenario((DOCS / "scenario-example.toml").read_text(encoding="utf-8"), "scenario-example.toml")
     assert len(s.steps) == 3 and s.steps[1].keys == ("F2", "F9")
+    assert [a.key or a.text for a in s.steps[1].inputs][:3] == ["F2", "jycyz", "Enter"]
+    assert s.steps[1].inputs[3].into == "a-name" and s.steps[2].notice == "acceptance"
 
 
 def test_broken_example_in_the_guide_is_refused_with_every_line() -> None:
@@ -85,6 +87,7 @@ def test_broken_example_in_the_guide_is_refused_with_every_line() -> None:
     assert any("registre" in m for m in by_line.values())
     assert any("很好" in m for m in by_line.values())
     assert any("F2" in m and "screen" in m for m in by_line.values())  # a key named with no screen
+    assert "F13" in by_line[lines.index('input = [{ key = "R" }, { key = "F13" }]') + 1]
     assert len(info.value.problems) >= 4
     for p in info.value.problems:  # every line given points at the right place in the file
         assert 1 <= p.line <= len(lines)
@@ -116,3 +119,31 @@ def test_trainer_folder_scenarios_load_and_broken_ones_are_kept(tmp_path: Path) 
     assert "21-town-example" in {s.id for s in good}
     assert [b.file for b in broken] == ["22-broken.toml"] and broken[0].problems
     shutil.rmtree(folder)  # sample applicants' numbers: not left for the suite-wide privacy scan
+
+
+def test_input_and_notice_are_checked_every_problem_at_once() -> None:
+    """``input`` entries: one of key/type, known keys only, no trainer key, ``into`` only with text;
+    the keys a step names must be pressed by its input; ``notice`` must be a notice kind."""
+    text = """id = "x"
+title = "t"
+goal = "g"
+clock = "2026-11-24T09:30:00"
+clerk = "wangfang"
+
+[[step]]
+title = "a"
+do = "按 F2 登记,按 F9 确认。"
+screen = "intake"
+keys = ["F2", "F9"]
+input = [{ key = "F2" }, { key = "F2", type = "x" }, { key = "Ctrl+D" }, { key = "A", into = "a-name" },
+         { type = "" }, { key = "Down", times = 99 }, { type = "x", into = "1bad" }, { kex = "F9" }]
+notice = "nonsense"
+"""
+    with pytest.raises(ScenarioInvalid) as info:
+        parse_scenario(text, "x.toml")
+    messages = "\n".join(p.message for p in info.value.problems)
+    for n in (2, 3, 4, 5, 6, 7, 8):
+        assert f"input 第 {n} 项" in messages, n
+    assert "培训老师的按键" in messages and "nonsense" in messages
+    assert "F9" in messages and "没有出现在 input 中" in messages  # F9 named, never pressed
+    assert all(p.line == 12 or p.line == 14 for p in info.value.problems), [p.line for p in info.value.problems]

@@ -34,7 +34,7 @@ class CaseAction(StrEnum):
     EXTEND = "extend"  # 延期, approved by the head
     PAUSE_CLOCK = "pause_clock"  # 特别程序
     RESUME_CLOCK = "resume_clock"
-    RESULT_RETURNED = "result_returned"  # the department handed the result back (seed 003 窗口管理制度第八条)
+    RESULT_RETURNED = "result_returned"  # the approving department handed the result back to the window
     RATE = "rate"
     COMPLAIN = "complain"
     NOTICE = "notice"
@@ -53,7 +53,7 @@ class CaseFacts:
     extended: bool = False  # the one extension was used
     rated: bool = False
     open_review: bool = False  # a 复核 request waits for the head's decision
-    awaiting_result: bool = False  # the department has not returned the result to the window yet
+    result_returned: bool = False  # the department already handed the result back (case.result_returned)
 
 
 #: The actions that move an open case on towards its end (the others record things beside it).
@@ -73,7 +73,8 @@ def allowed_actions(f: CaseFacts) -> frozenset[CaseAction]:
         CaseAction.EXTEND: running and f.case_class in EXTENDABLE_CLASSES and not f.extended,
         CaseAction.PAUSE_CLOCK: running and not f.clock_paused and f.case_class is not CaseClass.IMMEDIATE,
         CaseAction.RESUME_CLOCK: running and f.clock_paused,
-        CaseAction.RESULT_RETURNED: running and f.awaiting_result,
+        # 承诺/联办/上报件: the department hands the result back by the day before the promised date
+        CaseAction.RESULT_RETURNED: running and f.case_class is not CaseClass.IMMEDIATE and not f.result_returned,
         CaseAction.SUPPLEMENT: f.status is CaseStatus.AWAITING_SUPPLEMENT,
         CaseAction.COMPLETE: f.status is CaseStatus.ACCEPTED,
         CaseAction.TRANSFER: f.status.is_open,

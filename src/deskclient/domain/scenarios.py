@@ -19,11 +19,12 @@ from typing import Any
 
 from deskclient.domain.cases import Outcome
 from deskclient.domain.clock_types import ComplaintChannel, RatingLevel
+from deskclient.domain.notices import NoticeKind
 from deskclient.strings import training as T
 
 #: Demonstration actions and the arguments each one requires (optional ones are documented).
 ACTIONS: dict[str, tuple[str, ...]] = {
-    "register": ("item", "name"),
+    "register": ("name",),  # and item, unless unowned = true (a 不管件 has no catalog item)
     "check": ("outcome",),
     "register_and_accept": ("item", "name"),
     "receive_supplement": (),
@@ -38,18 +39,57 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "open_day": (),
     "close_day": (),
     "advance": ("days",),
+    "issue_notice": ("kind",),
+    "result_returned": (),
+    "request_review": ("reason",),
+    "decide_review": ("decision", "note", "head", "head_pin"),
+    "route_unowned": ("window", "days", "head", "head_pin"),
+    "unowned_outcome": ("outcome", "head", "head_pin"),
+    "sign_in": ("login", "pin"),
+    "followup_visit": ("note", "head", "head_pin"),
+    "rectify": ("outcome", "head", "head_pin"),
 }
 
 #: Screens a step may name (``screen = "..."``); the keys a step names are checked against them.
 SCREENS = ("home", "intake", "checklist", "case_detail", "handover", "day", "head", "report", "notice")
 
+NOTICES = tuple(k.value for k in NoticeKind)
+
+#: Keys the trainer presses (never a trainee's input): a step's ``keys`` may name them without ``input``.
+TRAINER_KEYS = ("Ctrl+D", "Ctrl+O", "Ctrl+R", "Ctrl+B", "Ctrl+G", "Ctrl+L", "Ctrl+→", "Ctrl+←")
+
+#: Keys an ``input`` entry may press besides F1–F12, Ctrl+<letter> and single letters or digits.
+NAMED_KEYS = ("Esc", "Enter", "Tab", "Shift+Tab", "Space", "Up", "Down", "Left", "Right", "Backspace",
+              "Home", "End", "PageUp", "PageDown", "Delete")
+_INPUT_KEY = re.compile(r"F(?:1[0-2]|[1-9])|Ctrl\+[A-Za-z]|[A-Za-z0-9]|" + "|".join(
+    re.escape(k) for k in NAMED_KEYS))
+_FIELD_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+MAX_TIMES = 20
+
 OUTCOMES = tuple(o.value for o in Outcome)
 RATING_LEVELS = tuple(level.value for level in RatingLevel)
 CHANNELS = tuple(c.value for c in ComplaintChannel)
+NOTICE_KINDS = tuple(k.value for k in NoticeKind if k.is_about_a_case)
+REVIEW_DECISIONS = ("upheld", "overturned")
 
 #: Key names a step's text may mention: F1–F12, Ctrl+X, Esc/Enter, or a single letter after 按 (U+6309 "press").
 _KEY_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])(F(?:1[0-2]|[1-9])|Ctrl\+[A-Za-z→←]+|Esc|Enter)(?![A-Za-z0-9])")
 _LETTER_AFTER_PRESS = re.compile(r"\u6309\s*([A-Z])(?![A-Za-z0-9+])")
+
+
+@dataclass(frozen=True)
+class InputAction:
+    """One thing a trainee does on the keyboard: press a key (``times`` times), or type text —
+    into the field named ``into`` (the cursor is moved there first), else where the cursor is."""
+
+    key: str = ""  # as a scenario writes it: "F2", "A", "Enter", "Tab", "Down", "Ctrl+S"
+    text: str = ""
+    into: str = ""
+    times: int = 1
+
+    @property
+    def textual_key(self) -> str:
+        return textual_key(self.key) if self.key else ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +104,8 @@ class Step:
     expect_fields: dict[str, Any] = field(default_factory=dict)  # payload values that event must carry
     screen: str = ""  # where the trainee does this step; the keys below must exist there
     keys: tuple[str, ...] = ()  # the keys the step's text names, e.g. ("F2",)
+    inputs: tuple[InputAction, ...] = ()  # ``input``: what the trainee types, replayed by Ctrl+D
+    notice: str = ""  # the notice the step ends on (its preview), a NoticeKind value
 
 
 @dataclass(frozen=True)
@@ -117,6 +159,11 @@ def keys_in_text(text: str) -> tuple[str, ...]:
 def textual_key(key: str) -> str:
     """The Textual key name for a key as a scenario writes it ("F6" → "f6", "Ctrl+O" → "ctrl+o")."""
     k = key.strip()
+    named = {"Tab": "tab", "Shift+Tab": "shift+tab", "Space": "space", "Up": "up", "Down": "down",
+             "Left": "left", "Right": "right", "Backspace": "backspace", "Home": "home", "End": "end",
+             "PageUp": "pageup", "PageDown": "pagedown", "Delete": "delete"}
+    if k in named:
+        return named[k]
     if k.lower().startswith("ctrl+"):
         rest = k[5:]
         rest = {"→": "right", "←": "left"}.get(rest, rest.lower())
@@ -185,7 +232,8 @@ def parse_scenario(text: str, name: str) -> Scenario:
     return Scenario(id=sid, title=title, goal=goal, clock=clock, clerk=clerk, steps=tuple(steps), source=name)
 
 
-_STEP_KEYS = ("title", "do", "say", "avoid", "action", "args", "expect", "expect_fields", "screen", "keys")
+_STEP_KEYS = ("title", "do", "say", "avoid", "action", "args", "expect", "expect_fields", "screen", "keys",
+              "input", "notice")
 
 
 def _parse_step(s: Any, number: int, name: str, lines: list[str], start: int,
@@ -217,12 +265,18 @@ def _parse_step(s: Any, number: int, name: str, lines: list[str], start: int,
             for required in ACTIONS[action]:
                 if required not in args:
                     bad("args", T.ACTION_NEEDS_ARG.format(action=action, arg=required))
+            if action in ("register", "register_and_accept") and "item" not in args and not args.get("unowned"):
+                bad("args", T.ACTION_NEEDS_ARG.format(action=action, arg="item"))
             if action == "check" and args.get("outcome") not in (None, *OUTCOMES):
                 bad("args", T.BAD_OUTCOME.format(value=args.get("outcome"), known="、".join(OUTCOMES)))
             if action == "rate" and args.get("level") not in (None, *RATING_LEVELS):
                 bad("args", T.BAD_LEVEL.format(value=args.get("level"), known="、".join(RATING_LEVELS)))
             if action == "complaint" and args.get("channel") not in (None, *CHANNELS):
                 bad("args", T.BAD_CHANNEL.format(value=args.get("channel"), known="、".join(CHANNELS)))
+            if action == "issue_notice" and args.get("kind") not in (None, *NOTICE_KINDS):
+                bad("args", T.BAD_NOTICE_KIND.format(value=args.get("kind"), known="、".join(NOTICE_KINDS)))
+            if action == "decide_review" and args.get("decision") not in (None, *REVIEW_DECISIONS):
+                bad("args", T.BAD_DECISION.format(value=args.get("decision"), known="、".join(REVIEW_DECISIONS)))
         if not s.get("expect") and action not in ("advance",):
             bad("action", T.ACTION_NEEDS_EXPECT)
     expect = s.get("expect", "")
@@ -250,9 +304,61 @@ def _parse_step(s: Any, number: int, name: str, lines: list[str], start: int,
     if not isinstance(avoid, list):
         bad("avoid", T.WRONG_TYPE.format(field="avoid"))
         avoid = []
+    inputs = _parse_inputs(s.get("input", []), lambda message: bad("input", message))
+    if inputs and not screen:
+        bad("input", T.INPUT_NEEDS_SCREEN)
+    if inputs:
+        pressed = {i.key.upper() for i in inputs if i.key}
+        unpressed = [k for k in keys if isinstance(k, str) and k not in TRAINER_KEYS and k.upper() not in pressed]
+        if unpressed:
+            bad("input", T.KEYS_NOT_IN_INPUT.format(keys="、".join(unpressed)))
+    notice = s.get("notice", "")
+    if notice and notice not in NOTICES:
+        bad("notice", T.UNKNOWN_NOTICE.format(value=notice, known="、".join(NOTICES)))
     return Step(title=str(s.get("title", "")), do=do, say=str(s.get("say", "")), avoid=tuple(map(str, avoid)),
                 action=str(action), args=dict(args), expect=str(expect), expect_fields=dict(expect_fields),
-                screen=str(screen), keys=tuple(keys))
+                screen=str(screen), keys=tuple(keys), inputs=inputs, notice=str(notice))
+
+
+def _parse_inputs(raw: Any, bad: Any) -> tuple[InputAction, ...]:
+    """``input = [{ key = "F2" }, { type = "jycyz" }, { type = "李秀英", into = "a-name" }, ...]``."""
+    if not isinstance(raw, list):
+        bad(T.WRONG_TYPE.format(field="input"))
+        return ()
+    out: list[InputAction] = []
+    for n, entry in enumerate(raw, start=1):
+        if not isinstance(entry, dict) or ("key" in entry) == ("type" in entry):
+            bad(T.INPUT_ONE_OF.format(n=n))
+            continue
+        unknown = [k for k in entry if k not in ("key", "type", "into", "times")]
+        if unknown:
+            bad(T.INPUT_UNKNOWN.format(n=n, fields="、".join(map(str, unknown))))
+        times = entry.get("times", 1)
+        if not isinstance(times, int) or isinstance(times, bool) or not 1 <= times <= MAX_TIMES:
+            bad(T.INPUT_BAD_TIMES.format(n=n, most=MAX_TIMES))
+            times = 1
+        into = entry.get("into", "")
+        if not isinstance(into, str) or (into and not _FIELD_ID.fullmatch(into)):
+            bad(T.INPUT_BAD_INTO.format(n=n, value=into))
+            into = ""
+        if "key" in entry:
+            key = entry["key"]
+            if not isinstance(key, str) or not _INPUT_KEY.fullmatch(key):
+                bad(T.INPUT_BAD_KEY.format(n=n, value=key, known="、".join(NAMED_KEYS)))
+                continue
+            if key in TRAINER_KEYS or key.title() in TRAINER_KEYS:
+                bad(T.INPUT_TRAINER_KEY.format(n=n, value=key))
+                continue
+            if into:
+                bad(T.INPUT_INTO_NEEDS_TYPE.format(n=n))
+            out.append(InputAction(key=key, times=times))
+        else:
+            text = entry["type"]
+            if not isinstance(text, str) or not text:
+                bad(T.INPUT_BAD_TEXT.format(n=n))
+                continue
+            out.append(InputAction(text=text, into=into, times=1))
+    return tuple(out)
 
 
 def _line_from_message(message: str) -> int:

@@ -43,14 +43,10 @@ class CaseDetail:
                          has_due_date=c.due_date is not None,
                          clock_paused=self.clocks is not None and self.clocks.open_pause is not None,
                          extended=self.clocks is not None and self.clocks.extended, rated=self.rated,
-                         open_review=self.open_review, awaiting_result=self.awaiting_result)
-
-    @property
-    def awaiting_result(self) -> bool:
-        """The department's return of the result (seed 003: by the day before the promised date) is
-        still open: case detail offers 结果已返回."""
-        back = self.clocks.get(ClockKind.DEPARTMENT_RETURN) if self.clocks is not None else None
-        return back is not None and back.finished_on is None
+                         open_review=self.open_review,
+                         result_returned=self.clocks is not None and any(
+                             m.kind is ClockKind.DEPARTMENT_RETURN and m.finished_on is not None
+                             for m in self.clocks.milestones))
 
     @property
     def actions(self) -> frozenset[CaseAction]:

@@ -35,10 +35,11 @@ from deskclient.domain.scenarios import (
     parse_scenario,
 )
 from deskclient.resources import data_path
-from deskclient.services.cases import CheckInput, Intake, PersonInput
+from deskclient.services.cases import CheckInput, Intake, PersonInput, unowned_item
 from deskclient.services.context import DeskContext, open_context
+from deskclient.services.followups import FOLLOWUP_BAD_RATING, FOLLOWUP_UNOWNED
 from deskclient.settings import CentralSettings, Mode, Paths, load_settings
-from deskclient.store.models import Case, Clerk, Event
+from deskclient.store.models import Case, Clerk, Event, FollowUp, Review
 from deskclient.strings import training as T
 
 __all__ = ["BrokenScenario", "Phrasebook", "Scenario", "ScenarioRunner", "Step", "load_phrasebook",
@@ -256,10 +257,13 @@ class ScenarioRunner:
         return (clerk.window or "") if clerk is not None else ""
 
     def _do_register(self, a: dict[str, Any]) -> None:
-        item = self.ctx.catalog.get(a["item"])
-        if item is None:
-            raise ValidationError(T.UNKNOWN_ITEM.format(code=a["item"]))
         clerk_id = self.clerk_id()
+        unowned = bool(a.get("unowned", False))
+        item = self.ctx.catalog.get(a["item"]) if a.get("item") else None
+        if item is None and unowned:  # 不管件: no catalog item covers the need (intake's F3)
+            item = unowned_item(self._window(clerk_id))
+        if item is None:
+            raise ValidationError(T.UNKNOWN_ITEM.format(code=a.get("item", "")))
         agent = None
         if a.get("agent_name"):
             agent = PersonInput(a["agent_name"], a.get("agent_id_no", ""), a.get("agent_phone", ""))
@@ -268,6 +272,7 @@ class ScenarioRunner:
             applicant=PersonInput(a["name"], a.get("id_no", ""), a.get("phone", "")),
             agent=agent, agent_relation=a.get("agent_relation", ""),
             power_of_attorney=bool(a.get("power_of_attorney", False)), enquiry=bool(a.get("enquiry", False)),
+            unowned=unowned,
         ), clerk_id)
         self.case_id = case.id
 
@@ -339,6 +344,72 @@ class ScenarioRunner:
 
     def _do_advance(self, a: dict[str, Any]) -> None:
         advance_clock(self.ctx, int(a["days"]))
+        self.ctx.run_due_clocks()  # what the desk's timer does on the new day (art. 32 deemed acceptance)
+
+    def _do_sign_in(self, a: dict[str, Any]) -> None:
+        """A clerk signs in (F10, login and PIN): the sign-in screen then runs the clocks that fell due,
+        e.g. art. 32 deemed acceptance of a 收件待审 case left past its five working days."""
+        self.ctx.people.verify_pin(str(a["login"]), str(a["pin"]))
+        self.ctx.run_due_clocks()
+
+    def _do_issue_notice(self, a: dict[str, Any]) -> None:
+        """The notice the step names (e.g. the 联办件通知书), issued for the scenario's case as F9 in the
+        notice preview does: numbered, archived in the run folder (培训样张) and queued to print."""
+        case_id, clerk_id, kind = self._latest_case(), self.clerk_id(), str(a["kind"])
+        if kind == "joint":  # the preview asks the clerk to confirm the 联办部门 first (F9 in its dialog)
+            self.ctx.notices.confirm_joint_departments(case_id, clerk_id, self.ctx.notices.joint_departments(case_id))
+        self.ctx.notices.issue(case_id, kind, clerk_id)
+
+    def _do_result_returned(self, a: dict[str, Any]) -> None:
+        """The county office handed the 上报件's result back to the window (ends the department-return clock)."""
+        self.ctx.case_clock.record_result_returned(self._latest_case(), self.clerk_id(), str(a.get("note", "")))
+
+    def _do_request_review(self, a: dict[str, Any]) -> None:
+        """The refused applicant asks at the window for the head's 复核 (case detail, F)."""
+        self.ctx.followups.request_review(self._latest_case(), self.clerk_id(), str(a["reason"]))
+
+    def _head(self, a: dict[str, Any], purpose: str) -> str:
+        """The centre head signs in with login and PIN (the one head check) to act at the head's desk."""
+        return self.ctx.people.verify_head(str(a["head"]), str(a["head_pin"]), purpose=purpose).id
+
+    def _do_decide_review(self, a: dict[str, Any]) -> None:
+        case_id = self._latest_case()
+        with self.ctx.ledger.read() as s:
+            review = s.exec(select(Review).where(Review.case_id == case_id, Review.decision == "")).first()
+        if review is None:
+            raise ValidationError(T.NO_OPEN_REVIEW)
+        self.ctx.head_desk.decide_review(review.id, self._head(a, "decide_review"), str(a["decision"]),
+                                         str(a["note"]))
+
+    def _do_route_unowned(self, a: dict[str, Any]) -> None:
+        self.ctx.head_desk.route_unowned(self._latest_case(), self._head(a, "route_unowned"), window=str(a["window"]),
+                                         days=int(a["days"]), note=str(a.get("note", "")))
+
+    def _bad_rating_task(self) -> str:
+        case_id = self._latest_case()
+        with self.ctx.ledger.read() as s:
+            task = s.exec(select(FollowUp).where(FollowUp.case_id == case_id, FollowUp.kind == FOLLOWUP_BAD_RATING,
+                                                 FollowUp.status != "closed")).first()
+        if task is None:
+            raise ValidationError(T.NO_BAD_RATING)
+        return task.id
+
+    def _do_followup_visit(self, a: dict[str, Any]) -> None:
+        """The head's return visit of a bad rating (head's desk, V): the visit clock stops."""
+        self.ctx.head_desk.record_visit(self._bad_rating_task(), self._head(a, "followup_visit"), str(a["note"]))
+
+    def _do_rectify(self, a: dict[str, Any]) -> None:
+        """Rectified (head's desk, X): the bad-rating task is closed with what was done."""
+        self.ctx.head_desk.close_followup(self._bad_rating_task(), self._head(a, "rectify"), str(a["outcome"]))
+
+    def _do_unowned_outcome(self, a: dict[str, Any]) -> None:
+        case_id = self._latest_case()
+        with self.ctx.ledger.read() as s:
+            task = s.exec(select(FollowUp).where(FollowUp.case_id == case_id, FollowUp.kind == FOLLOWUP_UNOWNED,
+                                                 FollowUp.status != "closed")).first()
+        if task is None:
+            raise ValidationError(T.NOT_ROUTED)
+        self.ctx.head_desk.record_unowned_outcome(task.id, self._head(a, "unowned_outcome"), str(a["outcome"]))
 
     def snapshot(self) -> str:
         """A compact JSON of where the run stands (for the trainer's screen and the tests)."""

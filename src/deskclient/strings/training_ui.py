@@ -35,3 +35,5 @@ RESET_DETAIL = "学员练习记录会保留;培训台账中的办件将被清空
 RESET_YES = "重来"
 ADVANCED = "培训日期已后移一天:{day}"
 RECORDED = "已记录:{trainee} 第 {step} 步 {result}"
+DEMO_RUNNING = "正在演示这一步,请稍候。"
+DEMO_STARTED = "正在演示:{title}(请看界面上的输入)"

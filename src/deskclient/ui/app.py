@@ -375,8 +375,9 @@ def app_class(training: bool) -> type[DeskApp]:
     """DeskApp with the navigation registry's global keys as class BINDINGS (Textual's public way to
     declare bindings; each has an id). Training mode adds the trainer's keys, so it gets its own class."""
     navigation.load_screen_modules()
+    # the trainer's keys are priority bindings: they work over a dialog or a notice preview too
     nav: list[BindingType] = [Binding(e.key or "", e.action, T.NAV_KEY_LABELS.get(e.id, e.title), tooltip=e.title,
-                                      id=f"nav.{e.id}")
+                                      id=f"nav.{e.id}", priority=e.training_only)
                               for e in navigation.keyed_entries(training)]
     return type(DeskApp.__name__, (DeskApp,), {"BINDINGS": nav, "__module__": DeskApp.__module__,
                                                 "__doc__": DeskApp.__doc__})

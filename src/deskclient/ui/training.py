@@ -46,6 +46,7 @@ class TrainingController:
         self._loaded = False
         self._shown_done: bool | None = None
         self._timer: Any = None
+        self.demonstrating = False
 
     def _load(self) -> None:
         """Scenario files are read when the trainer first opens the picker, not at start."""
@@ -68,9 +69,10 @@ class TrainingController:
 
     def refresh_panel(self) -> None:
         view = self.view()
-        for panel in self.app.screen.query(TrainingPanel):
-            panel.show(view)
-            panel.set_class(self.hidden, "-hidden")
+        for screen in self.app.screen_stack:  # under a notice preview or a dialog too: seen once it closes
+            for panel in screen.query(TrainingPanel):
+                panel.show(view)
+                panel.set_class(self.hidden, "-hidden")
 
     # --- scenario lifecycle ---------------------------------------------------------------------------
     def pick(self) -> None:
@@ -198,6 +200,9 @@ class TrainingController:
             return
         advance_clock(r.ctx, 1)
         self.status = T.ADVANCED.format(day=r.ctx.clock.now().strftime("%Y-%m-%d"))
+        # the new day's clocks run now, not at the desk timer's next tick (ten minutes away): the class
+        # sees art. 32 deemed acceptance happen on the day it falls due (scenario 19-five-days)
+        self.app._run_due_clocks()
         self.app.action_refresh_queue()
         self.refresh_panel()
 
@@ -207,9 +212,22 @@ class TrainingController:
         self.app.push_screen(PhrasebookScreen(load_phrasebook()))
 
     def demonstrate(self) -> None:
+        """Ctrl+D: a step with ``input`` is typed into the real screens (``ui/training_demo.py``);
+        an old-format step is done through the services. Once per step: a press while a demonstration
+        runs is ignored, and a step already done is not done again."""
         runner = self.runner
         if runner is None:
             self.pick()
+            return
+        if self.demonstrating:
+            self.app.notify(T.DEMO_RUNNING, markup=False, timeout=2)
+            return
+        if runner.step.inputs:
+            self.demonstrating = True
+            self.status = T.DEMO_STARTED.format(title=runner.step.title)
+            self.refresh_panel()
+            self.app.run_worker(self._drive(runner), group="training-demo", exclusive=True, exit_on_error=False,
+                                name="training-demo")
             return
 
         def job() -> None:
@@ -223,6 +241,22 @@ class TrainingController:
             self.app.call_from_thread(self._demonstrated, message)
 
         self.app.run_worker(job, thread=True, group="training-step", exclusive=True, exit_on_error=False)
+
+    async def _drive(self, runner: ScenarioRunner) -> None:
+        from deskclient.ui.training_demo import DemoFailed, Demonstration
+
+        pace = runner.ctx.settings.training.demo_key_delay_s
+        try:
+            message = await Demonstration(self.app, runner, pace).run()
+        except DemoFailed as err:
+            message = TS.DEMO_FAILED.format(message=err.message)
+        except Exception as err:  # a scenario problem must never end the class
+            log.exception("training demonstration failed")
+            message = TS.DEMO_FAILED.format(message=type(err).__name__)
+        finally:
+            self.demonstrating = False
+        if runner is self.runner:
+            self._demonstrated(message)
 
     def _demonstrated(self, message: str) -> None:
         r = self.runner

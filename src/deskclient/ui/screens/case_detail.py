@@ -90,7 +90,7 @@ class CaseDetailScreen(DeskScreen):
         Binding("e", "extend", TC.KEY_EXTEND, id="case.extend"),
         Binding("z", "pause_clock", TC.KEY_PAUSE_CLOCK, id="case.pause_clock"),
         Binding("x", "resume_clock", TC.KEY_RESUME_CLOCK, id="case.resume_clock"),
-        Binding("b", "result_returned", TC.KEY_RESULT_RETURNED, id="case.result_returned"),
+        Binding("j", "result_returned", TC.KEY_RESULT_RETURNED, id="case.result_returned"),
         Binding("r", "rate", T.KEY_RATE, id="case.rate"),
         Binding("p", "complain", T.KEY_COMPLAIN, id="case.complain"),
         Binding("f", "review", T.KEY_REVIEW, id="case.review"),
@@ -217,6 +217,27 @@ class CaseDetailScreen(DeskScreen):
         self.app.push_screen(FormDialog(T.REVIEW_TITLE, [FormField("reason", T.REVIEW_REASON, required=True,
                                                                    max_length=200)],
                                         required_message=T.REVIEW_REASON_REQUIRED), answer)
+
+    def action_result_returned(self) -> None:
+        """The approving department (a county office for a 上报件) handed the result back to the window:
+        the department-return clock stops; the clerk then tells the applicant and completes the case."""
+        from deskclient.ui.widgets.desk_forms import FormDialog, FormField
+
+        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
+
+        def answer(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def done(_none: None) -> None:
+                self.desk.notify_text(TC.RESULT_RETURNED_DONE)
+                self.load()
+
+            self.run_db(lambda: ctx.case_clock.record_result_returned(case_id, clerk_id, values["note"]), done,
+                        group="write")
+
+        self.app.push_screen(FormDialog(TC.RESULT_RETURNED_TITLE, [FormField("note", TC.RESULT_RETURNED_NOTE,
+                                                                             max_length=200)]), answer)
 
     def action_supplement(self) -> None:
         from deskclient.ui.screens.checklist import ChecklistScreen
@@ -413,28 +434,6 @@ class CaseDetailScreen(DeskScreen):
                                               note_label=TC.PAUSE_DAYS), answer)
 
         self.run_db(lambda: pause_choices(_catalog_item(ctx, code)), ask, group="steps")
-
-    def action_result_returned(self) -> None:
-        """结果已返回: the department handed the result back to the window (seed 003: by the day before
-        the promised date); an event, and the reminder for this case ends."""
-        from deskclient.ui.widgets.desk_forms import FormDialog, FormField
-
-        ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id
-
-        def answer(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
-
-            def done(_none: None) -> None:
-                self.desk.notify_text(TC.RESULT_RETURNED_DONE)
-                self.load()
-
-            self.run_db(lambda: ctx.case_clock.record_result_returned(case_id, clerk_id, values["note"]), done,
-                        group="write")
-
-        self.app.push_screen(FormDialog(TC.RESULT_RETURNED_TITLE, [FormField("note", TC.RESULT_RETURNED_NOTE,
-                                                                             max_length=200)],
-                                        hint=TC.RESULT_RETURNED_HINT), answer)
 
     def action_resume_clock(self) -> None:
         ctx, clerk_id, case_id = self.ctx, self.clerk.id, self.case_id

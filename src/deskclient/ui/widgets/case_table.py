@@ -36,13 +36,21 @@ class CaseTable(DataTable):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._lines: list[QueueLine] = []
+        self._today: date | None = None
+        self._built_for = 0
 
     # fixed widths (cells): a stable layout that fits 80 columns; the item column takes the rest
     WIDTHS: ClassVar[dict[str, int]] = {"no": 13, "time": 5, "class": 6, "status": 11, "due": 11}
 
+    def _room(self) -> int:
+        """The table's own width once laid out (beside the training panel it is not the terminal's)."""
+        width = self.region.width
+        return width if width > 0 else self.app.size.width
+
     def _flex(self) -> int:
         fixed = sum(self.WIDTHS.values()) + 2 * self.cell_padding * (len(self.WIDTHS) + 2) + 2
-        return max(16, self.app.size.width - fixed)
+        return max(16, self._room() - fixed)
 
     def _applicant_width(self) -> int:
         return min(16, max(8, self._flex() // 3))
@@ -51,6 +59,18 @@ class CaseTable(DataTable):
         return max(8, self._flex() - self._applicant_width())
 
     def on_mount(self) -> None:
+        self._add_columns()
+
+    def on_resize(self) -> None:
+        """Narrower than the terminal (the guide panel shown) or resized: the flexible columns are
+        rebuilt, so 状态 and 办结期限 stay on screen."""
+        if self._flex() != self._built_for:
+            self.clear(columns=True)
+            self._add_columns()
+            self.show(self._lines, self._today)
+
+    def _add_columns(self) -> None:
+        self._built_for = self._flex()
         w = self.WIDTHS
         self.add_column(T.COL_CASE_NO, key="no", width=w["no"])
         self.add_column(T.COL_TIME, key="time", width=w["time"])
@@ -62,6 +82,7 @@ class CaseTable(DataTable):
 
     def show(self, lines: list[QueueLine], today: date | None = None) -> None:
         """One page; today's cases show the time, older ones the date."""
+        self._lines, self._today = list(lines), today
         keep = self.cursor_row
         self.clear()
         for line in lines:
