@@ -64,8 +64,10 @@ def _from_dict(d: dict[str, Any]) -> Row:
         if not isinstance(passed, bool):
             passed = rate >= target if isinstance(rate, int | float) and isinstance(target, int | float) else None
         note = f"not measured: {d['skipped']}" if "skipped" in d else (
-            f"{d.get('events')} events in {d.get('seconds')} s over loopback HTTP")
+            f"{d.get('events')} events in {d.get('seconds')} s over loopback HTTP (CPU {d.get('cpu_s')} s); "
+            f"baseline: bare executemany of the same rows into the same database, {d.get('bare_store_s')} s")
         return Row(f"sync {d.get('events', 10_000):,} events, {d['office_db']} office", rate, "events/s",
+                   baseline=d.get("bare_events_per_s"), ratio=d.get("share_of_bare"),
                    target=f"≥ {target:,} events/s" if isinstance(target, int | float) else "",
                    passed=None if "skipped" in d else passed, note=note)
     passed = d.get("passed", d.get("pass", d.get("ok")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import httpx
@@ -207,6 +207,9 @@ def test_rotate_revoke_add_station_through_the_page(synced: tuple[str, Engine, o
         assert c.get("/county/admin/stations/ZX02").status_code in (404, 405)  # never shown again
     actions = [a["action"] for a in accounts.recent_audit(engine)]
     assert {"rotate_token", "revoke_station", "add_station"} <= set(actions)
+    # every line of the trail carries the office's settings clock, not the machine's
+    stamps = {a["at"] if a["at"].tzinfo else a["at"].replace(tzinfo=UTC) for a in accounts.recent_audit(engine)}
+    assert stamps == {OFFICE_NOW}
 
 
 def test_publish_validates_and_names_the_file(office: tuple[str, Engine], tmp_path: Path) -> None:

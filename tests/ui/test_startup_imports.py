@@ -143,3 +143,75 @@ def test_first_screen_and_a_search_with_the_cached_catalog_index_stay_light(tmp_
     assert result["screen"] == "IntakeScreen" and result["hits"] > 0
     assert "deskclient.domain.search" in result["session"]  # the search ran ...
     assert _bad(result["session"], ("pypinyin",)) == []  # ... from the cached index
+
+
+# Paint first (issue 20): sign-in is painted from a sqlite3 read; the ORM loads only afterwards.
+BEFORE_SIGN_IN_MUST_NOT_LOAD = ("sqlmodel", "sqlalchemy.orm", "pydantic", "pypinyin", "fpdf", "escpos", "httpx",
+                                "jinja2", "alembic", "deskclient.services.context", "deskclient.store.models",
+                                "deskclient.ui.screens.home", "deskclient.ui.screens.intake")
+
+PAINT_CHILD = r"""
+import asyncio, json, sys
+from datetime import datetime
+
+from deskclient.domain.clock import FixedClock
+from deskclient.settings import Mode, Paths
+
+
+async def main(data_dir: str) -> dict:
+    from deskclient.ui.app import make_app
+
+    app = make_app(Paths.resolve(data_dir, Mode.DEMO), clock=FixedClock(datetime(2026, 11, 24, 9, 30)),
+                   cursor_blink=False, demo_cases=0)
+    out = {}
+    load_core = app._load_core
+
+    def first_then_load():  # the moment the desk starts loading the ORM: what is on screen, what is loaded
+        from textual.widgets import OptionList
+
+        lists = list(app.screen.query(OptionList))
+        out.update(screen=type(app.screen).__name__, options=lists[0].option_count if lists else 0,
+                   focused=type(app.focused).__name__, ctx=app.ctx is not None, modules=sorted(sys.modules))
+        return load_core()
+
+    app._load_core = first_then_load
+    async with app.run_test(headless=True, size=(100, 30)) as pilot:
+        for _ in range(3000):
+            if app.ready and "modules" in out:
+                break
+            await pilot.pause(0.01)
+        out["after"] = sorted(sys.modules)
+    return out
+
+
+print(json.dumps(asyncio.run(main(sys.argv[1]))))
+"""
+
+
+def _demo_ledger(tmp_path: Path) -> Path:
+    from deskclient.domain.clock import FixedClock
+    from deskclient.services.context import open_context
+    from deskclient.services.demo import ensure_demo_station
+    from deskclient.settings import Mode, Paths
+
+    ctx = open_context(Paths.resolve(tmp_path / "desk", Mode.DEMO), clock=FixedClock(datetime(2026, 11, 24, 9, 30)))
+    ensure_demo_station(ctx)
+    ctx.close()
+    return tmp_path / "desk"
+
+
+def test_sign_in_is_painted_before_the_orm_and_the_services_load(tmp_path: Path) -> None:
+    """With the ledger at the head revision, sign-in lists the clerks and has the focus before SQLModel,
+    SQLAlchemy's ORM, pydantic, the services' context or any other screen module is imported."""
+    out = subprocess.run([sys.executable, "-c", PAINT_CHILD, str(_demo_ledger(tmp_path))], capture_output=True,
+                         text=True, timeout=180, cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    from deskclient.services.demo import CLERKS
+
+    assert result["screen"] == "SignInScreen" and result["focused"] == "OptionList"
+    assert result["options"] == len(CLERKS)  # every active clerk of the sample station
+    assert result["ctx"] is False  # painted from the sqlite3 read, the context not open yet
+    assert "deskclient.ui.screens.sign_in" in result["modules"]  # the check can see imports
+    assert _bad(result["modules"], BEFORE_SIGN_IN_MUST_NOT_LOAD) == []
+    assert "sqlmodel" in result["after"] and "deskclient.services.context" in result["after"]  # then loaded

@@ -148,10 +148,12 @@ def close_session(engine: Engine, cookie: str | None) -> None:
             conn.execute(delete(sessions).where(sessions.c.id_hash == _digest(cookie)))
 
 
-def record(engine: Engine, login: str, action: str, target: str = "", detail: str = "") -> None:
-    """One line of the audit trail (who did what to which station or publication)."""
+def record(engine: Engine, login: str, action: str, target: str = "", detail: str = "",
+           now: datetime | None = None) -> None:
+    """One line of the audit trail (who did what to which station or publication), at ``now`` (the
+    web pages pass their settings' clock)."""
     with engine.begin() as conn:
-        conn.execute(insert(audit), {"at": utcnow(), "login": login, "action": action, "target": target[:64],
+        conn.execute(insert(audit), {"at": now or utcnow(), "login": login, "action": action, "target": target[:64],
                                      "detail": detail[:2000]})
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deskclient.central import tokens
@@ -120,10 +120,15 @@ def parse_report(text: str | None) -> dict[str, Any] | None:
 
 def record_report(engine: Engine, code: str, report: dict[str, Any]) -> None:
     """Store what a station said about itself in its sync request (backlog, versions)."""
-    values = {"reported_at": utcnow(), **report}
     with engine.begin() as conn:
-        if conn.execute(update(station_reports).where(station_reports.c.code == code).values(**values)).rowcount == 0:
-            conn.execute(insert(station_reports), {"code": code, **values})
+        write_report(conn, code, report)
+
+
+def write_report(conn: Connection, code: str, report: dict[str, Any]) -> None:
+    """:func:`record_report` inside the caller's transaction (the ingest's: one commit per batch)."""
+    values = {"reported_at": utcnow(), **report}
+    if conn.execute(update(station_reports).where(station_reports.c.code == code).values(**values)).rowcount == 0:
+        conn.execute(insert(station_reports), {"code": code, **values})
 
 
 station_for_token = tokens.station_for_token

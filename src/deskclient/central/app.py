@@ -345,14 +345,16 @@ def create_app(engine: Engine, *, max_body: int | None = None, limits: Limits | 
         """Store a batch of the station's events; reply with the (id, seq, hash) of each event held
         (see sync-protocol.md)."""
         report = admin.parse_report(request.headers.get(admin.REPORT_HEADER))
-        if report and body.station == station:
-            admin.record_report(engine, station, report)
         if body.station != station:
             raise ApiError(403, "forbidden", T.AUTH_OTHER_STATION.format(station=station))
         if body.ledger is None:
+            if report:
+                admin.record_report(engine, station, report)
             raise ApiError(409, "ledger_required", T.LEDGER_REQUIRED)
+        # the station's report is written in the batch's own transaction (one commit per batch)
+        also = None if not report else (lambda conn: admin.write_report(conn, station, report))
         try:
-            result = ingest(engine, station, body.events, ledger_id=body.ledger.id)
+            result = ingest(engine, station, body.events, ledger_id=body.ledger.id, also=also)
         except ForeignStationError:
             raise ApiError(403, "forbidden", T.AUTH_OTHER_STATION.format(station=station)) from None
         except LedgerMismatchError as err:

@@ -12,11 +12,14 @@ over an event the office refused.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Date,
     DateTime,
     Engine,
@@ -27,8 +30,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    any_,
+    bindparam,
     create_engine,
     event,
+    insert,
     inspect,
     text,
 )
@@ -263,6 +269,84 @@ clerks = Table(
 
 ENV_DB = "DESKCLIENT_CENTRAL_DB"
 WRITE = {"sqlite_begin": "IMMEDIATE"}  # execution options for write transactions
+
+
+def key_in(conn: Connection, column: Any, ids: Sequence[str]) -> Any:
+    """``column IN (ids)``; on PostgreSQL ``column = ANY(:array)``: one parameter instead of one per
+    id (psycopg parses every long query text again, in Python)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(String)))
+    return column.in_(list(ids))
+
+
+def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], *,
+                skip_conflicts: bool = False) -> int:
+    """``executemany`` of ``INSERT`` (``ON CONFLICT DO NOTHING`` with ``skip_conflicts``); the number
+    of rows inserted, -1 when the driver does not say.
+
+    On SQLite, when every row names the same columns and none of the table's Python-side defaults
+    is left to fill, the rows go to the driver as tuples with only the column types' own bind
+    processors applied (dates and times as SQLAlchemy stores them): the same rows as through
+    ``insert(table)``, without SQLAlchemy's per-row parameter work (a fifth of an ingest's time)."""
+    if not rows:
+        return 0
+    names = list(rows[0])
+    if conn.dialect.name == "sqlite" and conn.dialect.paramstyle == "qmark" and _covers_defaults(table, names) \
+            and all(n in table.c for n in names) and all(len(r) == len(names) for r in rows):
+        prep = conn.dialect.identifier_preparer
+        sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(n) for n in names)}) "
+               f"VALUES ({', '.join('?' * len(names))})" + (" ON CONFLICT DO NOTHING" if skip_conflicts else ""))
+        procs = [(i, p) for i, n in enumerate(names)
+                 if (p := table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) is not None]
+        params: list[Any] = []
+        for r in rows:
+            values = [r[n] for n in names]
+            for i, proc in procs:
+                if values[i] is not None:  # every processor keeps None as None
+                    values[i] = proc(values[i])
+            params.append(tuple(values))
+        return int(conn.exec_driver_sql(sql, params).rowcount)
+    stmt: Any = insert(table)
+    if skip_conflicts:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt = pg_insert(table).on_conflict_do_nothing()
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(table).on_conflict_do_nothing()
+    return int(conn.execute(stmt, list(rows)).rowcount)
+
+
+def _covers_defaults(table: Table, names: Sequence[str]) -> bool:
+    """Whether the rows name every column that has a Python-side default (nothing left to fill)."""
+    given = set(names)
+    return all(c.name in given for c in table.columns if c.default is not None or c.onupdate is not None)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows that cannot collide with stored ones (the caller knows their keys are free).
+
+    PostgreSQL: one ``COPY ... FROM STDIN`` on the transaction's own connection (several times
+    faster than row-by-row inserts, and no per-row statement work in Python); elsewhere, or when
+    the rows do not all have the same columns, an ``executemany`` insert. A collision after all
+    aborts the transaction (nothing half-stored; the station sends the batch again)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    if conn.dialect.name != "postgresql" or any(len(r) != len(names) for r in rows):
+        insert_many(conn, table, rows)
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    sql = f"COPY {conn.dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cur, cur.copy(sql) as copy:
+        for r in rows:
+            copy.write_row([r[n] for n in names])
 
 
 def default_db_url() -> str:

@@ -22,15 +22,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
+from sqlalchemy import Connection, Engine, func, select, text, update
 
 from deskclient.central import project
-from deskclient.central.db import WRITE, conflicts, events, quarantine, stations
+from deskclient.central.db import (
+    WRITE,
+    bulk_insert,
+    conflicts,
+    events,
+    insert_many,
+    key_in,
+    quarantine,
+    stations,
+)
 from deskclient.central.limits import has_bad_text
 from deskclient.domain.events import canonical_payload, content_hash
 from deskclient.domain.identity import might_hold_number, redact_payload
@@ -157,18 +166,20 @@ def validate_event(raw: Any, station: str = "") -> tuple[int | None, str, dict[s
         return seq, claimed_id, None, T.REJECT_PAYLOAD_TOO_LARGE
     digest = content_hash(claimed, seq, at, clerk_id, type_, case_id, payload, payload_json=payload_text)
     quarantined: list[str] = []
+    stored_payload: dict[str, Any] = payload
     if might_hold_number(payload_text):  # else neither redaction nor the full-number check can match
         cleaned = redact_payload(payload, station)
         if cleaned != payload:
             assert isinstance(cleaned, dict)
             quarantined = sorted(k for k in payload if cleaned.get(k) != payload[k])
             payload_text = canonical_payload(cleaned)
+            stored_payload = cleaned
         reason = looks_personal(payload_text)
         if reason:
             return seq, claimed_id, None, reason
     row = {"seq": seq, "event_id": claimed, "claimed_id": claimed, "at": at, "clerk_id": clerk_id,
            "type": type_, "case_id": case_id, "payload": payload_text, "rejected_reason": None,
-           "content_sha256": digest, "_quarantined": quarantined}
+           "content_sha256": digest, "_quarantined": quarantined, "_payload": stored_payload}
     return seq, claimed_id, row, None
 
 
@@ -207,9 +218,10 @@ def _held(conn: Connection, station: str, seqs: Sequence[int]) -> dict[int, Any]
 
 def _held_ids(conn: Connection, station: str, ids: Sequence[str]) -> dict[str, Any]:
     """The rows holding these ids for ``station`` (only asked for the few rows an insert skipped)."""
-    stmt = select(*_HELD_COLS).where(events.c.station == station,
-                                     events.c.event_id.in_(bindparam("ids", expanding=True)))
-    return {row.event_id: row for row in conn.execute(stmt, {"ids": list(ids)})} if ids else {}
+    if not ids:
+        return {}
+    stmt = select(*_HELD_COLS).where(events.c.station == station, key_in(conn, events.c.event_id, ids))
+    return {row.event_id: row for row in conn.execute(stmt)}
 
 
 _MARK_SQL = text(
@@ -264,12 +276,14 @@ def _conflict_row(station: str, row: dict[str, Any], held: Any, ledger_id: str |
 
 
 def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str = "online",
-           ledger_id: str | None = None, now: datetime | None = None) -> IngestResult:
+           ledger_id: str | None = None, now: datetime | None = None,
+           also: Callable[[Connection], None] | None = None) -> IngestResult:
     """Store a batch for ``station`` (already authenticated); see the module docstring.
 
     ``ledger_id`` identifies the install the batch comes from: the first one seen is registered for
     the station; a batch from any other is refused whole (:class:`LedgerMismatchError`, after the
     refusal is recorded for ``central status``). ``None`` skips the check (office tools only).
+    ``also`` runs in the batch's transaction once the station is locked (the station's report).
     """
     now = now or utcnow()
     raw_list = list(raw_events)
@@ -297,6 +311,8 @@ def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str 
         locked = lock_station(conn, station)
         if locked is None:
             raise ForeignStationError(station)
+        if also is not None:
+            also(conn)
         mark = int(locked.contiguous)
         if ledger_id is not None:
             if locked.ledger_id is None:
@@ -315,6 +331,41 @@ def ingest(engine: Engine, station: str, raw_events: Iterable[Any], *, via: str 
     if mismatch is not None:
         raise LedgerMismatchError(mismatch)
     return result
+
+
+# the row's own columns (``validate_event``'s rows also carry ``_``-prefixed working fields)
+_STORED_KEYS = ("seq", "event_id", "claimed_id", "at", "clerk_id", "type", "case_id", "payload", "rejected_reason")
+
+
+def _insert_rows(conn: Connection, station: str, *parts: list[dict[str, Any]]) -> set[int]:
+    """Insert the rows and return the seqs that were stored.
+
+    Every slot was free when classified and the station's row lock keeps it so; a row can only be
+    refused because its id is held at another seq of the station (or comes twice in the batch). On
+    PostgreSQL one indexed query for the ids tells whether any is held: when none is and no id
+    repeats (the usual case) the rows go in with
+    ``COPY`` (:func:`db.bulk_insert`). Otherwise, and on SQLite, a plain ``executemany`` of
+    ``INSERT ... ON CONFLICT DO NOTHING`` (no ``RETURNING``: on PostgreSQL that would be one huge
+    multi-row statement that psycopg parses in Python); when its row count does not say that
+    every row went in, one range query finds which of ours are there."""
+    wanted = {r["seq"]: r["claimed_id"] for rows in parts for r in rows}
+    if not wanted:
+        return set()
+    ids = [r["event_id"] for rows in parts for r in rows if r["event_id"]]
+    if conn.dialect.name == "postgresql" and len(set(ids)) == len(ids) and not _held_ids(conn, station, ids):
+        for rows in parts:
+            bulk_insert(conn, events, rows)
+        return set(wanted)
+    skipped = False
+    for rows in parts:
+        if rows:
+            count = insert_many(conn, events, rows, skip_conflicts=True)
+            skipped = skipped or count != len(rows)  # -1 (unknown) counts as "look"
+    if not skipped:
+        return set(wanted)
+    stmt = select(events.c.seq, events.c.claimed_id).where(
+        events.c.station == station, events.c.seq.between(min(wanted), max(wanted)))
+    return {row.seq for row in conn.execute(stmt) if wanted.get(row.seq) == row.claimed_id}
 
 
 def _store(conn: Connection, station: str, ordered: list[dict[str, Any]], result: IngestResult, via: str,
@@ -345,16 +396,13 @@ def _store(conn: Connection, station: str, ordered: list[dict[str, Any]], result
         plain: list[dict[str, Any]] = []
         altered: list[dict[str, Any]] = []
         for r in to_insert:
-            keep = {k: v for k, v in r.items() if not k.startswith("_") and k != "content_sha256"}
+            keep = {k: r[k] for k in _STORED_KEYS}
             keep.update(station=station, via=via, received_at=now)
             if r["_quarantined"]:
                 altered.append({**keep, "content_sha256": r["content_sha256"]})
             else:
                 plain.append(keep)
-        inserted: set[int] = set()
-        for rows in (plain, altered):
-            if rows:
-                inserted.update(x[0] for x in conn.execute(_insert(conn).returning(events.c.seq), rows))
+        inserted = _insert_rows(conn, station, plain, altered)
         skipped = [r for r in to_insert if r["seq"] not in inserted]
         elsewhere = _held_ids(conn, station, [r["claimed_id"] for r in skipped])
         q_rows = []
@@ -377,9 +425,10 @@ def _store(conn: Connection, station: str, ordered: list[dict[str, Any]], result
                             "reason": T.QUARANTINE_REASON, "seen_at": now} for f in r["_quarantined"]]
         if q_rows:
             conn.execute(_insert(conn, quarantine), q_rows)
-        # the county's read models (central/project.py) follow the events as stored (masked text)
-        project.apply(conn, station, [keep for keep in sorted(plain + altered, key=lambda r: r["seq"])
-                                      if keep["seq"] in inserted and keep["rejected_reason"] is None])
+        # the county's read models (central/project.py) follow the events as stored (masked text),
+        # given the payload already parsed (the object ``payload`` was made from)
+        project.apply(conn, station, [{**r, "payload": r["_payload"]} for r in to_insert
+                                      if r["seq"] in inserted and r["rejected_reason"] is None])
     if conflict_rows:
         conn.execute(_insert(conn, conflicts), conflict_rows)
         first = conflict_rows[0]

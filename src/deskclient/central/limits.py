@@ -20,6 +20,8 @@ copies an address gets at most ``n`` times the allowance, which is still a locko
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 import threading
 import time
 from collections import deque
@@ -189,17 +191,62 @@ def _bad_str(value: str) -> bool:
     return False
 
 
+_PLAIN = (int, float, bool, type(None))  # JSON values that hold no text
+_AS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# An escaped NUL in JSON text: ``\u0000`` after an even number of backslashes (``\\u0000`` is a
+# backslash followed by the letters "u0000", which is harmless text).
+_ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
 def has_bad_text(value: Any, _depth: int = 0) -> bool:
-    """True when a string anywhere in ``value`` (keys included) holds a NUL or a lone surrogate."""
+    """True when a string anywhere in ``value`` (keys included) holds a NUL or a lone surrogate
+    (or the nesting is deeper than 64 levels).
+
+    Runs on every event the office receives, so the usual case is checked at C speed: the value as
+    JSON text (``ensure_ascii=False``) keeps a lone surrogate as it is (the text will not encode to
+    UTF-8) and writes a NUL as the escape ``\\u0000``. What JSON cannot show faithfully (other
+    types, circular or possibly deep nesting: more than 64 brackets in all) is walked instead."""
     if isinstance(value, str):
         return _bad_str(value)
-    if _depth > 64:
+    try:
+        text = _AS_JSON.encode(value)
+    except (TypeError, ValueError, RecursionError):
+        return _walk(value, _depth)
+    if text.count("{") + text.count("[") + _depth > 64:
+        return _walk(value, _depth)
+    if "\\u0000" in text and _ESCAPED_NUL.search(text):
         return True
-    if isinstance(value, Mapping):
-        return any(has_bad_text(k, _depth + 1) or has_bad_text(v, _depth + 1) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(has_bad_text(v, _depth + 1) for v in value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
+
+
+def _walk(value: Any, depth0: int) -> bool:
+    """:func:`has_bad_text` the long way: every string gathered (no recursion), checked joined."""
+    strings: list[str] = []
+    stack: list[tuple[Any, int]] = [(value, depth0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            strings.append(item)
+            continue
+        if isinstance(item, dict | Mapping):
+            children: Any = (x for pair in item.items() for x in pair)
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth > 64:
+            return True
+        for child in children:
+            kind = type(child)
+            if kind is str:
+                strings.append(child)
+            elif kind not in _PLAIN:
+                stack.append((child, depth + 1))
+    return _bad_str("\n".join(strings)) if strings else False
 
 
 # --------------------------------------------------------------------------------------------------

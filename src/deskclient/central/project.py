@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, delete, insert, select, tuple_
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, select
 
-from deskclient.central.db import cases, clerks, complaints, followups, ratings, windows
+from deskclient.central.db import bulk_insert, cases, clerks, complaints, followups, key_in, ratings, windows
 
 OPEN_STATUSES = frozenset({"registered", "examining", "awaiting_supplement", "accepted"})
 _STATUS_OF = {
@@ -59,6 +59,12 @@ def _moment(value: Any) -> datetime | None:
         return None
 
 
+def _payload_of(ev: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An event's payload: stored JSON text, or the object itself (the ingest has it parsed)."""
+    p = ev["payload"]
+    return json.loads(p) if isinstance(p, str) else p
+
+
 def _s(value: Any, limit: int = 200) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
@@ -74,6 +80,9 @@ class Folded:
     windows: dict[str, dict[str, Any]] = field(default_factory=dict)
     clerks: dict[str, dict[str, Any]] = field(default_factory=dict)
     new_cases: set[str] = field(default_factory=set)
+    #: per table name, the keys whose rows were loaded from the database (``apply``): only those are
+    #: deleted before the write; a table not named here is replaced blindly (windows, clerks)
+    stored: dict[str, set[str]] = field(default_factory=dict)
 
 
 def new_case(station: str, case_id: str) -> dict[str, Any]:
@@ -95,7 +104,7 @@ def fold(station: str, events_: Iterable[Mapping[str, Any]], state: Folded,
         if type_ not in PROJECTED_TYPES:
             continue
         seq = int(ev["seq"])
-        p = json.loads(ev["payload"]) if isinstance(ev["payload"], str) else dict(ev["payload"])
+        p = _payload_of(ev)
         at = _moment(ev["at"])
         case_id = ev.get("case_id")
         if type_ == "station.configured":
@@ -193,21 +202,27 @@ def _load(conn: Connection, table: Table, station: str, key: str, ids: set[str])
     out: dict[str, dict[str, Any]] = {}
     id_list = sorted(ids)
     for start in range(0, len(id_list), 500):
-        stmt = select(table).where(table.c.station == station, table.c[key].in_(id_list[start:start + 500]))
+        stmt = select(table).where(table.c.station == station, key_in(conn, table.c[key], id_list[start:start + 500]))
         for r in conn.execute(stmt).mappings():
             out[r[key]] = dict(r)
     return out
 
 
-def _replace(conn: Connection, table: Table, keys: tuple[str, str], rows: list[dict[str, Any]]) -> None:
-    """Delete-then-insert the rows (portable upsert; the station's row lock serialises writers)."""
+def _replace(conn: Connection, table: Table, keys: tuple[str, str], rows: list[dict[str, Any]],
+             stored: set[str] | None = None) -> None:
+    """Delete-then-insert the rows (portable upsert; the station's row lock serialises writers).
+
+    With ``stored`` (the keys known to be in the table) only those rows are deleted: a row that was
+    not loaded does not exist, so a batch of new cases costs one ``executemany`` insert. The delete is
+    an ``executemany`` of one short statement (prepared once) rather than a long ``IN`` list; the
+    insert is :func:`db.bulk_insert` (``COPY`` on PostgreSQL)."""
     if not rows:
         return
     a, b = keys
-    for start in range(0, len(rows), 500):
-        part = rows[start:start + 500]
-        conn.execute(delete(table).where(tuple_(table.c[a], table.c[b]).in_([(r[a], r[b]) for r in part])))
-    conn.execute(insert(table), rows)
+    gone = [{"_a": r[a], "_b": r[b]} for r in rows if stored is None or r[b] in stored]
+    if gone:
+        conn.execute(delete(table).where(table.c[a] == bindparam("_a"), table.c[b] == bindparam("_b")), gone)
+    bulk_insert(conn, table, rows)
 
 
 def apply(conn: Connection, station: str, stored: Iterable[Mapping[str, Any]]) -> None:
@@ -220,18 +235,20 @@ def apply(conn: Connection, station: str, stored: Iterable[Mapping[str, Any]]) -
     cids: set[str] = set()
     for e in evs:
         if e["type"].startswith("followup.") or e["type"].startswith("case.complaint"):
-            p = json.loads(e["payload"])
+            p = _payload_of(e)
             (fids if e["type"].startswith("followup.") else cids).add(_s(p.get("followup_id") or p.get("complaint_id"), 64))
         elif e["type"] not in ("case.rated", "station.configured", "clerk.created") and e.get("case_id"):
             case_ids.add(e["case_id"])
     state = Folded(cases=_load(conn, cases, station, "case_id", case_ids),
                    followups=_load(conn, followups, station, "followup_id", fids - {""}),
                    complaints=_load(conn, complaints, station, "complaint_id", cids - {""}))
+    state.stored = {"cases": set(state.cases), "followups": set(state.followups),
+                    "complaints": set(state.complaints)}
     dept = {r.number: r.department for r in conn.execute(
         select(windows.c.number, windows.c.department).where(windows.c.station == station))}
     for e in evs:  # a configuration in this very batch counts for the cases after it
         if e["type"] == "station.configured":
-            for w in json.loads(e["payload"]).get("windows") or []:
+            for w in _payload_of(e).get("windows") or []:
                 if isinstance(w, Mapping) and w.get("number") is not None:
                     dept[str(w["number"])] = _s(w.get("department"))
     fold(station, evs, state, dept)
@@ -241,14 +258,15 @@ def apply(conn: Connection, station: str, stored: Iterable[Mapping[str, Any]]) -
 def write(conn: Connection, state: Folded) -> None:
     _replace(conn, windows, ("station", "number"), list(state.windows.values()))
     _replace(conn, clerks, ("station", "clerk_id"), list(state.clerks.values()))
-    _replace(conn, cases, ("station", "case_id"), list(state.cases.values()))
-    _replace(conn, followups, ("station", "followup_id"), list(state.followups.values()))
-    _replace(conn, complaints, ("station", "complaint_id"), list(state.complaints.values()))
+    _replace(conn, cases, ("station", "case_id"), list(state.cases.values()), state.stored.get("cases"))
+    _replace(conn, followups, ("station", "followup_id"), list(state.followups.values()), state.stored.get("followups"))
+    _replace(conn, complaints, ("station", "complaint_id"), list(state.complaints.values()),
+             state.stored.get("complaints"))
     if state.ratings:
         seqs = [r["seq"] for r in state.ratings]
         station = state.ratings[0]["station"]
         conn.execute(delete(ratings).where(and_(ratings.c.station == station, ratings.c.seq.in_(seqs))))
-        conn.execute(insert(ratings), state.ratings)
+        bulk_insert(conn, ratings, state.ratings)
 
 
 

@@ -281,14 +281,20 @@ def rating_levels(engine: Engine, start: date, end: date) -> list[dict[str, Any]
     return out
 
 
+def _with_case_no(engine: Engine, table: Any, done: Any, limit: int) -> list[dict[str, Any]]:
+    """The rows of a follow-up table with their case's number, open ones (``done`` NULL) first by
+    due date."""
+    stmt = (select(table, cases.c.case_no)
+            .select_from(table.outerjoin(cases, and_(cases.c.station == table.c.station,
+                                                     cases.c.case_id == table.c.case_id)))
+            .order_by(done.is_not(None), table.c.due_date).limit(limit))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
 def open_followups(engine: Engine, today: date, limit: int = 300) -> list[dict[str, Any]]:
     """Bad-rating follow-ups and routed matters, open ones first by their rectification deadline."""
-    stmt = (select(followups, cases.c.case_no)
-            .select_from(followups.outerjoin(cases, and_(cases.c.station == followups.c.station,
-                                                         cases.c.case_id == followups.c.case_id)))
-            .order_by(followups.c.closed_on.is_not(None), followups.c.due_date).limit(limit))
-    with engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    rows = _with_case_no(engine, followups, followups.c.closed_on, limit)
     for r in rows:
         r["state"] = ("closed" if r["closed_on"] else "overdue" if r["due_date"] and r["due_date"] < today
                       else "visited" if r["visited_on"] else "open")
@@ -296,12 +302,7 @@ def open_followups(engine: Engine, today: date, limit: int = 300) -> list[dict[s
 
 
 def complaint_list(engine: Engine, today: date, limit: int = 300) -> list[dict[str, Any]]:
-    stmt = (select(complaints, cases.c.case_no)
-            .select_from(complaints.outerjoin(cases, and_(cases.c.station == complaints.c.station,
-                                                          cases.c.case_id == complaints.c.case_id)))
-            .order_by(complaints.c.answered_at.is_not(None), complaints.c.due_date).limit(limit))
-    with engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    rows = _with_case_no(engine, complaints, complaints.c.answered_at, limit)
     for r in rows:
         r["state"] = ("answered" if r["answered_at"] else "overdue" if r["due_date"] and r["due_date"] < today
                       else "open")

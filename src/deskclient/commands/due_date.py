@@ -12,12 +12,13 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deskclient.domain.calendar import DueDate, WorkCalendar
-from deskclient.domain.errors import DeskError
-from deskclient.services.holidays import load_calendar
 from deskclient.strings import calendar as msg
+
+if TYPE_CHECKING:  # the CLI imports every command module to build its parser: the calendar (and
+    # lunar-python) load only when due-date runs, not on `catalog search` (docs/performance.md)
+    from deskclient.domain.calendar import DueDate, WorkCalendar
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -111,6 +112,9 @@ def run(args: argparse.Namespace) -> int:
     if n is None:
         print(msg.BAD_DAYS.format(value=args.days), file=sys.stderr)
         return EXIT_BAD_INPUT
+    from deskclient.domain.errors import DeskError
+    from deskclient.services.holidays import load_calendar
+
     calendar, problems = load_calendar(getattr(args, "holidays_dirs", None) or ())
     try:
         due = calendar.add_working_days(start, n)

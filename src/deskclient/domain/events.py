@@ -71,6 +71,7 @@ class EventType(StrEnum):
 
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
+_encode_str = json.encoder.encode_basestring  # what _SCALAR.encode does for a str (ensure_ascii=False)
 
 
 def canonical_payload(payload: object) -> str:
@@ -78,22 +79,38 @@ def canonical_payload(payload: object) -> str:
     return _CANONICAL.encode(payload)
 
 
+def canonical_event(id_: str, seq: int, at: str, clerk_id: str | None, type_: str, case_id: str | None,
+                    payload: object, *, payload_json: str | None = None) -> str:
+    """An event's canonical JSON: ``{"at","case_id","clerk_id","id","payload","seq","type"}`` with
+    sorted keys and no spaces (``payload_json`` when the caller has :func:`canonical_payload`
+    already). It is assembled from the parts because this runs for every event on both sides; it
+    is what :func:`content_hash` hashes, and a valid wire form of the event (the station sends it)."""
+    pj = canonical_payload(payload) if payload_json is None else payload_json
+    return (f'{{"at":{_scalar(at)},"case_id":{_scalar(case_id)},"clerk_id":{_scalar(clerk_id)},'
+            f'"id":{_scalar(id_)},"payload":{pj},"seq":{_scalar(seq)},"type":{_scalar(type_)}}}')
+
+
+def hash_text(canonical: str) -> str:
+    """SHA-256 (hex) of a :func:`canonical_event` text."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def content_hash(id_: str, seq: int, at: str, clerk_id: str | None, type_: str, case_id: str | None,
                  payload: object, *, payload_json: str | None = None) -> str:
-    """SHA-256 (hex) of an event's canonical JSON: what the office returns to prove it stores *this*
-    event for the station (see docs/sync-protocol.md). Station and office compute it the same way
-    from the wire form (``at`` as sent, ``payload`` as a JSON object), so any difference in any
-    field gives another hash.
-
-    The canonical JSON is ``{"at","case_id","clerk_id","id","payload","seq","type"}`` with sorted
-    keys and no spaces; it is assembled here from the parts (``payload_json`` when the caller has
-    :func:`canonical_payload` already) because this runs for every event on both sides.
-    """
-    pj = canonical_payload(payload) if payload_json is None else payload_json
-    text = (f'{{"at":{_scalar(at)},"case_id":{_scalar(case_id)},"clerk_id":{_scalar(clerk_id)},'
-            f'"id":{_scalar(id_)},"payload":{pj},"seq":{_scalar(seq)},"type":{_scalar(type_)}}}')
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of an event's canonical JSON (:func:`canonical_event`): what the office returns
+    to prove it stores *this* event for the station (see docs/sync-protocol.md). Station and office
+    compute it the same way from the wire form (``at`` as sent, ``payload`` as a JSON object), so
+    any difference in any field gives another hash."""
+    return hash_text(canonical_event(id_, seq, at, clerk_id, type_, case_id, payload, payload_json=payload_json))
 
 
 def _scalar(value: object) -> str:
+    """The JSON text of one field, exactly as ``_SCALAR.encode`` gives it (strings, ints and None,
+    the usual fields, without the encoder's per-call overhead)."""
+    if type(value) is str:
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
     return _SCALAR.encode(value)

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from deskclient import __version__
 from deskclient.domain.errors import DeskError
-from deskclient.domain.events import content_hash
+from deskclient.domain.events import canonical_event, hash_text
 from deskclient.services import transport as TR
 from deskclient.services import updates as U
 from deskclient.store import outbox
@@ -112,9 +112,17 @@ def _items(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _wire_hash(w: dict[str, Any]) -> str:
-    """Our own hash of an event as sent (``events.content_hash`` of the wire form)."""
-    return content_hash(w["id"], w["seq"], w["at"], w["clerk_id"], w["type"], w["case_id"], w["payload"])
+def _wire_text(e: outbox.OutgoingEvent) -> str:
+    """The event as sent: its canonical JSON (``events.canonical_event`` of the wire form), which is
+    also exactly the text our own hash of it is taken from."""
+    w = e.to_wire()
+    return canonical_event(w["id"], w["seq"], w["at"], w["clerk_id"], w["type"], w["case_id"], w["payload"])
+
+
+def _body(station: str, ledger: str, texts: list[str]) -> bytes:
+    """The request body: the events' canonical texts spliced in (not parsed and encoded again)."""
+    head = json.dumps({"station": station, "ledger": {"id": ledger}}, ensure_ascii=False, separators=(",", ":"))
+    return f'{head[:-1]},"events":[{",".join(texts)}]}}'.encode()
 
 
 def _now() -> datetime:
@@ -157,7 +165,7 @@ class SyncClient:
     """Talks to one county office for one station. Cheap to create; holds one HTTP connection pool."""
 
     def __init__(self, engine: Engine, url: str, token: str, station: str, *, timeout_s: float = 5.0,
-                 batch_size: int = 500, backoff_base: float = 0.25, backoff_cap: float = 8.0,
+                 batch_size: int = 1000, backoff_base: float = 0.25, backoff_cap: float = 8.0,
                  max_attempts: int = 6, transport: httpx.BaseTransport | None = None,
                  data_dir: Path | str | None = None,
                  ca_file: str = "", allow_plain_http: bool = False, office_key: str = "") -> None:
@@ -218,15 +226,20 @@ class SyncClient:
                 raise _GiveUp
             time.sleep(delay)
 
-    def _report(self, sending: int) -> str:
+    def _report(self, sending: int, about: dict[str, Any] | None = None) -> str:
         """What the county office's station page shows about this station (an optional header:
         an office that does not know it ignores it). ASCII JSON, so it fits in a header.
 
         ``backlog`` counts the events still waiting once this batch is taken in, so the last batch
-        of a good sync reports 0.
+        of a good sync reports 0. ``about`` is :meth:`_about` (the versions), read once per sync.
         """
         backlog = max(0, outbox.pending_count(self.engine) - sending)
-        report: dict[str, Any] = {"backlog": backlog, "app_version": __version__}
+        report: dict[str, Any] = {"backlog": backlog, **(self._about() if about is None else about)}
+        return json.dumps(report, ensure_ascii=True, separators=(",", ":"))
+
+    def _about(self) -> dict[str, Any]:
+        """The versions the station report carries: app, ledger schema, catalog and holidays."""
+        report: dict[str, Any] = {"app_version": __version__}
         try:
             with self.engine.connect() as conn:
                 rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
@@ -239,7 +252,7 @@ class SyncClient:
                 version = U.local_version(self.data_dir, kind)[0]
                 if version:
                     report[f"{kind}_version"] = version
-        return json.dumps(report, ensure_ascii=True, separators=(",", ":"))
+        return report
 
     # -- the outbox ---------------------------------------------------------------------------------
 
@@ -270,18 +283,19 @@ class SyncClient:
         ledger = outbox.ledger_id(self.engine)
         sent_top = outbox.last_sent_seq(self.engine)
         local_top = outbox.max_seq(self.engine)
+        about = self._about()
         try:
             with self._client() as client:
                 while True:
                     batch = outbox.pending(self.engine, batch_size)
                     if not batch:
                         break
-                    wires = [e.to_wire() for e in batch]
-                    body = json.dumps({"station": self.station, "ledger": {"id": ledger}, "events": wires},
-                                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                    texts = [_wire_text(e) for e in batch]
+                    hashes = {e.seq: hash_text(t) for e, t in zip(batch, texts, strict=True)}
+                    body = _body(self.station, ledger, texts)
                     resp = self._request(client, "POST", f"{API}/events", deadline, content=body,
                                          headers={"Content-Type": "application/json",
-                                                  REPORT_HEADER: self._report(len(batch))})
+                                                  REPORT_HEADER: self._report(len(batch), about)})
                     if resp.status_code == 413 and batch_size > 1:
                         batch_size = max(1, batch_size // 4)
                         continue
@@ -293,7 +307,7 @@ class SyncClient:
                             raise TypeError
                     except (ValueError, TypeError):
                         raise _Fatal(T.UNVERIFIED, UNVERIFIED) from None
-                    moved = self._apply_reply(batch, wires, reply, result)
+                    moved = self._apply_reply(batch, hashes, reply, result)
                     if (moved or result.status == CONFLICT) and isinstance(reply.get("held_max"), int):
                         result.ledger_behind = result.ledger_behind or reply["held_max"] > local_top
                     if result.status == CONFLICT:
@@ -328,16 +342,16 @@ class SyncClient:
             result.message += "\n" + T.SYNC_QUARANTINED.format(count=result.quarantined)
         return result
 
-    def _apply_reply(self, batch: list[outbox.OutgoingEvent], wires: list[dict[str, Any]], reply: dict[str, Any],
+    def _apply_reply(self, batch: list[outbox.OutgoingEvent], hashes: dict[int, str], reply: dict[str, Any],
                      result: SyncResult) -> bool:
-        """Mark sent exactly the events the office confirmed with our own content hash; set aside
-        what it refused as invalid; stop on a conflict. False if nothing moved."""
+        """Mark sent exactly the events the office confirmed with our own content hash (``hashes``,
+        by seq, taken from the text we sent); set aside what it refused as invalid; stop on a
+        conflict. False if nothing moved."""
         by_seq = {e.seq: e for e in batch}
-        wire_by_seq = {w["seq"]: w for w in wires}
         confirmed: list[outbox.OutgoingEvent] = []
         for item in _items(reply.get("confirmed")):
             ev = by_seq.get(item.get("seq"))  # type: ignore[arg-type]
-            if ev is not None and item.get("id") == ev.id and item.get("hash") == _wire_hash(wire_by_seq[ev.seq]):
+            if ev is not None and item.get("id") == ev.id and item.get("hash") == hashes[ev.seq]:
                 confirmed.append(ev)
             else:
                 result.unverified += 1

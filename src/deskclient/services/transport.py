@@ -9,6 +9,8 @@ reported as a certificate problem, never as "offline": waiting will not fix it, 
 
 from __future__ import annotations
 
+import functools
+import os
 import ssl
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,8 +46,19 @@ def url_problem(url: str, allow_plain_http: bool = False) -> str | None:
 def ssl_context(ca_file: str = "") -> ssl.SSLContext:
     """Verification against the county CA (``ca_file``) or the system's CAs; hostnames are checked.
 
+    Made once per CA file as it is on disk (loading the system's CAs costs tens of milliseconds, and
+    the desk syncs every few minutes); a CA file replaced on disk gives a new context.
     Raises :class:`OSError` / :class:`ssl.SSLError` when the CA file cannot be used.
     """
+    stamp: tuple[int, int] | None = None
+    if ca_file:
+        st = os.stat(ca_file)
+        stamp = (st.st_mtime_ns, st.st_size)
+    return _context(ca_file, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _context(ca_file: str, _stamp: tuple[int, int] | None) -> ssl.SSLContext:
     ctx = ssl.create_default_context(cafile=ca_file or None)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     return ctx

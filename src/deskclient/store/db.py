@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event
+from typing import TYPE_CHECKING
 
 from deskclient.domain.errors import DeskError
 from deskclient.strings import store as T
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ def stored_revision(path: Path) -> str | None:
 
 def make_engine(path: Path) -> Engine:
     """An engine with the ledger's pragmas on every connection; no schema work."""
+    from sqlalchemy import create_engine, event  # not at import: the sign-in list reads with sqlite3
+
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},

@@ -326,3 +326,38 @@ class WorkDay(SQLModel, table=True):
     closed_at: NaiveDatetime | None = None
     closed_by: str | None = None
     summary: str = ""  # JSON of the day's figures at closing
+
+
+class CaseDay(SQLModel, table=True):
+    """The report's per-day read model, written only by the triggers of ``store/report_summary.py``
+    (migration 0011); declared here so the models and the migrations describe the same schema."""
+
+    __tablename__ = "case_day"
+
+    kind: str = Field(primary_key=True)  # registered | accepted | completed
+    day: str = Field(primary_key=True)  # YYYY-MM-DD
+    window: str = Field(primary_key=True)
+    clerk: str = Field(primary_key=True)
+    case_class: str = Field(primary_key=True)  # '' except for registered
+    n: int = 0
+    answered: int = 0
+    promised: int = 0
+    promised_on_time: int = 0
+    immediate: int = 0
+    immediate_secs: int = 0
+    immediate_max: int = 0
+    immediate_within: int = 0
+
+
+class CaseCount(SQLModel, table=True):
+    """The home screen's counters by (kind, day, window, clerk, status), written only by the triggers of
+    ``store/report_summary.py`` (migration 0011)."""
+
+    __tablename__ = "case_count"
+
+    kind: str = Field(primary_key=True)  # created | status | due
+    day: str = Field(primary_key=True)
+    window: str = Field(primary_key=True)
+    clerk: str = Field(primary_key=True)
+    status: str = Field(primary_key=True)
+    n: int = 0

@@ -80,7 +80,7 @@ def pending(engine: Engine, limit: int = 500, after_seq: int = 0) -> list[Outgoi
         stmt = stmt.where(_T.c.seq > after_seq)
     stmt = stmt.order_by(_T.c.seq).limit(limit)
     with engine.connect() as conn:
-        return [OutgoingEvent(*row) for row in conn.execute(stmt)]
+        return [OutgoingEvent(*row) for row in conn.execute(stmt).all()]  # one fetch, not one per row
 
 
 def pending_count(engine: Engine, *, cap: int | None = None) -> int:

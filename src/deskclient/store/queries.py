@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, func, or_, select, text
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import Session
@@ -114,21 +114,23 @@ def _where(q: CaseQuery, *, walk: bool = False) -> list[Any]:
     return conds
 
 
-def _desk_total(s: Session, q: CaseQuery) -> int:
-    """Cases in the desk scope (no text), as three disjoint index-only counts.
+_OPEN_SQL = ", ".join(f"'{st}'" for st in _OPEN)
+# From the counters kept by triggers (``store/report_summary.py``, table case_count): a few rows per
+# window and clerk whatever the ledger's size (the same three disjoint parts as the index counts were).
+_DESK_TOTAL = text(f"""
+SELECT (SELECT coalesce(sum(n), 0) FROM case_count
+         WHERE kind = 'status' AND day = '' AND window = :w AND status IN ({_OPEN_SQL}))
+     + (SELECT coalesce(sum(n), 0) FROM case_count
+         WHERE kind = 'status' AND day = '' AND clerk = :c AND status IN ({_OPEN_SQL}) AND window != :w)
+     + (SELECT coalesce(sum(n), 0) FROM case_count
+         WHERE kind = 'created' AND day >= :today AND window = :w AND status NOT IN ({_OPEN_SQL}))
+""")
 
-    today-or-open at this window, or open and first asked by me =
-    open here (ix_case_window_status_due) + open, mine, elsewhere (ix_case_first_asked_window)
-    + today here and not open (ix_case_window_created).
-    """
-    start = datetime.combine(q.today, time.min)
-    open_here = select(func.count()).where(Case.window == q.window, Case.status.in_(_OPEN))
-    mine_elsewhere = select(func.count()).where(
-        Case.first_asked_clerk_id == q.clerk_id, Case.status.in_(_OPEN), Case.window != q.window)
-    today_closed = select(func.count()).where(
-        Case.window == q.window, Case.created_at >= start, Case.status.not_in(_OPEN))
-    stmt = select(open_here.scalar_subquery() + mine_elsewhere.scalar_subquery() + today_closed.scalar_subquery())
-    return int(s.execute(stmt).scalar() or 0)
+
+def _desk_total(s: Session, q: CaseQuery) -> int:
+    """Cases in the desk scope (no text): open here + open, mine, elsewhere + today here and not open,
+    summed from the ``case_count`` counters (flat from 1k to 1M cases)."""
+    return int(s.execute(_DESK_TOTAL, {"w": q.window, "c": q.clerk_id, "today": q.today.isoformat()}).scalar() or 0)
 
 
 def _many_open_here(s: Session, q: CaseQuery) -> bool:
@@ -189,16 +191,18 @@ class TodayCounts:
     overdue: int = 0
 
 
+_TODAY = text("SELECT status, sum(n) FROM case_count WHERE kind = 'created' AND day >= :today AND window = :w "
+              "GROUP BY status")
+_OVERDUE = text("SELECT coalesce(sum(n), 0) FROM case_count WHERE kind = 'due' AND window = :w AND status = :st "
+                "AND day < :today")
+
+
 def today_counts(engine: Engine, window: str, today: date) -> TodayCounts:
-    """Today's figures at a window (每日一汇总), from the created_at index plus the overdue count."""
-    start = datetime.combine(today, time.min)
-    with Session(engine) as s:
-        rows = s.execute(select(Case.status, func.count()).where(Case.created_at >= start, Case.window == window)
-                         .group_by(Case.status)).all()
-        by = {str(st): int(n) for st, n in rows}
-        overdue = int(s.execute(select(func.count()).where(
-            Case.window == window, Case.status == str(CaseStatus.ACCEPTED),
-            Case.due_date < today)).scalar() or 0)  # type: ignore[operator]
+    """Today's figures at a window (每日一汇总) plus the overdue count, from the ``case_count`` counters."""
+    params = {"w": window, "today": today.isoformat(), "st": str(CaseStatus.ACCEPTED)}
+    with engine.connect() as conn:
+        by = {str(st): int(n) for st, n in conn.execute(_TODAY, params)}
+        overdue = int(conn.execute(_OVERDUE, params).scalar() or 0)
     return TodayCounts(
         registered=sum(by.values()), accepted=by.get(str(CaseStatus.ACCEPTED), 0),
         completed=by.get(str(CaseStatus.COMPLETED), 0), supplement=by.get(str(CaseStatus.AWAITING_SUPPLEMENT), 0),

@@ -56,11 +56,12 @@ def _scope(window: str | None) -> tuple[str, dict[str, Any]]:
 
 
 def reminder_counts(conn: Connection, window: str | None, today: date, soon_until: date) -> ReminderCounts:
-    """Accepted cases due before ``today``, on it, and after it up to ``soon_until`` (inclusive)."""
+    """Accepted cases due before ``today``, on it, and after it up to ``soon_until`` (inclusive), summed
+    from the per-due-date counters ``case_count`` (kept by triggers: one row per due date and window)."""
     where, params = _scope(window)
     sql = text(f"""
-        SELECT sum(due_date < :today), sum(due_date = :today), sum(due_date > :today)
-        FROM "case" WHERE {where}status = :st AND due_date IS NOT NULL AND due_date <= :soon""")
+        SELECT sum(n * (day < :today)), sum(n * (day = :today)), sum(n * (day > :today))
+        FROM case_count WHERE kind = 'due' AND {where}status = :st AND day <= :soon""")
     row = conn.execute(sql, {**params, "st": _ACCEPTED, "today": today.isoformat(),
                              "soon": soon_until.isoformat()}).one()
     return ReminderCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))

@@ -77,12 +77,52 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+_SUMMARY = """
+SELECT kind, window, clerk, day, case_class, n, answered, promised, promised_on_time, immediate, immediate_secs,
+       immediate_max, immediate_within
+FROM case_day WHERE day >= :sd AND day < :ed {w}
+"""
+
+
+def _whole_days(start: datetime, end: datetime) -> bool:
+    return start.time() == end.time() == datetime.min.time()
+
+
 def case_groups(conn: Connection, start: datetime, end: datetime, window: str | None = None
                 ) -> Iterator[tuple[str, str, str, date, tuple[int, ...]]]:
     """(kind, window, clerk id, day, values) per group, kind one of registered / accepted / returned /
     completed. values: registered (case_class, count, answered); accepted and returned (count,);
     completed (count, promised, promised on time, immediate, immediate seconds, immediate max
-    seconds, immediate within the limit)."""
+    seconds, immediate within the limit).
+
+    Whole-day periods (every report's) read registered / accepted / completed from the per-day read
+    model ``case_day`` (``store/report_summary.py``, kept by triggers): flat in the ledger's size.
+    Returned cases are few and grouped by their last return event, so they are always counted here."""
+    params, w = _params(start, end, window)
+    if _whole_days(start, end):
+        yield from _summary_groups(conn, start, end, params, w)
+        for r in conn.execute(text(_RETURNED.format(w=w)), params):
+            yield "returned", r[0], r[1] or "", _day(r[2]), (int(r[3]),)
+        return
+    yield from raw_case_groups(conn, start, end, window)
+
+
+def _summary_groups(conn: Connection, start: datetime, end: datetime, params: dict[str, Any], w: str
+                    ) -> Iterator[tuple[str, str, str, date, tuple[int, ...]]]:
+    p = dict(params, sd=start.date().isoformat(), ed=end.date().isoformat())
+    for r in conn.execute(text(_SUMMARY.format(w=w)), p):
+        kind, win, clerk, day = r[0], r[1], r[2] or "", _day(r[3])
+        if kind == "registered":
+            yield kind, win, clerk, day, (r[4], int(r[5]), int(r[6]))
+        elif kind == "accepted":
+            yield kind, win, clerk, day, (int(r[5]),)
+        else:
+            yield kind, win, clerk, day, (int(r[5]), *(int(x) for x in r[7:13]))
+
+
+def raw_case_groups(conn: Connection, start: datetime, end: datetime, window: str | None = None
+                    ) -> Iterator[tuple[str, str, str, date, tuple[int, ...]]]:
+    """The same groups counted from the ``case`` rows (any period; the reference for ``case_day``)."""
     params, w = _params(start, end, window)
     for r in conn.execute(text(_REGISTERED.format(w=w)), params):
         yield "registered", r[0], r[1] or "", _day(r[2]), (r[3], int(r[4]), int(r[5] or 0))

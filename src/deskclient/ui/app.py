@@ -1,17 +1,23 @@
 """The desk app and the one factory (``make_app``) shared by the CLI, the tests and the snapshots.
 
-Paint first, load after: the first frame is a loading screen; the ledger is opened in a thread worker
-(:meth:`DeskApp._open_desk`), never in ``compose``/``on_mount``. A DeskError while opening (a broken
-settings file, a newer schema, a locked or read-only ledger) is shown on a Chinese error screen.
+Paint first, load after (docs/performance.md): the first frame is a loading screen; a thread worker
+(:meth:`DeskApp._open_desk`) reads the clerk list with plain sqlite3 (``services.sign_in``) and the
+sign-in screen is painted from it; only then does a second worker import SQLAlchemy, SQLModel and the
+services and open the :class:`DeskContext` (:meth:`DeskApp._load_core`). When that light read cannot
+answer (no ledger yet, a migration pending, first run, training mode, a context handed in), the
+context is opened first, as before. A PIN check or a ``signed_in`` that comes before the context
+waits for it. A DeskError while opening (a broken settings file, a newer schema, a locked or
+read-only ledger) is shown on a Chinese error screen.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -20,27 +26,28 @@ from textual.worker import get_current_worker
 
 from deskclient.domain.clock import Clock
 from deskclient.domain.errors import DeskError
-from deskclient.services.context import DeskContext
-from deskclient.services.records import Clerk, Draft
+from deskclient.services.sign_in import ClerkEntry, SignInList
 from deskclient.settings import Mode, Paths
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
-from deskclient.ui.training import TrainingController
+
+if TYPE_CHECKING:  # the ORM stack loads in a worker after the first paint
+    from deskclient.services.context import DeskContext
+    from deskclient.services.records import Clerk, Draft
+    from deskclient.ui.training import TrainingController
 
 log = logging.getLogger(__name__)
 
 DEMO_CASES = 200
 DUE_CLOCKS_INTERVAL_S = 600.0  # deemed acceptance while a desk stays open (it also runs at sign-in)
 
-navigation.register_action("sign_out", T.NAV_SIGN_OUT, "app.sign_out", key="f10", help=T.NAV_SIGN_OUT_HELP)
-navigation.register_action("quit", T.NAV_QUIT, "app.quit", help=T.NAV_QUIT_HELP, needs_clerk=False)
 
 
 @dataclass(frozen=True)
 class Opened:
     ctx: DeskContext
     configured: bool
-    clerks: list[Clerk]
+    clerks: list[ClerkEntry]
 
 
 class DeskApp(App[int]):
@@ -66,13 +73,18 @@ class DeskApp(App[int]):
         self.size_hint = size
         self.cursor_blink = cursor_blink
         self.demo_cases = demo_cases
-        self.clerk: Clerk | None = None
-        self.clerks: list[Clerk] = []
+        self.clerk: ClerkEntry | None = None
+        self.clerks: list[ClerkEntry] = []
         self.pending_draft: Draft | None = None  # offered back on the home screen after sign-in
         self.offer_resume = False  # after sign-in: offer to go on with checklists left unconfirmed
-        navigation.load_screen_modules()
-        training = paths.mode == Mode.TRAINING
-        self.training: TrainingController | None = TrainingController(self) if training else None
+        self.training: TrainingController | None = None
+        if paths.mode == Mode.TRAINING:
+            from deskclient.ui.training import TrainingController
+
+            self.training = TrainingController(self)
+        self._context_ready = threading.Event()  # set once self.ctx is open (or failed to open)
+        self._early_sign_in = False  # sign-in was painted from the sqlite3 read, before the context
+        self._signed_in_early: ClerkEntry | None = None  # signed_in() before the context was open
         self._syncing_on_exit = False
         self.exit_message = ""  # what the exit sync said; printed on the terminal after the desk closes
         self.ready = False  # set when the ledger is open (tests wait on it via workers)
@@ -102,15 +114,48 @@ class DeskApp(App[int]):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_desk(self) -> None:
+        """Paint sign-in from a sqlite3 read when it can answer; else open the context first."""
+        if self.ctx is None and self.training is None:
+            try:
+                early = self._sign_in_list()
+            except Exception:  # the full open below reports what is wrong
+                log.debug("sign-in list not read early", exc_info=True)
+                early = None
+            if early is not None and early.clerks:
+                if not get_current_worker().is_cancelled:
+                    self.call_from_thread(self._paint_sign_in, early)
+                return
+        self._load_core_blocking()
+
+    def _sign_in_list(self) -> SignInList | None:
+        from deskclient.services.sign_in import sign_in_list
+
+        return sign_in_list(self.paths)
+
+    def _paint_sign_in(self, early: SignInList) -> None:
+        self.clerks = list(early.clerks)
+        self._early_sign_in = True
+        if early.station_name:
+            self.title = early.station_name
+        self.show_sign_in()
+        self.call_after_refresh(self._load_core)  # the ORM loads once sign-in is on the screen
+
+    @work(thread=True, exclusive=True, group="core", exit_on_error=False)
+    def _load_core(self) -> None:
+        self._load_core_blocking()
+
+    def _load_core_blocking(self) -> None:
         worker = get_current_worker()
         try:
             result = self._open_blocking()
         except DeskError as err:
             log.warning("desk could not open: %s", err.message)
+            self._context_ready.set()
             self.call_from_thread(self._open_failed, err.message)
             return
         except Exception as err:
             log.exception("desk could not open")
+            self._context_ready.set()
             self.call_from_thread(self._open_failed, T.UNEXPECTED.format(kind=type(err).__name__))
             return
         if not worker.is_cancelled:
@@ -132,19 +177,34 @@ class DeskApp(App[int]):
                 except Exception:  # the sample cases are a nicety: the desk still opens without them
                     log.exception("demo cases could not be generated")
         configured = ctx.people.is_configured()
-        clerks = ctx.people.clerks() if configured else []
+        clerks = [ClerkEntry.of(c) for c in ctx.people.clerks()] if configured else []
         return Opened(ctx, configured, clerks)
+
+    def wait_for_context(self) -> DeskContext:
+        """From a worker thread: the context, once the loading worker has opened it (sign-in painted
+        before it is open, and a PIN typed quickly, wait here). Raises DeskError if opening failed."""
+        self._context_ready.wait()
+        if self.ctx is None:
+            raise DeskError(T.UNEXPECTED.format(kind="open"))
+        return self.ctx
 
     def _opened(self, result: Opened) -> None:
         self.ctx = result.ctx
-        self.clerks = result.clerks
+        self._context_ready.set()
         self.ready = True
         self._refresh_title()
         self.start_background_sync()
         result.ctx.archive_worker = self._archives_pending
         self.render_archives()  # notices a crash left without their archive file
         self.set_interval(DUE_CLOCKS_INTERVAL_S, self._run_due_clocks, name="due-clocks")
-        if result.configured:
+        early, self._early_sign_in = self._early_sign_in, False
+        if result.configured and early:
+            self.clerks = result.clerks  # the same rows; sign-in stays as painted (a PIN may be half typed)
+            pending, self._signed_in_early = self._signed_in_early, None
+            if pending is not None:
+                self.signed_in(pending)
+        elif result.configured:
+            self.clerks = result.clerks
             self.show_sign_in()
         else:
             from deskclient.ui.screens.first_run import FirstRunScreen
@@ -174,9 +234,13 @@ class DeskApp(App[int]):
         self._unwind()
         self.switch_screen(SignInScreen())
 
-    def signed_in(self, clerk: Clerk) -> None:
+    def signed_in(self, clerk: Clerk | ClerkEntry) -> None:
+        if self.ctx is None:  # sign-in was painted before the context: home needs it, so wait
+            self._signed_in_early = ClerkEntry.of(clerk)
+            return
         from deskclient.ui.screens.home import HomeScreen
 
+        clerk = ClerkEntry.of(clerk)
         self.clerk = clerk
         self.sub_title = (T.WINDOW_CLERK.format(window=clerk.window, name=clerk.name) if clerk.window
                           else T.HEAD_NO_WINDOW.format(name=clerk.name))
@@ -373,8 +437,10 @@ def make_app(paths: Paths, *, clock: Clock | None = None, context: DeskContext |
 @cache
 def app_class(training: bool) -> type[DeskApp]:
     """DeskApp with the navigation registry's global keys as class BINDINGS (Textual's public way to
-    declare bindings; each has an id). Training mode adds the trainer's keys, so it gets its own class."""
-    navigation.load_screen_modules()
+    declare bindings; each has an id). Training mode adds the trainer's keys, so it gets its own class.
+    The registry's manifest has every key without importing a screen module."""
+    if training:
+        navigation.load_training_keys()
     # the trainer's keys are priority bindings: they work over a dialog or a notice preview too
     nav: list[BindingType] = [Binding(e.key or "", e.action, T.NAV_KEY_LABELS.get(e.id, e.title), tooltip=e.title,
                                       id=f"nav.{e.id}", priority=e.training_only)

@@ -1,13 +1,16 @@
 """The registry of screens and actions: it feeds the command palette and the app's global keys.
 
-Other features add entries from their own module (``deskclient/ui/screens/<feature>.py``) at import
-time, without touching ``app.py``::
+The registry holds names and key metadata, not classes (paint first, docs/performance.md): the
+:data:`MANIFEST` below lists every desk screen with its title, key and ``"module:Class"``, and a
+screen module is imported the first time its screen is shown (:meth:`NavEntry.factory`). Sign-in
+therefore never imports the home screen, the intake screen or the services they pull in.
 
-    from deskclient.ui.navigation import register_screen
-    register_screen("handover", "交接班", lambda app: HandoverScreen(), key="f7", help="AB岗工作移交")
+A new feature adds one line to :data:`MANIFEST`. A module may still register extra entries at
+import time (the trainer's keys do, from ``deskclient/ui/screens/training.py``, imported by the
+training-mode app)::
 
-The app imports every module under ``deskclient.ui.screens`` at start-up (:func:`load_screen_modules`),
-so registering is all a feature has to do.
+    from deskclient.ui.navigation import register_action
+    register_action("training.pick", "选择场景", "app.training('pick')", key="ctrl+o", training_only=True)
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from deskclient.strings import admin as TA
+from deskclient.strings import desk as TD
 from deskclient.strings import ui as T
 
 if TYPE_CHECKING:
@@ -43,10 +48,22 @@ class NavEntry:
     kind: str
     key: str | None = None
     callback: str = ""
-    factory: Callable[[Any], Screen[Any]] | None = None
+    make: Callable[[Any], Screen[Any]] | None = None  # an explicit factory (registered at import time)
     help: str = ""
     needs_clerk: bool = True  # only offered once a clerk has signed in
     training_only: bool = False  # the trainer's keys: offered in training mode only
+    screen: str = ""  # "module:Class" of a screen, imported when first shown
+
+    @property
+    def factory(self) -> Callable[[Any], Screen[Any]] | None:
+        """What builds the screen: the registered factory, or the manifest's class imported now."""
+        if self.make is not None:
+            return self.make
+        if not self.screen:
+            return None
+        module, _, cls = self.screen.partition(":")
+        screen_class = getattr(importlib.import_module(module), cls)
+        return lambda _app: screen_class()
 
     @property
     def action(self) -> str:
@@ -66,6 +83,12 @@ def register(entry: NavEntry) -> NavEntry:
 def register_screen(id: str, title: str, factory: Callable[[Any], Screen[Any]], *, key: str | None = None,
                     help: str = "", needs_clerk: bool = True) -> NavEntry:
     return register(NavEntry(id, title, SCREEN, key, "", factory, help, needs_clerk))
+
+
+def lazy_screen(id: str, title: str, screen: str, *, key: str | None = None, help: str = "",
+                needs_clerk: bool = True) -> NavEntry:
+    """A screen entry whose module (``"deskclient.ui.screens.home:HomeScreen"``) loads when first shown."""
+    return register(NavEntry(id, title, SCREEN, key, help=help, needs_clerk=needs_clerk, screen=screen))
 
 
 def register_action(id: str, title: str, callback: str, *, key: str | None = None, help: str = "",
@@ -95,8 +118,31 @@ def _key_order(e: NavEntry) -> tuple[int, str]:
     return (100, key)
 
 
+_S = "deskclient.ui.screens."
+
+MANIFEST: tuple[NavEntry, ...] = (
+    lazy_screen("home", T.NAV_HOME, _S + "home:HomeScreen", key="f1", help=T.NAV_HOME_HELP),
+    lazy_screen("intake", T.NAV_INTAKE, _S + "intake:IntakeScreen", key="f2", help=T.NAV_INTAKE_HELP),
+    lazy_screen("day", TD.NAV_DAY, _S + "day:DayScreen", key="f6", help=TD.NAV_DAY_HELP),
+    lazy_screen("handover", TD.NAV_HANDOVER, _S + "handover:HandoverScreen", key="f7", help=TD.NAV_HANDOVER_HELP),
+    lazy_screen("head", TD.NAV_HEAD, _S + "head:HeadScreen", key="f8", help=TD.NAV_HEAD_HELP),
+    lazy_screen("report", TD.NAV_REPORT, _S + "report:ReportScreen", key="f12", help=TD.NAV_REPORT_HELP),
+    lazy_screen("admin", TA.NAV_ADMIN, _S + "admin:AdminScreen", help=TA.NAV_ADMIN_HELP),
+    register_action("refresh", T.NAV_REFRESH, "app.refresh_queue", help=T.NAV_REFRESH_HELP),
+    register_action("find_case", T.NAV_FIND_CASE, "app.find_case", help=T.NAV_FIND_CASE_HELP),
+    register_action("sign_out", T.NAV_SIGN_OUT, "app.sign_out", key="f10", help=T.NAV_SIGN_OUT_HELP),
+    register_action("quit", T.NAV_QUIT, "app.quit", help=T.NAV_QUIT_HELP, needs_clerk=False),
+)
+
+
+def load_training_keys() -> None:
+    """The trainer's keys, registered by the training screens' module (training mode only)."""
+    importlib.import_module(_S + "training")
+
+
 def load_screen_modules() -> None:
-    """Import every module under ``deskclient.ui.screens`` so each can register its entries."""
+    """Import every module under ``deskclient.ui.screens`` (tools and tests; the desk imports a screen
+    when it is first shown)."""
     import deskclient.ui.screens as pkg
 
     for mod in pkgutil.iter_modules(pkg.__path__):

@@ -6,8 +6,12 @@ Every action goes through the same function as the ``deskclient central ...`` co
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import Engine
 from starlette.datastructures import UploadFile
 
 from deskclient.central import accounts, admin
@@ -16,6 +20,7 @@ from deskclient.services.updates import KINDS
 from deskclient.strings import county_web as S
 
 MAX_UPLOAD = admin.MAX_PUBLISH_FILE
+R = TypeVar("R")
 
 
 def router(web: Web) -> APIRouter:
@@ -26,6 +31,21 @@ def router(web: Web) -> APIRouter:
         versions = {k: (admin.latest_version(engine, k) or (None, ""))[0] for k in KINDS}
         return web.page(request, "admin.html", session, status=status, versions=versions,
                         audit=accounts.recent_audit(engine, 100), kinds=KINDS, **extra)
+
+    def audit(session: accounts.Session, action: str, target: str = "", detail: str = "") -> None:
+        accounts.record(engine, session.user.login, action, target, detail, now=web.settings.now())
+
+    async def on_station(request: Request, code: str, act: Callable[[Engine, str], R], action: str,
+                         ) -> tuple[accounts.Session, R]:
+        """An administrator's action on one station (rotate, revoke): 404 for an unknown one; audited."""
+        session = web.admin(request)
+        await web.form(request, session)
+        try:
+            result = act(engine, code)
+        except admin.AdminError as err:
+            raise Refused(404, err.message) from None
+        audit(session, action, code)
+        return session, result
 
     @r.get("")
     def page(request: Request) -> Response:
@@ -40,29 +60,17 @@ def router(web: Web) -> APIRouter:
             token = admin.add_station(engine, code, name)
         except admin.AdminError as err:
             return admin_page(request, session, status=400, error=err.message)
-        accounts.record(engine, session.user.login, "add_station", code, name)
+        audit(session, "add_station", code, name)
         return web.page(request, "token.html", session, code=code, token=token)
 
     @r.post("/stations/{code}/rotate")
     async def rotate(request: Request, code: str) -> Response:
-        session = web.admin(request)
-        await web.form(request, session)
-        try:
-            token = admin.rotate_token(engine, code)
-        except admin.AdminError as err:
-            raise Refused(404, err.message) from None
-        accounts.record(engine, session.user.login, "rotate_token", code)
+        session, token = await on_station(request, code, admin.rotate_token, "rotate_token")
         return web.page(request, "token.html", session, code=code, token=token)
 
     @r.post("/stations/{code}/revoke")
     async def revoke(request: Request, code: str) -> Response:
-        session = web.admin(request)
-        await web.form(request, session)
-        try:
-            admin.revoke_station(engine, code)
-        except admin.AdminError as err:
-            raise Refused(404, err.message) from None
-        accounts.record(engine, session.user.login, "revoke_station", code)
+        session, _ = await on_station(request, code, admin.revoke_station, "revoke_station")
         return admin_page(request, session, notice=S.STATION_REVOKED.format(code=code))
 
     @r.post("/publish/{kind}")
@@ -93,12 +101,12 @@ def router(web: Web) -> APIRouter:
             except admin.AdminError as err:
                 errors.append(err.message)
             else:
-                accounts.record(engine, session.user.login, f"publish_{kind}", kind,
-                                f"v{pub.version} {pub.sha256[:12]} {len(pub.files)}" if changed else "unchanged")
+                audit(session, f"publish_{kind}", kind,
+                      f"v{pub.version} {pub.sha256[:12]} {len(pub.files)}" if changed else "unchanged")
                 text = S.PUBLISH_DONE if changed else S.PUBLISH_SAME
                 return admin_page(request, session, notice=text.format(kind=label, version=pub.version,
                                                                         files=len(pub.files)))
-        accounts.record(engine, session.user.login, "publish_refused", kind, "; ".join(errors)[:500])
+        audit(session, "publish_refused", kind, "; ".join(errors)[:500])
         return admin_page(request, session, status=400, publish_kind=kind, publish_errors=errors)
 
     return r

@@ -78,7 +78,7 @@ def router(web: Web) -> APIRouter:
         session = web.session(request)
         await web.form(request, session)
         accounts.close_session(engine, request.cookies.get(SESSION_COOKIE))
-        accounts.record(engine, session.user.login, "signout", session.user.login)
+        accounts.record(engine, session.user.login, "signout", session.user.login, now=settings.now())
         resp = RedirectResponse(f"{PREFIX}/login", status_code=303)
         resp.delete_cookie(SESSION_COOKIE, path=PREFIX)
         return resp

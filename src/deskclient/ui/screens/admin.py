@@ -12,11 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from deskclient.strings import admin as T
-from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.desk_forms import FormDialog, FormField
-
-navigation.register_screen("admin", T.NAV_ADMIN, lambda app: AdminScreen(), help=T.NAV_ADMIN_HELP)
 
 COLUMN_WIDTHS = {"login": 12, "name": 8, "role": 10, "window": 6, "post": 4, "state": 10}
 

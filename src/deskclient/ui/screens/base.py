@@ -20,7 +20,7 @@ from deskclient.ui.widgets.training_panel import TrainingPanel
 
 if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
-    from deskclient.services.records import Clerk
+    from deskclient.services.sign_in import ClerkEntry
     from deskclient.ui.app import DeskApp
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class DeskScreen(DbMixin, Screen[Any]):
         return ctx
 
     @property
-    def clerk(self) -> Clerk:
+    def clerk(self) -> ClerkEntry:
         clerk = self.desk.clerk
         assert clerk is not None
         return clerk

@@ -14,12 +14,9 @@ from textual.widgets import DataTable, Static
 
 from deskclient.strings import desk as T
 from deskclient.strings import ui as TU
-from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.screens.handover import COLUMN_WIDTHS, RANK_STYLES, due_text, issue_sheet
 from deskclient.ui.widgets.desk_forms import FormDialog, FormField
-
-navigation.register_screen("day", T.NAV_DAY, lambda app: DayScreen(), key="f6", help=T.NAV_DAY_HELP)
 
 
 @dataclass(frozen=True)

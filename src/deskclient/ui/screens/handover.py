@@ -14,13 +14,9 @@ from textual.widgets import DataTable, Static
 from deskclient.services.queue import shown_count
 from deskclient.strings import desk as T
 from deskclient.strings import ui as TU
-from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.desk_forms import FormDialog, FormField
 from deskclient.ui.widgets.fields import DeskInput
-
-navigation.register_screen("handover", T.NAV_HANDOVER, lambda app: HandoverScreen(), key="f7",
-                           help=T.NAV_HANDOVER_HELP)
 
 RANK_STYLES = {0: "bold red", 1: "bold yellow", 2: "yellow", 3: "", 4: "dim"}
 # fixed widths (cells): DataTable sizes auto-width columns on an idle pass, which raced the first rows

@@ -16,12 +16,9 @@ from deskclient.strings import admin as TA
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import desk as T
 from deskclient.strings import ui as TU
-from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.screens.handover import RANK_STYLES, due_text
 from deskclient.ui.widgets.desk_forms import FormDialog, FormField
-
-navigation.register_screen("head", T.NAV_HEAD, lambda app: HeadScreen(), key="f8", help=T.NAV_HEAD_HELP)
 
 TABS = ("windows", "urgent", "reviews", "unowned", "complaints", "followups")
 

@@ -31,15 +31,10 @@ from deskclient.services.records import Case, DeskPause, Draft
 from deskclient.services.reminders import OtherReminders
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
-from deskclient.ui import navigation
 from deskclient.ui.clock_view import due_states
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.case_table import CaseTable, QueueLine
 from deskclient.ui.widgets.fields import DeskInput
-
-navigation.register_screen("home", T.NAV_HOME, lambda app: HomeScreen(), key="f1", help=T.NAV_HOME_HELP)
-navigation.register_action("refresh", T.NAV_REFRESH, "app.refresh_queue", help=T.NAV_REFRESH_HELP)
-navigation.register_action("find_case", T.NAV_FIND_CASE, "app.find_case", help=T.NAV_FIND_CASE_HELP)
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,9 @@ from deskclient.domain import identity
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import intake as TI
 from deskclient.strings import ui as T
-from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.fields import ValidatedField
 from deskclient.ui.widgets.item_picker import ItemPicker
-
-navigation.register_screen("intake", T.NAV_INTAKE, lambda app: IntakeScreen(), key="f2", help=T.NAV_INTAKE_HELP)
 
 DRAFT_DEBOUNCE_S = 0.4
 

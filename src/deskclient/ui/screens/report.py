@@ -16,11 +16,8 @@ from textual.widgets import Static
 
 from deskclient.strings import desk as T
 from deskclient.strings import ui as TU
-from deskclient.ui import navigation
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.desk_forms import bar_chart
-
-navigation.register_screen("report", T.NAV_REPORT, lambda app: ReportScreen(), key="f12", help=T.NAV_REPORT_HELP)
 
 
 @dataclass(frozen=True)

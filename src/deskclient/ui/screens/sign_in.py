@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -12,19 +12,25 @@ from textual.containers import Center, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskclient.services.records import Clerk, Draft
+from deskclient.services.sign_in import ClerkEntry
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.fields import DeskInput
 
+if TYPE_CHECKING:  # painted before the ORM is loaded (paint first): no services.records here
+    from deskclient.services.records import Clerk, Draft
 
-def clerk_label(c: Clerk) -> str:
+
+def clerk_label(c: ClerkEntry) -> str:
     if c.role == "head":
         return T.HEAD_OPTION.format(name=c.name, login=c.login)
     return T.CLERK_OPTION.format(window=c.window, post=c.post or "", name=c.name, login=c.login)
 
 
 class SignInScreen(DeskScreen):
+    """Painted from the sqlite3 clerk list (``app.clerks``) while the desk's context may still be loading;
+    the PIN check waits for the context in its worker."""
+
     CSS_PATH = "sign_in.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f9", "sign_in", T.KEY_SIGN_IN, id="sign_in.go")]
 
@@ -69,9 +75,10 @@ class SignInScreen(DeskScreen):
             return
         pin_input = self.query_one("#pin", DeskInput)
         pin = pin_input.value
-        ctx = self.ctx
+        desk = self.desk
 
         def verify() -> tuple[Clerk, Draft | None, list[str]]:
+            ctx = desk.wait_for_context()
             clerk = ctx.people.verify_pin(login, pin)
             # art. 32 deemed acceptance runs at sign-in (and on the app's timer), before home shows
             return clerk, ctx.intake.latest_draft(clerk.id), ctx.run_due_clocks()

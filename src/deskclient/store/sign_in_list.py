@@ -1,0 +1,66 @@
+"""The sign-in screen's clerk list read with plain ``sqlite3``, before the ORM is imported (paint first).
+
+The desk paints sign-in from this read while SQLAlchemy, SQLModel and the services load in a worker
+(docs/performance.md). Only the common case is answered here: a ledger at the head revision with a
+station row. Anything else (no ledger, a schema to migrate, no station yet, a file that is not a ledger)
+returns None and the desk opens the full way first, as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deskclient.store.db import BUSY_TIMEOUT_MS, head_revision
+
+
+@dataclass(frozen=True)
+class ClerkEntry:
+    """What sign-in and the screens need of a clerk (no PIN hash, no lock state)."""
+
+    id: str
+    login: str
+    name: str
+    role: str
+    window: str | None
+    post: str | None
+
+    @classmethod
+    def of(cls, clerk: Any) -> ClerkEntry:
+        """From any clerk-shaped row (the ORM's ``Clerk`` once it is loaded)."""
+        if isinstance(clerk, ClerkEntry):
+            return clerk
+        return cls(clerk.id, clerk.login, clerk.name, clerk.role, clerk.window, clerk.post)
+
+
+@dataclass(frozen=True)
+class SignInList:
+    station_name: str
+    clerks: list[ClerkEntry]
+
+
+def read_sign_in_list(path: Path) -> SignInList | None:
+    """The active clerks and the station's name, or None when the ledger must be opened the full way."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return None
+    try:
+        rev = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        if rev is None or rev[0] != head_revision():
+            return None
+        station = con.execute("SELECT name FROM station LIMIT 1").fetchone()
+        if station is None:
+            return None
+        rows = con.execute(
+            "SELECT id, login, name, role, window, post FROM clerk WHERE active = 1 ORDER BY window, post, login"
+        ).fetchall()
+    except sqlite3.Error:  # not a ledger, no such table, locked: the full open says why
+        return None
+    finally:
+        con.close()
+    return SignInList(station[0] or "", [ClerkEntry(*r) for r in rows])
