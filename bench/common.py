@@ -93,7 +93,7 @@ def cache_root() -> Path:
 
 def shipped_catalog() -> Any:
     """The shipped sample catalog, parsed with the domain builder (no station overrides)."""
-    from deskclient.domain.catalog import build_catalog
+    from deskclient.domain.catalog_parse import build_catalog
     from deskclient.resources import data_path
 
     folder = Path(data_path("catalog"))

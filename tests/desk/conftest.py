@@ -13,7 +13,9 @@ from deskclient.domain.cases import MaterialState, Outcome
 from deskclient.services.cases import CheckInput, Intake, PersonInput
 from deskclient.services.context import DeskContext
 from deskclient.services.demo import make_id_number, make_name
-from deskclient.services.desk import DeskService
+from deskclient.services.handover import HandoverService
+from deskclient.services.head_desk import HeadDeskService
+from deskclient.services.workday import WorkdayService
 from deskclient.store.models import Case, Event
 
 
@@ -45,5 +47,16 @@ def register(ctx: DeskContext, login: str, item_class: str = "promised", *, acce
 
 
 @pytest.fixture
-def desk(demo_ctx: DeskContext) -> DeskService:
-    return DeskService(demo_ctx, sync=lambda: (None, "offline"))
+def workday(demo_ctx: DeskContext) -> WorkdayService:
+    """The working day with no office to reach (closing the day does not try the network)."""
+    return WorkdayService(demo_ctx, sync=lambda: (None, "offline"))
+
+
+@pytest.fixture
+def handover(demo_ctx: DeskContext) -> HandoverService:
+    return demo_ctx.handover
+
+
+@pytest.fixture
+def head_desk(demo_ctx: DeskContext) -> HeadDeskService:
+    return demo_ctx.head_desk

@@ -153,9 +153,7 @@ async def test_head_actions(station: Any) -> None:
     def prepare(ctx: Any) -> dict[str, Any]:
         from deskclient.domain.cases import MaterialState, Outcome
         from deskclient.services.cases import CheckInput
-        from deskclient.services.desk import DeskService
-
-        desk = DeskService(ctx)
+        desk = ctx.head_desk
         urgent = register(ctx, "wangfang", seed=1)
         ret = register(ctx, "wangfang", accept=False, seed=2)
         checks = [CheckInput(m.position, MaterialState.RECEIVED) for m in ctx.cases.materials(ret.id)]
@@ -186,6 +184,14 @@ async def test_head_actions(station: Any) -> None:
         await settle(app, pilot)
         await fill(app, pilot, ["群众就医急需"])
         assert ledger.case(seeded["urgent"].case_no)["is_urgent"] == 1
+        # seed 003: the 急办件通知单 was issued with the approval and is shown for printing
+        from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
+        assert isinstance(app.screen, NoticePreviewScreen) and app.screen.kind == "urgent"
+        [notice] = ledger.rows("SELECT * FROM notice WHERE case_id=? AND kind='urgent'", seeded["urgent"].id)
+        assert notice["print_state"] == "queued" and notice["reprint_of"] is None
+        await pilot.press("escape")
+        await settle(app, pilot)
         # 复核
         await pilot.press("o")
         await settle(app, pilot)

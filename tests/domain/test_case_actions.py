@@ -16,7 +16,7 @@ from deskclient.domain.case_actions import (
     step_reason,
 )
 from deskclient.domain.cases import CaseClass, CaseStatus, Outcome
-from deskclient.domain.clocks import PauseReason
+from deskclient.domain.clock_types import PauseReason
 from deskclient.domain.notices import NoticeKind
 
 

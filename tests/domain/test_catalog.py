@@ -8,15 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskclient.domain.cases import ITEM_CLASSES, CaseClass
-from deskclient.domain.catalog import (
-    Catalog,
-    MaterialForm,
-    Step,
-    build_catalog,
-    catalog_from_data,
-    catalog_to_data,
-    parse_catalog_file,
-)
+from deskclient.domain.catalog import Catalog, MaterialForm, Step, catalog_to_data
+from deskclient.domain.catalog_parse import build_catalog, catalog_from_data, parse_catalog_file
 from deskclient.resources import data_path
 
 VALID_ITEM = """

@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskclient.domain.calendar import WorkCalendar, parse_schedule
-from deskclient.domain.clocks import (
+from deskclient.domain.clock_dues import (
+    complaint_due,
+    paused_working_days,
+    promised_due,
+    rating_followup_due,
+    review_due,
+    supplement_notice_due,
+)
+from deskclient.domain.clock_types import (
     CaseClocks,
     CaseEvent,
     ClockKind,
@@ -23,18 +31,12 @@ from deskclient.domain.clocks import (
     ClockState,
     PauseReason,
     RatingLevel,
-    case_clocks,
-    complaint_due,
-    parse_rating_presets,
-    paused_working_days,
-    promised_due,
-    rating_followup_due,
     rating_score,
-    review_due,
-    supplement_notice_due,
 )
+from deskclient.domain.clocks import case_clocks
 from deskclient.domain.errors import ValidationError
 from deskclient.domain.events import EventType as E
+from deskclient.domain.rating_presets import parse_rating_presets
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -148,7 +150,7 @@ def test_pause_and_extension_across_national_day() -> None:
 
 
 def test_same_day_pause_costs_nothing_and_overlaps_count_once() -> None:
-    from deskclient.domain.clocks import PauseSpan
+    from deskclient.domain.clock_types import PauseSpan
 
     spans = [PauseSpan("a", "hearing", "", date(2026, 11, 2), date(2026, 11, 2))]
     assert paused_working_days(CAL, spans, until=date(2026, 12, 1)) == 0

@@ -21,7 +21,9 @@ from deskclient.domain.cases import (
     propose_outcome,
     queue_key,
 )
-from deskclient.domain.clocks import CaseEvent, ClockKind, ClockState, PauseReason, case_clocks, promised_due
+from deskclient.domain.clock_dues import promised_due
+from deskclient.domain.clock_types import CaseEvent, ClockKind, ClockState, PauseReason
+from deskclient.domain.clocks import case_clocks
 from deskclient.domain.deadlines import (
     check_extension,
     department_return_due,

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskclient.domain.cases import CaseClass
-from deskclient.domain.catalog import Material, ServiceItem, Step, build_catalog
+from deskclient.domain.catalog import Material, ServiceItem, Step
+from deskclient.domain.catalog_parse import build_catalog
 from deskclient.domain.search import (
     SCORE_CODE_EXACT,
     SCORE_CODE_PREFIX,

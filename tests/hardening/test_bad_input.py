@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deskclient.domain import identity
-from deskclient.domain.catalog import build_catalog, parse_catalog_file
+from deskclient.domain.catalog_parse import build_catalog, parse_catalog_file
 from deskclient.domain.errors import DeskError
 from deskclient.resources import data_path
 from deskclient.settings import SettingsError, parse_settings

@@ -1,4 +1,5 @@
-"""services.clocks against a real ledger: rows, events and the case row's due date."""
+"""The clock services (services.case_clock, services.followups, services.rules) against a real ledger:
+rows, events and the case row's due date."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from sqlmodel import col, select
 
 from deskclient.domain.cases import CaseStatus, Delivery, MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
-from deskclient.domain.clocks import ClockKind, ClockState, promised_due
+from deskclient.domain.clock_dues import promised_due
+from deskclient.domain.clock_types import ClockKind, ClockState
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.notices import check_notice
-from deskclient.services import clocks as svc
+from deskclient.services import case_clock, followups, rules
 from deskclient.services.cases import CheckInput, Intake, PersonInput
 from deskclient.services.context import DeskContext, open_context
 from deskclient.services.demo import ensure_demo_station, make_id_number
@@ -205,9 +207,9 @@ def test_deemed_acceptance_calendar_days(tmp_path: Path, clock: FixedClock) -> N
     try:
         case = _examine(ctx, clock)
         clock.current = at(2026, 10, 8)  # 9/30 + 5 = 10/5 (holiday) → 10/8
-        assert svc.apply_deemed_acceptance(ctx.ledger, ctx.calendar, ctx.settings) == []
+        assert case_clock.apply_deemed_acceptance(ctx.ledger, ctx.calendar, ctx.settings) == []
         clock.current = at(2026, 10, 9)
-        assert svc.apply_deemed_acceptance(ctx.ledger, ctx.calendar, ctx.settings) == [case.id]
+        assert case_clock.apply_deemed_acceptance(ctx.ledger, ctx.calendar, ctx.settings) == [case.id]
     finally:
         ctx.close()
 
@@ -221,7 +223,7 @@ def test_supplement_notice_in_time_stops_the_countdown(ctx: DeskContext, clock: 
     clock.current = at(2026, 10, 9)
     ctx.cases.confirm_outcome(case.id, clerk, checks, Outcome.SUPPLEMENT)
     clock.current = at(2026, 10, 20)
-    assert svc.apply_deemed_acceptance(ctx.ledger, ctx.calendar, ctx.settings) == []
+    assert case_clock.apply_deemed_acceptance(ctx.ledger, ctx.calendar, ctx.settings) == []
     notice = ctx.case_clock.clocks(case.id).supplement_notice
     assert notice is not None and notice.state is ClockState.MET
 
@@ -264,9 +266,9 @@ def test_complaints_deadlines_and_confidential_name(ctx: DeskContext, clock: Fix
     with pytest.raises(ValidationError):
         ctx.followups.record_complaint(clerk, channel="telepathy", content="x")
     with pytest.raises(RuleViolation):
-        svc.complainant_name(ctx.ledger, simple.id, clerk)
-    assert svc.complainant_name(ctx.ledger, simple.id, head) == "赵投诉"
-    board = svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar, settings=ctx.settings, today=date(2026, 10, 9))
+        followups.complainant_name(ctx.ledger, simple.id, clerk)
+    assert followups.complainant_name(ctx.ledger, simple.id, head) == "赵投诉"
+    board = followups.complaint_clocks(ctx.ledger, calendar=ctx.calendar, settings=ctx.settings, today=date(2026, 10, 9))
     states = {c.id: cl.get(ClockKind.COMPLAINT).state for c, cl in board}  # type: ignore[union-attr]
     assert states == {simple.id: ClockState.OVERDUE, multi.id: ClockState.OVERDUE}
     clock.current = at(2026, 10, 8)
@@ -295,15 +297,15 @@ def test_bad_rating_opens_followup_with_province_deadlines(ctx: DeskContext, clo
     assert c.get(ClockKind.RETURN_VISIT).days_left == 0  # type: ignore[union-attr]
     assert c.get(ClockKind.RECTIFY).due == date(2026, 10, 13)  # type: ignore[union-attr]
     with pytest.raises(RuleViolation):
-        svc.rater_name(ctx.ledger, case.id, clerk)
-    assert svc.rater_name(ctx.ledger, case.id, head) == "钱评价"
+        followups.rater_name(ctx.ledger, case.id, clerk)
+    assert followups.rater_name(ctx.ledger, case.id, head) == "钱评价"
     clock.current = at(2026, 10, 8)
-    svc.record_followup_visit(ctx.ledger, fu.id, head, "已电话回访")
-    svc.close_followup(ctx.ledger, fu.id, head, "已整改并反馈")
+    followups.record_followup_visit(ctx.ledger, fu.id, head, "已电话回访")
+    followups.close_followup(ctx.ledger, fu.id, head, "已整改并反馈")
     done = ctx.case_clock.clocks(case.id, date(2026, 10, 20))
     assert done.get(ClockKind.RETURN_VISIT).state is ClockState.MET  # type: ignore[union-attr]
     assert done.get(ClockKind.RECTIFY).state is ClockState.MET  # type: ignore[union-attr]
-    assert svc.open_followups(ctx.ledger) == []
+    assert followups.open_followups(ctx.ledger) == []
 
 
 def test_case_service_rate_also_opens_the_followup(ctx: DeskContext, clock: FixedClock) -> None:
@@ -315,13 +317,13 @@ def test_case_service_rate_also_opens_the_followup(ctx: DeskContext, clock: Fixe
     ctx.cases.rate(bad.id, clerk, "unsatisfied", 3)
     opened = events(ctx, type_=EventType.FOLLOWUP_OPENED)
     assert [e.case_id for e in opened] == [bad.id]
-    assert json.loads(opened[0].payload)["rectify_days"] == svc.rules_for(ctx.settings).rectify_within_days
+    assert json.loads(opened[0].payload)["rectify_days"] == rules.rules_for(ctx.settings).rectify_within_days
 
 
 def test_unknown_preset_is_a_clear_message() -> None:
     with pytest.raises(ValidationError, match="火星省"):
-        svc.effective_rating(replace(RatingSettings(), province="火星省"))
-    assert svc.effective_rating(RatingSettings(province="national")).rectify_within_days == 15
+        rules.effective_rating(replace(RatingSettings(), province="火星省"))
+    assert rules.effective_rating(RatingSettings(province="national")).rectify_within_days == 15
 
 
 # --- monthly 回访 and 不管件 -------------------------------------------------------------------------------
@@ -330,11 +332,11 @@ def test_unknown_preset_is_a_clear_message() -> None:
 def test_monthly_revisit_records(ctx: DeskContext, clock: FixedClock) -> None:
     _, head = ids(ctx)
     clock.current = at(2026, 11, 24)
-    svc.record_revisit(ctx.ledger, head, outcome="回访3户,均满意", window="1")
+    followups.record_revisit(ctx.ledger, head, outcome="回访3户,均满意", window="1")
     with pytest.raises(ValidationError):
-        svc.record_revisit(ctx.ledger, head, outcome=" ", window="1")
-    assert [r.window for r in svc.revisits_in_month(ctx.ledger, 2026, 11)] == ["1"]
-    assert svc.revisits_in_month(ctx.ledger, 2026, 12) == []
+        followups.record_revisit(ctx.ledger, head, outcome=" ", window="1")
+    assert [r.window for r in followups.revisits_in_month(ctx.ledger, 2026, 11)] == ["1"]
+    assert followups.revisits_in_month(ctx.ledger, 2026, 12) == []
     assert events(ctx, type_=EventType.FOLLOWUP_VISITED)
 
 
@@ -347,8 +349,8 @@ def test_route_unowned_with_limit(ctx: DeskContext, clock: FixedClock) -> None:
         c.case_class = "unowned"
         tx.session.add(c)
     with pytest.raises(RuleViolation):
-        svc.route_unowned(ctx.ledger, case.id, clerk, to_window="3", limit_days=3, calendar=ctx.calendar)
-    svc.route_unowned(ctx.ledger, case.id, head, to_window="3", limit_days=3, calendar=ctx.calendar)
+        followups.route_unowned(ctx.ledger, case.id, clerk, to_window="3", limit_days=3, calendar=ctx.calendar)
+    followups.route_unowned(ctx.ledger, case.id, head, to_window="3", limit_days=3, calendar=ctx.calendar)
     assert row(ctx, Case, case.id).window == "3"
     unowned = ctx.case_clock.clocks(case.id, date(2026, 11, 3)).get(ClockKind.UNOWNED)
     assert unowned is not None and unowned.due == date(2026, 11, 5)
@@ -458,14 +460,14 @@ def test_complaint_multi_unit_delay_told_is_an_event_and_ends_the_reminder(ctx: 
     clerk, _ = ids(ctx)
     clock.current = at(2026, 9, 30)
     multi = ctx.followups.record_complaint(clerk, channel="书面", content="多部门推诿", window="2", multi_unit=True)
-    board = dict((c.id, cl) for c, cl in svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar,
+    board = dict((c.id, cl) for c, cl in followups.complaint_clocks(ctx.ledger, calendar=ctx.calendar,
                                                                settings=ctx.settings, today=date(2026, 10, 8)))
     assert board[multi.id].get(ClockKind.COMPLAINT).needs_delay_notice  # type: ignore[union-attr]
     clock.current = at(2026, 10, 8)
     with pytest.raises(ValidationError):
         ctx.followups.tell_complaint_delay(multi.id, clerk, expected_on=date(2026, 10, 8))
     ctx.followups.tell_complaint_delay(multi.id, clerk, expected_on=date(2026, 10, 15), note="已电话告知")
-    board = dict((c.id, cl) for c, cl in svc.complaint_clocks(ctx.ledger, calendar=ctx.calendar,
+    board = dict((c.id, cl) for c, cl in followups.complaint_clocks(ctx.ledger, calendar=ctx.calendar,
                                                                settings=ctx.settings, today=date(2026, 10, 9)))
     clock_after = board[multi.id].get(ClockKind.COMPLAINT)
     assert clock_after is not None and clock_after.delay_told and not clock_after.needs_delay_notice

@@ -40,9 +40,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.mark.parametrize("window", ["1", "2", "3", "5", None])
 def test_counts_and_first_row_match_the_full_lists(ctx: Any, window: str | None) -> None:
-    from deskclient.services.desk import DeskService
-
-    full = DeskService(ctx).reminders(window)
+    full = ctx.queue.reminders(window)
     assert full.count > 0
     with ctx.engine.connect() as conn:
         counts = reminder_counts(conn, window, full.today, full.soon_until)

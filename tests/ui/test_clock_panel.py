@@ -7,7 +7,8 @@ from datetime import date, datetime
 from textual.app import App, ComposeResult
 
 from deskclient.domain.calendar import WorkCalendar
-from deskclient.domain.clocks import CaseClocks, CaseEvent, case_clocks
+from deskclient.domain.clock_types import CaseClocks, CaseEvent
+from deskclient.domain.clocks import case_clocks
 from deskclient.domain.events import EventType as E
 from deskclient.strings import clocks as T
 from deskclient.ui.widgets.clocks import STYLE_OVERDUE, STYLE_SOON, ClockPanel, clock_lines, clock_style

@@ -382,11 +382,9 @@ async def test_reminders_and_desk_pause_on_home_after_sign_in(station: Paths) ->
     other = seed_case(station, "zhangmin", "MZ-005", now=FIXED_NOW - timedelta(days=14), seed=4)
     ctx = open_context(station, clock=FixedClock(FIXED_NOW))
     try:
-        from deskclient.services.desk import DeskService
-
         clerk = next(c for c in ctx.people.clerks() if c.login == "wangfang")
-        DeskService(ctx).pause(window="1", clerk_id=clerk.id, reason="到档案室调档 [b]", redirect_window="2")
-        expected = DeskService(ctx).reminders("1")
+        ctx.workday.pause(window="1", clerk_id=clerk.id, reason="到档案室调档 [b]", redirect_window="2")
+        expected = ctx.queue.reminders("1")
     finally:
         ctx.close()
     assert [ln.case_no for ln in expected.overdue] == [overdue.case_no]

@@ -147,6 +147,12 @@ async def test_a_morning_at_window_one(station: Any, ledger: Ledger) -> None:
         app.screen.query_one("#pin").focus()
         await pilot.press(*"8888", "enter")
         await settle(app, pilot)
+        # seed 003: the approval issued the 急办件通知单 by itself (queued), shown for printing
+        assert isinstance(app.screen, NoticePreviewScreen) and app.screen.kind == "urgent"
+        assert ledger.rows("SELECT print_state FROM notice WHERE case_id=? AND kind='urgent'",
+                           promised)[0]["print_state"] == "queued"
+        await pilot.press("escape")
+        await settle(app, pilot)
         await pilot.press("v")  # the applicant lost the promise notice: 补打
         await settle(app, pilot)
         assert isinstance(app.screen, NoticePreviewScreen) and "补打" in screen_text(app)

@@ -257,6 +257,8 @@ async def test_item10_urgent_keeps_its_class_and_goes_first(station: Any, ledger
         app.screen.query_one("#pin").focus()
         await pilot.press(*HEAD_PIN, "enter")
         await settle(app, pilot)
+        await pilot.press("escape")  # the 急办件通知单 issued with the approval (seed 003)
+        await settle(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
         table = app.screen.query_one("#queue", DataTable)
@@ -264,6 +266,7 @@ async def test_item10_urgent_keeps_its_class_and_goes_first(station: Any, ledger
     row = ledger.case(first.case_no)
     assert (row["is_urgent"], row["case_class"]) == (1, "promised")  # the class is not overwritten
     assert ledger.payloads(first.id, "case.marked_urgent")[0]["approved_by"]
+    assert ledger.count("SELECT count(*) FROM notice WHERE case_id=? AND kind='urgent'", first.id) == 1
 
 
 # --- 6. station administration ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from deskclient.domain.cases import CaseClass, CaseStatus, Outcome
 from deskclient.domain.catalog import ServiceItem
-from deskclient.domain.clocks import PauseReason
+from deskclient.domain.clock_types import PauseReason
 from deskclient.domain.notices import NoticeKind
 from deskclient.strings import clocks_ui as TC
 

@@ -4,382 +4,47 @@ One function, :func:`case_clocks`, answers for any case at any moment which cloc
 falls due, how many working days are left, whether the date is provisional (a holiday schedule not
 yet published) and on what legal basis. The home screen, case detail, handover, the head's desk,
 notices and reports all ask it; nothing else computes a due date (``CaseService`` uses
-:func:`promised_due` at acceptance, which is the same arithmetic).
+:func:`~deskclient.domain.clock_dues.promised_due` at acceptance, which is the same arithmetic).
 
 Rule numbers that can differ by place (five days working or calendar, rating follow-up deadlines)
-come from :class:`ClockRules`; the number in force when a clock *started* is written into its event
-payload and wins over the current rules, so changing a setting never moves a deadline already told
-to an applicant. The calendar is applied afresh on every call, so a newly published holiday
-schedule corrects a provisional date everywhere at once.
+come from :class:`~deskclient.domain.clock_types.ClockRules`; the number in force when a clock
+*started* is written into its event payload and wins over the current rules, so changing a setting
+never moves a deadline already told to an applicant. The calendar is applied afresh on every call, so
+a newly published holiday schedule corrects a provisional date everywhere at once.
+
+The vocabulary and value types are :mod:`deskclient.domain.clock_types`, the date arithmetic
+:mod:`deskclient.domain.clock_dues`, the provincial rating presets
+:mod:`deskclient.domain.rating_presets` (this module was split by job; it keeps only the event walk).
 """
 
 from __future__ import annotations
 
-import itertools
-import tomllib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from deskclient.domain.calendar import DueDate, WorkCalendar
+from deskclient.domain.clock_dues import (
+    complaint_due,
+    paused_working_days,
+    promised_due,
+    supplement_notice_due,
+)
+from deskclient.domain.clock_types import (
+    CaseClock,
+    CaseClocks,
+    CaseEvent,
+    ClockKind,
+    ClockRules,
+    ClockState,
+    PauseSpan,
+)
 from deskclient.domain.deadlines import (
     RETURN_DECISION_WORKING_DAYS,
-    complaint_multi_unit_due,
     department_return_due,
 )
-from deskclient.domain.errors import ValidationError
 from deskclient.domain.events import EventType
-from deskclient.strings import clocks as T
-
-# --------------------------------------------------------------------------------------------------
-# Vocabulary
-# --------------------------------------------------------------------------------------------------
-
-
-class ClockKind(StrEnum):
-    SUPPLEMENT_NOTICE = "supplement_notice"  # 行政许可法 art. 32: five days to list what is missing
-    PROMISED = "promised"  # 承诺时限 from acceptance
-    REVIEW = "review"  # 复核 of a non-acceptance
-    COMPLAINT = "complaint"  # 投诉 answer
-    RETURN_VISIT = "return_visit"  # 差评回访
-    RECTIFY = "rectify"  # 差评整改
-    UNOWNED = "unowned"  # 不管件 routed by the head with a limit
-    RETURN_DECISION = "return_decision"  # seed 003 退回件: decide within three working days
-    DEPARTMENT_RETURN = "department_return"  # seed 003 窗口管理制度第八条: result back the day before
-
-    @property
-    def label(self) -> str:
-        return T.CLOCK_KIND_LABELS[self.value]
-
-    @property
-    def basis(self) -> str:
-        """The legal or rulebook basis, as printed and shown."""
-        return T.BASIS_LABELS[self.value]
-
-
-class ClockState(StrEnum):
-    RUNNING = "running"
-    PAUSED = "paused"  # 特别程序: the clock stands still
-    MET = "met"  # stopped on or before the due date
-    LATE = "late"  # stopped after the due date
-    OVERDUE = "overdue"  # still running, past the due date
-
-    @property
-    def label(self) -> str:
-        return T.CLOCK_STATE_LABELS[self.value]
-
-    @property
-    def is_open(self) -> bool:
-        return self in (ClockState.RUNNING, ClockState.PAUSED, ClockState.OVERDUE)
-
-
-class PauseReason(StrEnum):
-    """Steps that do not count toward the limit (特别程序). Art. 45 lists hearing … expert review;
-    公示 needs the item's own law (catalog). ``supplement``, ``site_inspection`` and ``other`` are kept
-    only so that events written before issue #16 still read: art. 45 does not allow them."""
-
-    HEARING = "hearing"  # 听证
-    TENDER = "tender"  # 招标
-    AUCTION = "auction"  # 拍卖
-    INSPECTION = "inspection"  # 检验
-    TESTING = "testing"  # 检测
-    QUARANTINE = "quarantine"  # 检疫
-    APPRAISAL = "appraisal"  # 鉴定
-    EXPERT_REVIEW = "expert_review"  # 专家评审
-    PUBLIC_NOTICE = "public_notice"  # 公示 (only where the item's law provides it)
-    SUPPLEMENT = "supplement"  # legacy
-    SITE_INSPECTION = "site_inspection"  # legacy: 实地核查 is not in art. 45
-    OTHER = "other"  # legacy
-
-    @property
-    def label(self) -> str:
-        return T.PAUSE_REASON_LABELS[self.value]
-
-    @classmethod
-    def parse(cls, value: str) -> PauseReason:
-        text = (value or "").strip()
-        for reason in cls:
-            if text in (reason.value, reason.label):
-                return reason
-        allowed = "、".join(r.label for r in cls)
-        raise ValidationError(T.UNKNOWN_PAUSE_REASON.format(reason=text, allowed=allowed))
-
-
-class RatingLevel(StrEnum):
-    """好差评 five levels; the last two are bad ratings (rule 8)."""
-
-    VERY_SATISFIED = "very_satisfied"
-    SATISFIED = "satisfied"
-    BASIC = "basic"
-    UNSATISFIED = "unsatisfied"
-    VERY_UNSATISFIED = "very_unsatisfied"
-
-    @property
-    def label(self) -> str:
-        return T.RATING_LEVEL_LABELS[self.value]
-
-    @property
-    def is_bad(self) -> bool:
-        return self in (RatingLevel.UNSATISFIED, RatingLevel.VERY_UNSATISFIED)
-
-    @classmethod
-    def parse(cls, value: str) -> RatingLevel:
-        text = (value or "").strip()
-        for level in cls:
-            if text in (level.value, level.label):
-                return level
-        allowed = "、".join(lv.label for lv in cls)
-        raise ValidationError(T.RATING_LEVEL_BAD.format(level=text, allowed=allowed))
-
-
-def rating_score(level: RatingLevel | str, rating: object) -> int:
-    """The score of ``level`` under a province's settings (any object with the five score fields)."""
-    return int(getattr(rating, RatingLevel.parse(str(level)).value))
-
-
-class ComplaintChannel(StrEnum):
-    SPOKEN = "spoken"
-    PHONE = "phone"
-    WRITTEN = "written"  # written complaints get written answers
-
-    @property
-    def label(self) -> str:
-        return T.COMPLAINT_CHANNEL_LABELS[self.value]
-
-    @classmethod
-    def parse(cls, value: str) -> ComplaintChannel:
-        text = (value or "").strip()
-        for ch in cls:
-            if text in (ch.value, ch.label):
-                return ch
-        allowed = "、".join(c.label for c in cls)
-        raise ValidationError(T.COMPLAINT_CHANNEL_BAD.format(channel=text, allowed=allowed))
-
-
-# --------------------------------------------------------------------------------------------------
-# Rules (from settings)
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClockRules:
-    """The numbers behind the clocks. Built from ``ClockSettings`` and ``RatingSettings``."""
-
-    supplement_days: int = 5
-    supplement_working_days: bool = True
-    due_soon_working_days: int = 2
-    review_days: int = 3
-    complaint_simple_days: int = 1
-    complaint_multi_unit_days: int = 5
-    visit_within_days: int = 1
-    rectify_within_days: int = 15
-
-    @classmethod
-    def from_settings(cls, clocks: object | None = None, rating: object | None = None) -> ClockRules:
-        """Take every matching attribute of the settings sections (duck-typed: the domain does not
-        import the settings module)."""
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            for source in (clocks, rating):
-                if source is not None and hasattr(source, f.name):
-                    values[f.name] = getattr(source, f.name)
-        return cls(**values)
-
-
-# --------------------------------------------------------------------------------------------------
-# Inputs and outputs
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseEvent:
-    """One ledger event of a case, as the clocks need it."""
-
-    type: str
-    at: datetime
-    payload: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CaseClock:
-    """One clock of a case at one moment."""
-
-    kind: ClockKind
-    started_on: date
-    due: date
-    days_left: int  # working days (calendar days when ``calendar_days``); negative = overdue/late
-    state: ClockState
-    provisional: bool
-    ref: str = ""  # the review / complaint / follow-up id when a case can have several
-    calendar_days: bool = False
-    finished_on: date | None = None
-    paused_days: int = 0  # working days added by pauses (特别程序)
-    extended_days: int = 0  # working days added by the extension (延期)
-    pause_reason: str = ""  # PauseReason value while paused
-    pause_step: str = ""
-    due_soon: bool = False
-    delay_told: bool = False  # a complaint: the complainant was told the reply will be late (投诉制度第六条)
-
-    @property
-    def label(self) -> str:
-        return self.kind.label
-
-    @property
-    def needs_delay_notice(self) -> bool:
-        """A complaint reply due today or late, and the complainant not yet told: remind the clerk
-        ("确因客观原因不能在规定时间内给予答复的,要及时向投诉人说明情况")."""
-        return (self.kind is ClockKind.COMPLAINT and self.is_open and not self.delay_told
-                and (self.state is ClockState.OVERDUE or self.days_left <= 0))
-
-    @property
-    def basis(self) -> str:
-        return self.kind.basis
-
-    @property
-    def is_open(self) -> bool:
-        return self.state.is_open
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.state is ClockState.OVERDUE
-
-
-@dataclass(frozen=True)
-class PauseSpan:
-    """A pause of the promised clock; ``ended_on`` None while it lasts."""
-
-    pause_id: str
-    reason: str
-    step: str
-    started_on: date
-    ended_on: date | None = None
-
-
-@dataclass(frozen=True)
-class CaseClocks:
-    """Everything about a case's time limits at ``today``."""
-
-    today: date
-    clocks: tuple[CaseClock, ...] = ()
-    status: str = ""  # the status the events imply (CaseStatus value)
-    received_on: date | None = None
-    acceptance_date: date | None = None
-    deemed_accepted: bool = False  # acceptance came from art. 32, not from a clerk
-    deemed_acceptance_due: bool = False  # EXAMINING and the five days have run out
-    pauses: tuple[PauseSpan, ...] = ()
-    extension_days: int = 0
-    extended: bool = False
-    #: Internal milestones that warn the window but are not the applicant's deadlines, so they stay out of
-    #: ``clocks``/``running``/``most_urgent``: the return decision (seed 003, three working days) and the
-    #: department's return of the result (the day before the promised date).
-    milestones: tuple[CaseClock, ...] = ()
-
-    def get(self, kind: ClockKind, ref: str = "") -> CaseClock | None:
-        for c in (*self.clocks, *self.milestones):
-            if c.kind is kind and (not ref or c.ref == ref):
-                return c
-        return None
-
-    @property
-    def missed_milestones(self) -> tuple[CaseClock, ...]:
-        """Milestones whose day has passed with nothing done: reminders for home and the head's desk."""
-        return tuple(m for m in self.milestones if m.state is ClockState.OVERDUE)
-
-    @property
-    def promised(self) -> CaseClock | None:
-        return self.get(ClockKind.PROMISED)
-
-    @property
-    def supplement_notice(self) -> CaseClock | None:
-        return self.get(ClockKind.SUPPLEMENT_NOTICE)
-
-    @property
-    def open_pause(self) -> PauseSpan | None:
-        for p in self.pauses:
-            if p.ended_on is None:
-                return p
-        return None
-
-    @property
-    def running(self) -> tuple[CaseClock, ...]:
-        """The clocks still open (running, paused or overdue), most urgent first."""
-        return tuple(sorted((c for c in self.clocks if c.is_open), key=lambda c: (c.days_left, c.due)))
-
-    @property
-    def most_urgent(self) -> CaseClock | None:
-        running = self.running
-        return running[0] if running else None
-
-
-# --------------------------------------------------------------------------------------------------
-# Due-date helpers (the only arithmetic; everything else calls these)
-# --------------------------------------------------------------------------------------------------
-
-
-def promised_due(calendar: WorkCalendar, acceptance_date: date, promised_days: int, *,
-                 paused_working_days: int = 0, extension_days: int = 0) -> DueDate:
-    """The promised completion date: acceptance day not counted, pauses and the extension added."""
-    return calendar.add_working_days(acceptance_date,
-                                     max(0, promised_days) + max(0, paused_working_days) + max(0, extension_days))
-
-
-def supplement_notice_due(calendar: WorkCalendar, received_on: date, days: int, working_days: bool) -> DueDate:
-    """Art. 32's "five days" from receipt: working days, or calendar days whose last day moves off a
-    rest day onto the next working day (the general rule for periods ending on a holiday)."""
-    if working_days:
-        return calendar.add_working_days(received_on, days)
-    day = received_on + timedelta(days=max(0, days))
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    years = range(received_on.year, day.year + 1)
-    unknown = tuple(y for y in years if not calendar.is_known(y))
-    return DueDate(date=day, provisional=bool(unknown), unknown_years=unknown)
-
-
-def review_due(calendar: WorkCalendar, requested_on: date, rules: ClockRules) -> DueDate:
-    return calendar.add_working_days(requested_on, rules.review_days)
-
-
-def complaint_due(calendar: WorkCalendar, received_on: date, multi_unit: bool, rules: ClockRules) -> DueDate:
-    """Same or next working day for a simple complaint; a calendar week ("一周之内", 投诉制度第六条)
-    when two or more units are involved, moved off a rest day onto the next working day."""
-    if not multi_unit:
-        return calendar.add_working_days(received_on, rules.complaint_simple_days)
-    day = complaint_multi_unit_due(received_on)
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    years = range(received_on.year, day.year + 1)
-    unknown = tuple(y for y in years if not calendar.is_known(y))
-    return DueDate(date=day, provisional=bool(unknown), unknown_years=unknown)
-
-
-def rating_followup_due(calendar: WorkCalendar, rated_on: date, rules: ClockRules) -> tuple[DueDate, DueDate]:
-    """A bad rating's (return visit, rectification) deadlines."""
-    return (calendar.add_working_days(rated_on, rules.visit_within_days),
-            calendar.add_working_days(rated_on, rules.rectify_within_days))
-
-
-def paused_working_days(calendar: WorkCalendar, spans: Iterable[PauseSpan], *, until: date,
-                        not_before: date | None = None) -> int:
-    """Working days the clock stood still: the union of the spans, each counting the working days in
-    (start, end] (paused and resumed on the same day: 0), an open span running until ``until``."""
-    intervals: list[tuple[date, date]] = []
-    for s in spans:
-        start = s.started_on if not_before is None else max(s.started_on, not_before)
-        end = s.ended_on if s.ended_on is not None else until
-        if end > start:
-            intervals.append((start, end))
-    intervals.sort()
-    merged: list[tuple[date, date]] = []
-    for start, end in intervals:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return sum(calendar.working_days_between(a, b) for a, b in merged)
-
 
 # --------------------------------------------------------------------------------------------------
 # The one function
@@ -668,92 +333,3 @@ def case_clocks(events: Sequence[CaseEvent], *, calendar: WorkCalendar, rules: C
                       pauses=span_list, extension_days=extension_days, extended=extended,
                       milestones=tuple(milestones))
 
-
-# --------------------------------------------------------------------------------------------------
-# Provincial rating presets (data/rating_presets.toml; the file is read in services)
-# --------------------------------------------------------------------------------------------------
-
-_PRESET_INTS = ("very_satisfied", "satisfied", "basic", "unsatisfied", "very_unsatisfied",
-                "visit_within_days", "rectify_within_days")
-_PRESET_KEYS = (*_PRESET_INTS, "name", "source")
-
-
-@dataclass(frozen=True)
-class RatingPreset:
-    """One province's (or city's) 好差评 scores and follow-up deadlines."""
-
-    key: str  # what ``[rating] province`` in settings.toml names
-    name: str  # shown: "四川省" ...
-    very_satisfied: int
-    satisfied: int
-    basic: int
-    unsatisfied: int
-    very_unsatisfied: int
-    visit_within_days: int
-    rectify_within_days: int
-    source: str = ""
-
-    def values(self) -> dict[str, Any]:
-        """The scores and deadlines (the fields ``RatingSettings`` has too)."""
-        return {name: getattr(self, name) for name in _PRESET_INTS}
-
-
-def parse_rating_presets(text: str, source: str) -> dict[str, RatingPreset]:
-    """Parse the presets file: one ``[key]`` table per province. Raises ValidationError (Chinese)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        line = getattr(err, "lineno", None) or 1
-        raise ValidationError(T.PRESETS_SYNTAX.format(source=source, line=line)) from None
-    presets: dict[str, RatingPreset] = {}
-    for key, raw in data.items():
-        if not isinstance(raw, dict):
-            raise ValidationError(T.PRESET_BAD.format(source=source, key=key,
-                                                      detail=T.PRESET_FIELD_MISSING.format(field="name")))
-        for name in raw:
-            if name not in _PRESET_KEYS:
-                raise ValidationError(T.PRESET_BAD.format(source=source, key=key,
-                                                          detail=T.PRESET_UNKNOWN_FIELD.format(field=name)))
-        values: dict[str, Any] = {}
-        for name in _PRESET_INTS:
-            if name not in raw:
-                raise ValidationError(T.PRESET_BAD.format(source=source, key=key,
-                                                          detail=T.PRESET_FIELD_MISSING.format(field=name)))
-            v = raw[name]
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                raise ValidationError(T.PRESET_BAD.format(source=source, key=key,
-                                                          detail=T.PRESET_FIELD_BAD.format(field=name)))
-            values[name] = v
-        scores = [values[n] for n in _PRESET_INTS[:5]]
-        if any(a < b for a, b in itertools.pairwise(scores)):
-            raise ValidationError(T.PRESET_BAD.format(source=source, key=key, detail=T.PRESET_SCORES_ORDER))
-        name = raw.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ValidationError(T.PRESET_BAD.format(source=source, key=key,
-                                                      detail=T.PRESET_FIELD_MISSING.format(field="name")))
-        presets[key] = RatingPreset(key=key, name=name.strip(), source=str(raw.get("source", "")), **values)
-    return presets
-
-
-__all__ = [
-    "CaseClock",
-    "CaseClocks",
-    "CaseEvent",
-    "ClockKind",
-    "ClockRules",
-    "ClockState",
-    "ComplaintChannel",
-    "PauseReason",
-    "PauseSpan",
-    "RatingLevel",
-    "RatingPreset",
-    "case_clocks",
-    "complaint_due",
-    "parse_rating_presets",
-    "paused_working_days",
-    "promised_due",
-    "rating_followup_due",
-    "rating_score",
-    "review_due",
-    "supplement_notice_due",
-]

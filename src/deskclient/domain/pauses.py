@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from deskclient.domain.clocks import PauseReason
+from deskclient.domain.clock_types import PauseReason
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.strings import clocks as T
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from deskclient.domain.cases import Outcome
-from deskclient.domain.clocks import ComplaintChannel, RatingLevel
+from deskclient.domain.clock_types import ComplaintChannel, RatingLevel
 from deskclient.domain.notices import NoticeKind
 from deskclient.strings import training as T
 

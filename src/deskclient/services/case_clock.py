@@ -24,7 +24,8 @@ from deskclient.domain.calendar import WorkCalendar
 from deskclient.domain.case_actions import EXTENDABLE_CLASSES
 from deskclient.domain.cases import CaseClass, CaseStatus
 from deskclient.domain.catalog import ServiceItem
-from deskclient.domain.clocks import CaseClocks, CaseEvent, ClockRules, PauseReason, case_clocks
+from deskclient.domain.clock_types import CaseClocks, CaseEvent, ClockRules, PauseReason
+from deskclient.domain.clocks import case_clocks
 from deskclient.domain.deadlines import check_extension
 from deskclient.domain.errors import DeskError, RuleViolation, ValidationError
 from deskclient.domain.events import EventType

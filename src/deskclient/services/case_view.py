@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from deskclient.domain.case_actions import CaseAction, CaseFacts, allowed_actions
 from deskclient.domain.cases import CaseClass, CaseStatus
-from deskclient.domain.clocks import CaseClocks, ClockKind
+from deskclient.domain.clock_types import CaseClocks, ClockKind
 from deskclient.store.models import Case, CaseMaterial, Notice, Rating, Review, Transfer
 from deskclient.store.queries import TimelineEntry, case_notices, case_timeline, case_transfers, clerk_names
 

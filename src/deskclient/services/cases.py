@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy import select as sa_select
@@ -43,15 +43,20 @@ from deskclient.domain.cases import (
     supplement_materials,
 )
 from deskclient.domain.catalog import ServiceItem
-from deskclient.domain.clocks import ClockRules, promised_due
+from deskclient.domain.clock_dues import promised_due
+from deskclient.domain.clock_types import ClockRules
 from deskclient.domain.deadlines import follow_up_due
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact
+from deskclient.domain.notices import NoticeKind
 from deskclient.store.ledger import Ledger, WriteTx, new_id
 from deskclient.store.models import Case, CaseMaterial, Clerk, Draft, Event, Rating, Transfer, Window
 from deskclient.strings import cases as T
 from deskclient.strings import intake as TI
+
+if TYPE_CHECKING:
+    from deskclient.services.notice_desk import NoticeDesk
 
 
 @dataclass(frozen=True)
@@ -147,10 +152,12 @@ def unowned_item(window: str = "") -> ServiceItem:
 
 
 class CaseService:
-    def __init__(self, ledger: Ledger, calendar: WorkCalendar, rules: ClockRules | None = None) -> None:
+    def __init__(self, ledger: Ledger, calendar: WorkCalendar, rules: ClockRules | None = None, *,
+                 notices: NoticeDesk | None = None) -> None:
         self.ledger = ledger
         self.calendar = calendar
-        self.rules = rules or ClockRules()  # bad-rating follow-up deadlines (services.clocks.rules_for)
+        self.notices = notices  # an action's own notices (急办件, 补报材料) in its transaction; None: not issued
+        self.rules = rules or ClockRules()  # bad-rating follow-up deadlines (services.rules.rules_for)
 
     # --- registration (每件一登记) ---------------------------------------------------------------
     def register(self, intake: Intake, clerk_id: str, *, draft_id: str | None = None,
@@ -269,6 +276,8 @@ class CaseService:
             elif outcome is Outcome.EXAMINE:
                 tx.emit(EventType.CASE_EXAMINING, {"received_on": tx.now.date()}, case_id=case.id)
             tx.session.add(case)
+        if outcome is Outcome.ACCEPT and follow_up and self.notices is not None:
+            self.notices.archive_after()  # the 补报材料通知单's PDF, after the commit
         return case
 
     def save_marks(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput]) -> list[MaterialLine]:
@@ -367,6 +376,8 @@ class CaseService:
             payload.update({"follow_up": follow, "follow_up_by": follow_up_due(
                 self.calendar, case.acceptance_date, case.due_date)})
         tx.emit(EventType.CASE_ACCEPTED, payload, case_id=case.id)
+        if follow and self.notices is not None:  # 容缺受理: the 补报材料通知单 goes with the acceptance
+            self.notices.issue_with_action(tx, case, NoticeKind.FOLLOW_UP, tx.clerk_id or case.owner_clerk_id)
         if item_class is CaseClass.IMMEDIATE:
             # 即办件: finished on the spot (rule 4); the clerk hands the result over at the window.
             case.status = str(CaseStatus.COMPLETED)
@@ -454,11 +465,15 @@ class CaseService:
             case.updated_at = tx.now
             tx.session.add(case)
             tx.emit(EventType.CASE_MARKED_URGENT, {"approved_by": head_id, "reason": reason}, case_id=case.id)
+            if self.notices is not None:  # seed 003: the centre sends the lead window a 急办件通知单
+                self.notices.issue_with_action(tx, case, NoticeKind.URGENT, clerk_id)
+        if self.notices is not None:
+            self.notices.archive_after()
         return case
 
     def rate(self, case_id: str, clerk_id: str, level: str, score: int, comment: str = "",
              rater_name: str = "") -> Rating:
-        """好差评; a bad rating opens its follow-up task in the same transaction (services.clocks)."""
+        """好差评; a bad rating opens its follow-up task in the same transaction (services.followups)."""
         from deskclient.services.followups import rate_case
 
         return rate_case(self.ledger, case_id, clerk_id, level, score=score, comment=comment,

@@ -14,13 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from deskclient.domain.catalog import (
-    Catalog,
-    CatalogProblem,
-    build_catalog,
-    catalog_from_data,
-    catalog_to_data,
-)
+from deskclient.domain.catalog import Catalog, CatalogProblem, catalog_to_data
+from deskclient.domain.catalog_parse import build_catalog, catalog_from_data
 from deskclient.resources import data_path
 from deskclient.services.files import atomic_write_text
 from deskclient.strings import catalog as T

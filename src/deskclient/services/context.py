@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from deskclient.domain.calendar import WorkCalendar
     from deskclient.domain.catalog import Catalog
-    from deskclient.domain.clocks import ClockRules
+    from deskclient.domain.clock_types import ClockRules
     from deskclient.domain.search import CatalogIndex
     from deskclient.services.case_clock import CaseClockService
     from deskclient.services.case_view import CaseViewService
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from deskclient.services.notice_desk import NoticeDesk
     from deskclient.services.people import PeopleService
     from deskclient.services.queue import QueueService
+    from deskclient.services.reminders import ReminderService
     from deskclient.services.reports import ReportService
     from deskclient.services.station_admin import StationAdmin
     from deskclient.services.station_link import StationLink
@@ -144,7 +145,7 @@ class DeskContext:
 
     @cached_property
     def rules(self) -> ClockRules:
-        from deskclient.domain.clocks import ClockRules
+        from deskclient.domain.clock_types import ClockRules
 
         return ClockRules.from_settings(self.settings.clocks, self.rating)
 
@@ -217,7 +218,7 @@ class DeskContext:
     def cases(self) -> CaseService:
         from deskclient.services.cases import CaseService
 
-        return CaseService(self.ledger, self.calendar, rules=self.rules)
+        return CaseService(self.ledger, self.calendar, rules=self.rules, notices=self.notices)
 
     @cached_property
     def intake(self) -> IntakeService:
@@ -248,6 +249,12 @@ class DeskContext:
         from deskclient.services.queue import QueueService
 
         return QueueService(self)
+
+    @cached_property
+    def reminders(self) -> ReminderService:
+        from deskclient.services.reminders import ReminderService
+
+        return ReminderService(self)
 
     @cached_property
     def handover(self) -> HandoverService:
@@ -295,8 +302,8 @@ class DeskContext:
 
 
 # the cached services that hold the ledger (and so the station code): rebuilt after first-run set-up
-_SERVICES = ("people", "cases", "intake", "case_view", "case_clock", "followups", "queue", "handover", "workday",
-             "head_desk", "notices", "link", "reports")
+_SERVICES = ("people", "cases", "intake", "case_view", "case_clock", "followups", "queue", "reminders", "handover",
+             "workday", "head_desk", "notices", "link", "reports")
 
 
 def open_context(paths: Paths, *, settings: Settings | None = None, clock: Clock | None = None) -> DeskContext:

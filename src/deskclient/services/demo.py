@@ -283,7 +283,7 @@ def add_follow_up_samples(ctx: DeskContext) -> int:
     from sqlmodel import col
     from sqlmodel import select as select_rows
 
-    from deskclient.domain.clocks import ComplaintChannel, RatingLevel
+    from deskclient.domain.clock_types import ComplaintChannel, RatingLevel
 
     with ctx.ledger.read() as s:
         completed = list(s.exec(select_rows(Case).where(col(Case.status) == str(CaseStatus.COMPLETED))

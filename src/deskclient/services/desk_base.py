@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, select
 
 from deskclient.domain.cases import OPEN_STATUSES, CaseStatus, queue_key
-from deskclient.domain.clocks import CaseClock, ClockRules
+from deskclient.domain.clock_types import CaseClock, ClockRules
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import NoticeData, NoticeKind
@@ -213,6 +213,8 @@ class ComplaintLine:
     complaint: Complaint
     complainant: str  # the name for the head, masked for anyone else
     overdue: bool
+    needs_delay_notice: bool = False  # due soon or late, the complainant not told of a delay (reminder)
+    delay_told: bool = False  # the complainant was told the answer will be late (投诉制度第六条)
 
     @property
     def channel_label(self) -> str:

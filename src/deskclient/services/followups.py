@@ -12,17 +12,9 @@ from sqlmodel import col, select
 
 from deskclient.domain.calendar import WorkCalendar
 from deskclient.domain.cases import CaseClass, CaseStatus, check_can_rate
-from deskclient.domain.clocks import (
-    CaseClocks,
-    ClockRules,
-    ComplaintChannel,
-    RatingLevel,
-    case_clocks,
-    complaint_due,
-    rating_followup_due,
-    rating_score,
-    review_due,
-)
+from deskclient.domain.clock_dues import complaint_due, rating_followup_due, review_due
+from deskclient.domain.clock_types import CaseClocks, ClockRules, ComplaintChannel, RatingLevel, rating_score
+from deskclient.domain.clocks import case_clocks
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact
@@ -150,7 +142,9 @@ def answer_complaint(ledger: Ledger, complaint_id: str, clerk_id: str, answer: s
 def tell_complaint_delay(ledger: Ledger, complaint_id: str, clerk_id: str, *, expected_on: date,
                          note: str = "") -> Complaint:
     """The complainant is told the reply will be late and when to expect it (投诉制度第六条); an event,
-    and the reminder for this complaint stops."""
+    and the reminder for this complaint stops. The reason is required: the complainant is told why."""
+    if not clean_note(note):
+        raise ValidationError(T.DELAY_REASON_REQUIRED)
     with ledger.write(clerk_id) as tx:
         row = tx.session.get(Complaint, complaint_id)
         if row is None:
@@ -176,15 +170,16 @@ def complaint_clocks(ledger: Ledger, *, calendar: WorkCalendar, settings: Settin
             q = q.where(Complaint.status == "open")
         rows = list(s.exec(q))
         out: list[tuple[Complaint, CaseClocks]] = []
+        types = [str(EventType.CASE_COMPLAINT), str(EventType.CASE_COMPLAINT_ANSWERED),
+                 str(EventType.CASE_COMPLAINT_DELAY_TOLD)]
         for row in rows:
-            ev = s.exec(select(Event).where(Event.type == str(EventType.CASE_COMPLAINT),
+            # a complaint's events carry its case (ix_event_case), so the home screen's reminder count does
+            # not scan the whole event table; one without a case reads the few case-less events
+            of_case = col(Event.case_id).is_(None) if row.case_id is None else Event.case_id == row.case_id
+            ev = s.exec(select(Event).where(of_case, col(Event.type).in_(types),
                                             col(Event.payload).contains(row.id))).all()
-            evs = [to_case_event(e) for e in ev]
-            answered = s.exec(select(Event).where(col(Event.type).in_([
-                str(EventType.CASE_COMPLAINT_ANSWERED), str(EventType.CASE_COMPLAINT_DELAY_TOLD)]),
-                col(Event.payload).contains(row.id))).all()
-            evs += [to_case_event(e) for e in answered]
-            out.append((row, case_clocks(evs, calendar=calendar, rules=rules, today=day)))
+            out.append((row, case_clocks([to_case_event(e) for e in ev], calendar=calendar, rules=rules,
+                                         today=day)))
     return out
 
 
@@ -399,6 +394,11 @@ class FollowUpService:
 
     def answer_complaint(self, complaint_id: str, clerk_id: str, answer: str) -> Complaint:
         return answer_complaint(self.ledger, complaint_id, clerk_id, answer)
+
+    def complaint_clocks(self, today: date | None = None, open_only: bool = True
+                         ) -> list[tuple[Complaint, CaseClocks]]:
+        return complaint_clocks(self.ledger, calendar=self.calendar, settings=self.rules, today=today,
+                                open_only=open_only)
 
     def tell_complaint_delay(self, complaint_id: str, clerk_id: str, *, expected_on: date,
                              note: str = "") -> Complaint:

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from deskclient.domain.cases import CaseStatus
+from deskclient.domain.clock_types import ClockKind
 from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.notices import NoticeData, NoticeKind
 from deskclient.services.desk_base import (
@@ -168,8 +169,20 @@ class HeadDeskService(QueueService):
                 q = q.where(Complaint.status == "open")
             rows = list(s.exec(q))
         head = viewer.role == ROLE_HEAD
-        return [ComplaintLine(c, c.complainant_name if head else (T.CONFIDENTIAL if c.complainant_name else ""),
-                              _complaint_overdue(c, today)) for c in rows]
+        clocks = {row.id: cl.get(ClockKind.COMPLAINT, row.id)
+                  for row, cl in self.clocks.complaint_clocks(today=today, open_only=open_only)}
+        out = []
+        for c in rows:
+            clock = clocks.get(c.id)
+            out.append(ComplaintLine(c, c.complainant_name if head else (T.CONFIDENTIAL if c.complainant_name else ""),
+                                     _complaint_overdue(c, today), clock is not None and clock.needs_delay_notice,
+                                     clock is not None and clock.delay_told))
+        return out
+
+    def tell_complaint_delay(self, complaint_id: str, clerk_id: str, *, expected_on: date, reason: str) -> Complaint:
+        """已告知投诉人延期答复: the complainant was told the answer will be late, when to expect it and
+        why (投诉制度第六条); an event, and the complaint's reminder ends (``services.followups``)."""
+        return self.clocks.tell_complaint_delay(complaint_id, clerk_id, expected_on=expected_on, note=reason)
 
     # 差评整改 and 回访 ---------------------------------------------------------------------------------
     def record_visit(self, followup_id: str, head_id: str, note: str) -> FollowUp:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from deskclient.services.context import DeskContext
     from deskclient.services.notices.issue import IssueResult
     from deskclient.services.notices.pending import Archived
+    from deskclient.store.ledger import WriteTx
+    from deskclient.store.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class RenderedNotice:
 class NoticePreview:
     text: str
     original_at: datetime | None  # set: the notice was issued before; F9 makes a 补打 copy of it
+    queued: bool = False  # the original was issued with an action and never printed: F9 prints it
 
 
 class NoticeDesk:
@@ -60,7 +63,7 @@ class NoticeDesk:
         except Exception:  # a broken catalog must not stop a notice
             log.exception("catalog unavailable for the notice")
         try:
-            from deskclient.services.clocks import rules_for
+            from deskclient.services.rules import rules_for
 
             extra.update(calendar=self.ctx.calendar, clock_rules=rules_for(self.ctx.settings))
         except Exception:  # the deadline line is left out; the notice still issues
@@ -100,14 +103,46 @@ class NoticeDesk:
         date and number, the 补打 mark), and ``original_at`` tells the screen F9 will reprint it."""
         from deskclient.services.notices import preview_text
         from deskclient.services.notices.issue import original_notice
+        from deskclient.services.notices.with_action import queued_original
 
         original = original_notice(self.ctx.ledger, case_id, kind)
+        queued = queued_original(self.ctx.ledger, case_id, kind) is not None
         now = self.ctx.clock.now()
         data = self.data_for_case(case_id, kind, clerk_id=clerk_id,
                                   issued_at=original.issued_at if original else now,
-                                  reprint_at=now if original else None, overrides=overrides)
+                                  reprint_at=now if original and not queued else None, overrides=overrides)
         return NoticePreview(preview_text(data, width, data_dir=self.ctx.paths.data_dir),
-                             original.issued_at if original else None)
+                             original.issued_at if original else None, queued)
+
+    def has_original(self, case_id: str, kind: NoticeKind | str) -> bool:
+        """The case has an original notice of this kind (e.g. the 补报材料通知单 of a 容缺受理 acceptance)."""
+        from deskclient.services.notices.issue import original_notice
+
+        return original_notice(self.ctx.ledger, case_id, kind) is not None
+
+    def issue_with_action(self, tx: WriteTx, case: Case, kind: NoticeKind, clerk_id: str) -> str:
+        """The notice an action requires, recorded in the action's own transaction (``queued``; the
+        preview prints it): the 急办件通知单 with the head's approval, the 补报材料通知单 with a 容缺受理
+        acceptance. Built like every other notice (catalog, station settings, calendar). The caller
+        calls :meth:`archive_after` once its transaction has committed."""
+        from deskclient.services.notices.with_action import record_case_notice
+
+        ctx = self.ctx
+        return record_case_notice(tx, case.id, kind, clerk_id, archive_dir=ctx.paths.archive_dir,
+                                  template_dir=ctx.paths.data_dir, training=True if ctx.is_training else None,
+                                  **self.catalog_overrides(case.item_code))
+
+    def print_queued(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
+                     overrides: dict[str, Any] | None = None) -> IssueResult:
+        """F9 on a notice issued with an action and not printed yet: print that original."""
+        from deskclient.services.notices.with_action import print_queued_notice, queued_original
+
+        row = queued_original(self.ctx.ledger, case_id, kind)
+        if row is None:  # printed meanwhile (another desk): a 补打 copy, never a second original
+            return self.reprint(case_id, kind, clerk_id, overrides)
+        return print_queued_notice(self.ctx.ledger, row.id, clerk_id, printer=self.ctx.settings.printer,
+                                   template_dir=self.ctx.paths.data_dir,
+                                   **self._overrides(case_id, kind, overrides))
 
     def reprint(self, case_id: str, kind: NoticeKind | str, clerk_id: str,
                 overrides: dict[str, Any] | None = None) -> IssueResult:
@@ -154,6 +189,14 @@ class NoticeDesk:
     def _archive_after(self) -> None:
         if self.ctx.archive_worker is not None:
             self.ctx.archive_worker()
+
+    def archive_after(self) -> None:
+        """After an action's transaction that issued a notice with it (:meth:`issue_with_action`): its
+        archive PDF is rendered off the clerk's path by the desk's worker, or now for a script."""
+        if self.ctx.archive_worker is not None:
+            self.ctx.archive_worker()
+        else:
+            self.render_pending_archives()
 
     def render_pending_archives(self) -> list[Archived]:
         """Render every notice issued but not yet archived (this session's, or left by a crash)."""

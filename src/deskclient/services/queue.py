@@ -13,7 +13,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from deskclient.domain.cases import CaseStatus
-from deskclient.domain.clocks import CaseClock
+from deskclient.domain.clock_types import CaseClock
 from deskclient.domain.reports import due_rank
 from deskclient.services.desk_base import OPEN_VALUES, DeskFeature, OpenCaseLine, ReminderLine, Reminders
 from deskclient.store.models import Case, DeskPause

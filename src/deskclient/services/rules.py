@@ -1,5 +1,5 @@
 """Settings → clock rules: the station's ``[clocks]`` and ``[rating]`` settings (with a province's rating
-preset from ``data/rating_presets.toml``) turned into the pure :class:`~deskclient.domain.clocks.ClockRules`.
+preset from ``data/rating_presets.toml``) turned into the pure :class:`~deskclient.domain.clock_types.ClockRules`.
 
 Resolved once per desk by :class:`deskclient.services.context.DeskContext` (``ctx.rules``, ``ctx.rating``);
 the feature services receive the result instead of re-reading the settings.
@@ -11,8 +11,9 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from deskclient.domain.clocks import ClockRules, RatingPreset, parse_rating_presets
+from deskclient.domain.clock_types import ClockRules
 from deskclient.domain.errors import ValidationError
+from deskclient.domain.rating_presets import RatingPreset, parse_rating_presets
 from deskclient.resources import data_path
 from deskclient.settings import RatingSettings, Settings
 from deskclient.strings import clocks as T

@@ -76,13 +76,8 @@ def _validate_catalog(files: Mapping[str, str]) -> None:
             if line:
                 raise ValidationError(T.CATALOG_FILE_SYNTAX_LINE.format(name=name, line=line, fmt=fmt)) from None
             raise ValidationError(T.CATALOG_FILE_SYNTAX.format(name=name, fmt=fmt)) from None
-    try:
-        from deskclient.domain import catalog as domain_catalog
-    except ImportError:
-        return
-    build = getattr(domain_catalog, "build_catalog", None)
-    if build is None:
-        return
+    from deskclient.domain.catalog_parse import build_catalog as build
+
     sources = [(name, files[name]) for name in sorted(files) if name.endswith(".toml")]
     try:
         catalog, problems = build(sources)

@@ -131,4 +131,5 @@ PAUSE_OVERDUE = "该办件已于 {due} 到期,现已超期,不能再暂停计时
 PAUSE_DAYS_REQUIRED = "请填写该程序预计需要的时间(天数),将书面告知申请人(《行政许可法》第四十五条)。"
 PAUSE_DAYS_BAD = "预计所需时间应为 1 到 {limit} 之间的天数。"
 DELAY_DATE_BAD = "预计答复日期应晚于今天({today})。"
+DELAY_REASON_REQUIRED = "请填写延期答复的原因(要向投诉人说明情况)。"
 RESULT_NOT_RUNNING = "只有办理中(已受理)的办件才能登记部门交回结果,当前状态为“{status}”。"

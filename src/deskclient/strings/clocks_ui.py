@@ -15,6 +15,28 @@ KEY_RESULT_RETURNED = "结果返回"
 RESULT_RETURNED_TITLE = "审批结果已返回窗口"
 RESULT_RETURNED_NOTE = "说明(可不填):哪个部门、审批结果"
 RESULT_RETURNED_DONE = "已记录审批结果返回窗口,请通知群众,办结后按 C 办结。"
+KEY_REMINDERS = "提醒清单"
+REMINDERS_TITLE_LIST = "提醒清单"
+REMINDERS_OTHER = " · 其他提醒 {n}"
+REMINDERS_OPEN_HINT = "  F4 查看"
+REMINDER_WHAT = {
+    "promised": "承诺办结期限",
+    "department_return": "部门返回结果(前一天)",
+    "return_decision": "退回决定(3个工作日)",
+    "complaint": "投诉答复(需告知延期)",
+}
+REMINDER_RANKS = {0: "已逾期", 1: "今日到期", 2: "即将到期"}
+REMINDER_COL_CASE = "案件编号"
+REMINDER_COL_WINDOW = "窗口"
+REMINDER_COL_WHAT = "提醒事项"
+REMINDER_COL_DUE = "期限"
+REMINDER_COL_SINCE = "逾期自"
+REMINDER_COL_STATE = "状态"
+REMINDER_NONE = "当前没有提醒。"
+REMINDER_NO_CASE = "这条投诉没有关联案件:请到中心负责人工作台(F8)的投诉页处理。"
+REMINDER_HINT = "↑↓ 选择 · Enter 打开案件 · L 投诉已告知延期 · Esc 返回"
+REMINDER_DELAY_HINT = "投诉答复期限 {due}。确因客观原因不能按时答复、已向投诉人说明情况的,在此记录(投诉制度第六条)。"
+REMINDER_NOT_COMPLAINT = "L 用于投诉提醒:选中一条“投诉答复(需告知延期)”再按 L。"
 
 # extension (延期)
 EXTEND_TITLE = "申请延期(须中心负责人批准)"

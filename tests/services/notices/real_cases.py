@@ -11,7 +11,7 @@ from typing import Any
 
 from deskclient.domain.cases import CaseClass, Completion, CompletionResult, Delivery, MaterialState, Outcome
 from deskclient.domain.clock import FixedClock
-from deskclient.domain.clocks import PauseReason
+from deskclient.domain.clock_types import PauseReason
 from deskclient.domain.notices import NoticeKind
 from deskclient.services.cases import CheckInput, Intake, PersonInput
 from deskclient.services.context import DeskContext, open_context
@@ -115,7 +115,7 @@ def case_for(st: Station, kind: NoticeKind, seed: int = 1) -> tuple[str, Any, di
         return case_id, item, {}
     cases.confirm_outcome(case_id, st.clerk_id, _checks(st, case_id, na=1), Outcome.ACCEPT)
     if kind is NoticeKind.EXTENSION:
-        from deskclient.services.clocks import extend_case
+        from deskclient.services.case_clock import extend_case
 
         extend_case(ctx.ledger, case_id, st.clerk_id, head_id=st.head_id, days=5, reason="需入户核查家庭财产情况",
                     calendar=ctx.calendar, settings=ctx.settings, applicant_told=True, item=item)

@@ -16,9 +16,9 @@ import pytest
 from real_cases import Station, case_for, make_station
 
 from deskclient.domain.notices import NoticeKind
-from deskclient.services.desk import default_printer_check
 from deskclient.services.notices import printing
 from deskclient.services.notices.issue import issue_notice
+from deskclient.services.workday import default_printer_check
 from deskclient.settings import PrinterSettings, Settings, SettingsError, parse_settings
 from deskclient.store.models import Case, Notice
 
@@ -214,7 +214,7 @@ def test_cups_not_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_morning_check_through_the_desk(cups_env: cups_server.CupsServer, station: Station) -> None:
-    """services/desk.py's day-opening check reaches the real check (no stand-in)."""
+    """services/workday.py's day-opening check reaches the real check (no stand-in)."""
     ctx = station.ctx
     before = ctx.settings
     try:

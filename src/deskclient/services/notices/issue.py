@@ -124,7 +124,8 @@ def notice_data_for_case(session: Session, case_id: str, kind: NoticeKind | str,
     received = case.received_at.date() if case.received_at else None
     supplement_due = None
     if kind is NoticeKind.SUPPLEMENT and received is not None and calendar is not None:
-        from deskclient.domain.clocks import ClockRules, supplement_notice_due
+        from deskclient.domain.clock_dues import supplement_notice_due
+        from deskclient.domain.clock_types import ClockRules
 
         rules = clock_rules or ClockRules()
         supplement_due = supplement_notice_due(calendar, received, rules.supplement_days,

@@ -63,7 +63,7 @@ def _clock_event_detail(type_: str, p: dict[str, Any]) -> str:
     if type_ == "case.extended":
         return TC.EV_EXTENDED.format(days=p.get("days", ""), date=p.get("due_date", ""), reason=p.get("reason", ""))
     if type_ == "case.clock_paused":
-        from deskclient.domain.clocks import PauseReason
+        from deskclient.domain.clock_types import PauseReason
 
         try:
             reason = PauseReason(str(p.get("reason", ""))).label
@@ -251,7 +251,10 @@ class CaseDetailScreen(DeskScreen):
             return
         c = self.detail.case
         kind = notice_for_case(CaseStatus(c.status), CaseClass(c.item_class))
-        self.app.push_screen(NoticePreviewScreen(self.case_id, str(kind)))
+        # a 容缺受理 acceptance: its 补报材料通知单 (issued with it) is shown and printed with the notice
+        companions = tuple(dict.fromkeys(n.kind for n in self.detail.notices if n.kind == "follow_up"
+                                         and kind in ("acceptance", "promise", "joint") and not n.reprint_of))
+        self.app.push_screen(NoticePreviewScreen(self.case_id, str(kind), companions=companions))
 
     def action_complete(self) -> None:
         """办结: approved or refused (with reasons), handed over at the window or posted to an address."""
@@ -313,8 +316,11 @@ class CaseDetailScreen(DeskScreen):
                                                                   head_pin=a.pin, reason=a.reason)
 
                 def done(_case: Any) -> None:
+                    from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
                     self.desk.notify_text(T.URGENT_DONE)
-                    self.load()
+                    self.load()  # the 急办件通知单 was issued with the approval: shown, F9 prints it
+                    self.app.push_screen(NoticePreviewScreen(case_id, "urgent"))
 
                 self.run_db(approve, done, group="write")
 

@@ -28,6 +28,7 @@ from deskclient.domain.cases import (
     supplement_materials,
 )
 from deskclient.domain.errors import RuleViolation
+from deskclient.domain.notices import NoticeKind
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.screens.base import DeskScreen
@@ -297,16 +298,20 @@ class ChecklistScreen(DeskScreen):
             with self._marks_lock:  # the outcome carries every mark: no separate save may follow it
                 self._marks_latest = None
                 if supplement:
-                    return ctx.cases.receive_supplement(case_id, clerk_id, checks)
-                return ctx.cases.confirm_outcome(case_id, clerk_id, checks, outcome, reasons=reasons)
+                    case = ctx.cases.receive_supplement(case_id, clerk_id, checks)
+                else:
+                    case = ctx.cases.confirm_outcome(case_id, clerk_id, checks, outcome, reasons=reasons)
+            # 容缺受理: the service issued the 补报材料通知单 with the acceptance; it is shown too
+            follow = outcome is Outcome.ACCEPT and ctx.notices.has_original(case_id, NoticeKind.FOLLOW_UP)
+            return case, follow
 
         def failed(message: str) -> None:
             self.busy = False
             self.query_one("#check-error", Static).update(Text(message))
 
-        self.run_db(write, lambda case: self._done(case, outcome), failed=failed, group="confirm")
+        self.run_db(write, lambda r: self._done(r[0], outcome, follow_up=r[1]), failed=failed, group="confirm")
 
-    def _done(self, case: Any, outcome: Outcome) -> None:
+    def _done(self, case: Any, outcome: Outcome, *, follow_up: bool = False) -> None:
         from deskclient.ui.screens.case_detail import CaseDetailScreen
         from deskclient.ui.screens.notice_preview import NoticePreviewScreen
 
@@ -322,7 +327,9 @@ class ChecklistScreen(DeskScreen):
             self.app.pop_screen()  # back to the case detail, which reloads on resume
         else:
             self.app.switch_screen(CaseDetailScreen(case.id))
-        self.app.push_screen(NoticePreviewScreen(case.id, kind))
+        # 容缺受理: the 补报材料通知单 the service issued with the acceptance is shown and printed with it
+        companions = (str(NoticeKind.FOLLOW_UP),) if follow_up else ()
+        self.app.push_screen(NoticePreviewScreen(case.id, kind, companions=companions))
 
     def action_back(self) -> None:
         self.app.pop_screen()

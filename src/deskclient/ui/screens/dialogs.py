@@ -328,7 +328,7 @@ class ExtensionDialog(PinDialog):
     """延期: working days and the reason told to the applicant, approved by a head's PIN.
     Returns :class:`ExtensionAnswer` (the caller verifies the PIN and extends in a worker)."""
 
-    MAX_DAYS = 60  # services.clocks.MAX_EXTENSION_DAYS checks it again
+    MAX_DAYS = 60  # services.case_clock.MAX_EXTENSION_DAYS checks it again
 
     def __init__(self, heads: list[tuple[str, str]], *, days: int = 5) -> None:
         super().__init__(TC.EXTEND_TITLE, heads, reason_label=TC.EXTEND_REASON)

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from deskclient.strings import admin as TA
+from deskclient.strings import clocks_ui as TC
 from deskclient.strings import desk as T
 from deskclient.strings import ui as TU
 from deskclient.ui.screens.base import DeskScreen
@@ -37,10 +38,20 @@ class HeadData:
     followups: list[Any]
     revisits: dict[str, int]
     unrouted: list[Any]  # 不管件 not routed yet (desk.unrouted_unowned)
+    other: Any = None  # reminders besides the promised dates (ctx.reminders.other_counts)
 
 
 def _red(flag: bool, text: str) -> Text:
     return Text(text, style="bold red" if flag else "")
+
+
+def _complaint_state(c: Any) -> Text:
+    """待答复 / 已答复, or the delay reminder: 需告知延期 (due soon or late, not told), 已告知延期."""
+    if c.needs_delay_notice:
+        return Text(T.COMPLAINT_NEEDS_DELAY, style="bold yellow")
+    if c.delay_told and c.complaint.status == "open":
+        return Text(T.COMPLAINT_DELAY_TOLD)
+    return Text(T.COMPLAINT_STATUS_LABELS.get(c.complaint.status, c.complaint.status))
 
 
 class HeadScreen(DeskScreen):
@@ -53,9 +64,12 @@ class HeadScreen(DeskScreen):
         Binding("d", "outcome", T.KEY_OUTCOME, id="head.outcome"),
         Binding("c", "new_complaint", T.KEY_NEW_COMPLAINT, id="head.complaint"),
         Binding("w", "answer", T.KEY_ANSWER, id="head.answer"),
+        Binding("l", "delay", T.KEY_DELAY, id="head.delay"),
         Binding("v", "visit", T.KEY_VISIT, id="head.visit"),
         Binding("x", "rectified", T.KEY_RECTIFIED, id="head.rectified"),
         Binding("m", "revisit", T.KEY_REVISIT, id="head.revisit"),
+        # not in the key bar (full at 80×24): the reminders line above the keys says F4
+        Binding("f4", "reminders", TC.KEY_REMINDERS, show=False, id="head.reminders"),
         Binding("f5", "refresh", T.KEY_REFRESH, id="head.refresh"),
         Binding("g", "app.nav('admin')", TA.NAV_ADMIN, id="head.admin"),
         Binding("escape", "back", TU.KEY_BACK, id="head.back"),
@@ -107,7 +121,8 @@ class HeadScreen(DeskScreen):
             desk = ctx.head_desk
             return HeadData(desk.window_loads(), desk.open_cases(limit=500), desk.reviews(),
                             desk.followups("unowned", open_only=False), desk.complaints(head_id),
-                            [*desk.followups("bad_rating")], desk.revisits_this_month(), desk.unrouted_unowned())
+                            [*desk.followups("bad_rating")], desk.revisits_this_month(), desk.unrouted_unowned(),
+                            ctx.reminders.other_counts())
 
         self.run_db(load, self._show)
 
@@ -148,7 +163,7 @@ class HeadScreen(DeskScreen):
             cp = c.complaint
             t.add_row(Text(c.channel_label), cp.window or "—", Text(c.complainant), Text(cp.content[:30]),
                       _red(c.overdue, cp.due_date.isoformat() + (f" {T.OVERDUE_MARK}" if c.overdue else "")),
-                      Text(T.COMPLAINT_STATUS_LABELS.get(cp.status, cp.status)), key=cp.id)
+                      _complaint_state(c), key=cp.id)
         t = self._table("followups")
         t.clear()
         for f in d.followups:
@@ -158,9 +173,15 @@ class HeadScreen(DeskScreen):
                                            fu.visit_due.isoformat() if fu.visit_due else "—"),
                       _red(f.overdue and fu.status != "open", fu.due_date.isoformat() if fu.due_date else "—"),
                       Text(T.FOLLOWUP_STATUS_LABELS.get(fu.status, fu.status)), key=fu.id)
+        if d.other is not None and d.other.count:
+            lines = [T.HEAD_OTHER_REMINDERS.format(missed=d.other.missed, complaints=d.other.complaints)]
+        else:
+            lines = [T.HEAD_REMINDERS_KEY]
         missing = [w.window for w in d.loads if not d.revisits.get(w.window)]
         if missing:
-            self._message(T.HEAD_REVISIT_NONE.format(windows="、".join(missing)))
+            lines.append(T.HEAD_REVISIT_NONE.format(windows="、".join(missing)))
+        if lines:
+            self._message("\n".join(lines))
 
     def _message(self, text: str, style: str = "") -> None:
         self.query_one("#head-message", Static).update(Text(text, style=style))
@@ -173,20 +194,23 @@ class HeadScreen(DeskScreen):
             return None
         return str(t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value)
 
-    def _do(self, fn: Any) -> None:
+    def _do(self, fn: Any, then: Any = None) -> None:
         ctx, head_id = self.ctx, self.clerk.id
-        def done(_result: object) -> None:
+
+        def done(result: object) -> None:
             self._message(T.HEAD_DONE, "green")
             self.action_refresh()
+            if then is not None:
+                then(result)
 
         self.run_db(lambda: fn(ctx.head_desk, head_id), done, failed=lambda m: self._message(m, "red"))
 
-    def _ask(self, title: str, fields: list[FormField], then: Any) -> None:
+    def _ask(self, title: str, fields: list[FormField], then: Any, *, hint: str = "") -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
                 then(values)
 
-        self.app.push_screen(FormDialog(title, fields, required_message=T.PAUSE_REQUIRED), done)
+        self.app.push_screen(FormDialog(title, fields, hint=hint, required_message=T.PAUSE_REQUIRED), done)
 
     @property
     def _tab(self) -> str:
@@ -197,7 +221,14 @@ class HeadScreen(DeskScreen):
         case_id = self._selected_key("urgent")
         if case_id:
             self._ask(T.KEY_APPROVE, [FormField("reason", T.URGENT_REASON, required=True)],
-                      lambda v: self._do(lambda desk, head: desk.approve_urgent(case_id, head, v["reason"])))
+                      lambda v: self._do(lambda desk, head: desk.approve_urgent(case_id, head, v["reason"]),
+                                         then=lambda _case: self._show_notice(case_id, "urgent")))
+
+    def _show_notice(self, case_id: str, kind: str) -> None:
+        """The notice the approval issued by itself (急办件通知单, queued): previewed, F9 prints it."""
+        from deskclient.ui.screens.notice_preview import NoticePreviewScreen
+
+        self.app.push_screen(NoticePreviewScreen(case_id, kind))
 
     def action_review(self, decision: str) -> None:
         review_id = self._selected_key("reviews")
@@ -256,6 +287,35 @@ class HeadScreen(DeskScreen):
         if cp_id:
             self._ask(T.KEY_ANSWER, [FormField("answer", T.ANSWER_LABEL, required=True)],
                       lambda v: self._do(lambda desk, head: desk.answer_complaint(cp_id, head, v["answer"])))
+
+    def action_delay(self) -> None:
+        """已告知投诉人延期答复: the new date and the reason told (投诉制度第六条); the reminder ends."""
+        from datetime import date
+
+        cp_id = self._selected_key("complaints")
+        if not cp_id:
+            return
+        line = next((c for c in (self.head_data.complaints if self.head_data else []) if c.complaint.id == cp_id), None)
+        hint = T.DELAY_HINT.format(content=line.complaint.content[:40], due=line.complaint.due_date.isoformat()
+                                   ) if line is not None else ""
+
+        def go(v: dict[str, str]) -> None:
+            try:
+                expected = date.fromisoformat(v["date"].strip())
+            except ValueError:
+                self._message(T.DELAY_DATE_FORMAT, "red")
+                return
+            self._do(lambda desk, head: desk.tell_complaint_delay(cp_id, head, expected_on=expected,
+                                                                  reason=v["reason"]))
+
+        self._ask(T.DELAY_TITLE, [FormField("date", T.DELAY_DATE, required=True, max_length=10),
+                                  FormField("reason", T.DELAY_REASON, required=True, max_length=200)], go, hint=hint)
+
+    def action_reminders(self) -> None:
+        """F4: every reminder of every window; Enter opens the case."""
+        from deskclient.ui.screens.reminders import ReminderListScreen
+
+        self.app.push_screen(ReminderListScreen())
 
     def action_visit(self) -> None:
         fu_id = self._selected_key("followups")

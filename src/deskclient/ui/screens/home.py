@@ -28,6 +28,7 @@ from deskclient.services.queue import (
     shown_count,
 )
 from deskclient.services.records import Case, DeskPause, Draft
+from deskclient.services.reminders import OtherReminders
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.clock_view import due_states
@@ -52,22 +53,28 @@ class DeskState:
 
     reminders: ReminderLine | None  # None if they could not be computed
     pause: DeskPause | None
+    other: OtherReminders | None = None  # missed milestones, complaints to tell of a delay
 
 
-def reminder_text(r: ReminderLine | None) -> Text:
-    """One line of counts, then the most urgent case (each plain text, never markup)."""
+def reminder_text(r: ReminderLine | None, other: OtherReminders | None = None) -> Text:
+    """One line of counts (and the other reminders: missed milestones, complaints to tell of a delay),
+    the most urgent case, then F4 to open the list (each plain text, never markup)."""
     if r is None:
         return Text("")
-    if not r.count:
+    extra = other.count if other is not None else 0
+    if not r.count and not extra:
         return Text(TC.REMINDERS_NONE, style="dim")
     t = Text()
     t.append(TC.REMINDERS_TITLE + ":", style="bold")
     t.append(TC.REMINDERS_LINE.format(overdue=r.overdue, today=r.due_today, soon=r.due_soon),
              style="bold red" if r.overdue else "bold yellow")
+    if extra:
+        t.append(TC.REMINDERS_OTHER.format(n=extra), style="bold red")
     first = r.first
     if first is not None and first.due_date is not None:
         t.append("  ")
         t.append(TC.REMINDER_CASE.format(case_no=first.case_no, due=f"{first.due_date:%Y-%m-%d}"), style="dim")
+    t.append(TC.REMINDERS_OPEN_HINT, style="bold")  # the key bar shows F4 at 80 columns too
     return t
 
 
@@ -85,6 +92,7 @@ class HomeScreen(DeskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "refresh", T.KEY_REFRESH, id="home.refresh"),
         Binding("f3", "scope", T.KEY_SCOPE, id="home.scope"),
+        Binding("f4", "reminders", TC.KEY_REMINDERS, id="home.reminders"),
         Binding("ctrl+f", "search", T.KEY_SEARCH, id="home.search"),
         Binding("left_square_bracket", "page(-1)", T.KEY_PREV_PAGE, key_display="[", id="home.prev_page"),
         Binding("right_square_bracket", "page(1)", T.KEY_NEXT_PAGE, key_display="]", id="home.next_page"),
@@ -168,10 +176,11 @@ class HomeScreen(DeskScreen):
 
             try:
                 reminders: ReminderLine | None = ctx.queue.reminder_line(scope)
+                other: OtherReminders | None = ctx.reminders.other_counts(scope)
             except Exception:  # a nicety: the queue still shows
                 logging.getLogger(__name__).exception("reminders failed")
-                reminders = None
-            return DeskState(reminders, ctx.queue.current_pause(window) if own_window else None)
+                reminders, other = None, None
+            return DeskState(reminders, ctx.queue.current_pause(window) if own_window else None, other)
 
         self.run_db(work, self._show_state, group="home-clocks")
 
@@ -183,7 +192,7 @@ class HomeScreen(DeskScreen):
         pause.display = st.pause is not None
         if st.pause is not None:
             pause.update(pause_text(st.pause))
-        self.query_one("#reminders", Static).update(reminder_text(st.reminders))
+        self.query_one("#reminders", Static).update(reminder_text(st.reminders, st.other))
 
     def _show(self, page: QueuePage) -> None:
         self.total = page.total
@@ -202,6 +211,12 @@ class HomeScreen(DeskScreen):
     def action_refresh(self) -> None:
         self.load()
         self.check_clocks()
+
+    def action_reminders(self) -> None:
+        """F4: every reminder of this window (all windows for the head); Enter opens the case."""
+        from deskclient.ui.screens.reminders import ReminderListScreen
+
+        self.app.push_screen(ReminderListScreen())
 
     def action_scope(self) -> None:
         self.scope_index = (self.scope_index + 1) % len(SCOPES)

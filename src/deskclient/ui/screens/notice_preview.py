@@ -41,16 +41,20 @@ class NoticePreviewScreen(DeskModal):
     ]
 
     def __init__(self, case_id: str, kind: str, *, overrides: dict[str, Any] | None = None,
-                 issued_message: str | None = None) -> None:
+                 issued_message: str | None = None, companions: tuple[str, ...] = ()) -> None:
         """``overrides``: fields the case rows do not hold (e.g. the extension's original date);
-        ``issued_message``: the notice was already issued (the preview only shows it; F9 does nothing)."""
+        ``issued_message``: the notice was already issued (the preview only shows it; F9 does nothing);
+        ``companions``: notices the service issued with the action (the 补报材料通知单 of a 容缺受理
+        acceptance), shown below this one and printed with it by F9."""
         super().__init__()
         self.case_id = case_id
         self.kind = kind
+        self.companions = companions
         self.overrides = overrides or {}
         self.issued = issued_message is not None
         self.issued_message = issued_message
         self.original_at: datetime | None = None  # set once the preview knows the notice was issued before
+        self.queued = False  # the original was issued with an action and never printed: F9 prints it
         self.joint_confirmed = False  # 联办件: the clerk confirmed the departments in this preview
         self.asked_joint = False
 
@@ -58,7 +62,9 @@ class NoticePreviewScreen(DeskModal):
         with Vertical(id="notice-box"):
             with VerticalScroll(id="notice-scroll"):
                 yield Static("", id="notice-text", markup=False)
-            yield Static(T.NOTICE_HINT, id="notice-status", classes="hint", markup=False)
+            hint = T.NOTICE_HINT_WITH.format(kinds="、".join(_kind_label(k) for k in self.companions)
+                                             ) if self.companions else T.NOTICE_HINT
+            yield Static(hint, id="notice-status", classes="hint", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -69,9 +75,13 @@ class NoticePreviewScreen(DeskModal):
         assert ctx is not None  # a notice is only previewed from an open desk
         overrides = self.overrides
         width = max(20, min(ctx.settings.printer.columns, 56))
+        companions = self.companions
         if self.issued_message is None:  # 补打 when the notice was issued before (the service says)
-            self.run_db(lambda: ctx.notices.preview_copy(case_id, kind, clerk_id or "", width, overrides),
-                        self._show_copy, group="preview")
+            def load() -> tuple[NoticePreview, list[str]]:
+                main = ctx.notices.preview_copy(case_id, kind, clerk_id or "", width, overrides)
+                return main, [ctx.notices.preview_copy(case_id, k, clerk_id or "", width).text for k in companions]
+
+            self.run_db(load, lambda got: self._show_copy(*got), group="preview")
         else:  # just issued by the caller: show it as issued
             self.run_db(lambda: ctx.notices.preview(case_id, kind, clerk_id or "", width, overrides), self._show,
                         group="preview")
@@ -82,11 +92,16 @@ class NoticePreviewScreen(DeskModal):
     def _show(self, text: str) -> None:
         self.query_one("#notice-text", Static).update(Text(text))
 
-    def _show_copy(self, preview: NoticePreview) -> None:
+    def _show_copy(self, preview: NoticePreview, companions: list[str] | None = None) -> None:
         self.original_at = preview.original_at
-        self._show(preview.text)
+        self.queued = preview.queued
+        text = preview.text
+        for kind, shown in zip(self.companions, companions or [], strict=False):
+            text += "\n\n" + T.NOTICE_COMPANION.format(kind=_kind_label(kind)) + "\n\n" + shown
+        self._show(text)
         if preview.original_at is not None and not self.issued:
-            self.query_one("#notice-status", Static).update(Text(T.NOTICE_REPRINT_HINT.format(
+            hint = T.NOTICE_QUEUED_HINT if preview.queued else T.NOTICE_REPRINT_HINT
+            self.query_one("#notice-status", Static).update(Text(hint.format(
                 date=f"{preview.original_at:%Y-%m-%d %H:%M}")))
         self.refresh_bindings()
         if self._joint_to_confirm and not self.asked_joint:  # first look at a new 联办件通知书
@@ -158,6 +173,7 @@ class NoticePreviewScreen(DeskModal):
             return
         overrides = self.overrides
         reprint = self.original_at is not None
+        queued = self.queued
 
         def told(result: Any) -> str:
             """The printing message; when the fix is in the settings file, where that file really is."""
@@ -166,13 +182,33 @@ class NoticePreviewScreen(DeskModal):
                 return f"{result.message} {where.format(path=ctx.paths.config_file)}"
             return str(result.message)
 
-        def issue() -> str:
+        companions = self.companions
+
+        def issue_main() -> str:
+            if queued:  # issued with the action (急办件 / 容缺受理): print that original
+                return told(ctx.notices.print_queued(case_id, kind, clerk_id, overrides))
             if reprint:  # 补打 never makes a second original
                 return T.NOTICE_REPRINTED + told(ctx.notices.reprint(case_id, kind, clerk_id, overrides))
             return told(ctx.notices.issue(case_id, kind, clerk_id, overrides))
+
+        def issue() -> str:
+            message = issue_main()
+            for other in companions:  # the notices issued with the action, printed with this one
+                message += " " + T.NOTICE_COMPANION_PRINTED.format(
+                    kind=_kind_label(other), message=told(ctx.notices.print_queued(case_id, other, clerk_id)))
+            return message
 
         def done(message: str) -> None:
             self.issued = True
             self.query_one("#notice-status", Static).update(Text(T.NOTICE_ISSUED.format(message=message)))
 
         self.run_db(issue, done, group="issue")
+
+
+def _kind_label(kind: str) -> str:
+    from deskclient.domain.notices import NoticeKind
+
+    try:
+        return NoticeKind(kind).label
+    except ValueError:
+        return kind

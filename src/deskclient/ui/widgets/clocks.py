@@ -1,6 +1,6 @@
-"""``ClockPanel``: a case's time limits (from ``services.clocks``) as coloured lines.
+"""``ClockPanel``: a case's time limits (from ``services.case_clock``) as coloured lines.
 
-Self-contained: give it a :class:`~deskclient.domain.clocks.CaseClocks` (``ClockService.clocks(case_id)``)
+Self-contained: give it a :class:`~deskclient.domain.clock_types.CaseClocks` (``ctx.case_clock.clocks(case_id)``)
 with :meth:`ClockPanel.show_clocks`. Every line is built as ``rich.text.Text`` with styles applied
 to spans, so nothing from data is ever read as markup.
 """
@@ -11,7 +11,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from deskclient.domain.clocks import CaseClock, CaseClocks, ClockState, PauseReason
+from deskclient.domain.clock_types import CaseClock, CaseClocks, ClockState, PauseReason
 from deskclient.strings import clocks as T
 
 STYLE_OVERDUE = "bold red"
