@@ -3,13 +3,12 @@ at 120×40; at 80×24 the trainer hides the panel with Ctrl+G and the table gets
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.training.pilot_support import settle, training_paths
 
-from deskclient.settings import Mode, Paths
 from deskclient.strings import ui as T
 from deskclient.ui.widgets.case_table import CaseTable
 from deskclient.ui.widgets.training_panel import TrainingPanel
@@ -18,19 +17,10 @@ from deskclient.ui.widgets.training_panel import TrainingPanel
 def _training_app(tmp_path: Path) -> Any:
     from deskclient.ui.app import make_app
 
-    paths = Paths.resolve(tmp_path, Mode.TRAINING)
-    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
-    paths.config_file.write_text("[training]\ndemo_key_delay_s = 0\n", encoding="utf-8")
-    return make_app(paths, cursor_blink=False, demo_cases=0)
+    return make_app(training_paths(tmp_path), cursor_blink=False, demo_cases=0)
 
 
-async def _settle(app: Any, pilot: Any, rounds: int = 4) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):  # an exclusive worker superseded by a newer one
-            await app.workers.wait_for_complete()
-        await pilot.pause()
+_settle = settle
 
 
 async def _home_with_a_case(app: Any, pilot: Any) -> None:

@@ -3,13 +3,13 @@ only, with no network call (asserted by recording every socket connect)."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.training.pilot_support import settle
 
 from deskclient.services.training import load_scenarios
 from deskclient.settings import Mode, Paths
@@ -37,13 +37,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return attempts
 
 
-async def _settle(app: Any, pilot: Any, rounds: int = 4) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):  # an exclusive worker superseded by a newer one
-            await app.workers.wait_for_complete()
-        await pilot.pause()
+_settle = settle
 
 
 def _panel_text(app: Any) -> str:

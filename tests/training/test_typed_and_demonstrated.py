@@ -6,7 +6,6 @@ duplicate case — pressing Ctrl+D twice registers nothing twice."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import socket
@@ -15,9 +14,9 @@ from typing import Any
 
 import pytest
 from sqlmodel import col, select
+from tests.training.pilot_support import settle, training_paths
 
 from deskclient.services.training import load_scenarios
-from deskclient.settings import Mode, Paths
 from deskclient.store.models import Case, Event
 from deskclient.ui.training_demo import focus_field, screen_name
 
@@ -50,21 +49,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return attempts
 
 
-def _training_paths(tmp_path: Path) -> Paths:
-    """A training folder whose settings file sets the demonstration's pace to 0 (as a trainer could)."""
-    paths = Paths.resolve(tmp_path, Mode.TRAINING)
-    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
-    paths.config_file.write_text("[training]\ndemo_key_delay_s = 0\n", encoding="utf-8")
-    return paths
+_training_paths = training_paths
 
 
-async def _settle(app: Any, pilot: Any, rounds: int = 4) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):  # an exclusive worker superseded by a newer one
-            await app.workers.wait_for_complete()
-        await pilot.pause()
+_settle = settle
 
 
 async def _start(app: Any, pilot: Any, scenario_id: str) -> Any:
