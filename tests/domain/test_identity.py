@@ -475,3 +475,17 @@ def test_redact_payload_cleans_free_text_and_leaves_identifiers() -> None:
         "note": "电话 138 **** 8000", "case_no": "520102-20261128-0001", "clerk_id": "13800138000" * 2,
         "missing": [{"name": "户口簿", "problem": "复印件号码 110105********0012 不清"}],
         "applicant_id_masked": "110105********0012", "days": 5}
+
+
+def test_privacy_generated_ids_are_kept_whole_under_any_key_free_text_still_masked() -> None:
+    """A uuid4 hex whose random digits look like a mobile number (``...7812572514836``) is an id the
+    program made, not a number a person typed: kept whole whatever its key (``approved_by`` held the
+    head's clerk id and was masked, once in about eight runs). Free text beside it is still masked."""
+    from deskclient.domain.identity import redact_payload
+
+    head = "53610a2c30464bc3a247812572514836"
+    canonical = "53610a2c-3046-4bc3-a247-812572514836"
+    out = redact_payload({"approved_by": head, "to": [canonical], "reason": "已电话通知13800138000"})
+    assert out == {"approved_by": head, "to": [canonical], "reason": "已电话通知138****8000"}
+    # text that merely contains such an id is still free text
+    assert "13800138000" not in redact_payload({"note": f"{head} 13800138000"})["note"]  # type: ignore[index]

@@ -477,6 +477,12 @@ def redact(text: str, station: str = "") -> str:
     return "".join(out)
 
 
+# A row id the program generated (uuid4, hex or canonical form), under whatever key it is stored
+# (``approved_by``, ``to_clerk`` ...): its digits are random, and about one id in eight holds a run of
+# eleven or more that looks like a mobile number. Visitor and clerk text never has this exact form.
+_GENERATED_ID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _is_identifier_key(key: str) -> bool:
     """Payload keys whose values are identifiers or already masked: never free text."""
     return (key == "id" or key.endswith(("_id", "_ids", "_masked", "_sha256", "fingerprint"))
@@ -490,7 +496,7 @@ def redact_payload(payload: object, station: str = "") -> object:
     on every emit and the office uses it to find (and quarantine) fields a station did not clean.
     """
     if isinstance(payload, str):
-        return redact(payload, station)
+        return payload if _GENERATED_ID.fullmatch(payload) else redact(payload, station)
     if isinstance(payload, dict):
         return {k: (v if isinstance(k, str) and _is_identifier_key(k) else redact_payload(v, station))
                 for k, v in payload.items()}
