@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -90,14 +92,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     from tests.hardening.privacy_scan import scan_suite_output
 
+    started = time.monotonic()
     leaks = scan_suite_output(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
+    took = f"({time.monotonic() - started:.1f} s)"
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if leaks:
-        import json
-
         if reporter is not None:
-            reporter.write_sep("=", "suite-wide privacy scan of every worker's files: FAILED", red=True)
+            reporter.write_sep("=", f"suite-wide privacy scan of every worker's files: FAILED {took}", red=True)
             reporter.write_line(json.dumps(leaks, ensure_ascii=False, indent=1))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     elif reporter is not None:
-        reporter.write_sep("-", "suite-wide privacy scan of every worker's files: no full number", green=True)
+        reporter.write_sep("-", f"suite-wide privacy scan of every worker's files: no full number {took}",
+                           green=True)
