@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskclient.domain.errors import DeskError
 from deskclient.strings import settings as T
+
+if TYPE_CHECKING:
+    import tomllib  # imported where a settings file is read: a command that reads none skips it
 
 APP_NAME = "deskclient"
 ENV_HOME = "DESKCLIENT_HOME"
@@ -30,6 +32,16 @@ class Mode:
     STATION = "station"
     DEMO = "demo"
     TRAINING = "training"
+
+
+def mode_of(args: object) -> str:
+    """The mode the command line asks for (``--training`` wins over ``--demo``); ``args`` is the
+    parsed argparse namespace."""
+    if getattr(args, "training", False):
+        return Mode.TRAINING
+    if getattr(args, "demo", False):
+        return Mode.DEMO
+    return Mode.STATION
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,8 @@ def _line_of(text: str, section: str, key: str | None) -> int:
 
 def parse_settings(text: str, path: Path) -> Settings:
     """Parse and check a settings file's text; every problem names the file and line."""
+    import tomllib
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -248,25 +248,42 @@ def _print_item(item: ServiceItem) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """Best matches for the query, as the desk's search box would show them."""
-    from deskclient.services.catalog_files import catalog_index
+    """Best matches for the query, as the desk's search box would show them.
 
-    catalog, _source, problems = _catalog_for(args)
-    hits = catalog_index(catalog, _index_dir(args)).search(args.query, limit=max(1, args.limit))
+    Answered from the catalog's cached index file when the catalog's files are unchanged
+    (``services.catalog_files.search_catalog``), and printed as plain aligned lines: no TOML
+    parse and no rich console on a search (issue 20: they were most of its 0.6 s)."""
+    from deskclient.services.catalog_search import search_catalog
+
+    path: Path | None = getattr(args, "path", None)
+    answer = search_catalog(args.query, max(1, args.limit), _data_dir(args) if path is None else None,
+                            _index_dir(args), path)
     if args.as_json:
         _print_json({"query": args.query, "hits": [
-            {"code": h.item.code, "name": h.item.name, "score": h.score, "matched": h.matched} for h in hits]})
+            {"code": h.code, "name": h.name, "score": h.score, "matched": h.matched} for h in answer.hits]})
         return EXIT_OK
-    _report_problems(problems)
-    out = _console()
-    if not hits:
-        out.print(T.CLI_NO_RESULTS.format(query=args.query), markup=False)
+    _report_problems(list(answer.problems))
+    if not answer.hits:
+        sys.stdout.write(T.CLI_NO_RESULTS.format(query=args.query) + "\n")
         return EXIT_OK
-    from rich.text import Text
-
-    table = _table(T.COL_CODE, T.COL_NAME, T.COL_WINDOW, T.COL_SCORE, T.COL_MATCHED)
-    for h in hits:
-        table.add_row(Text(h.item.code), Text(h.item.name), Text(h.item.window), Text(str(h.score)),
-                      Text(h.matched))
-    out.print(table)
+    rows = [(h.code, h.name, h.window, str(h.score), h.matched) for h in answer.hits]
+    sys.stdout.write(plain_table((T.COL_CODE, T.COL_NAME, T.COL_WINDOW, T.COL_SCORE, T.COL_MATCHED), rows))
     return EXIT_OK
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def plain_table(titles: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Columns padded to their widest cell (CJK counted double), two spaces apart, a rule under the
+    titles: what a terminal or a script reading the lines needs, without rich's console."""
+    widths = [max(_width(cell) for cell in column) for column in zip(titles, *rows, strict=True)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+
+    return line(titles) + "  ".join("-" * w for w in widths) + "\n" + "".join(line(r) for r in rows)

@@ -397,17 +397,22 @@ class CatalogIndex:
         if len(self.items) >= _MAX_ITEMS:
             raise ValueError("catalog too large to index")
         stored = parts.ranks if parts is not None else None
-        if stored is not None and len(stored[0]) == len(self.items) == len(stored[1]):
-            self._rank, self._code_rank = stored
+        if stored is not None and (not self.items or len(stored[0]) == len(self.items) == len(stored[1])):
+            self._rank, self._code_rank = stored  # no items: a stored index searched by item number only
         else:
             self._rank, self._code_rank = name_rank(self.items), code_rank(self.items)
         self.parts = parts if parts is not None else build_parts(self.items, self._rank, self._code_rank)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self._rank)
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Best matches first (code > name > pinyin > initials > scattered > one typo); never raises."""
+        return [SearchHit(self.items[i], score, matched) for i, score, matched in self.find(query, limit)]
+
+    def find(self, query: str, limit: int = 20) -> list[tuple[int, int, str]]:
+        """(item number, score, why it matched), best first: :meth:`search` without the items, for
+        a caller that reads only the hits' names from the index file (``catalog search``)."""
         q = normalize_query(query)
         if not q or limit <= 0:
             return []
@@ -440,9 +445,9 @@ class CatalogIndex:
             tiers.append((SCORE_SCATTERED, lambda n: lines["names"].scattered(q, n)))
 
         seen: set[int] = set()
-        hits: list[SearchHit] = []
+        hits: list[tuple[int, int, str]] = []
         for score, find in tiers:
-            if score == SCORE_FUZZY and any(h.score > SCORE_SCATTERED for h in hits):
+            if score == SCORE_FUZZY and any(h[1] > SCORE_SCATTERED for h in hits):
                 break  # one-typo matching is a fallback, not extra noise under good matches
             # Each tier yields its best ``limit + len(seen)`` items, ranked: enough to fill the page
             # whatever earlier tiers already showed (a tier is only cut when the page fills).
@@ -450,7 +455,7 @@ class CatalogIndex:
             if not fresh:
                 continue
             for i in fresh[: limit - len(hits)]:
-                hits.append(SearchHit(self.items[i], score, self._describe(i, score, q)))
+                hits.append((i, score, self._describe(i, score, q)))
             seen.update(fresh)
             if len(hits) >= limit:
                 break

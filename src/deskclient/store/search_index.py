@@ -11,7 +11,8 @@ Layout: ``keys(kind, key, item, rank)`` holds the in-memory index's sorted keys 
 the separator and the item tag, so it is unique); ``top`` keeps the best items of every prefix
 that matches more than ``TOP_MIN_KEYS`` keys (``shen`` matches tens of thousands; sorting them per
 keystroke took 25 ms), so every lookup reads at most that many keys; ``lines`` holds the
-scattered-characters tier's names and initials, one line per name, best ranked first; ``origins`` the names and their pinyin, for "why it matched".
+scattered-characters tier's names and initials, one line per name, best ranked first; ``origins`` the names and their pinyin, for "why it matched"; ``cards`` each item's code, name and window, so
+``deskclient catalog search`` prints its hits without parsing the catalog's TOML (format 2).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from deskclient.domain.search import KEY_KINDS, LINE_KINDS, IndexParts, MemoryParts, Origin, scatter_pattern
 
-FORMAT = "1"  # bump when the layout or the key scheme of domain/search.py changes
+FORMAT = "2"  # bump when the layout or the key scheme of domain/search.py changes
 TOP_MIN_KEYS = 256  # a prefix matching more keys than this has its best items precomputed
 TOP_ITEMS = 64  # items kept per precomputed prefix; a larger request reads the range
 _TOP = "\U0010ffff"
@@ -42,12 +43,14 @@ CREATE TABLE lines (kind TEXT PRIMARY KEY, blob TEXT NOT NULL, items TEXT NOT NU
 CREATE TABLE origins (item INTEGER NOT NULL, pos INTEGER NOT NULL, alias TEXT, text TEXT NOT NULL,
                       spellings TEXT NOT NULL, starts TEXT NOT NULL, initials TEXT NOT NULL,
                       PRIMARY KEY (item, pos)) WITHOUT ROWID;
+CREATE TABLE cards (item INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL, window TEXT NOT NULL);
 """
 
 
-def write_index(path: Path, parts: MemoryParts, version: str) -> None:
-    """Write ``parts`` to ``path`` (atomically: a temp file renamed over it). Not durable on
-    purpose: a lost index is rebuilt from the catalog."""
+def write_index(path: Path, parts: MemoryParts, version: str,
+                cards: Sequence[tuple[str, str, str]] = ()) -> None:
+    """Write ``parts`` (and each item's code, name and window) to ``path`` (atomically: a temp file
+    renamed over it). Not durable on purpose: a lost index is rebuilt from the catalog."""
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
     con = sqlite3.connect(tmp, isolation_level=None)
@@ -69,6 +72,7 @@ def write_index(path: Path, parts: MemoryParts, version: str) -> None:
             (item, pos, o.alias, o.text, " ".join(o.spellings), ";".join(",".join(map(str, s)) for s in o.starts),
              " ".join(o.initials))
             for item, origins in enumerate(parts.origin_lists) for pos, o in enumerate(origins)))
+        con.executemany("INSERT INTO cards VALUES (?, ?, ?, ?)", ((i, *card) for i, card in enumerate(cards)))
         con.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("format", FORMAT), ("version", version), ("initial_letters", "".join(sorted(parts.initial_letters))),
             ("name_rank", " ".join(map(str, parts.keys["name0"].rank))),
@@ -120,6 +124,20 @@ def open_index(path: Path, version: str) -> IndexParts | None:
     ranks = (array("i", map(int, meta.get("name_rank", "").split())),
              array("i", map(int, meta.get("code_rank", "").split())))
     return IndexParts(keys, lines, frozenset(meta.get("initial_letters", "")), _origins_reader(con), ranks)
+
+
+def read_cards(path: Path, items: Sequence[int]) -> list[tuple[str, str, str]]:
+    """(code, name, window) of each of ``items``, in that order, from the index file at ``path``."""
+    if not items:
+        return []
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        marks = ",".join("?" * len(items))
+        found = {row[0]: row[1:] for row in con.execute(
+            f"SELECT item, code, name, window FROM cards WHERE item IN ({marks})", list(items))}
+    finally:
+        con.close()
+    return [found[i] for i in items]
 
 
 _CACHE_MAX = 1024  # answers kept per kind: the file never changes, and typing reuses prefixes
