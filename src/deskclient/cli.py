@@ -52,7 +52,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("-h", "--help", action="help", help=T.HELP)
     parser.add_argument("--version", action="version", version=f"deskclient {__version__}", help=T.VERSION)
     add_common(parser)
-    sub = parser.add_subparsers(title=T.COMMANDS_TITLE, metavar=T.COMMAND_METAVAR, dest="command")
+    # prog given: argparse would otherwise build a help formatter here, importing shutil (+bz2, lzma)
+    sub = parser.add_subparsers(title=T.COMMANDS_TITLE, metavar=T.COMMAND_METAVAR, dest="command",
+                                prog=parser.prog)
     word = command_word(argv) if argv is not None else ""
     if word and word in COMMANDS:  # the command that runs: only its module, and no list to show
         importlib.import_module(f"deskclient.commands.{COMMANDS[word][0]}").register(sub)

@@ -8,7 +8,6 @@ time; rich, pypinyin and the catalog modules only inside the handlers).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ EXIT_PROBLEMS = 1
 def register(subparsers: Any) -> None:
     """Add ``catalog`` and its sub-subcommands; each sets ``func``."""
     parser = subparsers.add_parser("catalog", help=T.CLI_HELP, description=T.CLI_HELP)
-    sub = parser.add_subparsers(dest="catalog_command", metavar="{validate,list,show,search}")
+    sub = parser.add_subparsers(dest="catalog_command", metavar="{validate,list,show,search}", prog=parser.prog)
     parser.set_defaults(func=lambda args: _usage(parser))
 
     validate = sub.add_parser("validate", help=T.CLI_VALIDATE_HELP, description=T.CLI_VALIDATE_HELP)
@@ -77,6 +76,8 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -97,7 +98,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _console(stderr=True).print(T.CLI_VALIDATE_FAILED.format(count=len(problems)), markup=False)
         return EXIT_PROBLEMS
     catalog, _ = load_files(path)
-    from deskclient.services.catalog_files import catalog_index, user_cache_dir
+    from deskclient.services.catalog_files import catalog_index
+    from deskclient.services.catalog_search import user_cache_dir
 
     catalog_index(catalog, user_cache_dir())  # pinyin computed once, here, not at the counter
     files = len({it.source_file for it in catalog}) or 1
@@ -126,7 +128,7 @@ def _catalog_for(args: argparse.Namespace) -> tuple[Catalog, str, list[CatalogPr
 def _index_dir(args: argparse.Namespace) -> Path:
     """Where the catalog's search index is cached: the data dir for the desk's own catalog, the
     user's cache dir for a catalog given with ``--path`` (or when there is no data dir)."""
-    from deskclient.services.catalog_files import user_cache_dir
+    from deskclient.services.catalog_search import user_cache_dir
 
     if getattr(args, "path", None) is None:
         data_dir = _data_dir(args)

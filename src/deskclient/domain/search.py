@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from deskclient.domain.catalog import ServiceItem
 from deskclient.strings import catalog as T
+
+if TYPE_CHECKING:
+    from deskclient.domain.catalog import ServiceItem
 
 _TOP = "\U0010ffff"  # sorts after every character: prefix + _TOP bounds a prefix range
 _SEP = "\x00"  # ends an indexed key; sorts before every character a query can contain

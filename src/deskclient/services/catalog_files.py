@@ -184,14 +184,6 @@ def index_path(cache_dir: Path, catalog: Catalog) -> Path:
     return index_file(cache_dir, catalog.version)
 
 
-def user_cache_dir() -> Path:
-    """Where the index of a catalog outside any data dir is kept (``$XDG_CACHE_HOME/deskclient``)."""
-    import os
-
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "deskclient"
-
-
 def catalog_index(catalog: Catalog, cache_dir: Path | None, files_key: str | None = None) -> CatalogIndex:
     """The search index of ``catalog``: opened from ``cache_dir`` when built before (milliseconds,
     pypinyin never imported), else built now and written there for next time.

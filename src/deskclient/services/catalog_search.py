@@ -46,6 +46,14 @@ def index_file(cache_dir: Path, version: str) -> Path:
     return Path(cache_dir) / f"{INDEX_PREFIX}{version}-f{FORMAT}.sqlite"
 
 
+def user_cache_dir() -> Path:
+    """Where the index of a catalog outside any data dir is kept (``$XDG_CACHE_HOME/deskclient``)."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "deskclient"
+
+
 def files_hash(named: list[tuple[Path, bytes]]) -> str:
     """What the index cache is keyed by from the files' side: their names and bytes. A catalog edited
     in any way (even to the same items) gets a new key, so a search never answers from an index
