@@ -40,7 +40,7 @@ def test_disk_scattered_equals_the_regex_over_every_line(written: tuple[CatalogI
     assert parts is not None
     disk, mem = parts.lines[kind], memory.parts.lines[kind]
     alphabet = "dbsqzylhj" if kind == "initials" else "残疾人证申请补贴"
-    patterns = ["".join(p) for k in (2, 3, 4) for p in permutations(alphabet, k)][:600] + ["qqq", "zz", "证证"]
+    patterns = [*["".join(p) for k in (2, 3, 4) for p in permutations(alphabet, k)][:600], "qqq", "zz", "证证"]
     for pattern in patterns:
         for n in (1, 5, 40):
             assert disk.scattered(pattern, n) == mem.scattered(pattern, n), (pattern, n)

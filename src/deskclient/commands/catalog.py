@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from deskclient.strings import catalog as T
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
 
     from deskclient.domain.catalog import Catalog, CatalogProblem, ServiceItem
@@ -280,7 +282,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def plain_table(titles: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def plain_table(titles: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     """Columns padded to their widest cell (CJK counted double), two spaces apart, a rule under the
     titles: what a terminal or a script reading the lines needs, without rich's console."""
     widths = [max(_width(cell) for cell in column) for column in zip(titles, *rows, strict=True)]
