@@ -111,7 +111,7 @@ def test_catalog_search_imports_no_other_command_and_no_parser_of_the_catalog(tm
     commands = sorted(m for m in loaded if m.startswith("deskclient.commands.") and m != "deskclient.commands.catalog")
     assert commands == [], commands
     unwanted = ("deskclient.domain.catalog_parse", "deskclient.domain.catalog", "tomllib", "rich", "pypinyin",
-                "logging.handlers", "json", "deskclient.services.catalog_files", *HEAVY)
+                "logging", "json", "deskclient.services.catalog_files", "hashlib", *HEAVY)
     assert sorted(m for m in loaded if m.split(".")[0] in unwanted or m in unwanted) == []
 
 
@@ -141,3 +141,37 @@ def test_command_word(argv: list[str], word: str | None) -> None:
 def test_an_abbreviated_data_dir_still_reaches_the_command(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data", str(tmp_path), "catalog", "search", "dbsq", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["hits"][0]["code"] == "MZ-001"
+
+
+def test_an_unexpected_error_in_a_quiet_command_is_logged_to_the_file_masked(tmp_path, monkeypatch,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """``catalog`` sets up no log file before it runs (it writes no log line); an unexpected error
+    still reaches the desk's log file, through the privacy filter, and the clerk sees one line."""
+    import logging
+
+    from deskclient.commands import catalog
+    from deskclient.logs import LazyFileHandler
+
+    def broken(args: object) -> int:
+        raise RuntimeError("index damaged near 110101199003074518")
+
+    monkeypatch.setattr(catalog, "cmd_search", broken)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    for h in before:  # this test process may have set up a desk log already
+        root.removeHandler(h)
+    try:
+        assert main(["--data-dir", str(tmp_path), "catalog", "search", "dbsq"]) == 1
+        added = [h for h in root.handlers if isinstance(h, LazyFileHandler)]
+        assert len(added) == 1
+        for h in added:
+            h.flush()
+            h.close()
+            root.removeHandler(h)
+    finally:
+        for h in before:
+            root.addHandler(h)
+    assert "RuntimeError" in capsys.readouterr().err
+    text = (tmp_path / "logs" / "deskclient.log").read_text(encoding="utf-8")
+    assert "unexpected error in catalog" in text and "index damaged near" in text
+    assert "110101199003074518" not in text

@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "cli:SERVE_HELP"),
     "training": ("training", "training:CMD_HELP"),
 }
+# Commands whose code writes no log line (the catalog's commands read files and print): the log
+# file is set up only when main has an unexpected error to record, so a search does not import
+# ``logging`` (6 ms of a ~50 ms command; tests/test_cli.py holds both halves of this).
+QUIET_COMMANDS = frozenset({"catalog"})
 COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))
 _VALUE_OPTIONS = ("--data-dir",)  # global options that take a value (the scan below skips it)
 
@@ -124,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, value in GLOBAL_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, value)
-    _log_to_file(args)
+    if getattr(args, "command", None) not in QUIET_COMMANDS:
+        _log_to_file(args)
     func = getattr(args, "func", None)
     if func is None:
         from deskclient.commands.app import run_app
@@ -143,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         import logging
 
+        _log_to_file(args)  # idempotent; a quiet command's file is set up here
         logging.getLogger("deskclient").exception("unexpected error in %s", getattr(args, "command", "app"))
         print(T.UNEXPECTED.format(kind=type(err).__name__), file=sys.stderr)
         return 1
@@ -153,7 +159,7 @@ def _log_to_file(args: argparse.Namespace) -> None:
     import contextlib
 
     from deskclient.logs import setup_logging
-    from deskclient.settings import Paths, mode_of
+    from deskclient.paths import Paths, mode_of
 
     with contextlib.suppress(OSError):
         setup_logging(Paths.resolve(args.data_dir, mode_of(args)).log_file)

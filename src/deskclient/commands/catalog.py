@@ -142,7 +142,7 @@ def _index_dir(args: argparse.Namespace) -> Path:
 def _data_dir(args: argparse.Namespace) -> Path | None:
     raw = getattr(args, "data_dir", None)
     try:
-        from deskclient.settings import Paths
+        from deskclient.paths import Paths
 
         return Paths.resolve(raw).data_dir
     except Exception:  # settings trouble must not stop a read-only listing
