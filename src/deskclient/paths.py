@@ -10,8 +10,8 @@ separate sub-folder, so sample data never lands in the station's real ledger.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 APP_NAME = "deskclient"
 ENV_HOME = "DESKCLIENT_HOME"
@@ -33,8 +33,10 @@ def mode_of(args: object) -> str:
     return Mode.STATION
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):
+    """A desk's folders. A NamedTuple (``paths._replace(...)`` for a changed copy), not a dataclass:
+    ``dataclasses`` (with inspect, ast, dis) is ~8 ms, a sixth of ``deskclient catalog search``."""
+
     config_file: Path
     data_dir: Path
     log_dir: Path
@@ -59,7 +61,7 @@ class Paths:
     def for_mode(self, mode: str) -> Paths:
         """Demo and training live in their own folder with their own settings and ledger."""
         if mode == Mode.STATION:
-            return replace(self, mode=mode)
+            return self._replace(mode=mode)
         sub = self.data_dir / mode
         return Paths(config_file=sub / "settings.toml", data_dir=sub, log_dir=self.log_dir, mode=mode)
 

@@ -13,10 +13,9 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from deskclient.strings import catalog as T
 
@@ -47,9 +46,11 @@ SCORE_SCATTERED = 30
 SCORE_FUZZY = 20
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    """One result: the item, its tier score and why it matched (Chinese, for the clerk)."""
+class SearchHit(NamedTuple):
+    """One result: the item, its tier score and why it matched (Chinese, for the clerk).
+
+    This module's records are NamedTuples, not dataclasses: ``deskclient catalog search`` imports
+    it, and ``dataclasses`` (with inspect, ast, dis) is ~8 ms of a ~50 ms command."""
 
     item: ServiceItem
     score: int
@@ -262,8 +263,7 @@ class Lines:
         return sorted(found, key=self.rank.__getitem__)[:n]
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """One searchable name of an item (its name or an alias), precomputed for matching and display."""
 
     alias: str | None  # None: the item's own name
@@ -302,23 +302,47 @@ CODE_KINDS = frozenset({"code0", "code_in"})  # ranked by code; every other kind
 LINE_KINDS = ("names", "initials")
 
 
-@dataclass(frozen=True)
-class IndexParts:
-    """What a search reads: key stores by kind, scattered-match stores, and each item's origins."""
+class IndexParts(Protocol):
+    """What a search reads: key stores by kind, scattered-match stores, and each item's origins.
+    Two shapes: :class:`StoredParts` (the index file's, ``store/search_index.py``) and
+    :class:`MemoryParts` (built here)."""
+
+    @property
+    def keys(self) -> Mapping[str, KeyStore]: ...
+
+    @property
+    def lines(self) -> Mapping[str, ScatterStore]: ...
+
+    @property
+    def initial_letters(self) -> frozenset[str]: ...
+
+    @property
+    def origins(self) -> Callable[[int], Sequence[Origin]]: ...
+
+    @property
+    def ranks(self) -> tuple[Sequence[int], Sequence[int]] | None:
+        """(name_rank, code_rank) when stored."""
+        ...
+
+
+class StoredParts(NamedTuple):
+    """The parts of an index read from its file."""
 
     keys: Mapping[str, KeyStore]
     lines: Mapping[str, ScatterStore]
     initial_letters: frozenset[str]
     origins: Callable[[int], Sequence[Origin]]
-    ranks: tuple[Sequence[int], Sequence[int]] | None = None  # (name_rank, code_rank) when stored
+    ranks: tuple[Sequence[int], Sequence[int]] | None = None
 
 
-@dataclass(frozen=True)
-class MemoryParts(IndexParts):
+class MemoryParts(NamedTuple):
     """Parts built in memory from the items (pinyin computed here); exported by the index cache."""
 
     keys: Mapping[str, SortedKeys]
     lines: Mapping[str, Lines]
+    initial_letters: frozenset[str]
+    origins: Callable[[int], Sequence[Origin]]
+    ranks: tuple[Sequence[int], Sequence[int]] | None = None
     origin_lists: Sequence[Sequence[Origin]] = ()
 
 

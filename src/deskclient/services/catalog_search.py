@@ -11,9 +11,8 @@ on purpose: this module imports only the standard library at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from deskclient.resources import data_path
 from deskclient.strings import catalog as T
@@ -74,8 +73,7 @@ def files_key(paths: list[Path]) -> str | None:
         return None
 
 
-@dataclass(frozen=True)
-class CatalogHit:
+class CatalogHit(NamedTuple):
     """One search result as the command line prints it."""
 
     code: str
@@ -85,9 +83,9 @@ class CatalogHit:
     matched: str
 
 
-@dataclass(frozen=True)
-class CatalogSearch:
-    """What a search found, and the catalog's problems (none when answered from the index alone)."""
+class CatalogSearch(NamedTuple):
+    """What a search found, and the catalog's problems (none when answered from the index alone).
+    NamedTuples here, as in ``domain/search.py``: the search path never imports ``dataclasses``."""
 
     hits: tuple[CatalogHit, ...]
     problems: tuple[CatalogProblem, ...]

@@ -26,7 +26,15 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from deskclient.domain.search import KEY_KINDS, LINE_KINDS, IndexParts, MemoryParts, Origin, scatter_pattern
+from deskclient.domain.search import (
+    KEY_KINDS,
+    LINE_KINDS,
+    IndexParts,
+    MemoryParts,
+    Origin,
+    StoredParts,
+    scatter_pattern,
+)
 
 FORMAT = "4"  # bump when the layout or the key scheme of domain/search.py changes
 TOP_MIN_KEYS = 256  # a prefix matching more keys than this has its best items precomputed
@@ -148,7 +156,7 @@ def open_index(path: Path, version: str) -> IndexParts | None:
     lines = {kind: _DiskLines(con, kind) for kind in LINE_KINDS}
     ranks = (array("i", map(int, meta.get("name_rank", "").split())),
              array("i", map(int, meta.get("code_rank", "").split())))
-    return IndexParts(keys, lines, frozenset(meta.get("initial_letters", "")), _origins_reader(con), ranks)
+    return StoredParts(keys, lines, frozenset(meta.get("initial_letters", "")), _origins_reader(con), ranks)
 
 
 def read_cards(path: Path, items: Sequence[int]) -> list[tuple[str, str, str]]:
