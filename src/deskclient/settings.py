@@ -9,9 +9,9 @@ sample data never lands in the station's real ledger.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from deskclient.domain.errors import DeskError

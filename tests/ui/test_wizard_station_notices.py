@@ -149,3 +149,54 @@ async def test_joint_notice_is_not_issued_before_the_departments_are_confirmed(t
         assert isinstance(app.screen, NoticePreviewScreen)
     assert ledger.payloads(case["id"], "case.joint_departments_confirmed")[0]["edited"] is False
     assert ledger.count("SELECT count(*) FROM notice WHERE case_id = ? AND kind = 'joint'", case["id"]) == 1
+
+
+async def test_head_changes_the_notice_lines_and_the_administrators_notes_stay(tmp_path: Path) -> None:
+    """F8 → G, S on a wizard-made station whose settings.toml the administrator annotated by hand:
+    the S write changes the court and keeps the notes; while the file does not parse, the same
+    write is refused on screen and the file is left byte for byte (docs/decisions.md)."""
+    from textual.widgets import Static
+
+    from deskclient.ui.widgets.desk_forms import FormDialog
+
+    paths = await make_wizard_station(tmp_path / "desk")
+    ledger = Ledger(paths)
+    written = paths.config_file.read_text(encoding="utf-8")
+    annotated = ("# 李工 2026-11-20:法院按集中管辖改过,勿删本行\n" + written).replace(
+        'court = "某某市某某区人民法院"', 'court = "某某市某某区人民法院"  # 市中院指定')
+    broken = annotated.replace("[printer]", "[printer")  # a hand edit half done while the desk runs
+
+    async def notice_lines(app: Any, pilot: Any, court: str) -> None:
+        await pilot.press("s")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        dialog.query_one("#f-court").value = court
+        dialog.query_one("#f-head_pin").value = "8888"
+        await pilot.press("f9")
+        await settle(app, pilot)
+
+    app = new_app(paths)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "zhou", "8888")
+        await pilot.press("f8")
+        await settle(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        paths.config_file.write_text(broken, encoding="utf-8")
+        await notice_lines(app, pilot, "某某市铁路运输法院")
+        message = str(app.screen.query_one("#admin-message", Static).render())
+        assert "格式错误" in message and "没有保存" in message, message
+        assert paths.config_file.read_text(encoding="utf-8") == broken
+        assert ledger.rows("SELECT * FROM event WHERE type = 'station.notice_lines_changed'") == []
+
+        paths.config_file.write_text(annotated, encoding="utf-8")  # the administrator finishes the edit
+        await notice_lines(app, pilot, "某某市铁路运输法院")
+        assert "告知书信息已保存" in screen_text(app)
+    text = paths.config_file.read_text(encoding="utf-8")
+    assert text.startswith("# 李工 2026-11-20:法院按集中管辖改过,勿删本行\n")
+    assert 'court = "某某市铁路运输法院"  # 市中院指定' in text
+    assert text == annotated.replace('court = "某某市某某区人民法院"', 'court = "某某市铁路运输法院"')
+    assert load_settings(paths.config_file).station.court == "某某市铁路运输法院"
+    [row] = ledger.rows("SELECT payload FROM event WHERE type = 'station.notice_lines_changed'")
+    assert json.loads(row["payload"])["court"] == "某某市铁路运输法院"
