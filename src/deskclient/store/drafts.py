@@ -34,7 +34,7 @@ def delete_draft(ledger: Ledger, draft_id: str) -> None:
 def delete_in(tx: WriteTx, draft_id: str) -> None:
     """Delete the draft (if any) inside ``tx``: one DELETE, no load (the register that confirms it
     runs this in its own durable transaction)."""
-    tx.session.connection().execute(delete(Draft.__table__).where(Draft.__table__.c.id == draft_id))  # type: ignore[attr-defined]
+    tx.session.connection().execute(delete(Draft.__table__).where(Draft.__table__.c.id == draft_id))
 
 
 def draft_data(row: Draft) -> dict[str, Any]:

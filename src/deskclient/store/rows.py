@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Insert, Select, Table, bindparam, insert, inspect, select, update
+from sqlalchemy import Insert, Select, Table, Update, bindparam, insert, inspect, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import SQLModel
@@ -35,17 +35,18 @@ M = TypeVar("M", bound=SQLModel)
 
 
 @cache
-def _by_key(model: type[SQLModel]) -> tuple[Select[Any], Table]:
-    """The model's SELECT of one row by its (single-column) primary key, and its table."""
-    table: Table = model.__table__  # type: ignore[attr-defined]
+def _by_key(model: type[SQLModel]) -> tuple[Select[Any], Update]:
+    """The model's SELECT and UPDATE of one row by its (single-column) primary key (``:row_key``);
+    the UPDATE sets the columns named in its parameters (one compiled form per set of columns)."""
+    table: Table = model.__table__
     (pk,) = table.primary_key.columns
-    return select(table).where(pk == bindparam("pk")), table
+    return select(table).where(pk == bindparam("row_key")), update(table).where(pk == bindparam("row_key"))
 
 
 @cache
 def _shape(model: type[SQLModel]) -> tuple[Insert, dict[str, Any], frozenset[str]]:
     """The model's INSERT, its fields' plain defaults, and its column keys (built once per model)."""
-    table: Table = model.__table__  # type: ignore[attr-defined]
+    table: Table = model.__table__
     defaults = {name: f.default for name, f in model.model_fields.items()
                 if f.default is not PydanticUndefined and f.default_factory is None}
     return insert(table), defaults, frozenset(c.key for c in table.columns)
@@ -73,8 +74,8 @@ def _detached(model: type[M], values: dict[str, Any]) -> M:
 def load_detached(tx: WriteTx, model: type[M], key: str) -> M | None:
     """The ``model`` row with primary key ``key`` (one Core SELECT), detached: change it, then
     :func:`write_back` it in the same transaction."""
-    statement, _table = _by_key(model)
-    row = tx.session.connection().execute(statement, {"pk": key}).mappings().first()
+    statement, _update = _by_key(model)
+    row = tx.session.connection().execute(statement, {"row_key": key}).mappings().first()
     return None if row is None else _detached(model, dict(row))
 
 
@@ -87,8 +88,7 @@ def write_back(tx: WriteTx, obj: SQLModel) -> None:
     changed = {k: obj.__dict__[k] for k, old in state.committed_state.items() if obj.__dict__.get(k) != old}
     if not changed:
         return
-    _statement, table = _by_key(type(obj))
-    (pk,) = table.primary_key.columns
-    tx.session.connection().execute(update(table).where(pk == state.identity[0]).values(changed))
+    _select, statement = _by_key(type(obj))
+    tx.session.connection().execute(statement, {"row_key": state.identity[0], **changed})
     for k, v in changed.items():
         set_committed_value(obj, k, v)
