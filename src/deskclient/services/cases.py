@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -52,8 +52,8 @@ from deskclient.domain.identity import redact
 from deskclient.domain.notices import NoticeKind
 from deskclient.store.drafts import delete_in as delete_draft_in
 from deskclient.store.ledger import Ledger, WriteTx, new_id
-from deskclient.store.models import Case, CaseMaterial, Clerk, Event, Rating, Transfer
-from deskclient.store.rows import insert_new, load_detached, write_back
+from deskclient.store.models import Case, CaseMaterial, Clerk, Event, Rating, Transfer, Window
+from deskclient.store.rows import exists, insert_new, insert_rows, load_detached, write_back
 from deskclient.strings import cases as T
 from deskclient.strings import intake as TI
 
@@ -142,7 +142,6 @@ UNOWNED_ITEM_CODE = "BG-000"
 # the checklist lines as a Core table (multi-row INSERT / UPDATE); SQLModel sets __table__ at class creation
 _MATERIALS: Table = CaseMaterial.__table__  # type: ignore[attr-defined]
 # built once: every confirmed step runs them, and building a statement costs more than running it
-_INSERT_LINES = insert(_MATERIALS)
 _LINES_OF_CASE = (sa_select(_MATERIALS.c.id, _MATERIALS.c.position, _MATERIALS.c.name, _MATERIALS.c.is_main,
                             _MATERIALS.c.state, _MATERIALS.c.problem)
                   .where(_MATERIALS.c.case_id == bindparam("case_id")).order_by(_MATERIALS.c.position))
@@ -211,8 +210,8 @@ class CaseService:
             note=intake.note, first_asked_clerk_id=clerk_id, owner_clerk_id=clerk_id,
             created_at=tx.now, updated_at=tx.now,
         )
-        if item.materials:  # one multi-row INSERT: the checklist lines of the new case
-            tx.session.connection().execute(_INSERT_LINES, [
+        if item.materials:  # one executemany: the checklist lines of the new case
+            insert_rows(tx, CaseMaterial, [
                 {"case_id": case.id, "position": pos, "name": m.name, "form": str(m.form), "copies": m.copies,
                  "is_main": m.main, "state": str(MaterialState.PENDING), "problem": ""}
                 for pos, m in enumerate(item.materials)])
@@ -513,7 +512,7 @@ class CaseService:
 
 
 def _require_window(tx: WriteTx, number: str) -> None:
-    """The window exists (a plain read on the transaction's connection: loading its row as an
-    object cost as much as the INSERT it guards)."""
-    if tx.session.connection().exec_driver_sql("SELECT 1 FROM window WHERE number = ?", (number,)).first() is None:
+    """The window exists (a plain read by key: loading its row as an object cost as much as the
+    INSERT it guards)."""
+    if not exists(tx, Window, number):
         raise ValidationError(TI.UNKNOWN_WINDOW.format(window=number))
