@@ -13,10 +13,19 @@ from typing import Any
 
 import pytest
 from sqlalchemy import inspect
+from sqlmodel import select
 
 from deskclient.services.context import DeskContext
 from deskclient.store.models import Case, CaseMaterial, Window
-from deskclient.store.rows import exists, insert_new, insert_rows, load_detached, write_back
+from deskclient.store.rows import (
+    exists,
+    insert_new,
+    insert_rows,
+    load_detached,
+    rows_where,
+    update_rows,
+    write_back,
+)
 
 AT = datetime(2026, 11, 24, 9, 30, 15, 123456)
 WHOLE = datetime(2026, 11, 24, 9, 30)  # SQLAlchemy stores ".000000"; sqlite3's own adapter would not
@@ -70,6 +79,24 @@ def test_insert_rows_stores_what_core_stores(demo_ctx: DeskContext) -> None:
     a, b = (_stored(demo_ctx, "casematerial", "position", str(p)) for p in (0, 1))
     _same_but_key(a, b, "id", "position")
     assert a["id"][0] + 1 == b["id"][0]  # the integer key assigned by SQLite, in order
+
+
+def test_rows_where_and_update_rows_read_and_write_what_the_orm_does(demo_ctx: DeskContext) -> None:
+    clerk = _clerk(demo_ctx)
+    with demo_ctx.ledger.write(clerk) as tx:
+        insert_new(tx, Case, **_values("a", clerk))
+        insert_rows(tx, CaseMaterial, [{"case_id": "a", "position": p, "name": f"材料{p}", "is_main": p == 1}
+                                       for p in (2, 0, 1)])
+    with demo_ctx.ledger.write(clerk) as tx:
+        lines = rows_where(tx, CaseMaterial, "case_id", "a", "position")
+        orm = [m.model_dump() for m in tx.session.exec(
+            select(CaseMaterial).where(CaseMaterial.case_id == "a").order_by(CaseMaterial.position))]
+        assert lines == orm and [ln["is_main"] for ln in lines] == [False, True, False]  # booleans, not 0/1
+        update_rows(tx, CaseMaterial, [{"id": ln["id"], "state": "received", "problem": f"p{ln['position']}"}
+                                       for ln in lines[:2]])
+    with demo_ctx.ledger.read() as s:
+        marks = [(m.state, m.problem) for m in s.exec(select(CaseMaterial).order_by(CaseMaterial.position))]
+    assert marks == [("received", "p0"), ("received", "p1"), ("pending", "")]
 
 
 def test_load_and_write_back_store_what_the_orm_flush_stores(demo_ctx: DeskContext) -> None:

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, update
-from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from deskclient.domain import identity
@@ -53,7 +51,15 @@ from deskclient.domain.notices import NoticeKind
 from deskclient.store.drafts import delete_in as delete_draft_in
 from deskclient.store.ledger import Ledger, WriteTx, new_id
 from deskclient.store.models import Case, CaseMaterial, Clerk, Event, Rating, Transfer, Window
-from deskclient.store.rows import exists, insert_new, insert_rows, load_detached, write_back
+from deskclient.store.rows import (
+    exists,
+    insert_new,
+    insert_rows,
+    load_detached,
+    rows_where,
+    update_rows,
+    write_back,
+)
 from deskclient.strings import cases as T
 from deskclient.strings import intake as TI
 
@@ -139,14 +145,6 @@ class CheckInput:
 
 
 UNOWNED_ITEM_CODE = "BG-000"
-# the checklist lines as a Core table (multi-row INSERT / UPDATE); SQLModel sets __table__ at class creation
-_MATERIALS: Table = CaseMaterial.__table__  # type: ignore[attr-defined]
-# built once: every confirmed step runs them, and building a statement costs more than running it
-_LINES_OF_CASE = (sa_select(_MATERIALS.c.id, _MATERIALS.c.position, _MATERIALS.c.name, _MATERIALS.c.is_main,
-                            _MATERIALS.c.state, _MATERIALS.c.problem)
-                  .where(_MATERIALS.c.case_id == bindparam("case_id")).order_by(_MATERIALS.c.position))
-_MARK_LINES = (update(_MATERIALS).where(_MATERIALS.c.id == bindparam("row_id"))
-               .values(state=bindparam("state"), problem=bindparam("problem")))
 
 
 def unowned_item(window: str = "") -> ServiceItem:
@@ -308,8 +306,8 @@ class CaseService:
     @staticmethod
     def _lines(tx: WriteTx, case: Case) -> list[MaterialLine]:
         """The case's checklist lines in position order (the one read of them in a write)."""
-        rows = tx.session.connection().execute(_LINES_OF_CASE, {"case_id": case.id}).all()
-        return [MaterialLine(r.id, r.position, r.name, r.is_main, r.state, r.problem) for r in rows]
+        return [MaterialLine(r["id"], r["position"], r["name"], r["is_main"], r["state"], r["problem"])
+                for r in rows_where(tx, CaseMaterial, "case_id", case.id, "position")]
 
     def receive_supplement(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput], *,
                            head_id: str | None = None, amend_reason: str = "") -> Case:
@@ -402,9 +400,8 @@ class CaseService:
                 raise ValidationError(TI.UNKNOWN_MATERIAL)
             # what is wrong goes on paper and into events: said, and any ID or phone number in it masked
             line.state, line.problem = str(c.state), redact(check_defect(c.state, c.problem))
-            changes.append({"row_id": line.id, "state": line.state, "problem": line.problem})
-        if changes:
-            tx.session.connection().execute(_MARK_LINES, changes)
+            changes.append({"id": line.id, "state": line.state, "problem": line.problem})
+        update_rows(tx, CaseMaterial, changes)  # one executemany for all of them
         return [lines[p] for p in sorted(lines)]
 
     # --- follow-up ---------------------------------------------------------------------------

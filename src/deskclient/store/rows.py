@@ -150,6 +150,32 @@ def load_detached(tx: WriteTx, model: type[M], key: str) -> M | None:
     return _detached(model, values)
 
 
+def rows_where(tx: WriteTx, model: type[SQLModel], column: str, value: Any, order_by: str) -> list[dict[str, Any]]:
+    """Every ``model`` row whose ``column`` equals ``value``, ordered by ``order_by``, as dicts of
+    column values (no objects are built)."""
+    raw, dialect = _raw(tx)
+    shape = _shape(model, dialect)
+    found = raw.execute(f"SELECT {', '.join(shape.names[k] for k in shape.keys)} FROM {shape.table} "
+                        f"WHERE {shape.names[column]} = ? ORDER BY {shape.names[order_by]}",
+                        _bound(shape, {column: value}, (column,))).fetchall()
+    return [{k: (p(v) if p is not None else v) for k, p, v in zip(shape.keys, shape.results, row, strict=True)}
+            for row in found]
+
+
+def update_rows(tx: WriteTx, model: type[SQLModel], changes: Sequence[dict[str, Any]]) -> None:
+    """UPDATE several ``model`` rows by key with one ``executemany``: each dict holds the key column
+    and the same set of columns to set."""
+    if not changes:
+        return
+    raw, dialect = _raw(tx)
+    shape = _shape(model, dialect)
+    key = next(k for k in shape.keys if shape.names[k] == shape.key_column)
+    keys = sorted(k for k in changes[0] if k != key)
+    sets = ", ".join(f"{shape.names[k]} = ?" for k in keys)
+    raw.executemany(f"UPDATE {shape.table} SET {sets} WHERE {shape.key_column} = ?",
+                    [[*_bound(shape, c, keys), c[key]] for c in changes])
+
+
 def write_back(tx: WriteTx, obj: SQLModel) -> None:
     """Write the columns of ``obj`` changed since it was loaded (one UPDATE by its key), unless the
     session holds it (then its flush writes them, as for any ORM object)."""
