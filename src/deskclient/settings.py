@@ -8,72 +8,26 @@ sample data never lands in the station's real ledger.
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskclient.domain.errors import DeskError
+from deskclient.paths import APP_NAME as APP_NAME
+from deskclient.paths import ENV_HOME as ENV_HOME
+from deskclient.paths import Mode as Mode
+from deskclient.paths import Paths as Paths
+from deskclient.paths import mode_of as mode_of
 from deskclient.strings import settings as T
 
-APP_NAME = "deskclient"
-ENV_HOME = "DESKCLIENT_HOME"
+if TYPE_CHECKING:
+    import tomllib  # imported where a settings file is read: a command that reads none skips it
+
 
 
 class SettingsError(DeskError):
     """The settings file cannot be used; the message names the file and the line."""
-
-
-class Mode:
-    STATION = "station"
-    DEMO = "demo"
-    TRAINING = "training"
-
-
-@dataclass(frozen=True)
-class Paths:
-    config_file: Path
-    data_dir: Path
-    log_dir: Path
-    mode: str = Mode.STATION
-
-    @classmethod
-    def resolve(cls, data_dir: str | os.PathLike[str] | None = None, mode: str = Mode.STATION) -> Paths:
-        home = data_dir or os.environ.get(ENV_HOME)
-        if home:
-            root = Path(home).expanduser().resolve()
-            base = cls(config_file=root / "settings.toml", data_dir=root, log_dir=root / "logs")
-        else:
-            import platformdirs
-
-            base = cls(
-                config_file=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.toml",
-                data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-                log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
-            )
-        return base.for_mode(mode)
-
-    def for_mode(self, mode: str) -> Paths:
-        """Demo and training live in their own folder with their own settings and ledger."""
-        if mode == Mode.STATION:
-            return replace(self, mode=mode)
-        sub = self.data_dir / mode
-        return Paths(config_file=sub / "settings.toml", data_dir=sub, log_dir=self.log_dir, mode=mode)
-
-    @property
-    def ledger_file(self) -> Path:
-        return self.data_dir / "ledger.sqlite"
-
-    @property
-    def archive_dir(self) -> Path:
-        return self.data_dir / "archive"
-
-    @property
-    def log_file(self) -> Path:
-        name = "deskclient.log" if self.mode == Mode.STATION else f"deskclient-{self.mode}.log"
-        return self.log_dir / name
 
 
 @dataclass(frozen=True)
@@ -203,6 +157,8 @@ def _line_of(text: str, section: str, key: str | None) -> int:
 
 def parse_settings(text: str, path: Path) -> Settings:
     """Parse and check a settings file's text; every problem names the file and line."""
+    import tomllib
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -189,7 +189,7 @@ class DeskContext:
     def catalog_index(self) -> CatalogIndex:
         from deskclient.services.catalog_files import catalog_index
 
-        return catalog_index(self.catalog, self.paths.data_dir)
+        return catalog_index(self.catalog, self.paths.data_dir, files_key=self.catalog_load.files_key)
 
     @cached_property
     def calendar_load(self) -> tuple[WorkCalendar, list[str]]:
