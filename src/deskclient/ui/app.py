@@ -397,7 +397,7 @@ class DeskApp(KeysInOrder, App[int]):
         """The palette with a Chinese prompt, listing the registry's screens and actions."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App[int]: Textual's is_open wants App[object]
+        if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder=T.PALETTE_PLACEHOLDER, id="--command-palette"))
 
     def get_system_commands(self, screen: Any) -> Iterable[Any]:
