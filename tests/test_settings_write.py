@@ -7,11 +7,14 @@ ledger's event. A file that no longer parses is refused and left byte for byte a
 from __future__ import annotations
 
 import json
+import tempfile
 import tomllib
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from deskclient.domain.clock import FixedClock
@@ -166,8 +169,8 @@ def test_save_settings_changes_only_the_keys_that_differ(tmp_path: Path) -> None
     path = tmp_path / "settings.toml"
     path.write_text('# 说明\n[central]\nexit_sync_timeout_s = 3  # 秒\n\n[station]\ncode = "ZX07"\n',
                     encoding="utf-8")
-    settings = load_settings(path)
-    wanted = Settings(station=settings.station, central=settings.central,
+    loaded = load_settings(path)
+    wanted = Settings(station=loaded.station, central=loaded.central,
                       printer=PrinterSettings(kind="file", device="out.txt"))
     save_settings(path, wanted)
     assert load_settings(path) == wanted
@@ -180,3 +183,22 @@ def test_only_the_programs_own_keys_are_written(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         update_settings(tmp_path / "settings.toml", {"station": {"screen_saver": "off"}})
     assert not (tmp_path / "settings.toml").exists()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=40), st.sampled_from(["court", "progress_phone", "window"]), st.booleans())
+def test_any_text_written_reads_back_and_nothing_else_moves(value: str, key: str, new_file: bool) -> None:
+    """Quotes, backslashes, newlines, control characters: what is saved is what is read back; in a
+    hand-written file every other line stays where it was."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "settings.toml"
+        if not new_file:
+            path.write_text(HAND_WRITTEN, encoding="utf-8")
+        update_settings(path, {"station": {key: value}})
+        text = path.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["station"].get(key, "") == value
+    if new_file:
+        assert text.startswith(T.FILE_HEADER) and all(f"[{s}]" in text for s in Settings().to_dict())
+    else:
+        kept = [line for line in HAND_WRITTEN.splitlines() if not line.startswith(f"{key} =")]
+        assert [line for line in text.splitlines() if line in kept] == kept

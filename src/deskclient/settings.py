@@ -329,8 +329,8 @@ def update_settings(path: Path, changes: Mapping[str, Mapping[str, SettingValue]
             raise ValueError(f"not a setting: [{section}] {unknown}")
     try:
         old = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        atomic_write_text(path, _checked(dump_settings(_applied(Settings(), changes)), changes, path))
+    except FileNotFoundError:  # the template, then the changes set in it like in any file (tomlkit escapes)
+        atomic_write_text(path, _edited(dump_settings(Settings()), changes, path))
         return
     except UnicodeDecodeError:
         raise SettingsError(T.WRITE_REFUSED.format(problem=T.NOT_UTF8.format(path=path))) from None
@@ -340,13 +340,6 @@ def update_settings(path: Path, changes: Mapping[str, Mapping[str, SettingValue]
     new = _edited(old, changes, path)
     if new != old:
         atomic_write_text(path, new)
-
-
-def _applied(settings: Settings, changes: Mapping[str, Mapping[str, SettingValue]]) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, **{section: replace(getattr(settings, section), **values)
-                                for section, values in changes.items()})
 
 
 def _same(current: object, value: object) -> bool:
