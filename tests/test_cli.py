@@ -11,7 +11,8 @@ import pytest
 from deskclient import __version__
 from deskclient.cli import main
 
-HEAVY = ("textual", "sqlalchemy", "sqlmodel", "fastapi", "httpx", "fpdf", "escpos", "alembic")
+HEAVY = ("textual", "sqlalchemy", "sqlmodel", "fastapi", "httpx", "fpdf", "escpos", "alembic",
+         "tomlkit")  # tomlkit: only when settings.toml is written
 
 
 def _modules_after(argv: list[str]) -> set[str]:
