@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deskclient.domain.clock import Clock, SystemClock
@@ -25,8 +26,12 @@ from deskclient.store.event_write import Emitted, EventLog, dump_payload, new_id
 from deskclient.strings import store as T
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when the first ORM read or write runs (paint first)
+    from collections.abc import Callable
+
     from sqlalchemy import Engine
     from sqlmodel import Session
+
+    from deskclient.store.lite import LiteDB, LiteTx
 
 __all__ = ["Emitted", "Ledger", "LedgerWriteError", "WriteTx", "dump_payload", "explain_write_error", "new_id",
            "set_value"]
@@ -61,12 +66,45 @@ class WriteTx(EventLog):
 
 
 class Ledger:
-    """The station's ledger: reads through :meth:`read`, writes through :meth:`write`."""
+    """The station's ledger: reads through :meth:`read`, writes through :meth:`write` (the ORM), and
+    the light path's :meth:`lite_read` / :meth:`lite_write` (plain sqlite3, ``store/lite.py``).
 
-    def __init__(self, engine: Engine, station: str, clock: Clock | None = None) -> None:
-        self.engine = engine
+    ``engine`` may be a callable that opens it: the desk's context opens SQLAlchemy's engine only when
+    the first ORM read or write needs it."""
+
+    def __init__(self, engine: Engine | Callable[[], Engine], station: str, clock: Clock | None = None, *,
+                 lite: LiteDB | None = None) -> None:
+        self._engine = engine
         self.station = station
         self.clock: Clock = clock or SystemClock()
+        self._lite = lite
+
+    @property
+    def engine(self) -> Engine:
+        from sqlalchemy import Engine
+
+        if not isinstance(self._engine, Engine):
+            self._engine = self._engine()
+        return self._engine
+
+    @property
+    def lite(self) -> LiteDB:
+        if self._lite is None:
+            from deskclient.store.lite import LiteDB
+
+            self._lite = LiteDB(Path(str(self.engine.url.database)))
+        return self._lite
+
+    @contextmanager
+    def lite_read(self) -> Iterator[sqlite3.Connection]:
+        with self.lite.read() as con:
+            yield con
+
+    @contextmanager
+    def lite_write(self, clerk_id: str | None, *, durable: bool = True) -> Iterator[LiteTx]:
+        """The light twin of :meth:`write`: same events, same seq rule, same durability."""
+        with self.lite.write(self.station, clerk_id, self.clock.now(), durable=durable) as tx:
+            yield tx
 
     @contextmanager
     def read(self) -> Iterator[Session]:

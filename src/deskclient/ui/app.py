@@ -164,8 +164,8 @@ class DeskApp(App[int]):
     def _open_blocking(self) -> Opened:
         from deskclient.services.context import open_context
 
-        ctx = self.ctx or open_context(self.paths, clock=self.clock)
-        if self.paths.mode in (Mode.DEMO, Mode.TRAINING):
+        ctx = self.ctx or open_context(self.paths, clock=self.clock)  # light: SQLAlchemy opens on first use
+        if self.paths.mode in (Mode.DEMO, Mode.TRAINING) and not ctx.station.configured:
             from deskclient.services.demo import add_follow_up_samples, ensure_demo_station, generate_cases
 
             if ensure_demo_station(ctx) and self.demo_cases:
@@ -176,8 +176,8 @@ class DeskApp(App[int]):
                     raise
                 except Exception:  # the sample cases are a nicety: the desk still opens without them
                     log.exception("demo cases could not be generated")
-        configured = ctx.people.is_configured()
-        clerks = [ClerkEntry.of(c) for c in ctx.people.clerks()] if configured else []
+        configured = ctx.station.configured
+        clerks = ctx.people.sign_in_clerks() if configured else []
         return Opened(ctx, configured, clerks)
 
     def wait_for_context(self) -> DeskContext:
