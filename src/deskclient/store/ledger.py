@@ -87,6 +87,10 @@ class Ledger:
             self._engine = self._engine()
         return self._engine
 
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
     @property
     def lite(self) -> LiteDB:
         if self._lite is None:

@@ -12,7 +12,9 @@ read-only ledger) is shown on a Chinese error screen.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # the ORM stack loads in a worker after the first paint
 log = logging.getLogger(__name__)
 
 DEMO_CASES = 200
+HOME_MODULE = "deskclient.ui.screens.home"
 DUE_CLOCKS_INTERVAL_S = 600.0  # deemed acceptance while a desk stays open (it also runs at sign-in)
 
 
@@ -238,6 +241,11 @@ class DeskApp(App[int]):
         if self.ctx is None:  # sign-in was painted before the context: home needs it, so wait
             self._signed_in_early = ClerkEntry.of(clerk)
             return
+        if self._own_context and HOME_MODULE not in sys.modules:
+            # home's module (and the services it reads through) is imported off the UI thread
+            self.run_worker(lambda: self._import_home(ClerkEntry.of(clerk)), thread=True, group="home-import",
+                            exit_on_error=False)
+            return
         from deskclient.ui.screens.home import HomeScreen
 
         clerk = ClerkEntry.of(clerk)
@@ -246,6 +254,10 @@ class DeskApp(App[int]):
                           else T.HEAD_NO_WINDOW.format(name=clerk.name))
         self._unwind()
         self.switch_screen(HomeScreen())
+
+    def _import_home(self, clerk: ClerkEntry) -> None:
+        importlib.import_module(HOME_MODULE)
+        self.call_from_thread(self.signed_in, clerk)
 
     def go_home(self) -> None:
         from deskclient.ui.screens.home import HomeScreen
