@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from deskclient.services.followups import FollowUpService
     from deskclient.services.handover import HandoverService
     from deskclient.services.head_desk import HeadDeskService
+    from deskclient.services.home_reads import HomeReads
     from deskclient.services.intake import IntakeService
     from deskclient.services.notice_desk import NoticeDesk
     from deskclient.services.people import PeopleService
@@ -274,6 +275,13 @@ class DeskContext:
         return QueueService(self)
 
     @cached_property
+    def home(self) -> HomeReads:
+        """The home screen's reads on the light connection (no SQLAlchemy)."""
+        from deskclient.services.home_reads import HomeReads
+
+        return HomeReads(self)
+
+    @cached_property
     def reminders(self) -> ReminderService:
         from deskclient.services.reminders import ReminderService
 
@@ -335,7 +343,7 @@ class DeskContext:
 
 
 # the cached services that hold the ledger (and so the station code): rebuilt after first-run set-up
-_SERVICES = ("people", "cases", "intake", "case_view", "case_clock", "followups", "queue", "reminders", "handover",
+_SERVICES = ("people", "home", "cases", "intake", "case_view", "case_clock", "followups", "queue", "reminders", "handover",
              "workday", "head_desk", "notices", "link", "reports")
 
 

@@ -69,6 +69,19 @@ def pending_notice_ids(con: sqlite3.Connection) -> list[str]:
                                       (f'"{PENDING_ARCHIVE_KEY}"',))]
 
 
+# the outbox: events not yet confirmed by the office and not set aside (index-only: ix_event_outbox)
+PENDING_WHERE = "sent_at IS NULL AND set_aside_reason = ''"
+
+
+def pending_count(con: sqlite3.Connection, *, cap: int | None = None) -> int:
+    """How many events wait for the office; ``cap`` stops counting there (the one copy of this read:
+    ``store.outbox.pending_count`` runs it on a connection of the engine)."""
+    if cap is None:
+        return int(con.execute(f"SELECT count(*) FROM event WHERE {PENDING_WHERE}").fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM (SELECT seq FROM event WHERE {PENDING_WHERE} LIMIT ?)",
+                           (cap,)).fetchone()[0])
+
+
 def connect(path: Path, *, cache_kib: int = LITE_CACHE_KIB) -> sqlite3.Connection:
     """A connection with the ledger's pragmas, in autocommit mode (transactions begun explicitly)."""
     con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
