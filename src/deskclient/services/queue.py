@@ -13,8 +13,16 @@ from sqlmodel import col, select
 
 from deskclient.domain.cases import CaseStatus
 from deskclient.domain.clock_types import CaseClock
-from deskclient.services.desk_base import OPEN_VALUES, DeskFeature, OpenCaseLine, ReminderLine, Reminders
-from deskclient.services.home_reads import PENDING_CAP, DayCounts, PauseRow, QueuePage, shown_count
+from deskclient.services.desk_base import OPEN_VALUES, DeskFeature, Reminders
+from deskclient.services.home_reads import (
+    PENDING_CAP,
+    DayCounts,
+    OpenCaseLine,
+    PauseRow,
+    QueuePage,
+    ReminderLine,
+    shown_count,
+)
 from deskclient.store.models import Case
 from deskclient.store.queries import PAGE_SIZE, SCOPES, CaseQuery, CaseRow, TodayCounts
 
