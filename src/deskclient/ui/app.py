@@ -16,7 +16,7 @@ import importlib
 import logging
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -255,6 +255,21 @@ class DeskApp(App[int]):
         self._unwind()
         self.switch_screen(HomeScreen())
 
+    def when_loaded(self, module: str, then: Callable[[], None]) -> None:
+        """Run ``then`` (on the UI thread) once ``module`` is imported: at once if it already is, else after
+        a thread worker has imported it. The first screen that reads through the ORM (intake, a case, the
+        reminders list...) brings SQLAlchemy, SQLModel and pydantic with it; they load here, off the UI
+        thread, while the current screen stays painted (docs/decisions.md, "The desk's light path")."""
+        if module in sys.modules:
+            then()
+            return
+
+        def job() -> None:
+            importlib.import_module(module)
+            self.call_from_thread(then)
+
+        self.run_worker(job, thread=True, group="load-screen", exit_on_error=False)
+
     def _import_home(self, clerk: ClerkEntry) -> None:
         importlib.import_module(HOME_MODULE)
         self.call_from_thread(self.signed_in, clerk)
@@ -385,6 +400,10 @@ class DeskApp(App[int]):
             return
         if entry_id == "home":
             self.go_home()
+            return
+        module = e.screen.partition(":")[0]
+        if module and module not in sys.modules:  # the screen (and the ORM it reads through) loads off the UI thread
+            self.when_loaded(module, lambda: self.action_nav(entry_id))
             return
         if entry_id == "intake":
             from deskclient.ui.screens.intake import IntakeScreen

@@ -218,9 +218,12 @@ class HomeScreen(DeskScreen):
 
     def action_reminders(self) -> None:
         """F4: every reminder of this window (all windows for the head); Enter opens the case."""
-        from deskclient.ui.screens.reminders import ReminderListScreen
+        def show() -> None:
+            from deskclient.ui.screens.reminders import ReminderListScreen
 
-        self.app.push_screen(ReminderListScreen())
+            self.app.push_screen(ReminderListScreen())
+
+        self.desk.when_loaded("deskclient.ui.screens.reminders", show)
 
     def action_scope(self) -> None:
         self.scope_index = (self.scope_index + 1) % len(SCOPES)
@@ -256,12 +259,18 @@ class HomeScreen(DeskScreen):
 
     @on(CaseTable.Opened)
     def _open(self, event: CaseTable.Opened) -> None:
-        from deskclient.ui.screens.case_detail import CaseDetailScreen
+        def show() -> None:
+            from deskclient.ui.screens.case_detail import CaseDetailScreen
 
-        self.app.push_screen(CaseDetailScreen(event.case_id))
+            self.app.push_screen(CaseDetailScreen(event.case_id))
+
+        self.desk.when_loaded("deskclient.ui.screens.case_detail", show)
 
     # --- the draft offered back after a crash ------------------------------------------------------
     def _offer_draft(self, draft: Draft) -> None:
+        self.desk.when_loaded("deskclient.ui.screens.intake", lambda: self._offer_loaded_draft(draft))
+
+    def _offer_loaded_draft(self, draft: Draft) -> None:
         from deskclient.ui.screens.dialogs import ConfirmDialog
         from deskclient.ui.screens.intake import IntakeScreen, draft_summary
 
@@ -304,9 +313,12 @@ class HomeScreen(DeskScreen):
 
             def answer(yes: bool | None) -> None:
                 if yes:
-                    from deskclient.ui.screens.checklist import ChecklistScreen
+                    def show() -> None:
+                        from deskclient.ui.screens.checklist import ChecklistScreen
 
-                    self.app.push_screen(ChecklistScreen(first.id, decide=True))
+                        self.app.push_screen(ChecklistScreen(first.id, decide=True))
+
+                    self.desk.when_loaded("deskclient.ui.screens.checklist", show)
 
             self.app.push_screen(ConfirmDialog(T.RESUME_CHECKLIST_Q.format(n=len(cases)),
                                                T.RESUME_CHECKLIST_DETAIL.format(cases=listed, first=first.case_no),
