@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from tests.ui.conftest import SIZE, Ledger, new_app, settle, sign_in
 from tests.ui.test_desk_paths import register, start_intake
 
@@ -91,3 +92,31 @@ async def test_light_sign_in_and_orm_intake_interleave_with_one_gapless_sequence
     assert len(case) == 1 and case[0]["item_code"].upper() == "RS-001"
 
 
+
+
+def test_a_pin_hash_of_the_former_parameters_verifies_and_is_remade(station: Paths, ledger: Ledger) -> None:
+    """argon2 m=19 MiB, t=2 (the former setting) still verifies; the next correct PIN re-makes the hash at
+    OWASP's equal-strength m=7 MiB, t=5 (docs/decisions.md), a wrong one changes nothing."""
+    import sqlite3
+
+    from argon2 import PasswordHasher
+
+    from deskclient.domain.errors import ValidationError
+    from deskclient.services.context import open_context
+
+    old = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash("1234")
+    con = sqlite3.connect(station.ledger_file)
+    con.execute("UPDATE clerk SET pin_hash = ? WHERE login = 'wangfang'", (old,))
+    con.commit()
+    con.close()
+    ctx = open_context(station)
+    try:
+        with pytest.raises(ValidationError):
+            ctx.people.verify_pin("wangfang", "9999")
+        assert ledger.rows("SELECT pin_hash FROM clerk WHERE login = 'wangfang'")[0]["pin_hash"] == old
+        assert ctx.people.verify_pin("wangfang", "1234").login == "wangfang"
+        remade = ledger.rows("SELECT pin_hash FROM clerk WHERE login = 'wangfang'")[0]["pin_hash"]
+        assert remade != old and "m=7168,t=5,p=1" in remade
+        assert ctx.people.verify_pin("wangfang", "1234").login == "wangfang"  # the new hash verifies
+    finally:
+        ctx.close()

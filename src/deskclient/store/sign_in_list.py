@@ -75,9 +75,11 @@ def failed_pins(con: sqlite3.Connection, clerk_id: str) -> int:
     return int(r[0] or 0) if r else 0
 
 
-def set_pin_state(con: sqlite3.Connection, clerk_id: str, failed: int, locked_until: datetime | None) -> None:
-    con.execute("UPDATE clerk SET failed_pins = ?, locked_until = ? WHERE id = ?",
-                (failed, sql_dt(locked_until), clerk_id))
+def set_pin_state(con: sqlite3.Connection, clerk_id: str, failed: int, locked_until: datetime | None, *,
+                  pin_hash: str | None = None) -> None:
+    """The lockout state after a PIN check (and the hash re-made with the current parameters, if given)."""
+    con.execute("UPDATE clerk SET failed_pins = ?, locked_until = ?, pin_hash = coalesce(?, pin_hash) WHERE id = ?",
+                (failed, sql_dt(locked_until), pin_hash, clerk_id))
 
 
 def read_sign_in_list(path: Path) -> SignInList | None:
