@@ -111,6 +111,9 @@ class LiteDB:
         """One consistent read (a deferred transaction: never blocks the writer under WAL)."""
         with self._lock:
             con = self._connection()
+            if con.in_transaction:  # a read nested in this thread's own transaction: it already sees it
+                yield con
+                return
             con.execute("BEGIN")
             try:
                 yield con

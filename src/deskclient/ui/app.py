@@ -2,8 +2,10 @@
 
 Paint first, load after (docs/performance.md): the first frame is a loading screen; a thread worker
 (:meth:`DeskApp._open_desk`) reads the clerk list with plain sqlite3 (``services.sign_in``) and the
-sign-in screen is painted from it; only then does a second worker import SQLAlchemy, SQLModel and the
-services and open the :class:`DeskContext` (:meth:`DeskApp._load_core`). When that light read cannot
+sign-in screen is painted from it; only then does a second worker open the :class:`DeskContext`
+(:meth:`DeskApp._load_core`), which is light too: sign-in and home run on plain sqlite3 and SQLAlchemy,
+SQLModel and pydantic load when the clerk first opens a screen that needs them (:meth:`when_loaded`,
+docs/decisions.md, "The desk's light path"). When that light read cannot
 answer (no ledger yet, a migration pending, first run, training mode, a context handed in), the
 context is opened first, as before. A PIN check or a ``signed_in`` that comes before the context
 waits for it. A DeskError while opening (a broken settings file, a newer schema, a locked or

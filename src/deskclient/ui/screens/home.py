@@ -129,7 +129,8 @@ class HomeScreen(DeskScreen):
         self._show_scope()
         self.query_one(CaseTable).focus()
         self.query_one("#desk-pause").display = False
-        self.load()  # check_clocks runs from on_screen_resume, which follows every mount
+        # the page and the reminders load from on_screen_resume, which follows every mount (loading here
+        # too read the first page twice, the first read thrown away: issue 20's home-after-PIN path)
         draft = self.desk.pending_draft
         resume, self.desk.offer_resume = self.desk.offer_resume, False
         if draft is not None:
