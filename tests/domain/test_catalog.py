@@ -372,3 +372,12 @@ def test_every_material_form_in_the_shipped_catalog_has_a_chinese_label() -> Non
     for form in forms:
         label = NoticeMaterial("x", str(form)).form_label
         assert label and label == form.label and not label.isascii()
+
+
+def test_serving_window_a_station_without_the_catalogs_window_serves_the_item_where_asked() -> None:
+    from deskclient.domain.catalog import serving_window
+
+    assert serving_window("5", "1", {"1", "2"}) == "1"  # a two-window town station
+    assert serving_window("2", "1", {"1", "2"}) == "2"  # its other window: 首问负责, transfer
+    assert serving_window("1", "1", {"1", "2"}) == "1"
+    assert serving_window("5", "1", set()) == "5"  # layout not known: trust the county catalog

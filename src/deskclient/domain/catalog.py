@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -58,6 +58,16 @@ class Step:
     name: str
     counts: bool = True
     pause: str = ""  # domain.clock_types.PauseReason value when counts is False
+
+
+def serving_window(item_window: str, here: str, station_windows: Collection[str]) -> str:
+    """Which window of this station handles an item. The county catalog names the standard window
+    number; a small station set up by the wizard may not have that window, and then the item is
+    handled where the visitor asked (docs/decisions.md: a 2-window town station serves everything).
+    An unknown station layout (empty ``station_windows``) trusts the catalog."""
+    if not station_windows or item_window in station_windows:
+        return item_window
+    return here
 
 
 @dataclass(frozen=True)

@@ -318,8 +318,10 @@ class ScenarioRunner:
         self.ctx.cases.transfer(self._latest_case(), self.clerk_id(), a["to_window"], a["reason"])
 
     def _do_complaint(self, a: dict[str, Any]) -> None:
+        """Recorded at the head's desk (F8, C): by the head who signed in, when the step names one."""
+        by = self._head(a, "record_complaint") if "head" in a else self.clerk_id()
         self.ctx.followups.record_complaint(
-            self.clerk_id(), case_id=self.case_id, channel=a["channel"], content=a["content"],
+            by, case_id=self.case_id, channel=a["channel"], content=a["content"],
             complainant_name=a.get("complainant", ""), multi_unit=bool(a.get("multi_unit", False)))
 
     def _do_handover(self, a: dict[str, Any]) -> None:

@@ -57,6 +57,7 @@ REVIEW_DECISION_LABELS = {"upheld": "维持不予受理", "overturned": "撤销,
 # --- the clock panel --------------------------------------------------------------------------------
 PANEL_TITLE = "时限"
 PANEL_EMPTY = "没有正在计时的期限"
+MILESTONE_MARK = "窗口内部节点 · "
 DAYS_LEFT = "剩余{days}个工作日"
 DAYS_LEFT_CALENDAR = "剩余{days}日"
 DUE_TODAY = "今日到期"

@@ -38,22 +38,3 @@ def due_states(ctx: Any, rows: Sequence[Any], today: date) -> dict[str, str]:
     except Exception:
         log.exception("case clocks failed; showing stored due dates")
         return {r.id: _fallback(ctx, r, today) for r in rows}
-
-
-def clock_lines(ctx: Any, case_id: str, today: date) -> list[tuple[str, str]]:
-    """``[(text, style)]``: one line per clock of the case (label, due date, days left, basis)."""
-    from deskclient.strings import ui as T
-
-    try:
-        clocks = ctx.case_clock.clocks(case_id, today)
-    except Exception:
-        log.exception("case clocks failed for the detail screen")
-        return []
-    lines: list[tuple[str, str]] = []
-    for c in clocks.clocks:
-        style = "bold red" if c.is_overdue else ("bold yellow" if c.due_soon and c.is_open else "")
-        prov = T.DUE_PROVISIONAL if c.provisional else ""
-        lines.append((T.CLOCK_LINE.format(label=c.label, due=f"{c.due:%Y-%m-%d}", prov=prov, left=c.days_left,
-                                          state=T.CLOCK_STATES.get(str(c.state), str(c.state)), basis=c.basis),
-                      style))
-    return lines

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, Static
 
 from deskclient.domain import identity
+from deskclient.domain.catalog import serving_window
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import intake as TI
 from deskclient.strings import ui as T
@@ -55,6 +56,7 @@ class IntakeScreen(DeskScreen):
         self.draft_id = draft_id or uuid.uuid4().hex
         self.restore = restore or {}
         self.item: Any = None
+        self._station_windows: frozenset[str] = frozenset()  # this station's window numbers, once loaded
         self.busy = False
         self._draft_timer: Timer | None = None
         self._draft_lock = threading.Lock()
@@ -94,10 +96,17 @@ class IntakeScreen(DeskScreen):
         self.query_one("#agent-box").display = False
         self.query_one(ItemPicker).query_input.focus()
         ctx = self.ctx
-        self.run_db(lambda: ctx.catalog_index, self._catalog_ready,
+
+        def load() -> tuple[Any, frozenset[str]]:
+            return ctx.catalog_index, frozenset(w.number for w in ctx.people.windows())
+
+        self.run_db(load, self._catalog_ready,
                     failed=lambda m: self._error(T.CATALOG_FAILED.format(message=m)), group="catalog")
 
-    def _catalog_ready(self, _index: Any) -> None:
+    def _catalog_ready(self, loaded: tuple[Any, frozenset[str]]) -> None:
+        self._station_windows = loaded[1]
+        if self.item is not None:  # chosen from a restored draft before the windows were known
+            self._set_item(self.item)
         if self.restore:
             self._apply_restore(self.restore)
 
@@ -132,8 +141,11 @@ class IntakeScreen(DeskScreen):
             line = T.ITEM_CHOSEN.format(name=item.name, code=item.code, cls=item.item_class.label,
                                         days=item.promised_days, window=item.window)
         text = Text(line, style="bold")
-        if item.window != self.desk.window:
-            text.append("\n" + T.ITEM_OTHER_WINDOW.format(window=item.window), style="yellow")
+        serving = serving_window(item.window, self.desk.window, self._station_windows)
+        if serving != self.desk.window:
+            text.append("\n" + T.ITEM_OTHER_WINDOW.format(window=serving), style="yellow")
+        elif item.window != self.desk.window:
+            text.append("\n" + T.ITEM_NO_SUCH_WINDOW.format(window=item.window), style="yellow")
         self.query_one("#item-info", Static).update(text)
 
     # --- changes → draft ----------------------------------------------------------------------------
@@ -315,7 +327,8 @@ class IntakeScreen(DeskScreen):
             return [(w.number, w.name) for w in ctx.people.windows() if w.number != self.desk.window]
 
         def ask(options: list[tuple[str, str]]) -> None:
-            suggested = self.item.window if self.item else None
+            suggested = (serving_window(self.item.window, self.desk.window, self._station_windows)
+                         if self.item else None)
             self.app.push_screen(TransferDialog(options, suggested=suggested), self._do_transfer)
 
         self._pending_intake = intake

@@ -90,7 +90,16 @@ def clock_lines(clocks: CaseClocks | None, *, show_finished: bool = False,
         chosen += [c for c in clocks.clocks if not c.is_open]
     if not chosen:
         return [Text(T.PANEL_EMPTY, style="dim")]
-    return [clock_text(c, with_basis=with_basis) for c in chosen]
+    lines = [clock_text(c, with_basis=with_basis) for c in chosen]
+    # The window's own open milestones (the department hands the result back the day before the
+    # promised date; the return decision) after the applicant's clocks: the clerk chasing a department
+    # needs that date on the case itself, not only in the reminders list.
+    for m in clocks.milestones:
+        if m.is_open:
+            line = Text(T.MILESTONE_MARK, style="dim")
+            line.append_text(clock_text(m, with_basis=with_basis))
+            lines.append(line)
+    return lines
 
 
 class ClockPanel(Static):
