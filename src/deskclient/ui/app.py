@@ -202,6 +202,8 @@ class DeskApp(App[int]):
         result.ctx.archive_worker = self._archives_pending
         self.render_archives()  # notices a crash left without their archive file
         self.set_interval(DUE_CLOCKS_INTERVAL_S, self._run_due_clocks, name="due-clocks")
+        if self._own_context and result.configured:
+            self.run_worker(self._ready_for_home, thread=True, group="warm", exit_on_error=False)
         early, self._early_sign_in = self._early_sign_in, False
         if result.configured and early:
             self.clerks = result.clerks  # the same rows; sign-in stays as painted (a PIN may be half typed)
@@ -215,6 +217,17 @@ class DeskApp(App[int]):
             from deskclient.ui.screens.first_run import FirstRunScreen
 
             self.switch_screen(FirstRunScreen())
+
+    def _ready_for_home(self) -> None:
+        """While the clerk types the PIN: what sign-in and home need next and is light (the calendar and
+        the clock rules for the deemed-acceptance check and the due marks, home's module). Never the
+        ORM: it loads when a screen needs it (``when_loaded``)."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        ctx.calendar  # noqa: B018  (loads the holidays)
+        ctx.rules  # noqa: B018
+        importlib.import_module(HOME_MODULE)
 
     def _open_failed(self, message: str) -> None:
         from deskclient.ui.screens.loading import OpenErrorScreen
