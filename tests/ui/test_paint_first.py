@@ -36,8 +36,8 @@ async def test_a_pin_typed_before_the_context_is_open_signs_the_clerk_in(station
 
     app, gate = _gated_app(station)
     async with app.run_test(headless=True, size=SIZE) as pilot:
-        for _ in range(500):
-            if type(app.screen).__name__ == "SignInScreen" and app.screen.query(OptionList):
+        for _ in range(500):  # composed and mounted (the options are added in on_mount)
+            if type(app.screen).__name__ == "SignInScreen" and any(o.option_count for o in app.screen.query(OptionList)):
                 break
             await pilot.pause(0.01)
         assert app.ctx is None  # painted from the sqlite3 read
