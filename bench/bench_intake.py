@@ -47,16 +47,21 @@ def bare_connection(folder: Path, synchronous: str = "FULL") -> sqlite3.Connecti
     return con
 
 
-def _bare_once(con: sqlite3.Connection, i: int) -> float:
-    t0 = time.perf_counter()
+def _bare_once(con: sqlite3.Connection, i: int, cpu: list[float] | None = None) -> float:
+    t0, c0 = time.perf_counter(), time.process_time()
     con.execute("BEGIN IMMEDIATE")
     con.execute("INSERT INTO t VALUES (?, ?, ?)", (f"id{i}", "2026-11-24T10:00:00", '{"k": "v"}'))
     con.execute("COMMIT")
+    if cpu is not None:
+        cpu.append(time.process_time() - c0)
     return time.perf_counter() - t0
 
 
-def interleaved(folder: Path, n: int) -> tuple[list[float], list[float], list[float]]:
-    """(intake, bare FULL, bare OFF) seconds, the three sides alternating sample by sample."""
+def interleaved(folder: Path, n: int, cpu: dict[str, list[float]] | None = None,
+                ) -> tuple[list[float], list[float], list[float]]:
+    """(intake, bare FULL, bare OFF) seconds, the three sides alternating sample by sample; ``cpu``
+    (when given) gets each side's process CPU time per sample under "intake" and "bare", the figure
+    the machine's fsync cost and its load do not move."""
     from deskclient.services.demo import ensure_demo_station, make_id_number, make_name, make_phone
 
     ctx = open_bench_context(folder / "desk")
@@ -66,18 +71,21 @@ def interleaved(folder: Path, n: int) -> tuple[list[float], list[float], list[fl
     intake: list[float] = []
     full: list[float] = []
     off: list[float] = []
+    cpu_intake: list[float] = []
+    cpu_bare: list[float] = []
     try:
         ensure_demo_station(ctx)
         clerk_id, item = demo_clerk_and_item(ctx)
         _ = ctx.calendar, ctx.cases  # loaded once at start-up in the app, not per intake
         for i in range(n + 3):
             name, id_no, phone = make_name(rng), make_id_number(rng), make_phone(rng)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             confirmed_intake(ctx, clerk_id, item, item.window or "1", name, id_no, phone)
-            t_intake = time.perf_counter() - t0
-            t_full = _bare_once(bare, i)
+            t_intake, c_intake = time.perf_counter() - t0, time.process_time() - c0
+            t_full = _bare_once(bare, i, cpu_bare if i >= 3 else None)
             t_off = _bare_once(bare_off, i)
             if i >= 3:
+                cpu_intake.append(c_intake)
                 intake.append(t_intake)
                 full.append(t_full)
                 off.append(t_off)
@@ -85,6 +93,8 @@ def interleaved(folder: Path, n: int) -> tuple[list[float], list[float], list[fl
         bare.close()
         bare_off.close()
         ctx.close()
+    if cpu is not None:
+        cpu["intake"], cpu["bare"] = cpu_intake, cpu_bare
     return intake, full, off
 
 
@@ -109,8 +119,10 @@ def fsyncs_per_step(kind: str, n: int = 20) -> float | None:
 def run(quick: bool = False) -> list[Row]:
     n = 20 if quick else 200
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
-        intake, bare, bare_off = interleaved(Path(tmp), n)
+        cpu: dict[str, list[float]] = {}
+        intake, bare, bare_off = interleaved(Path(tmp), n, cpu)
     b, v, b_off = median(bare) * 1000, median(intake) * 1000, median(bare_off) * 1000
+    cpu_step, cpu_bare = median(cpu["intake"]) * 1000 / STEPS, median(cpu["bare"]) * 1000
     fsync_ms = max(0.0, b - b_off)  # what durability costs per commit on this disk
     per_intake = fsyncs_per_step("intake")
     per_bare = fsyncs_per_step("bare")
@@ -123,6 +135,10 @@ def run(quick: bool = False) -> list[Row]:
                        "INSERT+COMMIT, same pragmas (WAL, synchronous=FULL), same directory"),
         Row("confirmed intake (register + accept) vs 2 bare commits", round(v, 3), "ms", round(2 * b, 3),
             round(v / (2 * b), 2) if b else None, "reported", note="the same samples, whole intake"),
+        Row("CPU per confirmed step (process time), interleaved", round(cpu_step, 3), "ms", round(cpu_bare, 3),
+            round(cpu_step / cpu_bare, 1) if cpu_bare else None, "reported",
+            note="the same samples: median process CPU per intake ÷ 2 vs one bare commit's; what the fsync's "
+                 "cost on this disk and the machine's load do not move (the wall-clock ratio above does)"),
     ]
     if per_intake is None or per_bare is None:
         rows.append(Row("fsyncs per confirmed step (strace)", None, "", target="≤ the bare commit's",
@@ -139,12 +155,18 @@ def run(quick: bool = False) -> list[Row]:
         rows.append(Row("fsyncs per draft autosave (strace)", round(per_draft, 2), "fsync", round(per_bare, 2),
                         None, "0 (drafts are a convenience)", per_draft < 0.05,
                         note="IntakeService.save_draft ×20: committed with synchronous=OFF for its own transaction"))
-    cpu = max(0.0, v - per_intake * fsync_ms)
-    model_bare = b_off + per_bare * MODEL_FSYNC_MS
-    model_intake = cpu + per_intake * MODEL_FSYNC_MS
-    rows.append(Row(f"MODEL (not measured): intake with a {MODEL_FSYNC_MS:g} ms fsync (counter PC disk)",
-                    round(model_intake, 2), "ms", round(model_bare, 2), round(model_intake / model_bare, 2),
+    # the CPU side of the model is the measured process time of both sides (the same samples): deriving
+    # it as wall − fsyncs × (FULL − OFF) swung from 1 to 5 ms per intake between runs on this shared VM,
+    # whose fsync cost moves between 0.3 and 3.7 ms within minutes
+    # Per confirmed step, like the judged row (it used to set a whole intake, two steps, against one
+    # bare commit: 2.12× where the per-step model gives 1.06×, same run).
+    model_bare = cpu_bare + per_bare * MODEL_FSYNC_MS
+    model_step = cpu_step + per_step * MODEL_FSYNC_MS
+    rows.append(Row(f"MODEL (not measured): confirmed step with a {MODEL_FSYNC_MS:g} ms fsync (counter PC disk)",
+                    round(model_step, 2), "ms", round(model_bare, 2), round(model_step / model_bare, 2),
                     "model", note=f"fsync here {fsync_ms:.3f} ms (bare FULL {b:.3f} − OFF {b_off:.3f}); our CPU per "
-                                  f"intake {cpu:.2f} ms + {per_intake:.2f} fsyncs × {MODEL_FSYNC_MS:g} ms vs bare "
-                                  f"{b_off:.3f} + {per_bare:.2f} × {MODEL_FSYNC_MS:g} ms"))
+                                  f"step {cpu_step:.2f} ms (process time) + {per_step:.2f} fsyncs × "
+                                  f"{MODEL_FSYNC_MS:g} ms vs a bare commit's CPU {cpu_bare:.3f} + {per_bare:.2f} × "
+                                  f"{MODEL_FSYNC_MS:g} ms; whole intake "
+                                  f"{cpu_step * STEPS + per_intake * MODEL_FSYNC_MS:.1f} ms"))
     return rows

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -43,8 +44,10 @@ def python() -> tuple[Path | None, str]:
     py = env / "bin" / "python"
     if (env / ".complete").exists() and py.exists():
         return py, f"installed wheel of this tree (cached venv {env.name})"
-    for old in cache_root().glob("wheelenv-*"):
-        shutil.rmtree(old, ignore_errors=True)
+    for old in cache_root().glob("wheelenv-*"):  # the cache is shared by several trees at once:
+        done = old / ".complete"  # only a venv unused for a day is pruned, never one in use
+        if done.exists() and time.time() - done.stat().st_mtime > 86_400:
+            shutil.rmtree(old, ignore_errors=True)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-wheel-") as tmp:
             subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp, str(ROOT)],

@@ -8,72 +8,27 @@ sample data never lands in the station's real ledger.
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskclient.domain.errors import DeskError
+from deskclient.paths import APP_NAME as APP_NAME
+from deskclient.paths import ENV_HOME as ENV_HOME
+from deskclient.paths import Mode as Mode
+from deskclient.paths import Paths as Paths
+from deskclient.paths import mode_of as mode_of
 from deskclient.strings import settings as T
 
-APP_NAME = "deskclient"
-ENV_HOME = "DESKCLIENT_HOME"
+if TYPE_CHECKING:
+    import tomllib  # imported where a settings file is read: a command that reads none skips it
+
 
 
 class SettingsError(DeskError):
     """The settings file cannot be used; the message names the file and the line."""
-
-
-class Mode:
-    STATION = "station"
-    DEMO = "demo"
-    TRAINING = "training"
-
-
-@dataclass(frozen=True)
-class Paths:
-    config_file: Path
-    data_dir: Path
-    log_dir: Path
-    mode: str = Mode.STATION
-
-    @classmethod
-    def resolve(cls, data_dir: str | os.PathLike[str] | None = None, mode: str = Mode.STATION) -> Paths:
-        home = data_dir or os.environ.get(ENV_HOME)
-        if home:
-            root = Path(home).expanduser().resolve()
-            base = cls(config_file=root / "settings.toml", data_dir=root, log_dir=root / "logs")
-        else:
-            import platformdirs
-
-            base = cls(
-                config_file=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.toml",
-                data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-                log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
-            )
-        return base.for_mode(mode)
-
-    def for_mode(self, mode: str) -> Paths:
-        """Demo and training live in their own folder with their own settings and ledger."""
-        if mode == Mode.STATION:
-            return replace(self, mode=mode)
-        sub = self.data_dir / mode
-        return Paths(config_file=sub / "settings.toml", data_dir=sub, log_dir=self.log_dir, mode=mode)
-
-    @property
-    def ledger_file(self) -> Path:
-        return self.data_dir / "ledger.sqlite"
-
-    @property
-    def archive_dir(self) -> Path:
-        return self.data_dir / "archive"
-
-    @property
-    def log_file(self) -> Path:
-        name = "deskclient.log" if self.mode == Mode.STATION else f"deskclient-{self.mode}.log"
-        return self.log_dir / name
 
 
 @dataclass(frozen=True)
@@ -203,6 +158,8 @@ def _line_of(text: str, section: str, key: str | None) -> int:
 
 def parse_settings(text: str, path: Path) -> Settings:
     """Parse and check a settings file's text; every problem names the file and line."""
+    import tomllib
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -321,7 +278,9 @@ def load_settings(path: Path) -> Settings:
 
 
 def dump_settings(settings: Settings) -> str:
-    """TOML text for a settings object (the stdlib has a reader only; the format here is flat)."""
+    """The template a new settings file is written with (first run, no file yet): the header comment
+    and every section with every key, so an administrator sees what can be set. An existing file is
+    never rewritten from this; ``update_settings`` edits it in place."""
     out: list[str] = [T.FILE_HEADER]
     for section, values in settings.to_dict().items():
         out.append(f"\n[{section}]")
@@ -340,7 +299,110 @@ def _toml_value(value: object) -> str:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Write atomically: a power cut leaves either the old file or the new one."""
+    """Make the file read as ``settings``: the keys whose value differs are changed in place
+    (``update_settings``), everything else in the file is left as the administrator wrote it."""
+    update_settings(path, settings.to_dict())
+
+
+SettingValue = str | int | float | bool
+
+
+def update_settings(path: Path, changes: Mapping[str, Mapping[str, SettingValue]]) -> None:
+    """THE one writer of settings.toml (first-run wizard, S 告知书信息 via
+    ``DeskContext.save_station_settings``, ``save_settings``); docs/decisions.md.
+
+    A centre administrator edits this file by hand, so a write changes only the given keys: comments,
+    blank lines, key order and keys or tables this version does not know stay as they were (tomlkit,
+    imported here only: reading and starting the desk never pay for it). A key absent from the file
+    whose new value is the default is left absent (the file already reads that way). A file that
+    does not parse is refused with a Chinese message and left untouched: rewriting it would lose what
+    the administrator wrote. No file yet: the commented template (``dump_settings``). The write is
+    atomic: a power cut leaves the old file or the new one.
+    """
     from deskclient.durable import atomic_write_text
 
-    atomic_write_text(path, dump_settings(settings))
+    for section, values in changes.items():
+        cls = _SECTIONS.get(section)
+        known = {f.name for f in fields(cls)} if cls is not None else set()
+        unknown = sorted(set(values) - known)
+        if cls is None or unknown:  # a programming error, never a user's: the program writes only its own keys
+            raise ValueError(f"not a setting: [{section}] {unknown}")
+    try:
+        old = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:  # the template, then the changes set in it like in any file (tomlkit escapes)
+        atomic_write_text(path, _edited(dump_settings(Settings()), changes, path))
+        return
+    except UnicodeDecodeError:
+        raise SettingsError(T.WRITE_REFUSED.format(problem=T.NOT_UTF8.format(path=path))) from None
+    except OSError as err:
+        raise SettingsError(T.WRITE_REFUSED.format(
+            problem=T.UNREADABLE.format(path=path, error=err.strerror))) from None
+    new = _edited(old, changes, path)
+    if new != old:
+        atomic_write_text(path, new)
+
+
+def _same(current: object, value: object) -> bool:
+    """Equal as a setting: ``3`` and ``3.0`` are, ``1`` and ``true`` are not."""
+    return (isinstance(current, bool) is isinstance(value, bool)
+            and isinstance(current, str) is isinstance(value, str) and current == value)
+
+
+def _edited(old: str, changes: Mapping[str, Mapping[str, SettingValue]], path: Path) -> str:
+    """``old`` with the changed keys set in place; raises SettingsError (nothing written) when it
+    does not parse, when a section is not a table, or when the result would not read back."""
+    import tomllib
+
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+    from tomlkit.items import Item
+
+    crlf = "\r\n" in old  # Notepad's line ends stay; tomlkit would mix them on added lines
+    text = old.replace("\r\n", "\n") if crlf else old
+    try:
+        tomllib.loads(text)  # the reader's parser decides, with the reader's message
+        doc = tomlkit.parse(text)
+    except tomllib.TOMLDecodeError as err:
+        line = getattr(err, "lineno", None) or _lineno_from_message(str(err))
+        raise SettingsError(T.WRITE_REFUSED.format(
+            problem=T.MALFORMED.format(path=path, line=line, error=_toml_reason(err)))) from None
+    except ParseError as err:
+        raise SettingsError(T.WRITE_REFUSED.format(
+            problem=T.MALFORMED.format(path=path, line=err.line, error=err))) from None
+    defaults = Settings()
+    for section, values in changes.items():
+        table = doc.get(section)
+        if table is None:
+            wanted = {k: v for k, v in values.items() if not _same(getattr(getattr(defaults, section), k), v)}
+            if not wanted:
+                continue
+            table = tomlkit.table()
+            doc.add(section, table)
+        elif not isinstance(table, dict):
+            raise SettingsError(T.WRITE_REFUSED.format(problem=T.NOT_A_SECTION.format(
+                path=path, line=_line_of(text, section, None), section=section)))
+        default = getattr(defaults, section)
+        for key, value in values.items():
+            current = table[key] if key in table else getattr(default, key)
+            if _same(current.unwrap() if isinstance(current, Item) else current, value):
+                continue
+            table[key] = value
+    new = _checked(doc.as_string(), changes, path)
+    return new.replace("\n", "\r\n") if crlf else new
+
+
+def _checked(new: str, changes: Mapping[str, Mapping[str, SettingValue]], path: Path) -> str:
+    """The text about to be written reads back, with every changed key at its new value."""
+    import tomllib
+
+    defaults = Settings()
+    try:
+        back: dict[str, Any] | None = tomllib.loads(new)
+    except tomllib.TOMLDecodeError:
+        back = None
+    for section, values in changes.items():
+        for key, value in values.items():
+            got = back.get(section, {}).get(key, getattr(getattr(defaults, section), key)) if back else None
+            if back is None or not _same(got, value):
+                raise SettingsError(T.WRITE_CHECK_FAILED.format(path=path, section=section, key=key))
+    return new

@@ -70,3 +70,66 @@ def test_path_option_reads_a_folder(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert run(["catalog", "list", "--json", "--path", str(data_path("catalog"))]) == 0
     assert len(json.loads(capsys.readouterr().out)["items"]) >= 45
     assert run(["catalog", "list", "--path", str(tmp_path / "missing")]) == 1
+
+
+def _station_catalog(data_dir: Path) -> Path:
+    """The station's own catalog, as an administrator installs it: the shipped files copied into
+    ``<data dir>/catalog``."""
+    import shutil
+
+    folder = data_dir / "catalog"
+    shutil.copytree(data_path("catalog"), folder)
+    return folder
+
+
+def test_search_prints_aligned_chinese_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from deskclient.strings import catalog as T
+
+    assert run(["catalog", "search", "dbsq"], tmp_path) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [T.COL_CODE, T.COL_NAME, T.COL_WINDOW, T.COL_SCORE, T.COL_MATCHED]
+    assert set(lines[1]) == {"-", " "}
+    first = lines[2].split()
+    assert first[:4] == ["MZ-001", "最低生活保障申请", "1", "50"] and "低保申请" in first[4]
+    # columns line up in terminal cells (a CJK character is two): the window column starts at the
+    # same cell on every line
+    from deskclient.commands.catalog import _width
+
+    def window_cell(line: str, name: str) -> int:
+        end = line.index(name) + len(name)
+        return _width(line[:end]) + len(line[end:]) - len(line[end:].lstrip(" "))
+
+    cells = {window_cell(lines[0], T.COL_NAME), *(window_cell(row, row.split()[1]) for row in lines[2:])}
+    assert len(cells) == 1 and len(lines) > 3
+
+
+def test_search_answers_from_the_index_until_the_catalog_is_edited(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _station_catalog(tmp_path)
+    assert run(["catalog", "search", "zuidi", "--json"], tmp_path) == 0
+    assert json.loads(capsys.readouterr().out)["hits"][0]["name"] == "最低生活保障申请"
+    indexes = sorted(tmp_path.glob("catalog-index-*.sqlite"))
+    assert len(indexes) == 1 and len(list(tmp_path.glob("catalog-files-*"))) == 1
+
+    edited = folder / "minzheng.toml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace('name = "最低生活保障申请"',
+                                                                 'name = "最低生活保障金申请"'), encoding="utf-8")
+    assert run(["catalog", "search", "zuidi", "--json"], tmp_path) == 0
+    assert json.loads(capsys.readouterr().out)["hits"][0]["name"] == "最低生活保障金申请"  # not the stale index
+    rebuilt = sorted(tmp_path.glob("catalog-index-*.sqlite"))
+    assert len(rebuilt) == 1 and rebuilt != indexes  # the old catalog's index pruned
+    assert len(list(tmp_path.glob("catalog-files-*"))) == 1
+
+
+def test_a_broken_station_catalog_is_searched_the_full_way_with_its_problems(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _station_catalog(tmp_path)
+    assert run(["catalog", "search", "dbsq"], tmp_path) == 0
+    capsys.readouterr()
+    (folder / "minzheng.toml").write_text("sample = 1\n", encoding="utf-8")
+    assert run(["catalog", "search", "dbsq"], tmp_path) == 0
+    captured = capsys.readouterr()
+    err = captured.err.replace("\n", "")  # rich folds long paths
+    assert "minzheng.toml:1:" in err and "事项目录有错误" in err  # the problems, as without the index cache
+    assert "MZ-001" in captured.out  # the shipped sample is searched instead
+    assert len(list(tmp_path.glob("catalog-files-*"))) == 1  # a broken catalog's files are never recorded

@@ -59,3 +59,34 @@ def test_opening_the_cached_index_does_not_import_pypinyin(tmp_path: Path, shipp
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_search_catalog_reads_the_index_alone_until_the_files_change(tmp_path: Path) -> None:
+    """``catalog search``'s service: the first search parses and indexes; the next one answers from
+    the index file alone (no parse); an edited file is parsed again and its new text found."""
+    import shutil
+
+    from deskclient.resources import data_path
+    from deskclient.services.catalog_search import search_catalog
+
+    shutil.copytree(data_path("catalog"), tmp_path / "catalog")
+    first = search_catalog("dbsq", 5, tmp_path, tmp_path)
+    again = search_catalog("dbsq", 5, tmp_path, tmp_path)
+    assert not first.from_index_only and again.from_index_only
+    assert again.hits == first.hits and again.hits[0].code == "MZ-001" and again.problems == ()
+    toml = tmp_path / "catalog" / "minzheng.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('code = "MZ-001"', 'code = "MZ-901"'), encoding="utf-8")
+    edited = search_catalog("dbsq", 5, tmp_path, tmp_path)
+    assert not edited.from_index_only and edited.hits[0].code == "MZ-901"
+    assert search_catalog("dbsq", 5, tmp_path, tmp_path).from_index_only
+
+
+def test_search_catalog_of_a_path_and_of_a_missing_one(tmp_path: Path) -> None:
+    from deskclient.resources import data_path
+    from deskclient.services.catalog_search import search_catalog
+
+    one = data_path("catalog") / "minzheng.toml"
+    assert search_catalog("dbsq", 3, None, tmp_path, one).hits[0].code == "MZ-001"
+    assert search_catalog("dbsq", 3, None, tmp_path, one).from_index_only
+    missing = search_catalog("dbsq", 3, None, tmp_path, tmp_path / "nope")
+    assert missing.hits == () and missing.problems[0].file.endswith("nope")

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 MUST_NOT_LOAD = ("pypinyin", "fpdf", "escpos", "httpx", "jinja2", "alembic", "fastapi", "uvicorn",
-                 "deskclient.domain.search", "deskclient.central",
+                 "deskclient.domain.search", "deskclient.central", "tomlkit",  # tomlkit: settings writes only
                  # the light path (issue 20): home after a real PIN reads on plain sqlite3
                  "sqlalchemy", "sqlmodel", "pydantic", "deskclient.store.models")
 
@@ -80,7 +80,8 @@ def test_home_screen_is_reached_without_heavy_imports(tmp_path: Path) -> None:
     assert early == [], f"loaded before the home screen was shown: {early}"
 
 
-FIRST_SCREEN_MUST_NOT_LOAD = ("pypinyin", "fpdf", "escpos", "httpx", "jinja2", "alembic", "deskclient.domain.search")
+FIRST_SCREEN_MUST_NOT_LOAD = ("pypinyin", "fpdf", "escpos", "httpx", "jinja2", "alembic", "deskclient.domain.search",
+                             "tomlkit")
 
 SESSION_CHILD = r"""
 import asyncio, json, sys
@@ -157,7 +158,7 @@ def test_first_screen_and_a_search_with_the_cached_catalog_index_stay_light(tmp_
 
 # Paint first (issue 20): sign-in is painted from a sqlite3 read; the ORM loads only afterwards.
 BEFORE_SIGN_IN_MUST_NOT_LOAD = ("sqlmodel", "sqlalchemy.orm", "pydantic", "pypinyin", "fpdf", "escpos", "httpx",
-                                "jinja2", "alembic", "deskclient.services.context", "deskclient.store.models",
+                                "jinja2", "alembic", "tomlkit", "deskclient.services.context", "deskclient.store.models",
                                 "deskclient.ui.screens.home", "deskclient.ui.screens.intake")
 
 PAINT_CHILD = r"""

@@ -12,20 +12,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_app)
 
 
-def mode_of(args: argparse.Namespace) -> str:
-    from deskclient.settings import Mode
-
-    if getattr(args, "training", False):
-        return Mode.TRAINING
-    if getattr(args, "demo", False):
-        return Mode.DEMO
-    return Mode.STATION
-
-
 def run_app(args: argparse.Namespace) -> int:
     import os
 
-    from deskclient.settings import Paths
+    from deskclient.settings import Paths, mode_of
     from deskclient.ui.app import make_app
 
     paths = Paths.resolve(args.data_dir, mode_of(args))

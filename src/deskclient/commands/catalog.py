@@ -8,7 +8,6 @@ time; rich, pypinyin and the catalog modules only inside the handlers).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from deskclient.strings import catalog as T
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
 
     from deskclient.domain.catalog import Catalog, CatalogProblem, ServiceItem
@@ -27,7 +28,7 @@ EXIT_PROBLEMS = 1
 def register(subparsers: Any) -> None:
     """Add ``catalog`` and its sub-subcommands; each sets ``func``."""
     parser = subparsers.add_parser("catalog", help=T.CLI_HELP, description=T.CLI_HELP)
-    sub = parser.add_subparsers(dest="catalog_command", metavar="{validate,list,show,search}")
+    sub = parser.add_subparsers(dest="catalog_command", metavar="{validate,list,show,search}", prog=parser.prog)
     parser.set_defaults(func=lambda args: _usage(parser))
 
     validate = sub.add_parser("validate", help=T.CLI_VALIDATE_HELP, description=T.CLI_VALIDATE_HELP)
@@ -77,6 +78,8 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -97,7 +100,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _console(stderr=True).print(T.CLI_VALIDATE_FAILED.format(count=len(problems)), markup=False)
         return EXIT_PROBLEMS
     catalog, _ = load_files(path)
-    from deskclient.services.catalog_files import catalog_index, user_cache_dir
+    from deskclient.services.catalog_files import catalog_index
+    from deskclient.services.catalog_search import user_cache_dir
 
     catalog_index(catalog, user_cache_dir())  # pinyin computed once, here, not at the counter
     files = len({it.source_file for it in catalog}) or 1
@@ -126,7 +130,7 @@ def _catalog_for(args: argparse.Namespace) -> tuple[Catalog, str, list[CatalogPr
 def _index_dir(args: argparse.Namespace) -> Path:
     """Where the catalog's search index is cached: the data dir for the desk's own catalog, the
     user's cache dir for a catalog given with ``--path`` (or when there is no data dir)."""
-    from deskclient.services.catalog_files import user_cache_dir
+    from deskclient.services.catalog_search import user_cache_dir
 
     if getattr(args, "path", None) is None:
         data_dir = _data_dir(args)
@@ -138,7 +142,7 @@ def _index_dir(args: argparse.Namespace) -> Path:
 def _data_dir(args: argparse.Namespace) -> Path | None:
     raw = getattr(args, "data_dir", None)
     try:
-        from deskclient.settings import Paths
+        from deskclient.paths import Paths
 
         return Paths.resolve(raw).data_dir
     except Exception:  # settings trouble must not stop a read-only listing
@@ -248,25 +252,42 @@ def _print_item(item: ServiceItem) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """Best matches for the query, as the desk's search box would show them."""
-    from deskclient.services.catalog_files import catalog_index
+    """Best matches for the query, as the desk's search box would show them.
 
-    catalog, _source, problems = _catalog_for(args)
-    hits = catalog_index(catalog, _index_dir(args)).search(args.query, limit=max(1, args.limit))
+    Answered from the catalog's cached index file when the catalog's files are unchanged
+    (``services.catalog_files.search_catalog``), and printed as plain aligned lines: no TOML
+    parse and no rich console on a search (issue 20: they were most of its 0.6 s)."""
+    from deskclient.services.catalog_search import search_catalog
+
+    path: Path | None = getattr(args, "path", None)
+    answer = search_catalog(args.query, max(1, args.limit), _data_dir(args) if path is None else None,
+                            _index_dir(args), path)
     if args.as_json:
         _print_json({"query": args.query, "hits": [
-            {"code": h.item.code, "name": h.item.name, "score": h.score, "matched": h.matched} for h in hits]})
+            {"code": h.code, "name": h.name, "score": h.score, "matched": h.matched} for h in answer.hits]})
         return EXIT_OK
-    _report_problems(problems)
-    out = _console()
-    if not hits:
-        out.print(T.CLI_NO_RESULTS.format(query=args.query), markup=False)
+    _report_problems(list(answer.problems))
+    if not answer.hits:
+        sys.stdout.write(T.CLI_NO_RESULTS.format(query=args.query) + "\n")
         return EXIT_OK
-    from rich.text import Text
-
-    table = _table(T.COL_CODE, T.COL_NAME, T.COL_WINDOW, T.COL_SCORE, T.COL_MATCHED)
-    for h in hits:
-        table.add_row(Text(h.item.code), Text(h.item.name), Text(h.item.window), Text(str(h.score)),
-                      Text(h.matched))
-    out.print(table)
+    rows = [(h.code, h.name, h.window, str(h.score), h.matched) for h in answer.hits]
+    sys.stdout.write(plain_table((T.COL_CODE, T.COL_NAME, T.COL_WINDOW, T.COL_SCORE, T.COL_MATCHED), rows))
     return EXIT_OK
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def plain_table(titles: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    """Columns padded to their widest cell (CJK counted double), two spaces apart, a rule under the
+    titles: what a terminal or a script reading the lines needs, without rich's console."""
+    widths = [max(_width(cell) for cell in column) for column in zip(titles, *rows, strict=True)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+
+    return line(titles) + "  ".join("-" * w for w in widths) + "\n" + "".join(line(r) for r in rows)

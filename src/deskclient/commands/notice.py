@@ -34,12 +34,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from deskclient.commands.app import mode_of
     from deskclient.domain.errors import ValidationError
     from deskclient.domain.notices import NoticeKind
     from deskclient.services.context import open_context
     from deskclient.services.files import atomic_write_bytes
-    from deskclient.settings import Paths
+    from deskclient.settings import Paths, mode_of
 
     kind = NoticeKind.parse(args.kind)
     if args.fmt in ("pdf", "escpos") and args.output is None:

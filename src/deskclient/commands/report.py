@@ -41,11 +41,10 @@ def parse_day(raw: str) -> date | None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from deskclient.commands.app import mode_of
     from deskclient.services import reports as R
     from deskclient.services.context import open_context
     from deskclient.services.files import atomic_write_bytes
-    from deskclient.settings import Paths
+    from deskclient.settings import Paths, mode_of
 
     day: date | None
     if args.day:

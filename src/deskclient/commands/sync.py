@@ -52,9 +52,8 @@ def _station_options(p: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace) -> DeskContext:
-    from deskclient.commands.app import mode_of
     from deskclient.services.context import open_context
-    from deskclient.settings import Paths
+    from deskclient.settings import Paths, mode_of
 
     return open_context(Paths.resolve(args.data_dir, mode_of(args)))
 

@@ -495,8 +495,10 @@ def redact_payload(payload: object, station: str = "") -> object:
     left as they are. The one place events get their free text cleaned: ``store.ledger`` calls it
     on every emit and the office uses it to find (and quarantine) fields a station did not clean.
     """
-    if isinstance(payload, str):
-        return payload if _GENERATED_ID.fullmatch(payload) else redact(payload, station)
+    if isinstance(payload, str):  # most payload text has no digit at all: nothing to mask, one scan
+        if not _ANY_DIGIT.search(payload) or _GENERATED_ID.fullmatch(payload):
+            return payload
+        return redact(payload, station)
     if isinstance(payload, dict):
         return {k: (v if isinstance(k, str) and _is_identifier_key(k) else redact_payload(v, station))
                 for k, v in payload.items()}

@@ -13,13 +13,14 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
-from typing import Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from deskclient.domain.catalog import ServiceItem
 from deskclient.strings import catalog as T
+
+if TYPE_CHECKING:
+    from deskclient.domain.catalog import ServiceItem
 
 _TOP = "\U0010ffff"  # sorts after every character: prefix + _TOP bounds a prefix range
 _SEP = "\x00"  # ends an indexed key; sorts before every character a query can contain
@@ -45,9 +46,11 @@ SCORE_SCATTERED = 30
 SCORE_FUZZY = 20
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    """One result: the item, its tier score and why it matched (Chinese, for the clerk)."""
+class SearchHit(NamedTuple):
+    """One result: the item, its tier score and why it matched (Chinese, for the clerk).
+
+    This module's records are NamedTuples, not dataclasses: ``deskclient catalog search`` imports
+    it, and ``dataclasses`` (with inspect, ast, dis) is ~8 ms of a ~50 ms command."""
 
     item: ServiceItem
     score: int
@@ -260,8 +263,7 @@ class Lines:
         return sorted(found, key=self.rank.__getitem__)[:n]
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """One searchable name of an item (its name or an alias), precomputed for matching and display."""
 
     alias: str | None  # None: the item's own name
@@ -300,23 +302,47 @@ CODE_KINDS = frozenset({"code0", "code_in"})  # ranked by code; every other kind
 LINE_KINDS = ("names", "initials")
 
 
-@dataclass(frozen=True)
-class IndexParts:
-    """What a search reads: key stores by kind, scattered-match stores, and each item's origins."""
+class IndexParts(Protocol):
+    """What a search reads: key stores by kind, scattered-match stores, and each item's origins.
+    Two shapes: :class:`StoredParts` (the index file's, ``store/search_index.py``) and
+    :class:`MemoryParts` (built here)."""
+
+    @property
+    def keys(self) -> Mapping[str, KeyStore]: ...
+
+    @property
+    def lines(self) -> Mapping[str, ScatterStore]: ...
+
+    @property
+    def initial_letters(self) -> frozenset[str]: ...
+
+    @property
+    def origins(self) -> Callable[[int], Sequence[Origin]]: ...
+
+    @property
+    def ranks(self) -> tuple[Sequence[int], Sequence[int]] | None:
+        """(name_rank, code_rank) when stored."""
+        ...
+
+
+class StoredParts(NamedTuple):
+    """The parts of an index read from its file."""
 
     keys: Mapping[str, KeyStore]
     lines: Mapping[str, ScatterStore]
     initial_letters: frozenset[str]
     origins: Callable[[int], Sequence[Origin]]
-    ranks: tuple[Sequence[int], Sequence[int]] | None = None  # (name_rank, code_rank) when stored
+    ranks: tuple[Sequence[int], Sequence[int]] | None = None
 
 
-@dataclass(frozen=True)
-class MemoryParts(IndexParts):
+class MemoryParts(NamedTuple):
     """Parts built in memory from the items (pinyin computed here); exported by the index cache."""
 
     keys: Mapping[str, SortedKeys]
     lines: Mapping[str, Lines]
+    initial_letters: frozenset[str]
+    origins: Callable[[int], Sequence[Origin]]
+    ranks: tuple[Sequence[int], Sequence[int]] | None = None
     origin_lists: Sequence[Sequence[Origin]] = ()
 
 
@@ -397,17 +423,22 @@ class CatalogIndex:
         if len(self.items) >= _MAX_ITEMS:
             raise ValueError("catalog too large to index")
         stored = parts.ranks if parts is not None else None
-        if stored is not None and len(stored[0]) == len(self.items) == len(stored[1]):
-            self._rank, self._code_rank = stored
+        if stored is not None and (not self.items or len(stored[0]) == len(self.items) == len(stored[1])):
+            self._rank, self._code_rank = stored  # no items: a stored index searched by item number only
         else:
             self._rank, self._code_rank = name_rank(self.items), code_rank(self.items)
         self.parts = parts if parts is not None else build_parts(self.items, self._rank, self._code_rank)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self._rank)
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Best matches first (code > name > pinyin > initials > scattered > one typo); never raises."""
+        return [SearchHit(self.items[i], score, matched) for i, score, matched in self.find(query, limit)]
+
+    def find(self, query: str, limit: int = 20) -> list[tuple[int, int, str]]:
+        """(item number, score, why it matched), best first: :meth:`search` without the items, for
+        a caller that reads only the hits' names from the index file (``catalog search``)."""
         q = normalize_query(query)
         if not q or limit <= 0:
             return []
@@ -440,9 +471,9 @@ class CatalogIndex:
             tiers.append((SCORE_SCATTERED, lambda n: lines["names"].scattered(q, n)))
 
         seen: set[int] = set()
-        hits: list[SearchHit] = []
+        hits: list[tuple[int, int, str]] = []
         for score, find in tiers:
-            if score == SCORE_FUZZY and any(h.score > SCORE_SCATTERED for h in hits):
+            if score == SCORE_FUZZY and any(h[1] > SCORE_SCATTERED for h in hits):
                 break  # one-typo matching is a fallback, not extra noise under good matches
             # Each tier yields its best ``limit + len(seen)`` items, ranked: enough to fill the page
             # whatever earlier tiers already showed (a tier is only cut when the page fills).
@@ -450,7 +481,7 @@ class CatalogIndex:
             if not fresh:
                 continue
             for i in fresh[: limit - len(hits)]:
-                hits.append(SearchHit(self.items[i], score, self._describe(i, score, q)))
+                hits.append((i, score, self._describe(i, score, q)))
             seen.update(fresh)
             if len(hits) >= limit:
                 break

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, insert, update
-from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from deskclient.domain import identity
@@ -50,8 +48,18 @@ from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import NoticeKind
+from deskclient.store.drafts import delete_in as delete_draft_in
 from deskclient.store.ledger import Ledger, WriteTx, new_id
-from deskclient.store.models import Case, CaseMaterial, Clerk, Draft, Event, Rating, Transfer, Window
+from deskclient.store.models import Case, CaseMaterial, Clerk, Event, Rating, Transfer, Window
+from deskclient.store.rows import (
+    exists,
+    insert_new,
+    insert_rows,
+    load_detached,
+    rows_where,
+    update_rows,
+    write_back,
+)
 from deskclient.strings import cases as T
 from deskclient.strings import intake as TI
 
@@ -137,8 +145,6 @@ class CheckInput:
 
 
 UNOWNED_ITEM_CODE = "BG-000"
-# the checklist lines as a Core table (multi-row INSERT / UPDATE); SQLModel sets __table__ at class creation
-_MATERIALS: Table = CaseMaterial.__table__  # type: ignore[attr-defined]
 
 
 def unowned_item(window: str = "") -> ServiceItem:
@@ -177,19 +183,16 @@ class CaseService:
             if transfer_to is not None:
                 self._transfer_in(tx, case, clerk_id, transfer_to, transfer_reason)
             if draft_id is not None:
-                row = tx.session.get(Draft, draft_id)
-                if row is not None:
-                    tx.session.delete(row)
+                delete_draft_in(tx, draft_id)
         return case
 
     def _register_in(self, tx: WriteTx, intake: Intake, clerk_id: str, applicant: CleanPerson,
                      agent: CleanPerson | None, item: ServiceItem) -> Case:
-        if tx.session.get(Window, intake.window) is None:
-            raise ValidationError(TI.UNKNOWN_WINDOW.format(window=intake.window))
+        _require_window(tx, intake.window)
         day = tx.now.date()
         n = tx.next_counter(f"case_no:{day:%Y%m%d}")
-        case = Case(
-            id=new_id(), case_no=f"{self.ledger.station}-{day:%Y%m%d}-{n:04d}", window=intake.window,
+        case = insert_new(  # one INSERT, no unit-of-work flush; the case comes back as if loaded
+            tx, Case, id=new_id(), case_no=f"{self.ledger.station}-{day:%Y%m%d}-{n:04d}", window=intake.window,
             item_code=item.code, item_name=item.name, item_class=str(item.item_class),
             item_department=item.department, promised_days=item.promised_days, legal_days=item.legal_days,
             case_class=str(CaseClass.ENQUIRY if intake.enquiry
@@ -205,10 +208,8 @@ class CaseService:
             note=intake.note, first_asked_clerk_id=clerk_id, owner_clerk_id=clerk_id,
             created_at=tx.now, updated_at=tx.now,
         )
-        tx.session.add(case)
-        tx.session.flush()
-        if item.materials:  # one multi-row INSERT: the checklist lines of the new case
-            tx.session.connection().execute(insert(_MATERIALS), [
+        if item.materials:  # one executemany: the checklist lines of the new case
+            insert_rows(tx, CaseMaterial, [
                 {"case_id": case.id, "position": pos, "name": m.name, "form": str(m.form), "copies": m.copies,
                  "is_main": m.main, "state": str(MaterialState.PENDING), "problem": ""}
                 for pos, m in enumerate(item.materials)])
@@ -237,7 +238,9 @@ class CaseService:
         if outcome is Outcome.REJECT and not [r for r in reasons if r.strip()]:
             raise ValidationError(TI.REASON_REQUIRED)
         with self.ledger.write(clerk_id) as tx:
-            case = self._case(tx, case_id)
+            case = load_detached(tx, Case, case_id)  # read once; its changes written back below (store.rows)
+            if case is None:
+                raise ValidationError(T.CASE_NOT_FOUND.format(case=case_id))
             status = CaseStatus(case.status)
             check_outcome_allowed(status, outcome)
             mats = self._apply_checks(tx, case, checks)
@@ -275,7 +278,7 @@ class CaseService:
                 tx.emit(EventType.CASE_ENQUIRY_ANSWERED, {}, case_id=case.id)
             elif outcome is Outcome.EXAMINE:
                 tx.emit(EventType.CASE_EXAMINING, {"received_on": tx.now.date()}, case_id=case.id)
-            tx.session.add(case)
+            write_back(tx, case)  # one UPDATE of what changed (or the flush, once a notice took it into the session)
         if outcome is Outcome.ACCEPT and follow_up and self.notices is not None:
             self.notices.archive_after()  # the 补报材料通知单's PDF, after the commit
         return case
@@ -302,11 +305,9 @@ class CaseService:
 
     @staticmethod
     def _lines(tx: WriteTx, case: Case) -> list[MaterialLine]:
-        table = _MATERIALS
-        rows = tx.session.connection().execute(
-            sa_select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state, table.c.problem)
-            .where(table.c.case_id == case.id).order_by(table.c.position)).all()
-        return [MaterialLine(r.id, r.position, r.name, r.is_main, r.state, r.problem) for r in rows]
+        """The case's checklist lines in position order (the one read of them in a write)."""
+        return [MaterialLine(r["id"], r["position"], r["name"], r["is_main"], r["state"], r["problem"])
+                for r in rows_where(tx, CaseMaterial, "case_id", case.id, "position")]
 
     def receive_supplement(self, case_id: str, clerk_id: str, checks: Sequence[CheckInput], *,
                            head_id: str | None = None, amend_reason: str = "") -> Case:
@@ -377,6 +378,7 @@ class CaseService:
                 self.calendar, case.acceptance_date, case.due_date)})
         tx.emit(EventType.CASE_ACCEPTED, payload, case_id=case.id)
         if follow and self.notices is not None:  # 容缺受理: the 补报材料通知单 goes with the acceptance
+            tx.session.add(case)  # the notice reads the case through the session: the ORM writes it from here
             self.notices.issue_with_action(tx, case, NoticeKind.FOLLOW_UP, tx.clerk_id or case.owner_clerk_id)
         if item_class is CaseClass.IMMEDIATE:
             # 即办件: finished on the spot (rule 4); the clerk hands the result over at the window.
@@ -387,15 +389,10 @@ class CaseService:
             tx.emit(EventType.CASE_COMPLETED, {"delivery": case.delivery, "on_the_spot": True,
                                                "result": case.result}, case_id=case.id)
 
-    @staticmethod
-    def _apply_checks(tx: WriteTx, case: Case, checks: Sequence[CheckInput]) -> list[MaterialLine]:
+    @classmethod
+    def _apply_checks(cls, tx: WriteTx, case: Case, checks: Sequence[CheckInput]) -> list[MaterialLine]:
         """Apply the clerk's marks to the case's checklist lines (one UPDATE for all of them)."""
-        table = _MATERIALS
-        conn = tx.session.connection()
-        rows = conn.execute(sa_select(table.c.id, table.c.position, table.c.name, table.c.is_main, table.c.state,
-                                   table.c.problem).where(table.c.case_id == case.id)
-                            .order_by(table.c.position)).all()
-        lines = {r.position: MaterialLine(r.id, r.position, r.name, r.is_main, r.state, r.problem) for r in rows}
+        lines = {ln.position: ln for ln in cls._lines(tx, case)}
         changes = []
         for c in checks:
             line = lines.get(c.position)
@@ -403,10 +400,8 @@ class CaseService:
                 raise ValidationError(TI.UNKNOWN_MATERIAL)
             # what is wrong goes on paper and into events: said, and any ID or phone number in it masked
             line.state, line.problem = str(c.state), redact(check_defect(c.state, c.problem))
-            changes.append({"row_id": line.id, "state": line.state, "problem": line.problem})
-        if changes:
-            conn.execute(update(table).where(table.c.id == bindparam("row_id"))
-                         .values(state=bindparam("state"), problem=bindparam("problem")), changes)
+            changes.append({"id": line.id, "state": line.state, "problem": line.problem})
+        update_rows(tx, CaseMaterial, changes)  # one executemany for all of them
         return [lines[p] for p in sorted(lines)]
 
     # --- follow-up ---------------------------------------------------------------------------
@@ -444,8 +439,7 @@ class CaseService:
 
     @staticmethod
     def _transfer_in(tx: WriteTx, case: Case, clerk_id: str, to_window: str, reason: str) -> None:
-        if tx.session.get(Window, to_window) is None:
-            raise ValidationError(TI.UNKNOWN_WINDOW.format(window=to_window))
+        _require_window(tx, to_window)
         check_can_transfer(CaseStatus(case.status), case.window, to_window)
         tx.session.add(Transfer(case_id=case.id, from_window=case.window, to_window=to_window,
                                 reason=reason.strip(), by_clerk_id=clerk_id, at=tx.now))
@@ -506,3 +500,9 @@ class CaseService:
             raise ValidationError(T.CASE_NOT_FOUND.format(case=case_id))
         return case
 
+
+def _require_window(tx: WriteTx, number: str) -> None:
+    """The window exists (a plain read by key: loading its row as an object cost as much as the
+    INSERT it guards)."""
+    if not exists(tx, Window, number):
+        raise ValidationError(TI.UNKNOWN_WINDOW.format(window=number))

@@ -174,18 +174,18 @@ class DeskContext:
         return ClockRules.from_settings(self.settings.clocks, self.rating)
 
     def save_station_settings(self, **values: str) -> None:
-        """Write ``[station]`` keys into this desk's settings.toml (atomically, the rest of the file's
-        settings kept) and use them from now on: the first-run wizard's notice lines (progress and
-        complaint phones, reconsideration body, court; docs/decisions.md)."""
+        """Write ``[station]`` keys into this desk's settings.toml and use them from now on: the
+        first-run wizard's notice lines (progress and complaint phones, reconsideration body, court;
+        docs/decisions.md). Only these keys change: the administrator's comments, order and other
+        settings stay (``settings.update_settings``, the one writer; a file that no longer parses is
+        refused with a SettingsError and left as it is)."""
         from dataclasses import replace
 
-        from deskclient.settings import save_settings
+        from deskclient.settings import update_settings
 
-        current = load_settings(self.paths.config_file)
-        station = replace(current.station, **{k: v.strip() for k, v in values.items()})
-        save_settings(self.paths.config_file, replace(current, station=station))
-        self.settings = replace(self.settings, station=replace(self.settings.station, **{
-            k: v.strip() for k, v in values.items()}))
+        station = {k: v.strip() for k, v in values.items()}
+        update_settings(self.paths.config_file, {"station": station})
+        self.settings = replace(self.settings, station=replace(self.settings.station, **station))
         self.refresh_station()
 
     def refresh_station(self) -> None:
@@ -213,7 +213,7 @@ class DeskContext:
     def catalog_index(self) -> CatalogIndex:
         from deskclient.services.catalog_files import catalog_index
 
-        return catalog_index(self.catalog, self.paths.data_dir)
+        return catalog_index(self.catalog, self.paths.data_dir, files_key=self.catalog_load.files_key)
 
     @cached_property
     def calendar_load(self) -> tuple[WorkCalendar, list[str]]:

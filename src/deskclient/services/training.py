@@ -142,7 +142,7 @@ def fresh_run_paths(paths: Paths, *, keep: int = 2) -> Paths:
     for old in sorted(p for p in runs.iterdir() if p.is_dir())[:-keep or None]:
         shutil.rmtree(old, ignore_errors=True)
     name = f"{datetime.now():%Y%m%d-%H%M%S}-{uuid4().hex[:6]}"
-    return replace(paths, data_dir=runs / name)
+    return paths._replace(data_dir=runs / name)
 
 
 class ScenarioRunner:

@@ -64,6 +64,7 @@ def stored_revision(path: Path) -> str | None:
 def make_engine(path: Path) -> Engine:
     """An engine with the ledger's pragmas on every connection; no schema work."""
     from sqlalchemy import create_engine, event  # not at import: the sign-in list reads with sqlite3
+    from sqlalchemy.exc import DBAPIError
 
     engine = create_engine(
         f"sqlite:///{path}",
@@ -87,8 +88,16 @@ def make_engine(path: Path) -> Engine:
         # Every transaction states its durability (it cannot change inside one): FULL unless a write
         # asks otherwise (drafts, Ledger.write(durable=False)), so a pooled connection never keeps OFF.
         sync = "OFF" if options.get("sqlite_synchronous") == "OFF" else "FULL"
-        conn.exec_driver_sql(f"PRAGMA synchronous={sync}")
-        conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
+        begin = f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}"
+        # straight on the sqlite3 connection: two statements of every transaction, where SQLAlchemy's
+        # execution context cost more than running them (issue #20); a failure (a lock held past the
+        # busy timeout) is raised as SQLAlchemy's OperationalError, as exec_driver_sql raised it
+        raw = conn.connection.driver_connection
+        for statement in (f"PRAGMA synchronous={sync}", begin):
+            try:
+                raw.execute(statement)
+            except sqlite3.Error as err:
+                raise DBAPIError.instance(statement, None, err, sqlite3.Error) from err
 
     return engine
 

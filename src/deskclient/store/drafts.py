@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from deskclient.store.ledger import Ledger
+from sqlalchemy import delete
+
+from deskclient.store.ledger import Ledger, WriteTx
 from deskclient.store.models import Draft
 
 
@@ -26,9 +28,13 @@ def save_draft(ledger: Ledger, draft_id: str, clerk_id: str, data: dict[str, Any
 
 def delete_draft(ledger: Ledger, draft_id: str) -> None:
     with ledger.write(None, durable=False) as tx:
-        row = tx.session.get(Draft, draft_id)
-        if row is not None:
-            tx.session.delete(row)
+        delete_in(tx, draft_id)
+
+
+def delete_in(tx: WriteTx, draft_id: str) -> None:
+    """Delete the draft (if any) inside ``tx``: one DELETE, no load (the register that confirms it
+    runs this in its own durable transaction)."""
+    tx.session.connection().execute(delete(Draft.__table__).where(Draft.__table__.c.id == draft_id))
 
 
 def draft_data(row: Draft) -> dict[str, Any]:

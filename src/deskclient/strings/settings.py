@@ -21,3 +21,5 @@ PRINTER_BAD_COLUMNS = "每行列数 {value} 不合理(58 毫米纸 32,80 毫米�
 PRINTER_NEEDS_DEVICE = "打印机类型 {kind} 需要填写 device(设备地址或文件)"
 PRINTER_BAD_ENCODING = "编码“{value}”不能打印中文(应为 gb18030)"
 PRINTER_ENCODING_PROBE = "中文"  # a printer encoding must be able to encode this
+WRITE_REFUSED = "{problem}\n为免改坏文件中已写的内容(包括注释),本次没有保存任何设置;请先改正上面这处,再重新保存。"
+WRITE_CHECK_FAILED = "保存设置时核对失败:写入后 {path} 中的 [{section}] {key} 读不回刚保存的值,文件没有改动。请联系技术支持。"

@@ -34,6 +34,7 @@ from deskclient.services.sign_in import ClerkEntry, SignInList
 from deskclient.settings import Mode, Paths
 from deskclient.strings import ui as T
 from deskclient.ui import navigation
+from deskclient.ui.key_order import KeysInOrder
 
 if TYPE_CHECKING:  # the ORM stack loads in a worker after the first paint
     from deskclient.services.context import DeskContext
@@ -55,7 +56,7 @@ class Opened:
     clerks: list[ClerkEntry]
 
 
-class DeskApp(App[int]):
+class DeskApp(KeysInOrder, App[int]):
     """The clerk's full-screen desk. ``ctx`` is None until the loading worker has opened the ledger."""
 
     TITLE = T.APP_TITLE
@@ -442,7 +443,7 @@ class DeskApp(App[int]):
         """The palette with a Chinese prompt, listing the registry's screens and actions."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App[int]: Textual's is_open wants App[object]
+        if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder=T.PALETTE_PLACEHOLDER, id="--command-palette"))
 
     def get_system_commands(self, screen: Any) -> Iterable[Any]:

@@ -117,9 +117,12 @@ class FirstRunScreen(DeskScreen):
         ctx = self.ctx
 
         def setup() -> list:
+            # settings.toml [station] first: a file that no longer parses is refused (SettingsError)
+            # before the station exists, so the head can fix it and press F9 again
+            ctx.save_station_settings(**lines)
             ctx.people.setup_station(code=code, name=name, centre=centre, county=county, central_url=url,
                                      windows=windows, clerks=clerks, is_training=ctx.is_training)
-            ctx.save_station_settings(**lines)  # settings.toml [station]; refreshes the station too
+            ctx.refresh_station()
             return ctx.people.clerks()
 
         err.update("")
