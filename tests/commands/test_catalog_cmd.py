@@ -27,7 +27,8 @@ def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_validate_lists_every_problem_as_file_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "bad.toml"
+    bad = tmp_path / ("a-folder-with-a-long-name-" * 4) / "bad.toml"  # longer than the terminal: not wrapped
+    bad.parent.mkdir()
     bad.write_text('sample = 1\ncolour = "x"\n', encoding="utf-8")
     assert run(["catalog", "validate", str(bad)]) == 1
     lines = capsys.readouterr().out.strip().splitlines()

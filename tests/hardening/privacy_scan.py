@@ -106,3 +106,11 @@ def scan_tree(root: Path, *, skip: tuple[Path, ...] = ()) -> dict[str, list[str]
         if hits:
             leaks[str(path)] = sorted(set(hits))
     return leaks
+
+
+def scan_suite_output(base: Path) -> dict[str, list[str]]:
+    """:func:`scan_tree` of everything a test run wrote under pytest's base temp (with xdist: every
+    worker's, as folders of the controller's). An installed copy of the package (the bench's wheel
+    venv) holds the shipped sample scenarios, whose fictitious applicants are data, not output."""
+    skip = tuple(p for p in base.rglob("site-packages") if p.is_dir())
+    return scan_tree(base, skip=skip)

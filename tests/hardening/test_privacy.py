@@ -28,7 +28,7 @@ from deskclient.services.context import open_context
 from deskclient.services.demo import ensure_demo_station
 from deskclient.settings import Mode, Paths, PrinterSettings
 
-from .privacy_scan import find_numbers, scan_tree
+from .privacy_scan import find_numbers, scan_suite_output, scan_tree
 
 FULL_ID = "11010519491231002X"
 AGENT_ID = "520102198506150011"
@@ -182,10 +182,8 @@ def test_redacting_filter_masks_what_slips_through(tmp_path: Path, desk_log: Pat
 
 @pytest.mark.run_last
 def test_suite_wide_scan(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Everything the suite wrote under pytest's base temp: logs, exports, notices, payloads."""
-    base = tmp_path_factory.getbasetemp()
-    # an installed copy of the package (the bench's wheel venv) holds the shipped sample scenarios,
-    # whose fictitious applicants are data, not output
-    skip = tuple(p for p in base.rglob("site-packages") if p.is_dir())
-    leaks = scan_tree(base, skip=skip)
+    """Everything the suite wrote under pytest's base temp: logs, exports, notices, payloads. Under
+    pytest-xdist this is the files of this test's worker; the controller scans every worker's once
+    they are all done (``pytest_sessionfinish`` in tests/conftest.py)."""
+    leaks = scan_suite_output(tmp_path_factory.getbasetemp())
     assert leaks == {}, json.dumps(leaks, ensure_ascii=False, indent=1)

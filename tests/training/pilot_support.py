@@ -1,5 +1,6 @@
-"""What the training Pilot tests share: a training data dir that demonstrates at pace 0, and the wait
-for the app to settle (every worker done, every message handled) instead of a sleep."""
+"""What the training Pilot tests share: a training data dir that demonstrates at pace 0, the wait
+for the app to settle (every worker done, every message handled) instead of a sleep, and the guide
+panel's text as the trainee sees it."""
 
 from __future__ import annotations
 
@@ -26,3 +27,14 @@ async def settle(app: Any, pilot: Any, rounds: int = 4) -> None:
         with contextlib.suppress(WorkerCancelled):  # an exclusive worker superseded by a newer one
             await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def panel_text(app: Any) -> str:
+    """The guide panel's text: of the top screen, or of the screen under a notice preview or dialog."""
+    from deskclient.ui.widgets.training_panel import TrainingPanel
+
+    for screen in reversed(app.screen_stack):
+        panels = list(screen.query(TrainingPanel))
+        if panels:
+            return str(panels[0].render())
+    raise AssertionError("no training panel on any screen")

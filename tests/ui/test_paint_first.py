@@ -36,7 +36,7 @@ async def test_a_pin_typed_before_the_context_is_open_signs_the_clerk_in(station
 
     app, gate = _gated_app(station)
     async with app.run_test(headless=True, size=SIZE) as pilot:
-        for _ in range(500):  # composed and mounted (the options are added in on_mount)
+        for _ in range(500):  # until sign-in is mounted and has filled its list (composed is not enough)
             if type(app.screen).__name__ == "SignInScreen" and any(o.option_count for o in app.screen.query(OptionList)):
                 break
             await pilot.pause(0.01)

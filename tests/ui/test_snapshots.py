@@ -195,6 +195,7 @@ def test_first_run(size: tuple[int, int], tmp_path: Path, snap_compare: Any) -> 
     assert snap_compare(app, terminal_size=size, run_before=_sign_in)
 
 
+@pytest.mark.xdist_group("fixed-path-snapshot")  # both sizes use one fixed folder: one worker, in turn
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_open_error(size: tuple[int, int], snap_compare: Any) -> None:
     import shutil

@@ -96,7 +96,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     out = _console()
     if problems:
         for line in _problem_lines(problems):
-            out.print(line, markup=False)
+            out.print(line, markup=False, soft_wrap=True)  # one ``file:line: message`` per line, however long
         _console(stderr=True).print(T.CLI_VALIDATE_FAILED.format(count=len(problems)), markup=False)
         return EXIT_PROBLEMS
     catalog, _ = load_files(path)
@@ -155,7 +155,7 @@ def _report_problems(problems: list[CatalogProblem]) -> None:
     err = _console(stderr=True)
     err.print(T.CLI_PROBLEMS_HEADER.format(count=len(problems)), markup=False)
     for line in _problem_lines(problems):
-        err.print(line, markup=False)
+        err.print(line, markup=False, soft_wrap=True)
 
 
 def _days(days: int, immediate: bool) -> str:

@@ -22,6 +22,10 @@ from deskclient.services.workday import default_printer_check
 from deskclient.settings import PrinterSettings, Settings, SettingsError, parse_settings
 from deskclient.store.models import Case, Notice
 
+#: One pytest-xdist worker runs this module: one private cupsd (module-scoped) rather than one per worker,
+#: and cups-pdf writes every job to the same $HOME/PDF.
+pytestmark = pytest.mark.xdist_group("cups")
+
 
 def _chinese(message: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in message) and "Traceback" not in message
