@@ -71,15 +71,18 @@ def test_desk_page_and_total_match_a_plain_filter(ctx: Any, walk_from: int, monk
 
 
 def _plan(ctx: Any, stmt: Any) -> str:
-    sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
-    with ctx.engine.connect() as conn:
-        return " | ".join(str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    if isinstance(stmt, tuple):  # plain SQL and its parameters (store/queue_sql.py)
+        sql, params = stmt
+    else:
+        sql, params = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})), {}
+    with ctx.lite.read() as con:
+        return " | ".join(str(r[3]) for r in con.execute("EXPLAIN QUERY PLAN " + sql, params))
 
 
 def test_walk_plan_stops_early_instead_of_sorting_every_match(ctx: Any) -> None:
     clerk = ctx.people.clerks()[0]
     q = Q.CaseQuery(window="1", clerk_id=clerk.id, today=NOW.date(), scope=Q.Scope.DESK)
-    plan = _plan(ctx, Q.page_stmt(q, walk=True))
+    plan = _plan(ctx, Q.page_sql(q, walk=True))
     assert "ix_case_created" in plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan  # only "RIGHT PART OF ORDER BY" (ties on created_at)
 
@@ -116,7 +119,7 @@ def test_urgent_cases_lead_page_one_read_from_the_urgent_index_only(ctx: Any) ->
     partial index of urgent cases (migration 0012), and page one starts with them, oldest first."""
     clerk = ctx.people.clerks()[0]
     q = Q.CaseQuery(window="1", clerk_id=clerk.id, today=NOW.date(), scope=Q.Scope.DESK)
-    plan = _plan(ctx, Q.urgent_stmt(q))
+    plan = _plan(ctx, Q.urgent_sql(q))
     assert "ix_case_urgent" in plan and "TEMP B-TREE" not in plan
     with Session(ctx.engine) as s:
         open_here = list(s.scalars(select(Case).where(Case.window == "1", Case.status.in_(OPEN))

@@ -42,7 +42,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_counts_and_first_row_match_the_full_lists(ctx: Any, window: str | None) -> None:
     full = ctx.queue.reminders(window)
     assert full.count > 0
-    with ctx.engine.connect() as conn:
+    with ctx.lite.read() as conn:
         counts = reminder_counts(conn, window, full.today, full.soon_until)
         first = first_reminder(conn, window, full.soon_until)
     assert (counts.overdue, counts.due_today, counts.due_soon) == (
@@ -52,7 +52,7 @@ def test_counts_and_first_row_match_the_full_lists(ctx: Any, window: str | None)
 
 
 def test_an_urgent_case_comes_first_on_the_same_due_date(ctx: Any) -> None:
-    with ctx.engine.connect() as conn:
+    with ctx.lite.read() as conn:
         first = first_reminder(conn, "1", NOW.date())
     assert first is not None and first.is_urgent and first.due_date == NOW.date() - timedelta(days=30)
 

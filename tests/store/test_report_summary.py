@@ -41,8 +41,11 @@ def _groups(conn: Any, rows: Any) -> Counter[tuple[Any, ...]]:
 
 
 def _both(conn: Any, start: datetime, end: datetime, window: str | None = None) -> tuple[Counter[Any], Counter[Any]]:
-    return (_groups(conn, Q.case_groups(conn, start, end, window)),
-            _groups(conn, Q.raw_case_groups(conn, start, end, window)))
+    from deskclient.store.dbapi import driver_connection
+
+    raw = driver_connection(conn)  # the report's SQL runs on sqlite3 (store/report_queries.py)
+    return (_groups(conn, Q.case_groups(raw, start, end, window)),
+            _groups(conn, Q.raw_case_groups(raw, start, end, window)))
 
 
 def _counts(conn: Any) -> Counter[tuple[Any, ...]]:

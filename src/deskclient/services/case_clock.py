@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,8 +32,11 @@ from deskclient.domain.events import EventType
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import NoticeData, NoticeKind, Person
 from deskclient.domain.pauses import check_pause, lawful_pauses
+from deskclient.services.clock_read import clocks_for_cases
 from deskclient.services.rules import rules_for
 from deskclient.settings import Settings
+from deskclient.store.case_events import case_events as read_case_events
+from deskclient.store.dbapi import driver_connection
 from deskclient.store.ledger import Ledger, WriteTx
 from deskclient.store.models import Case, Clerk, ClockPause, Event, Extension
 from deskclient.strings import cases as TC
@@ -61,9 +64,8 @@ def to_case_event(ev: Event) -> CaseEvent:
 
 
 def case_events(session: Session, case_id: str) -> list[CaseEvent]:
-    """A case's events in ledger order."""
-    rows = session.exec(select(Event).where(Event.case_id == case_id).order_by(col(Event.seq)))
-    return [to_case_event(ev) for ev in rows]
+    """A case's events in ledger order (``store.case_events``, on the session's own connection)."""
+    return read_case_events(driver_connection(session), case_id)
 
 
 def clocks_for_case(ledger: Ledger, case_id: str, today: date | None = None, *, calendar: WorkCalendar,
@@ -74,22 +76,6 @@ def clocks_for_case(ledger: Ledger, case_id: str, today: date | None = None, *, 
             raise ValidationError(TC.CASE_NOT_FOUND.format(case=case_id))
         events = case_events(s, case_id)
     return case_clocks(events, calendar=calendar, rules=rules_for(settings), today=today or ledger.clock.today())
-
-
-def clocks_for_cases(ledger: Ledger, case_ids: Iterable[str], today: date | None = None, *,
-                     calendar: WorkCalendar, settings: Settings | ClockRules) -> dict[str, CaseClocks]:
-    """The clocks of many cases with one query per 500 ids (home screen, handover sheet, head's desk)."""
-    ids = list(dict.fromkeys(case_ids))
-    rules = rules_for(settings)
-    day = today or ledger.clock.today()
-    grouped: dict[str, list[CaseEvent]] = {cid: [] for cid in ids}
-    with ledger.read() as s:
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            rows = s.exec(select(Event).where(col(Event.case_id).in_(chunk)).order_by(col(Event.seq)))
-            for ev in rows:
-                grouped[ev.case_id or ""].append(to_case_event(ev))
-    return {cid: case_clocks(evs, calendar=calendar, rules=rules, today=day) for cid, evs in grouped.items()}
 
 
 def tx_clocks(tx: WriteTx, case_id: str, calendar: WorkCalendar, rules: ClockRules,

@@ -488,13 +488,6 @@ class CaseService:
                 raise ValidationError(T.CASE_NOT_FOUND.format(case=case_no))
             return case
 
-    def unfinished_checklists(self, window: str) -> list[Case]:
-        """已登记 cases at a window whose checklist was never confirmed (Esc, a crash, a transfer in, an
-        overturned 复核), oldest first: offered for resuming after sign-in."""
-        with self.ledger.read() as s:
-            return list(s.exec(select(Case).where(Case.window == window, Case.status == str(CaseStatus.REGISTERED))
-                               .order_by(col(Case.created_at))))
-
     def materials(self, case_id: str) -> list[CaseMaterial]:
         with self.ledger.read() as s:
             return list(s.exec(select(CaseMaterial).where(CaseMaterial.case_id == case_id)

@@ -8,7 +8,8 @@ and commands then call one method of one feature service (``ctx.cases``, ``ctx.c
 ``ctx.followups``, ``ctx.queue``, ``ctx.handover``, ``ctx.workday``, ``ctx.head_desk``, ``ctx.notices``,
 ``ctx.link``, ``ctx.reports``, ``ctx.intake``); none of them re-reads the settings.
 
-Opening is cheap on purpose (no Alembic when the schema is current; the catalog and its search index
+Opening is cheap on purpose (no Alembic when the schema is current, no SQLAlchemy until a service needs
+the ORM: docs/decisions.md; the catalog and its search index
 are loaded lazily, on first use).
 """
 
@@ -21,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from deskclient.domain.clock import Clock, SystemClock
 from deskclient.settings import Mode, Paths, RatingSettings, Settings, load_settings
-from deskclient.store.db import open_ledger
+from deskclient.store.db import prepare_ledger
 from deskclient.store.ledger import Ledger
+from deskclient.store.lite import LiteDB, StationRow, station_row
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from deskclient.services.followups import FollowUpService
     from deskclient.services.handover import HandoverService
     from deskclient.services.head_desk import HeadDeskService
+    from deskclient.services.home_reads import HomeReads
     from deskclient.services.intake import IntakeService
     from deskclient.services.notice_desk import NoticeDesk
     from deskclient.services.people import PeopleService
@@ -49,7 +52,6 @@ if TYPE_CHECKING:
     from deskclient.services.station_admin import StationAdmin
     from deskclient.services.station_link import StationLink
     from deskclient.services.workday import WorkdayService
-    from deskclient.store.models import Station
 
 PROVISIONAL_STATION = "ZX00"  # the code used before first-run set-up has named the station
 
@@ -73,7 +75,7 @@ class StationIdentity:
         return bool(self.office_url and self.token)
 
 
-def resolve_identity(settings: Settings, row: Station | None) -> StationIdentity:
+def resolve_identity(settings: Settings, row: StationRow | None) -> StationIdentity:
     """THE rule merging the station row and settings.toml (written down in docs/decisions.md):
 
     * who the station is (code, name, centre, county): the ledger's station row, written by the
@@ -99,11 +101,16 @@ def resolve_identity(settings: Settings, row: Station | None) -> StationIdentity
 
 @dataclass
 class DeskContext:
+    """Opened without SQLAlchemy (docs/decisions.md, "The desk's light path"): the station is read with
+    sqlite3 and ``lite`` is the light path's connection; ``engine`` (and with it SQLAlchemy, SQLModel and
+    pydantic) is opened on first use, by the first service that needs the ORM."""
+
     paths: Paths
     settings: Settings
-    engine: Engine
     clock: Clock
+    _engine: Engine | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Set by the desk app: called after a notice is issued so its worker renders the archive PDF off
     # the clerk's path (``notices.render_pending_archives``). None (CLI, scripts): rendered at once.
     archive_worker: Callable[[], None] | None = field(default=None, repr=False)
@@ -121,15 +128,32 @@ class DeskContext:
     def is_demo(self) -> bool:
         return self.paths.mode == Mode.DEMO
 
+    # --- the ledger: the light connection now, SQLAlchemy's engine on first use ----------------------
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, opened once on first use (thread-safe); importing SQLAlchemy is the cost."""
+        if self._engine is None:
+            with self._open_lock:
+                if self._engine is None:
+                    from deskclient.store.db import make_engine
+
+                    self._engine = make_engine(self.paths.ledger_file)
+        return self._engine
+
+    @property
+    def orm_loaded(self) -> bool:
+        """The engine is open (SQLAlchemy imported): what the desk checks before an ORM-backed screen."""
+        return self._engine is not None
+
+    @cached_property
+    def lite(self) -> LiteDB:
+        return LiteDB(self.paths.ledger_file)
+
     # --- configuration, resolved once -------------------------------------------------------------
     @cached_property
     def station(self) -> StationIdentity:
-        from sqlmodel import Session, select
-
-        from deskclient.store.models import Station
-
-        with Session(self.engine) as s:
-            row = s.exec(select(Station)).first()
+        with self.lite.read() as con:
+            row = station_row(con)
         return resolve_identity(self.settings, row)
 
     @property
@@ -171,7 +195,7 @@ class DeskContext:
 
     @cached_property
     def ledger(self) -> Ledger:
-        return Ledger(self.engine, self.station_code, self.clock)
+        return Ledger(lambda: self.engine, self.station_code, self.clock, lite=self.lite)
 
     # --- lazily built: the catalog and its index, the calendar --------------------------------
     @cached_property
@@ -251,6 +275,13 @@ class DeskContext:
         return QueueService(self)
 
     @cached_property
+    def home(self) -> HomeReads:
+        """The home screen's reads on the light connection (no SQLAlchemy)."""
+        from deskclient.services.home_reads import HomeReads
+
+        return HomeReads(self)
+
+    @cached_property
     def reminders(self) -> ReminderService:
         from deskclient.services.reminders import ReminderService
 
@@ -294,15 +325,25 @@ class DeskContext:
 
     def run_due_clocks(self) -> list[str]:
         """Art. 32 deemed acceptance of every 收件待审 case whose days ran out (the app's timer and
-        sign-in call this; showing a screen never writes). Returns the ids of the cases moved."""
-        return self.case_clock.apply_deemed_acceptance(self.clock.today())
+        sign-in call this; showing a screen never writes). Returns the ids of the cases moved.
+
+        A light check first (``clock_read.deemed_acceptance_due``: the 收件待审 cases' clocks read on
+        plain sqlite3); the ORM's writes run only when some case is due."""
+        from deskclient.services.clock_read import deemed_acceptance_due
+
+        today = self.clock.today()
+        if not deemed_acceptance_due(self.ledger, self.calendar, self.rules, today):
+            return []
+        return self.case_clock.apply_deemed_acceptance(today)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+        self.lite.close()
 
 
 # the cached services that hold the ledger (and so the station code): rebuilt after first-run set-up
-_SERVICES = ("people", "cases", "intake", "case_view", "case_clock", "followups", "queue", "reminders", "handover",
+_SERVICES = ("people", "home", "cases", "intake", "case_view", "case_clock", "followups", "queue", "reminders", "handover",
              "workday", "head_desk", "notices", "link", "reports")
 
 
@@ -313,5 +354,5 @@ def open_context(paths: Paths, *, settings: Settings | None = None, clock: Clock
     clerk can read; the CLI prints them and exits without a traceback.
     """
     settings = settings if settings is not None else load_settings(paths.config_file)
-    engine = open_ledger(paths.ledger_file)
-    return DeskContext(paths=paths, settings=settings, engine=engine, clock=clock or SystemClock())
+    prepare_ledger(paths.ledger_file)  # migrations only when behind; SQLAlchemy's engine opens on first use
+    return DeskContext(paths=paths, settings=settings, clock=clock or SystemClock())

@@ -22,6 +22,7 @@ from deskclient.domain.errors import RuleViolation, ValidationError
 from deskclient.domain.identity import redact
 from deskclient.domain.notices import NoticeData, NoticeKind
 from deskclient.domain.reports import due_rank
+from deskclient.services.home_reads import OpenCaseLine
 from deskclient.store.ledger import WriteTx
 from deskclient.store.models import (
     Case,
@@ -34,7 +35,6 @@ from deskclient.store.models import (
     Window,
     WorkDay,
 )
-from deskclient.strings import cases as TC
 from deskclient.strings import desk as T
 
 if TYPE_CHECKING:
@@ -50,36 +50,6 @@ def on_duty_key(window: str) -> str:
 
 
 # --- views ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OpenCaseLine:
-    """An open case as the desk lists it (no ID or phone numbers)."""
-
-    case_id: str
-    case_no: str
-    window: str
-    item_name: str
-    applicant_name: str
-    status: str
-    case_class: str
-    due_date: date | None
-    due_provisional: bool
-    owner_clerk_id: str
-    is_urgent: bool
-    rank: int  # 0 overdue, 1 due today, 2 due soon, 3 later, 4 no due date
-
-    @property
-    def status_label(self) -> str:
-        return TC.CASE_STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def class_label(self) -> str:
-        return TC.CASE_CLASS_LABELS.get(self.case_class, self.case_class)
-
-    @property
-    def rank_label(self) -> str:
-        return T.RANK_LABELS[self.rank]
-
-
 @dataclass(frozen=True)
 class PendingNotice:
     notice_id: str
@@ -131,22 +101,6 @@ class Reminders:
     @property
     def count(self) -> int:
         return len(self.overdue) + len(self.due_today) + len(self.due_soon)
-
-
-@dataclass(frozen=True)
-class ReminderLine:
-    """The home screen's reminders: three counts and the most urgent case (flat cost at 1M cases)."""
-
-    today: date
-    soon_until: date
-    overdue: int
-    due_today: int
-    due_soon: int
-    first: OpenCaseLine | None
-
-    @property
-    def count(self) -> int:
-        return self.overdue + self.due_today + self.due_soon
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from deskclient.services.desk_base import (
     ROLE_HEAD,
     ComplaintLine,
     FollowUpLine,
-    OpenCaseLine,
     ReviewLine,
     WindowLoad,
     note_text,
@@ -33,6 +32,7 @@ from deskclient.services.followups import (
     record_revisit,
     route_unowned,
 )
+from deskclient.services.home_reads import OpenCaseLine
 from deskclient.services.queue import QueueService
 from deskclient.store.models import Case, Clerk, Complaint, DeskPause, FollowUp, Rating, Review, Window
 from deskclient.strings import desk as T

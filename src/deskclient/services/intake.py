@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from deskclient.services.cases import Intake
-from deskclient.store import drafts
-from deskclient.store.models import Case, Draft
+from deskclient.store.lite import has_draft
 
 if TYPE_CHECKING:
+    from deskclient.services.cases import Intake
     from deskclient.services.context import DeskContext
+    from deskclient.store.models import Case, Draft
 
 
 class IntakeService:
@@ -25,17 +25,27 @@ class IntakeService:
 
     def save_draft(self, draft_id: str, clerk_id: str, data: dict[str, Any]) -> None:
         """What the clerk typed so far (no event: a draft is working state, not a ledger fact)."""
+        from deskclient.store import drafts
+
         drafts.save_draft(self.ctx.ledger, draft_id, clerk_id, data)
 
     def discard_draft(self, draft_id: str) -> None:
+        from deskclient.store import drafts
+
         drafts.delete_draft(self.ctx.ledger, draft_id)
 
     @staticmethod
     def draft_data(row: Draft) -> dict[str, Any]:
+        from deskclient.store import drafts
+
         return drafts.draft_data(row)
 
     def latest_draft(self, clerk_id: str) -> Draft | None:
-        """The clerk's unconfirmed intake, offered back after sign-in."""
+        """The clerk's unconfirmed intake, offered back after sign-in (a light check first: the ORM
+        loads the draft only when there is one)."""
+        with self.ctx.ledger.lite_read() as con:
+            if not has_draft(con, clerk_id):
+                return None
         from deskclient.store.queries import latest_draft
 
         return latest_draft(self.ctx.engine, clerk_id)

@@ -199,7 +199,13 @@ class NoticeDesk:
             self.render_pending_archives()
 
     def render_pending_archives(self) -> list[Archived]:
-        """Render every notice issued but not yet archived (this session's, or left by a crash)."""
+        """Render every notice issued but not yet archived (this session's, or left by a crash). A light
+        check first: at start-up, with nothing pending, the ORM and the PDF stack are not loaded."""
+        from deskclient.store.lite import pending_notice_ids
+
+        with self.ctx.ledger.lite_read() as con:
+            if not pending_notice_ids(con):
+                return []
         from deskclient.services.notices.pending import render_pending_archives
 
         return render_pending_archives(self.ctx.ledger)

@@ -20,10 +20,10 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from deskclient.domain.cases import CaseStatus
 from deskclient.domain.clock_types import CaseClock, ClockKind, ClockState
+from deskclient.services.home_reads import OtherReminders
 from deskclient.services.queue import QueueService
-from deskclient.store.models import Case, Complaint
+from deskclient.store.models import Case
 from deskclient.strings import clocks_ui as T
 
 __all__ = ["OtherReminders", "ReminderItem", "ReminderService"]
@@ -47,19 +47,6 @@ class ReminderItem:
     def what(self) -> str:
         """What is due, in the clerk's words."""
         return T.REMINDER_WHAT.get(self.kind.value, self.kind.label)
-
-
-@dataclass(frozen=True)
-class OtherReminders:
-    """Reminders besides the promised dates: missed milestones of cases not yet overdue, and complaints
-    whose complainant must be told of a late answer."""
-
-    missed: int
-    complaints: int
-
-    @property
-    def count(self) -> int:
-        return self.missed + self.complaints
 
 
 def _rank(clock: CaseClock, today: date) -> int:
@@ -108,20 +95,5 @@ class ReminderService(QueueService):
         return out
 
     def other_counts(self, window: str | None = None, today: date | None = None) -> OtherReminders:
-        """The home line's extra count, without walking every overdue case: missed milestones of cases
-        due today or soon and of 收件待审 cases, and the complaints to tell of a delay."""
-        today = today or self.today()
-        soon = self.soon_until(today)
-        accepted = select(Case.id).where(Case.status == str(CaseStatus.ACCEPTED), col(Case.due_date) >= today,
-                                         col(Case.due_date) <= soon)
-        examining = select(Case.id).where(Case.status == str(CaseStatus.EXAMINING))
-        if window is not None:
-            accepted = accepted.where(Case.window == window)
-            examining = examining.where(Case.window == window)
-        with self.ledger.read() as s:
-            ids = [*s.exec(accepted), *s.exec(examining)]
-            open_complaints = s.exec(select(Complaint.id).where(Complaint.status == "open").limit(1)).first()
-        missed = sum(1 for clocks in self.ctx.case_clock.clocks_many(ids, today).values()
-                     if clocks.missed_milestones) if ids else 0
-        complaints = len(self.complaint_items(window, today)) if open_complaints is not None else 0
-        return OtherReminders(missed, complaints)
+        """The home line's extra count (``HomeReads.other_counts``, on the light connection)."""
+        return self.ctx.home.other_counts(window, today)

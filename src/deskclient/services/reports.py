@@ -39,10 +39,12 @@ from deskclient.domain.reports import (
     PeriodKind,
     RatingRow,
     Summary,
-    summarize_groups,
     text_bar,
 )
-from deskclient.store.models import Case, Clerk, Complaint, Event, Rating, Station, Window
+from deskclient.services import report_figures
+from deskclient.services.report_figures import ratings_and_complaints
+from deskclient.store.dbapi import driver_connection
+from deskclient.store.models import Case, Clerk, Event, Station, Window
 from deskclient.strings import calendar as TCAL
 from deskclient.strings import cases as TC
 from deskclient.strings import desk as T
@@ -52,8 +54,6 @@ FORMATS = ("table", "csv", "json")
 
 _C = Case.__table__  # type: ignore[attr-defined]
 _E = Event.__table__  # type: ignore[attr-defined]
-_R = Rating.__table__  # type: ignore[attr-defined]
-_P = Complaint.__table__  # type: ignore[attr-defined]
 
 
 def _case_select(where: Any) -> Any:
@@ -105,7 +105,7 @@ def load_rows(engine: Engine, period: Period, window: str | None = None
                          created_at=_dt(r[6]), accepted_at=_dt(r[7]), completed_at=_dt(r[8]),  # type: ignore[arg-type]
                          returned_at=_dt(r[9]), due_date=_d(r[10]))
                  for r in conn.execute(case_rows_query(period, window))]
-        ratings, complaints = _ratings_and_complaints(conn, s, e, window)
+        ratings, complaints = ratings_and_complaints(driver_connection(conn), s, e, window)
     return cases, ratings, complaints
 
 
@@ -139,51 +139,16 @@ def load_names(engine: Engine) -> Names:
 
 def load_groups(engine: Engine, period: Period, window: str | None = None
                 ) -> tuple[list[GroupFigures], list[RatingRow], list[ComplaintRow]]:
-    """The cases' figures counted in SQL per (window, clerk, day), plus the period's ratings and
-    complaints (small tables, read as rows)."""
-    from deskclient.store.report_queries import case_groups
-
-    s, e = period.start_at, period.end_before
-    out: list[GroupFigures] = []
+    """``report_figures.load_groups`` on a connection of ``engine``."""
     with engine.connect() as conn:
-        for what, win, clerk, day, v in case_groups(conn, s, e, window):
-            if what == "registered":
-                f = Figures(registered=v[1], by_class={str(v[0]): v[1]}, answered=v[2])
-            elif what == "accepted":
-                f = Figures(accepted=v[0])
-            elif what == "returned":
-                f = Figures(returned=v[0])
-            else:
-                f = Figures(completed=v[0], promised_completed=v[1], promised_on_time=v[2], immediate_done=v[3],
-                            immediate_seconds=v[4], immediate_max_seconds=v[5], immediate_within_limit=v[6])
-            out.append(GroupFigures(win, clerk, day, f))
-        ratings, complaints = _ratings_and_complaints(conn, s, e, window)
-    return out, ratings, complaints
-
-
-def _ratings_and_complaints(conn: Any, s: datetime, e: datetime, window: str | None
-                            ) -> tuple[list[RatingRow], list[ComplaintRow]]:
-    """The period's ratings and complaints (few rows: read whole), for both report paths."""
-    rq = select(_R.c.window, _R.c.clerk_id, _R.c.level, _R.c.at).where(_R.c.at >= s, _R.c.at < e)
-    pq = select(_P.c.window, _P.c.channel, _P.c.received_at, _P.c.due_date, _P.c.answered_at).where(
-        _P.c.received_at >= s, _P.c.received_at < e)
-    if window is not None:
-        rq = rq.where(_R.c.window == window)
-        pq = pq.where(_P.c.window == window)
-    ratings = [RatingRow(r[0], r[1], r[2], _dt(r[3])) for r in conn.execute(rq)]  # type: ignore[arg-type]
-    complaints = [ComplaintRow(r[0], r[1], _dt(r[2]), _d(r[3]), _dt(r[4]))  # type: ignore[arg-type]
-                  for r in conn.execute(pq)]
-    return ratings, complaints
+        return report_figures.load_groups(driver_connection(conn), period, window)
 
 
 def build_summary(engine: Engine, kind: PeriodKind | str, day: date, *, window: str | None = None,
                   now: datetime | None = None) -> Summary:
-    """The summary of the day, week or month that contains ``day``: counted in SQL (flat memory
-    and seconds at 1,000,000 cases), assembled by the domain."""
-    period = Period.of(kind, day)
-    groups, ratings, complaints = load_groups(engine, period, window)
-    as_of = min(now, period.end_before) if now is not None else None
-    return summarize_groups(period, groups, ratings, complaints, as_of=as_of, window=window)
+    """``report_figures.build_summary`` (counted in SQL, assembled by the domain) on ``engine``."""
+    with engine.connect() as conn:
+        return report_figures.build_summary(driver_connection(conn), kind, day, window=window, now=now)
 
 
 class ReportService:
@@ -218,9 +183,9 @@ def report_title(summary: Summary, names: Names) -> str:
 
 
 def day_figures(engine: Engine, day: date, window: str | None = None, *, now: datetime | None = None) -> Figures:
-    """The one source of a day's figures: home's 今日 line, 收班's stored summary and the F12 daily report
-    of the same day and window all come from here, so they cannot disagree."""
-    return build_summary(engine, PeriodKind.DAY, day, window=window, now=now).station
+    """``report_figures.day_figures`` (the one source of a day's figures) on ``engine``."""
+    with engine.connect() as conn:
+        return report_figures.day_figures(driver_connection(conn), day, window, now=now)
 
 
 def groups(summary: Summary, names: Names) -> Iterator[tuple[str, str, Figures]]:

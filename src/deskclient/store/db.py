@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+ENGINE_CACHE_KIB = 1024  # page cache per pooled connection (SQLite's default 2,000 KiB each; issue 20's session peak)
 
 
 class SchemaTooNewError(DeskError):
@@ -78,6 +79,7 @@ def make_engine(path: Path) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA cache_size=-{ENGINE_CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -101,10 +103,15 @@ def make_engine(path: Path) -> Engine:
 
 
 def open_ledger(path: Path) -> Engine:
-    """Open (creating or upgrading as needed) the ledger at ``path``.
+    """Open (creating or upgrading as needed) the ledger at ``path``, with its SQLAlchemy engine."""
+    return make_engine(prepare_ledger(path))
+
+
+def prepare_ledger(path: Path) -> Path:
+    """Create or upgrade the ledger at ``path`` as needed; no engine (the desk opens it lazily).
 
     The common case, a ledger already at the head revision, costs one tiny sqlite3 query and
-    never imports Alembic. A ledger from a newer program is refused with a clear message.
+    imports neither Alembic nor SQLAlchemy. A ledger from a newer program is refused with a clear message.
     """
     path = Path(path)
     try:
@@ -117,7 +124,7 @@ def open_ledger(path: Path) -> Engine:
         if current is not None and current not in known_revisions():
             raise SchemaTooNewError(T.SCHEMA_TOO_NEW.format(path=path, found=current, head=head))
         _upgrade(path, current)
-    return make_engine(path)
+    return path
 
 
 def _upgrade(path: Path, current: str | None) -> None:

@@ -12,113 +12,108 @@ taken inside the same ``BEGIN IMMEDIATE`` transaction that a rollback would undo
 from __future__ import annotations
 
 import errno
-import json
 import sqlite3
-import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
-
-from sqlalchemy import Engine, insert
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deskclient.domain.clock import Clock, SystemClock
 from deskclient.domain.errors import DeskError
-from deskclient.domain.events import EventType
-from deskclient.domain.identity import redact_payload
-from deskclient.store.models import Event
+from deskclient.store.dbapi import driver_connection
+from deskclient.store.event_write import Emitted, EventLog, dump_payload, new_id
 from deskclient.strings import store as T
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when the first ORM read or write runs (paint first)
+    from collections.abc import Callable
+
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from deskclient.store.lite import LiteDB, LiteTx
+
+__all__ = ["Emitted", "Ledger", "LedgerWriteError", "WriteTx", "dump_payload", "explain_write_error", "new_id",
+           "set_value"]
 
 
 class LedgerWriteError(DeskError):
     """A write could not be committed (disk full, read-only, locked); nothing was changed."""
 
 
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def dump_payload(payload: Mapping[str, Any]) -> str:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_json_default)
-
-
-@dataclass(frozen=True)
-class Emitted:
-    """An event appended in the current transaction (inserted with the rows at commit)."""
-
-    id: str
-    seq: int
-    type: str
-    case_id: str | None
-    at: datetime
-
-
-@dataclass
-class WriteTx:
-    """What a write block sees: the session, the transaction's time, and ``emit``."""
+@dataclass(kw_only=True)
+class WriteTx(EventLog):
+    """What a write block sees: the session, the transaction's time, and ``emit``
+    (``store/event_write.py``: the events go in on the session's own sqlite3 connection)."""
 
     session: Session
-    station: str
-    clerk_id: str | None
-    now: datetime
-    events: list[Emitted] = field(default_factory=list)
-    _rows: list[dict[str, Any]] = field(default_factory=list)
-    _next_seq: int | None = None
 
-    def emit(self, type_: EventType | str, payload: Mapping[str, Any] | None = None, *,
-             case_id: str | None = None) -> Emitted:
-        """Append an event; it is written with one multi-row INSERT just before the commit.
-
-        Free text in the payload is masked here (``identity.redact_payload``), the one place every
-        event passes: a phone or ID number typed into a note never leaves the station in full."""
-        if self._next_seq is None:
-            # a plain SQL read on the transaction's connection: no ORM autoflush on the hot path
-            top = self.session.connection().exec_driver_sql(
-                "SELECT COALESCE(MAX(seq), 0) FROM event WHERE station = ?", (self.station,)).scalar()
-            self._next_seq = int(top or 0) + 1
-        ev = Emitted(id=new_id(), seq=self._next_seq, type=str(type_), case_id=case_id, at=self.now)
-        self._rows.append({"id": ev.id, "station": self.station, "seq": ev.seq, "at": self.now,
-                           "clerk_id": self.clerk_id, "type": ev.type, "case_id": case_id,
-                           "payload": dump_payload(redact_payload(dict(payload or {}), self.station)),
-                           "sent_at": None, "set_aside_reason": ""})
-        self._next_seq += 1
-        self.events.append(ev)
-        return ev
+    def dbapi(self) -> sqlite3.Connection:
+        return driver_connection(self.session)
 
     def next_counter(self, name: str) -> int:
         """Increment and return a named counter inside this transaction (gap-free)."""
-        return int(self.session.connection().exec_driver_sql(
+        return int(self.dbapi().execute(
             "INSERT INTO counter (name, value) VALUES (?, 1) "
-            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value", (name,)).scalar())
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value", (name,)).fetchone()[0])
 
     def flush_events(self) -> None:
         """Write the events emitted so far into the transaction (done at commit anyway); call it
         before reading the case's own events back inside the same transaction."""
         if self._rows:
             self.session.flush()
-            self.session.connection().execute(insert(Event.__table__), self._rows)
-            self._rows.clear()
+            self.write_events()
 
 
 class Ledger:
-    """The station's ledger: reads through :meth:`read`, writes through :meth:`write`."""
+    """The station's ledger: reads through :meth:`read`, writes through :meth:`write` (the ORM), and
+    the light path's :meth:`lite_read` / :meth:`lite_write` (plain sqlite3, ``store/lite.py``).
 
-    def __init__(self, engine: Engine, station: str, clock: Clock | None = None) -> None:
-        self.engine = engine
+    ``engine`` may be a callable that opens it: the desk's context opens SQLAlchemy's engine only when
+    the first ORM read or write needs it."""
+
+    def __init__(self, engine: Engine | Callable[[], Engine], station: str, clock: Clock | None = None, *,
+                 lite: LiteDB | None = None) -> None:
+        self._engine = engine
         self.station = station
         self.clock: Clock = clock or SystemClock()
+        self._lite = lite
+
+    @property
+    def engine(self) -> Engine:
+        from sqlalchemy import Engine
+
+        if not isinstance(self._engine, Engine):
+            self._engine = self._engine()
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def lite(self) -> LiteDB:
+        if self._lite is None:
+            from deskclient.store.lite import LiteDB
+
+            self._lite = LiteDB(Path(str(self.engine.url.database)))
+        return self._lite
+
+    @contextmanager
+    def lite_read(self) -> Iterator[sqlite3.Connection]:
+        with self.lite.read() as con:
+            yield con
+
+    @contextmanager
+    def lite_write(self, clerk_id: str | None, *, durable: bool = True) -> Iterator[LiteTx]:
+        """The light twin of :meth:`write`: same events, same seq rule, same durability."""
+        with self.lite.write(self.station, clerk_id, self.clock.now(), durable=durable) as tx:
+            yield tx
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
@@ -130,6 +125,9 @@ class Ledger:
         ``durable=False`` commits without an fsync (``synchronous=OFF`` for this transaction only):
         for working state such as intake drafts, a convenience the next durable commit makes
         durable anyway; never for clerk work, which is the record."""
+        from sqlalchemy.exc import OperationalError
+        from sqlmodel import Session
+
         session = Session(self.engine, expire_on_commit=False)
         try:
             session.connection(execution_options={"sqlite_begin": "IMMEDIATE",
@@ -140,7 +138,10 @@ class Ledger:
             session.commit()
         except OperationalError as err:
             session.rollback()
-            raise LedgerWriteError(_explain(err)) from None
+            raise LedgerWriteError(explain_write_error(err.orig)) from None
+        except sqlite3.OperationalError as err:  # the events' INSERT runs on the driver connection
+            session.rollback()
+            raise LedgerWriteError(explain_write_error(err)) from None
         except BaseException:
             session.rollback()
             raise
@@ -163,9 +164,8 @@ def set_value(tx: WriteTx, key: str, value: str) -> None:
     tx.session.add(row)
 
 
-def _explain(err: OperationalError) -> str:
+def explain_write_error(orig: BaseException | None) -> str:
     """A clerk-readable reason for a failed write, without the SQL (which may hold personal data)."""
-    orig = err.orig
     text = str(orig).lower() if orig is not None else ""
     if "full" in text or (isinstance(orig, OSError) and orig.errno == errno.ENOSPC):
         return T.DISK_FULL

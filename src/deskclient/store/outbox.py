@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, text, update
 
 from deskclient.domain.events import content_hash
 from deskclient.store.models import Event, KeyValue
@@ -70,7 +70,9 @@ _COLS = (_T.c.id, _T.c.station, _T.c.seq, _T.c.at, _T.c.clerk_id, _T.c.type, _T.
 
 
 def _pending_where() -> Any:
-    return and_(_T.c.sent_at.is_(None), _T.c.set_aside_reason == "")
+    from deskclient.store.lite import PENDING_WHERE  # the one copy of the outbox's filter
+
+    return text(PENDING_WHERE)
 
 
 def pending(engine: Engine, limit: int = 500, after_seq: int = 0) -> list[OutgoingEvent]:
@@ -87,13 +89,13 @@ def pending_count(engine: Engine, *, cap: int | None = None) -> int:
     """How many events wait for the office (shown on the home screen and the exit screen).
 
     ``cap`` stops counting there: the home screen shows "9999+" for a station that has been
-    offline for months, instead of counting hundreds of thousands of rows on every refresh."""
+    offline for months, instead of counting hundreds of thousands of rows on every refresh.
+    The SQL is ``store.lite.pending_count`` (the home screen runs it on the light connection)."""
+    from deskclient.store.dbapi import driver_connection
+    from deskclient.store.lite import pending_count as count
+
     with engine.connect() as conn:
-        if cap is None:
-            q = select(func.count()).select_from(_T).where(_pending_where())
-        else:
-            q = select(func.count()).select_from(select(_T.c.seq).where(_pending_where()).limit(cap).subquery())
-        return int(conn.execute(q).scalar_one())
+        return count(driver_connection(conn), cap=cap)
 
 
 def mark_confirmed(engine: Engine, events: Iterable[OutgoingEvent], at: datetime) -> int:

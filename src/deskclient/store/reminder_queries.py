@@ -5,16 +5,16 @@ every accepted case due by the soon-date as an ORM object took 421 ms on a 1,000
 (1.9 s for the head, who sees every window). Here the three counts are index-only over
 ``ix_case_window_status_due (window, status, due_date)`` — or ``ix_case_status_due (status,
 due_date)`` for the head — and the first row is one ``LIMIT 1`` walk of the same index in due-date
-order. The full lists (the day screen's) stay a separate, explicitly bounded read.
+order. The full lists (the day screen's) stay a separate, explicitly bounded read. Plain SQL on a sqlite3
+connection: the home screen runs it on the light connection (``services/home_reads.py``).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from sqlalchemy import Connection, text
 
 from deskclient.domain.cases import CaseStatus
 
@@ -55,27 +55,27 @@ def _scope(window: str | None) -> tuple[str, dict[str, Any]]:
     return "window = :w AND ", {"w": window}
 
 
-def reminder_counts(conn: Connection, window: str | None, today: date, soon_until: date) -> ReminderCounts:
+def reminder_counts(conn: sqlite3.Connection, window: str | None, today: date, soon_until: date) -> ReminderCounts:
     """Accepted cases due before ``today``, on it, and after it up to ``soon_until`` (inclusive), summed
     from the per-due-date counters ``case_count`` (kept by triggers: one row per due date and window)."""
     where, params = _scope(window)
-    sql = text(f"""
+    sql = (f"""
         SELECT sum(n * (day < :today)), sum(n * (day = :today)), sum(n * (day > :today))
         FROM case_count WHERE kind = 'due' AND {where}status = :st AND day <= :soon""")
     row = conn.execute(sql, {**params, "st": _ACCEPTED, "today": today.isoformat(),
-                             "soon": soon_until.isoformat()}).one()
+                             "soon": soon_until.isoformat()}).fetchone()
     return ReminderCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
 
 
-def first_reminder(conn: Connection, window: str | None, soon_until: date) -> ReminderRow | None:
+def first_reminder(conn: sqlite3.Connection, window: str | None, soon_until: date) -> ReminderRow | None:
     """The case the reminders line names: earliest due date, urgent first, then by case number."""
     where, params = _scope(window)
-    sql = text(f"""
+    sql = (f"""
         SELECT id, case_no, window, item_name, applicant_name, status, case_class, due_date, due_provisional,
                owner_clerk_id, is_urgent
         FROM "case" WHERE {where}status = :st AND due_date IS NOT NULL AND due_date <= :soon
         ORDER BY due_date, is_urgent DESC, case_no LIMIT 1""")
-    r = conn.execute(sql, {**params, "st": _ACCEPTED, "soon": soon_until.isoformat()}).first()
+    r = conn.execute(sql, {**params, "st": _ACCEPTED, "soon": soon_until.isoformat()}).fetchone()
     if r is None:
         return None
     return ReminderRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromisoformat(str(r[7])[:10]), bool(r[8]),

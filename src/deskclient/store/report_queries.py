@@ -5,7 +5,9 @@ month (~250,000 rows) into Python: 17.8 s and 370 MB. Here each happening (regis
 returned, completed) is one ``GROUP BY`` over its own timestamp index, returning a few thousand
 small rows whatever the ledger's size; ``services/reports.py`` adds them into the domain's
 ``Summary`` (``domain/reports.py`` keeps the shapes and the pure reference ``summarize``;
-``tests/desk/test_reports.py`` checks both against SQL written independently).
+``tests/desk/test_reports.py`` checks both against SQL written independently). Plain SQL on a sqlite3
+connection (the light path's, or the one under an engine's connection: ``store.dbapi.driver_connection``),
+so the home screen's 今日 line is counted without importing SQLAlchemy.
 
 Rules as in ``domain.reports.summarize``: credited to the first-asked clerk; a return's time is the
 last ``case.returned`` event (else the case's last update); a completed promised case is on time
@@ -15,11 +17,10 @@ within ``IMMEDIATE_LIMIT_MINUTES`` of registration (whole seconds, as ``int(tota
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
-
-from sqlalchemy import Connection, text
 
 from deskclient.domain.cases import IMMEDIATE_LIMIT_MINUTES, CaseClass, CaseStatus
 from deskclient.domain.events import EventType
@@ -88,7 +89,7 @@ def _whole_days(start: datetime, end: datetime) -> bool:
     return start.time() == end.time() == datetime.min.time()
 
 
-def case_groups(conn: Connection, start: datetime, end: datetime, window: str | None = None
+def case_groups(conn: sqlite3.Connection, start: datetime, end: datetime, window: str | None = None
                 ) -> Iterator[tuple[str, str, str, date, tuple[int, ...]]]:
     """(kind, window, clerk id, day, values) per group, kind one of registered / accepted / returned /
     completed. values: registered (case_class, count, answered); accepted and returned (count,);
@@ -101,16 +102,16 @@ def case_groups(conn: Connection, start: datetime, end: datetime, window: str | 
     params, w = _params(start, end, window)
     if _whole_days(start, end):
         yield from _summary_groups(conn, start, end, params, w)
-        for r in conn.execute(text(_RETURNED.format(w=w)), params):
+        for r in conn.execute(_RETURNED.format(w=w), params):
             yield "returned", r[0], r[1] or "", _day(r[2]), (int(r[3]),)
         return
     yield from raw_case_groups(conn, start, end, window)
 
 
-def _summary_groups(conn: Connection, start: datetime, end: datetime, params: dict[str, Any], w: str
+def _summary_groups(conn: sqlite3.Connection, start: datetime, end: datetime, params: dict[str, Any], w: str
                     ) -> Iterator[tuple[str, str, str, date, tuple[int, ...]]]:
     p = dict(params, sd=start.date().isoformat(), ed=end.date().isoformat())
-    for r in conn.execute(text(_SUMMARY.format(w=w)), p):
+    for r in conn.execute(_SUMMARY.format(w=w), p):
         kind, win, clerk, day = r[0], r[1], r[2] or "", _day(r[3])
         if kind == "registered":
             yield kind, win, clerk, day, (r[4], int(r[5]), int(r[6]))
@@ -120,15 +121,15 @@ def _summary_groups(conn: Connection, start: datetime, end: datetime, params: di
             yield kind, win, clerk, day, (int(r[5]), *(int(x) for x in r[7:13]))
 
 
-def raw_case_groups(conn: Connection, start: datetime, end: datetime, window: str | None = None
+def raw_case_groups(conn: sqlite3.Connection, start: datetime, end: datetime, window: str | None = None
                     ) -> Iterator[tuple[str, str, str, date, tuple[int, ...]]]:
     """The same groups counted from the ``case`` rows (any period; the reference for ``case_day``)."""
     params, w = _params(start, end, window)
-    for r in conn.execute(text(_REGISTERED.format(w=w)), params):
+    for r in conn.execute(_REGISTERED.format(w=w), params):
         yield "registered", r[0], r[1] or "", _day(r[2]), (r[3], int(r[4]), int(r[5] or 0))
-    for r in conn.execute(text(_ACCEPTED.format(w=w)), params):
+    for r in conn.execute(_ACCEPTED.format(w=w), params):
         yield "accepted", r[0], r[1] or "", _day(r[2]), (int(r[3]),)
-    for r in conn.execute(text(_RETURNED.format(w=w)), params):
+    for r in conn.execute(_RETURNED.format(w=w), params):
         yield "returned", r[0], r[1] or "", _day(r[2]), (int(r[3]),)
-    for r in conn.execute(text(_COMPLETED.format(w=w)), params):
+    for r in conn.execute(_COMPLETED.format(w=w), params):
         yield "completed", r[0], r[1] or "", _day(r[2]), tuple(int(x or 0) for x in r[3:])

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from deskclient.store.db import BUSY_TIMEOUT_MS, head_revision
+from deskclient.store.dbapi import parse_dt, sql_dt
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,45 @@ class SignInList:
     clerks: list[ClerkEntry]
 
 
+ACTIVE_CLERKS = "SELECT id, login, name, role, window, post FROM clerk WHERE active = 1 ORDER BY window, post, login"
+
+
+def active_clerks(con: sqlite3.Connection) -> list[ClerkEntry]:
+    """The active clerks in sign-in order (the one copy of this read: early list and the context's)."""
+    return [ClerkEntry(*r) for r in con.execute(ACTIVE_CLERKS)]
+
+
+@dataclass(frozen=True)
+class PinState:
+    """What the PIN check reads of a clerk: who, the argon2 hash and the lockout state."""
+
+    clerk: ClerkEntry
+    pin_hash: str
+    failed_pins: int
+    locked_until: datetime | None
+
+
+def pin_state(con: sqlite3.Connection, login: str) -> PinState | None:
+    """The active clerk with ``login``, or None."""
+    r = con.execute("SELECT id, login, name, role, window, post, pin_hash, failed_pins, locked_until FROM clerk "
+                    "WHERE login = ? AND active = 1", (login,)).fetchone()
+    if r is None:
+        return None
+    return PinState(ClerkEntry(*r[:6]), r[6], int(r[7] or 0), parse_dt(r[8]))
+
+
+def failed_pins(con: sqlite3.Connection, clerk_id: str) -> int:
+    r = con.execute("SELECT failed_pins FROM clerk WHERE id = ?", (clerk_id,)).fetchone()
+    return int(r[0] or 0) if r else 0
+
+
+def set_pin_state(con: sqlite3.Connection, clerk_id: str, failed: int, locked_until: datetime | None, *,
+                  pin_hash: str | None = None) -> None:
+    """The lockout state after a PIN check (and the hash re-made with the current parameters, if given)."""
+    con.execute("UPDATE clerk SET failed_pins = ?, locked_until = ?, pin_hash = coalesce(?, pin_hash) WHERE id = ?",
+                (failed, sql_dt(locked_until), pin_hash, clerk_id))
+
+
 def read_sign_in_list(path: Path) -> SignInList | None:
     """The active clerks and the station's name, or None when the ledger must be opened the full way."""
     if not path.exists() or path.stat().st_size == 0:
@@ -56,11 +97,9 @@ def read_sign_in_list(path: Path) -> SignInList | None:
         station = con.execute("SELECT name FROM station LIMIT 1").fetchone()
         if station is None:
             return None
-        rows = con.execute(
-            "SELECT id, login, name, role, window, post FROM clerk WHERE active = 1 ORDER BY window, post, login"
-        ).fetchall()
+        clerks = active_clerks(con)
     except sqlite3.Error:  # not a ledger, no such table, locked: the full open says why
         return None
     finally:
         con.close()
-    return SignInList(station[0] or "", [ClerkEntry(*r) for r in rows])
+    return SignInList(station[0] or "", clerks)

@@ -2,8 +2,10 @@
 
 Paint first, load after (docs/performance.md): the first frame is a loading screen; a thread worker
 (:meth:`DeskApp._open_desk`) reads the clerk list with plain sqlite3 (``services.sign_in``) and the
-sign-in screen is painted from it; only then does a second worker import SQLAlchemy, SQLModel and the
-services and open the :class:`DeskContext` (:meth:`DeskApp._load_core`). When that light read cannot
+sign-in screen is painted from it; only then does a second worker open the :class:`DeskContext`
+(:meth:`DeskApp._load_core`), which is light too: sign-in and home run on plain sqlite3 and SQLAlchemy,
+SQLModel and pydantic load when the clerk first opens a screen that needs them (:meth:`when_loaded`,
+docs/decisions.md, "The desk's light path"). When that light read cannot
 answer (no ledger yet, a migration pending, first run, training mode, a context handed in), the
 context is opened first, as before. A PIN check or a ``signed_in`` that comes before the context
 waits for it. A DeskError while opening (a broken settings file, a newer schema, a locked or
@@ -12,9 +14,11 @@ read-only ledger) is shown on a Chinese error screen.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -40,6 +44,7 @@ if TYPE_CHECKING:  # the ORM stack loads in a worker after the first paint
 log = logging.getLogger(__name__)
 
 DEMO_CASES = 200
+HOME_MODULE = "deskclient.ui.screens.home"
 DUE_CLOCKS_INTERVAL_S = 600.0  # deemed acceptance while a desk stays open (it also runs at sign-in)
 
 
@@ -165,8 +170,8 @@ class DeskApp(KeysInOrder, App[int]):
     def _open_blocking(self) -> Opened:
         from deskclient.services.context import open_context
 
-        ctx = self.ctx or open_context(self.paths, clock=self.clock)
-        if self.paths.mode in (Mode.DEMO, Mode.TRAINING):
+        ctx = self.ctx or open_context(self.paths, clock=self.clock)  # light: SQLAlchemy opens on first use
+        if self.paths.mode in (Mode.DEMO, Mode.TRAINING) and not ctx.station.configured:
             from deskclient.services.demo import add_follow_up_samples, ensure_demo_station, generate_cases
 
             if ensure_demo_station(ctx) and self.demo_cases:
@@ -177,8 +182,8 @@ class DeskApp(KeysInOrder, App[int]):
                     raise
                 except Exception:  # the sample cases are a nicety: the desk still opens without them
                     log.exception("demo cases could not be generated")
-        configured = ctx.people.is_configured()
-        clerks = [ClerkEntry.of(c) for c in ctx.people.clerks()] if configured else []
+        configured = ctx.station.configured
+        clerks = ctx.people.sign_in_clerks() if configured else []
         return Opened(ctx, configured, clerks)
 
     def wait_for_context(self) -> DeskContext:
@@ -198,6 +203,8 @@ class DeskApp(KeysInOrder, App[int]):
         result.ctx.archive_worker = self._archives_pending
         self.render_archives()  # notices a crash left without their archive file
         self.set_interval(DUE_CLOCKS_INTERVAL_S, self._run_due_clocks, name="due-clocks")
+        if self._own_context and result.configured:
+            self.run_worker(self._ready_for_home, thread=True, group="warm", exit_on_error=False)
         early, self._early_sign_in = self._early_sign_in, False
         if result.configured and early:
             self.clerks = result.clerks  # the same rows; sign-in stays as painted (a PIN may be half typed)
@@ -211,6 +218,17 @@ class DeskApp(KeysInOrder, App[int]):
             from deskclient.ui.screens.first_run import FirstRunScreen
 
             self.switch_screen(FirstRunScreen())
+
+    def _ready_for_home(self) -> None:
+        """While the clerk types the PIN: what sign-in and home need next and is light (the calendar and
+        the clock rules for the deemed-acceptance check and the due marks, home's module). Never the
+        ORM: it loads when a screen needs it (``when_loaded``)."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        ctx.calendar  # noqa: B018  (loads the holidays)
+        ctx.rules  # noqa: B018
+        importlib.import_module(HOME_MODULE)
 
     def _open_failed(self, message: str) -> None:
         from deskclient.ui.screens.loading import OpenErrorScreen
@@ -239,6 +257,11 @@ class DeskApp(KeysInOrder, App[int]):
         if self.ctx is None:  # sign-in was painted before the context: home needs it, so wait
             self._signed_in_early = ClerkEntry.of(clerk)
             return
+        if self._own_context and HOME_MODULE not in sys.modules:
+            # home's module (and the services it reads through) is imported off the UI thread
+            self.run_worker(lambda: self._import_home(ClerkEntry.of(clerk)), thread=True, group="home-import",
+                            exit_on_error=False)
+            return
         from deskclient.ui.screens.home import HomeScreen
 
         clerk = ClerkEntry.of(clerk)
@@ -247,6 +270,25 @@ class DeskApp(KeysInOrder, App[int]):
                           else T.HEAD_NO_WINDOW.format(name=clerk.name))
         self._unwind()
         self.switch_screen(HomeScreen())
+
+    def when_loaded(self, module: str, then: Callable[[], None]) -> None:
+        """Run ``then`` (on the UI thread) once ``module`` is imported: at once if it already is, else after
+        a thread worker has imported it. The first screen that reads through the ORM (intake, a case, the
+        reminders list...) brings SQLAlchemy, SQLModel and pydantic with it; they load here, off the UI
+        thread, while the current screen stays painted (docs/decisions.md, "The desk's light path")."""
+        if module in sys.modules:
+            then()
+            return
+
+        def job() -> None:
+            importlib.import_module(module)
+            self.call_from_thread(then)
+
+        self.run_worker(job, thread=True, group="load-screen", exit_on_error=False)
+
+    def _import_home(self, clerk: ClerkEntry) -> None:
+        importlib.import_module(HOME_MODULE)
+        self.call_from_thread(self.signed_in, clerk)
 
     def go_home(self) -> None:
         from deskclient.ui.screens.home import HomeScreen
@@ -374,6 +416,10 @@ class DeskApp(KeysInOrder, App[int]):
             return
         if entry_id == "home":
             self.go_home()
+            return
+        module = e.screen.partition(":")[0]
+        if module and module not in sys.modules:  # the screen (and the ORM it reads through) loads off the UI thread
+            self.when_loaded(module, lambda: self.action_nav(entry_id))
             return
         if entry_id == "intake":
             from deskclient.ui.screens.intake import IntakeScreen

@@ -28,7 +28,7 @@ def due_states(ctx: Any, rows: Sequence[Any], today: date) -> dict[str, str]:
     open_ids = [r.id for r in rows if CaseStatus(r.status).is_open]
     out: dict[str, str] = {}
     try:
-        many = ctx.case_clock.clocks_many(open_ids, today)
+        many = ctx.home.clocks_many(open_ids, today)  # plain sqlite3 (services/clock_read.py)
         for cid, clocks in many.items():
             c = clocks.most_urgent
             if c is None:

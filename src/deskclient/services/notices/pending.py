@@ -21,19 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
-
 from deskclient.domain.events import EventType
 from deskclient.services.files import atomic_write_bytes
 from deskclient.services.notices import blocks as B
 from deskclient.services.notices.archive import ArchiveError
 from deskclient.store.ledger import Ledger
+from deskclient.store.lite import PENDING_ARCHIVE_KEY
+from deskclient.store.lite import pending_notice_ids as lite_pending_ids
 from deskclient.store.models import Notice
 from deskclient.strings import notices as T
 
 log = logging.getLogger(__name__)
 
-PENDING_KEY = "_archive"  # detail key holding the issued document until its archive file is written
+PENDING_KEY = PENDING_ARCHIVE_KEY  # detail key holding the issued document until its archive file is written
 _LOCK = threading.Lock()  # one renderer at a time per process (start-up and after-issue workers)
 
 
@@ -104,10 +104,8 @@ def render_archive(ledger: Ledger, notice_id: str, clerk_id: str | None = None) 
 
 
 def pending_notice_ids(ledger: Ledger) -> list[str]:
-    with ledger.read() as s:
-        rows = s.exec(select(Notice.id).where(col(Notice.detail).contains(f'"{PENDING_KEY}"'))
-                      .order_by(col(Notice.issued_at))).all()
-    return list(rows)
+    with ledger.lite_read() as con:
+        return lite_pending_ids(con)
 
 
 def render_pending_archives(ledger: Ledger) -> list[Archived]:

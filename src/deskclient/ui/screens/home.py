@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -19,22 +19,26 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from deskclient.services.queue import (
+from deskclient.services.home_reads import (
     PAGE_SIZE,
     SCOPES,
     CaseQuery,
+    ChecklistCase,
     DayCounts,
+    OtherReminders,
+    PauseRow,
     ReminderLine,
     shown_count,
 )
-from deskclient.services.records import Case, DeskPause, Draft
-from deskclient.services.reminders import OtherReminders
 from deskclient.strings import clocks_ui as TC
 from deskclient.strings import ui as T
 from deskclient.ui.clock_view import due_states
 from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.case_table import CaseTable, QueueLine
 from deskclient.ui.widgets.fields import DeskInput
+
+if TYPE_CHECKING:  # home reads through ``ctx.home`` (plain sqlite3): no ORM row type is imported to show it
+    from deskclient.services.records import Draft
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class DeskState:
     """What the reminders worker found: the reminders and the window's pause."""
 
     reminders: ReminderLine | None  # None if they could not be computed
-    pause: DeskPause | None
+    pause: PauseRow | None
     other: OtherReminders | None = None  # missed milestones, complaints to tell of a delay
 
 
@@ -78,7 +82,7 @@ def reminder_text(r: ReminderLine | None, other: OtherReminders | None = None) -
     return t
 
 
-def pause_text(p: DeskPause) -> Text:
+def pause_text(p: PauseRow) -> Text:
     text = TC.DESK_PAUSED.format(reason=p.reason)
     if p.expected_back is not None:
         text += TC.DESK_PAUSED_BACK.format(back=f"{p.expected_back:%H:%M}")
@@ -125,7 +129,8 @@ class HomeScreen(DeskScreen):
         self._show_scope()
         self.query_one(CaseTable).focus()
         self.query_one("#desk-pause").display = False
-        self.load()  # check_clocks runs from on_screen_resume, which follows every mount
+        # the page and the reminders load from on_screen_resume, which follows every mount (loading here
+        # too read the first page twice, the first read thrown away: issue 20's home-after-PIN path)
         draft = self.desk.pending_draft
         resume, self.desk.offer_resume = self.desk.offer_resume, False
         if draft is not None:
@@ -155,7 +160,7 @@ class HomeScreen(DeskScreen):
         offset = self.page * PAGE_SIZE
 
         def fetch() -> QueuePage:
-            page = ctx.queue.page(q, offset=offset)
+            page = ctx.home.page(q, offset=offset)
             states = due_states(ctx, page.rows, q.today)
             lines = [QueueLine(r, states.get(r.id, ""), transferred_out=r.window != q.window) for r in page.rows]
             return QueuePage(q.today, lines, page.total, page.counts, page.pending, page.online)
@@ -175,12 +180,12 @@ class HomeScreen(DeskScreen):
             import logging
 
             try:
-                reminders: ReminderLine | None = ctx.queue.reminder_line(scope)
-                other: OtherReminders | None = ctx.reminders.other_counts(scope)
+                reminders: ReminderLine | None = ctx.home.reminder_line(scope)
+                other: OtherReminders | None = ctx.home.other_counts(scope)
             except Exception:  # a nicety: the queue still shows
                 logging.getLogger(__name__).exception("reminders failed")
                 reminders, other = None, None
-            return DeskState(reminders, ctx.queue.current_pause(window) if own_window else None, other)
+            return DeskState(reminders, ctx.home.current_pause(window) if own_window else None, other)
 
         self.run_db(work, self._show_state, group="home-clocks")
 
@@ -214,9 +219,12 @@ class HomeScreen(DeskScreen):
 
     def action_reminders(self) -> None:
         """F4: every reminder of this window (all windows for the head); Enter opens the case."""
-        from deskclient.ui.screens.reminders import ReminderListScreen
+        def show() -> None:
+            from deskclient.ui.screens.reminders import ReminderListScreen
 
-        self.app.push_screen(ReminderListScreen())
+            self.app.push_screen(ReminderListScreen())
+
+        self.desk.when_loaded("deskclient.ui.screens.reminders", show)
 
     def action_scope(self) -> None:
         self.scope_index = (self.scope_index + 1) % len(SCOPES)
@@ -252,12 +260,18 @@ class HomeScreen(DeskScreen):
 
     @on(CaseTable.Opened)
     def _open(self, event: CaseTable.Opened) -> None:
-        from deskclient.ui.screens.case_detail import CaseDetailScreen
+        def show() -> None:
+            from deskclient.ui.screens.case_detail import CaseDetailScreen
 
-        self.app.push_screen(CaseDetailScreen(event.case_id))
+            self.app.push_screen(CaseDetailScreen(event.case_id))
+
+        self.desk.when_loaded("deskclient.ui.screens.case_detail", show)
 
     # --- the draft offered back after a crash ------------------------------------------------------
     def _offer_draft(self, draft: Draft) -> None:
+        self.desk.when_loaded("deskclient.ui.screens.intake", lambda: self._offer_loaded_draft(draft))
+
+    def _offer_loaded_draft(self, draft: Draft) -> None:
         from deskclient.ui.screens.dialogs import ConfirmDialog
         from deskclient.ui.screens.intake import IntakeScreen, draft_summary
 
@@ -292,7 +306,7 @@ class HomeScreen(DeskScreen):
 
         ctx, window = self.ctx, self.desk.window
 
-        def offer(cases: list[Case]) -> None:
+        def offer(cases: list[ChecklistCase]) -> None:
             if not cases:
                 return
             first = cases[0]
@@ -300,12 +314,15 @@ class HomeScreen(DeskScreen):
 
             def answer(yes: bool | None) -> None:
                 if yes:
-                    from deskclient.ui.screens.checklist import ChecklistScreen
+                    def show() -> None:
+                        from deskclient.ui.screens.checklist import ChecklistScreen
 
-                    self.app.push_screen(ChecklistScreen(first.id, decide=True))
+                        self.app.push_screen(ChecklistScreen(first.id, decide=True))
+
+                    self.desk.when_loaded("deskclient.ui.screens.checklist", show)
 
             self.app.push_screen(ConfirmDialog(T.RESUME_CHECKLIST_Q.format(n=len(cases)),
                                                T.RESUME_CHECKLIST_DETAIL.format(cases=listed, first=first.case_no),
                                                yes=T.RESUME_YES, no=T.RESUME_LATER), answer)
 
-        self.run_db(lambda: ctx.cases.unfinished_checklists(window), offer, group="resume")
+        self.run_db(lambda: ctx.home.unfinished_checklists(window), offer, group="resume")

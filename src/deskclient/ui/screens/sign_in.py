@@ -18,7 +18,7 @@ from deskclient.ui.screens.base import DeskScreen
 from deskclient.ui.widgets.fields import DeskInput
 
 if TYPE_CHECKING:  # painted before the ORM is loaded (paint first): no services.records here
-    from deskclient.services.records import Clerk, Draft
+    from deskclient.services.records import Draft
 
 
 def clerk_label(c: ClerkEntry) -> str:
@@ -77,9 +77,11 @@ class SignInScreen(DeskScreen):
         pin = pin_input.value
         desk = self.desk
 
-        def verify() -> tuple[Clerk, Draft | None, list[str]]:
+        def verify() -> tuple[ClerkEntry, Draft | None, list[str]]:
             ctx = desk.wait_for_context()
             clerk = ctx.people.verify_pin(login, pin)
+            import deskclient.ui.screens.home  # noqa: F401  (home and its services imported here, off the UI thread)
+
             # art. 32 deemed acceptance runs at sign-in (and on the app's timer), before home shows
             return clerk, ctx.intake.latest_draft(clerk.id), ctx.run_due_clocks()
 
@@ -91,7 +93,7 @@ class SignInScreen(DeskScreen):
         msg.update(T.SIGN_IN_CHECKING)
         self.run_db(verify, self._ok, failed=failed, group="sign-in")
 
-    def _ok(self, result: tuple[Clerk, Draft | None, list[str]]) -> None:
+    def _ok(self, result: tuple[ClerkEntry, Draft | None, list[str]]) -> None:
         clerk, draft, moved = result
         self.desk.pending_draft = draft
         self.desk.offer_resume = True

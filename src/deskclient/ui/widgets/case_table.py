@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from deskclient.domain.cases import CaseClass, CaseStatus
-from deskclient.services.records import CaseRow
+from deskclient.services.home_reads import CaseRow
 from deskclient.strings import ui as T
 
 OVERDUE = "overdue"

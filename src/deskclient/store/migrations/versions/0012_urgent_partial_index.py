@@ -1,9 +1,9 @@
 """A partial index of the urgent cases, so the queue's "urgent first" lookup is flat at 1M cases.
 
-``urgent_stmt`` (store/queries.py) puts the scope's open 急办件 on top of the first queue page. Planned
+``urgent_sql`` (store/queue_sql.py) puts the scope's open 急办件 on top of the first queue page. Planned
 on the window/status indexes it read every open case of the window (620 ms at 1M cases, bench_home).
 Urgent cases are a handful at any time, so an index holding only them, in queue order, answers the
-lookup by reading those few rows; the query hides the other indexes from the planner (``_noindex``).
+lookup by reading those few rows; the query hides the other indexes from the planner (``+col`` terms).
 
 Revision ID: 0012
 Revises: 0011
