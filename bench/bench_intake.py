@@ -112,7 +112,8 @@ def fsyncs_per_step(kind: str, n: int = 20) -> float | None:
     start = next((k for k, line in enumerate(lines) if "bench-intake-mark" in line), None)
     if start is None:
         return None
-    count = sum(1 for line in lines[start:] if re.search(r"\b(fsync|fdatasync)\(", line))
+    end = next((k for k, line in enumerate(lines) if "bench-intake-end" in line), len(lines))
+    count = sum(1 for line in lines[start:end] if re.search(r"\b(fsync|fdatasync)\(", line))
     return count / n
 
 
@@ -154,7 +155,7 @@ def run(quick: bool = False) -> list[Row]:
     if per_draft is not None:
         rows.append(Row("fsyncs per draft autosave (strace)", round(per_draft, 2), "fsync", round(per_bare, 2),
                         None, "0 (drafts are a convenience)", per_draft < 0.05,
-                        note="IntakeService.save_draft ×20: committed with synchronous=OFF for its own transaction"))
+                        note="IntakeService.save_draft ×20: committed with synchronous=OFF for its own transaction; the ledger's close at the end of the session (a WAL checkpoint, fsynced once) is not counted"))
     # the CPU side of the model is the measured process time of both sides (the same samples): deriving
     # it as wall − fsyncs × (FULL − OFF) swung from 1 to 5 ms per intake between runs on this shared VM,
     # whose fsync cost moves between 0.3 and 3.7 ms within minutes
