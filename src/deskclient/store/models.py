@@ -340,7 +340,7 @@ class CaseDay(SQLModel, table=True):
 
     __tablename__ = "case_day"
 
-    kind: str = Field(primary_key=True)  # registered | accepted | completed
+    kind: str = Field(primary_key=True)  # registered | accepted | completed | returned (0013)
     day: str = Field(primary_key=True)  # YYYY-MM-DD
     window: str = Field(primary_key=True)
     clerk: str = Field(primary_key=True)
