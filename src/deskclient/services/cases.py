@@ -271,6 +271,7 @@ class CaseService:
                                 for c in listed]}, case_id=case.id)
             elif outcome is Outcome.REJECT:
                 case.return_reasons = "\n".join(r.strip() for r in reasons if r.strip())
+                case.returned_at = tx.now  # the event's time: the day the 今日/report figures count it on
                 tx.emit(EventType.CASE_RETURNED, {"reasons": [r.strip() for r in reasons if r.strip()]},
                         case_id=case.id)
             elif outcome is Outcome.ENQUIRY:

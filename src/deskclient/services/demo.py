@@ -210,6 +210,7 @@ def generate_cases(ctx: DeskContext, n: int, *, seed: int = 20261124, days_back:
                     due_provisional=provisional, completed_at=completed_at, delivery=str(delivery),
                     is_urgent=False, rating_level="", return_reasons=T.SAMPLE_RETURN_REASON
                     if status is CaseStatus.RETURNED else "", updated_at=completed_at or accepted_at or created,
+                    returned_at=created if status is CaseStatus.RETURNED else None,  # its case.returned event
                 ))
                 for pos, m in enumerate(item.materials):
                     state = "received"

@@ -5,8 +5,8 @@ callers that need rows; the report itself never loads them.
 
 Loading never reads the whole ledger: the cases come from range queries on their timestamps
 (``created_at`` uses ``ix_case_created``; the others are separate SELECTs in a UNION so each can
-use its own index), returned cases come from the ``status`` index, and the return time from the
-``case.returned`` event through ``ix_event_case``. Ratings and complaints are small tables.
+use its own index); returned cases and their return time come from ``case.returned_at`` (set with the
+``case.returned`` event, migration 0013) through the partial index ``ix_case_returned``. Ratings and complaints are small tables.
 
 Exports: a rich table (CJK-width aware, for the screen and the terminal), CSV for WPS and Excel as
 used in Chinese offices (UTF-8 **with BOM** by default: without the BOM, Excel on a Chinese Windows
@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, select, union
+from sqlalchemy import Engine, and_, case, select, union
 
 from deskclient.domain.cases import IMMEDIATE_LIMIT_MINUTES, CaseClass, CaseStatus
 from deskclient.domain.clock import Clock
-from deskclient.domain.events import EventType
 from deskclient.domain.reports import (
     COMPLAINT_CHANNELS,
     RATING_LEVELS,
@@ -44,7 +43,7 @@ from deskclient.domain.reports import (
 from deskclient.services import report_figures
 from deskclient.services.report_figures import ratings_and_complaints
 from deskclient.store.dbapi import driver_connection
-from deskclient.store.models import Case, Clerk, Event, Station, Window
+from deskclient.store.models import Case, Clerk, Station, Window
 from deskclient.strings import calendar as TCAL
 from deskclient.strings import cases as TC
 from deskclient.strings import desk as T
@@ -53,18 +52,13 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 FORMATS = ("table", "csv", "json")
 
 _C = Case.__table__  # type: ignore[attr-defined]
-_E = Event.__table__  # type: ignore[attr-defined]
 
 
 def _case_select(where: Any) -> Any:
-    returned_at = (select(func.max(_E.c.at)).where(_E.c.case_id == _C.c.id,
-                                                   _E.c.type == str(EventType.CASE_RETURNED))
-                   .scalar_subquery())
     return select(
         _C.c.id, _C.c.window, _C.c.first_asked_clerk_id, _C.c.case_class, _C.c.item_class, _C.c.status,
         _C.c.created_at, _C.c.accepted_at, _C.c.completed_at,
-        case((_C.c.status == str(CaseStatus.RETURNED), func.coalesce(returned_at, _C.c.updated_at)),
-             else_=None).label("returned_at"),
+        case((_C.c.status == str(CaseStatus.RETURNED), _C.c.returned_at), else_=None).label("returned_at"),
         _C.c.due_date,
     ).where(where)
 
@@ -76,8 +70,8 @@ def case_rows_query(period: Period, window: str | None = None) -> Any:
         and_(_C.c.created_at >= s, _C.c.created_at < e),
         and_(_C.c.accepted_at >= s, _C.c.accepted_at < e),
         and_(_C.c.completed_at >= s, _C.c.completed_at < e),
-        # a return is the last change of a returned case, so updated_at >= the return time
-        and_(_C.c.status == str(CaseStatus.RETURNED), _C.c.updated_at >= s),
+        # the cases returned now, by their last return (partial index ix_case_returned)
+        and_(_C.c.status == str(CaseStatus.RETURNED), _C.c.returned_at >= s, _C.c.returned_at < e),
     ]
     if window is not None:
         parts = [and_(p, _C.c.window == window) for p in parts]

@@ -66,6 +66,9 @@ class Case(SQLModel, table=True):
         Index("ix_case_status_updated", "status", "updated_at"),
         # only the urgent cases, in queue order: the "urgent first" lookup reads a handful (migration 0012)
         Index("ix_case_urgent", "created_at", "id", sqlite_where=text("is_urgent = 1")),
+        # only the cases returned now, by their last return: the report's raw returned count (migration 0013)
+        Index("ix_case_returned", "status", "returned_at", "window", "first_asked_clerk_id",
+              sqlite_where=text("status = 'returned'")),
     )
 
     id: str = Field(primary_key=True)  # uuid4 hex
@@ -108,6 +111,7 @@ class Case(SQLModel, table=True):
     is_urgent: bool = False
     rating_level: str = ""
     return_reasons: str = ""
+    returned_at: NaiveDatetime | None = None  # the last return (case.returned event), set with it (0013)
     updated_at: NaiveDatetime
 
 
@@ -336,7 +340,7 @@ class CaseDay(SQLModel, table=True):
 
     __tablename__ = "case_day"
 
-    kind: str = Field(primary_key=True)  # registered | accepted | completed
+    kind: str = Field(primary_key=True)  # registered | accepted | completed | returned (0013)
     day: str = Field(primary_key=True)  # YYYY-MM-DD
     window: str = Field(primary_key=True)
     clerk: str = Field(primary_key=True)

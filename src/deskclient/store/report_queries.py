@@ -9,9 +9,10 @@ small rows whatever the ledger's size; ``services/reports.py`` adds them into th
 connection (the light path's, or the one under an engine's connection: ``store.dbapi.driver_connection``),
 so the home screen's 今日 line is counted without importing SQLAlchemy.
 
-Rules as in ``domain.reports.summarize``: credited to the first-asked clerk; a return's time is the
-last ``case.returned`` event (else the case's last update); a completed promised case is on time
-when completed on or before its due date; an immediate case is within the limit when finished
+Rules as in ``domain.reports.summarize``: credited to the first-asked clerk; a returned case counts
+while its status is ``returned``, on the day of its last return (``case.returned_at``, set with the
+``case.returned`` event; for cases returned before migration 0013: that event, else their last
+update); a completed promised case is on time when completed on or before its due date; an immediate case is within the limit when finished
 within ``IMMEDIATE_LIMIT_MINUTES`` of registration (whole seconds, as ``int(total_seconds())``).
 """
 
@@ -23,7 +24,6 @@ from datetime import date, datetime
 from typing import Any
 
 from deskclient.domain.cases import IMMEDIATE_LIMIT_MINUTES, CaseClass, CaseStatus
-from deskclient.domain.events import EventType
 from deskclient.domain.reports import PROMISED_CLASSES
 
 _PROMISED = ", ".join(f"'{c}'" for c in sorted(PROMISED_CLASSES))
@@ -42,14 +42,8 @@ FROM "case" WHERE accepted_at >= :s AND accepted_at < :e {w}
 GROUP BY window, first_asked_clerk_id, day
 """
 _RETURNED = f"""
-WITH r AS MATERIALIZED (
-  SELECT window, first_asked_clerk_id,
-         coalesce((SELECT max(at) FROM event WHERE event.case_id = "case".id
-                   AND event.type = '{EventType.CASE_RETURNED}'), updated_at) AS returned_at
-  FROM "case" WHERE status = '{CaseStatus.RETURNED}' AND updated_at >= :s {{w}}
-)
-SELECT window, first_asked_clerk_id, substr(returned_at, 1, 10) AS day, count(*) FROM r
-WHERE returned_at >= :s AND returned_at < :e
+SELECT window, first_asked_clerk_id, substr(returned_at, 1, 10) AS day, count(*)
+FROM "case" WHERE status = '{CaseStatus.RETURNED}' AND returned_at >= :s AND returned_at < :e {{w}}
 GROUP BY window, first_asked_clerk_id, day
 """
 _COMPLETED = f"""
@@ -96,14 +90,11 @@ def case_groups(conn: sqlite3.Connection, start: datetime, end: datetime, window
     completed (count, promised, promised on time, immediate, immediate seconds, immediate max
     seconds, immediate within the limit).
 
-    Whole-day periods (every report's) read registered / accepted / completed from the per-day read
-    model ``case_day`` (``store/report_summary.py``, kept by triggers): flat in the ledger's size.
-    Returned cases are few and grouped by their last return event, so they are always counted here."""
+    Whole-day periods (every report's, the home screen's 今日) read every kind from the per-day read
+    model ``case_day`` (``store/report_summary.py``, kept by triggers): flat in the ledger's size."""
     params, w = _params(start, end, window)
     if _whole_days(start, end):
         yield from _summary_groups(conn, start, end, params, w)
-        for r in conn.execute(_RETURNED.format(w=w), params):
-            yield "returned", r[0], r[1] or "", _day(r[2]), (int(r[3]),)
         return
     yield from raw_case_groups(conn, start, end, window)
 
@@ -115,7 +106,7 @@ def _summary_groups(conn: sqlite3.Connection, start: datetime, end: datetime, pa
         kind, win, clerk, day = r[0], r[1], r[2] or "", _day(r[3])
         if kind == "registered":
             yield kind, win, clerk, day, (r[4], int(r[5]), int(r[6]))
-        elif kind == "accepted":
+        elif kind in ("accepted", "returned"):
             yield kind, win, clerk, day, (int(r[5]),)
         else:
             yield kind, win, clerk, day, (int(r[5]), *(int(x) for x in r[7:13]))

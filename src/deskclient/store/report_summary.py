@@ -8,7 +8,9 @@ instead of grouping the month's 440,000 cases of a 1,000,000-case ledger (docs/p
   answered enquiries;
 * ``accepted`` (class ``''``): ``n`` cases accepted that day;
 * ``completed`` (class ``''``): ``n`` completed that day, ``promised`` / ``promised_on_time`` (completed on
-  or before the due date), ``immediate`` / ``immediate_secs`` / ``immediate_max`` / ``immediate_within``.
+  or before the due date), ``immediate`` / ``immediate_secs`` / ``immediate_max`` / ``immediate_within``;
+* ``returned`` (class ``''``, migration 0013): ``n`` cases whose status is ``returned`` now, by the day of
+  their last return (``case.returned_at``); a case leaving ``returned`` (a 复核 overturned) leaves its day.
 
 ``case_count`` has one row per (kind, day, window, clerk, status) with ``n`` cases, kind
 
@@ -52,8 +54,8 @@ CREATE TABLE IF NOT EXISTS case_day (
 """
 
 
-def _add(r: str) -> str:
-    """Statements adding row ``r`` (NEW) to its three groups."""
+def _add(r: str, returned: bool) -> str:
+    """Statements adding row ``r`` (NEW) to its groups."""
     return f"""
 INSERT INTO case_day (kind, day, window, clerk, case_class, n, answered)
   SELECT 'registered', substr({r}.created_at, 1, 10), {r}.window, {r}.first_asked_clerk_id, {r}.case_class, 1,
@@ -76,14 +78,29 @@ INSERT INTO case_day (kind, day, window, clerk, case_class, n, promised, promise
      immediate_secs = immediate_secs + excluded.immediate_secs,
      immediate_max = max(immediate_max, excluded.immediate_max),
      immediate_within = immediate_within + excluded.immediate_within;
+{_returned_add(r) if returned else ""}
 """
 
 
-def _sub(r: str) -> str:
+def _returned_add(r: str) -> str:
+    """A returned case counts on the day of its last return, while its status is ``returned`` (0013)."""
+    return f"""
+INSERT INTO case_day (kind, day, window, clerk, case_class, n)
+  SELECT 'returned', substr({r}.returned_at, 1, 10), {r}.window, {r}.first_asked_clerk_id, '', 1
+  WHERE {r}.status = 'returned' AND {r}.returned_at IS NOT NULL
+  ON CONFLICT DO UPDATE SET n = n + 1;
+"""
+
+
+def _sub(r: str, returned: bool) -> str:
     """Statements taking row ``r`` (OLD) out of its groups; the completed group's maximum is read again
     from that day's completed cases of the window (the row is already gone or changed)."""
     reg = (f"kind = 'registered' AND day = substr({r}.created_at, 1, 10) AND window = {r}.window "
            f"AND clerk = {r}.first_asked_clerk_id AND case_class = {r}.case_class")
+    ret = (f"kind = 'returned' AND day = substr({r}.returned_at, 1, 10) AND window = {r}.window "
+           f"AND clerk = {r}.first_asked_clerk_id AND case_class = ''")
+    ret_sub = (f"UPDATE case_day SET n = n - 1 WHERE {ret} AND {r}.status = 'returned' AND {r}.returned_at IS NOT NULL;"
+               f"\nDELETE FROM case_day WHERE {ret} AND n = 0;")
     acc = (f"kind = 'accepted' AND day = substr({r}.accepted_at, 1, 10) AND window = {r}.window "
            f"AND clerk = {r}.first_asked_clerk_id AND case_class = ''")
     day = f"substr({r}.completed_at, 1, 10)"
@@ -106,6 +123,7 @@ UPDATE case_day SET n = n - 1, promised = promised - {p}, promised_on_time = pro
                           AND c.first_asked_clerk_id = {r}.first_asked_clerk_id AND c.case_class = 'immediate')
   WHERE {com} AND {done};
 DELETE FROM case_day WHERE {com} AND n = 0;
+{ret_sub if returned else ""}
 """
 
 
@@ -146,15 +164,22 @@ def _count_sub(r: str) -> str:
 
 _WATCHED = "created_at, window, first_asked_clerk_id, case_class, status, accepted_at, completed_at, due_date"
 
-DDL_TRIGGERS = (
-    "DROP TRIGGER IF EXISTS case_day_insert",
-    "DROP TRIGGER IF EXISTS case_day_update",
-    "DROP TRIGGER IF EXISTS case_day_delete",
-    f'CREATE TRIGGER case_day_insert AFTER INSERT ON "case" BEGIN {_add("NEW")} {_count_add("NEW")} END',
-    f'CREATE TRIGGER case_day_update AFTER UPDATE OF {_WATCHED} ON "case" BEGIN {_sub("OLD")} {_count_sub("OLD")} '
-    f'{_add("NEW")} {_count_add("NEW")} END',
-    f'CREATE TRIGGER case_day_delete AFTER DELETE ON "case" BEGIN {_sub("OLD")} {_count_sub("OLD")} END',
-)
+
+def trigger_ddl(returned: bool = True) -> tuple[str, ...]:
+    """The triggers' DDL; ``returned=False`` is revision 0011's (before ``case.returned_at``, 0013)."""
+    watched = _WATCHED + (", returned_at" if returned else "")
+    return (
+        "DROP TRIGGER IF EXISTS case_day_insert",
+        "DROP TRIGGER IF EXISTS case_day_update",
+        "DROP TRIGGER IF EXISTS case_day_delete",
+        f'CREATE TRIGGER case_day_insert AFTER INSERT ON "case" BEGIN {_add("NEW", returned)} {_count_add("NEW")} END',
+        f'CREATE TRIGGER case_day_update AFTER UPDATE OF {watched} ON "case" BEGIN {_sub("OLD", returned)} '
+        f'{_count_sub("OLD")} {_add("NEW", returned)} {_count_add("NEW")} END',
+        f'CREATE TRIGGER case_day_delete AFTER DELETE ON "case" BEGIN {_sub("OLD", returned)} {_count_sub("OLD")} END',
+    )
+
+
+DDL_TRIGGERS = trigger_ddl()
 
 TRIGGERS = ("case_day_insert", "case_day_update", "case_day_delete")
 
@@ -186,6 +211,13 @@ INSERT INTO case_count (kind, day, window, clerk, status, n)
   GROUP BY 2, 3, 5;
 """
 
+# case_day's returned rows filled from the cases (migration 0013, after the column is filled).
+BACKFILL_RETURNED = """
+INSERT INTO case_day (kind, day, window, clerk, case_class, n)
+  SELECT 'returned', substr(returned_at, 1, 10), window, first_asked_clerk_id, '', count(*)
+  FROM "case" WHERE status = 'returned' AND returned_at IS NOT NULL GROUP BY 2, 3, 4
+"""
+
 # The raw counts case_count must equal (tests): kind, day, window, clerk, status, n.
 RAW_COUNTS = """
 SELECT 'created', substr(created_at, 1, 10), window, first_asked_clerk_id, status, count(*) FROM "case" GROUP BY 2, 3, 4, 5
@@ -195,14 +227,25 @@ UNION ALL SELECT 'due', substr(due_date, 1, 10), window, '', status, count(*) FR
 """
 
 
-def install(run: Callable[[str], object]) -> None:
-    """Create the table and its triggers and fill it (``run``: executes one SQL statement)."""
+def install(run: Callable[[str], object], *, returned: bool = True) -> None:
+    """Create the table and its triggers and fill it (``run``: executes one SQL statement).
+    ``returned=False``: as at revision 0011, before the ``returned`` kind (``install_returned``, 0013)."""
     run(DDL_TABLE)
     run(DDL_COUNT_TABLE)
-    for stmt in DDL_TRIGGERS:
+    for stmt in trigger_ddl(returned):
         run(stmt)
     run("DELETE FROM case_day")
     run("DELETE FROM case_count")
     for stmt in BACKFILL.split(";"):
         if stmt.strip():
             run(stmt)
+    if returned:
+        run(BACKFILL_RETURNED)
+
+
+def install_returned(run: Callable[[str], object]) -> None:
+    """Add the ``returned`` kind to a ledger at revision 0012 (its ``case.returned_at`` filled)."""
+    for stmt in DDL_TRIGGERS:
+        run(stmt)
+    run("DELETE FROM case_day WHERE kind = 'returned'")
+    run(BACKFILL_RETURNED)

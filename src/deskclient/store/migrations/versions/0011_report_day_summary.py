@@ -19,7 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    report_summary.install(op.execute)
+    report_summary.install(op.execute, returned=False)  # the returned kind came with 0013
 
 
 def downgrade() -> None:
