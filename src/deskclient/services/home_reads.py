@@ -182,7 +182,7 @@ class HomeReads:
         with self.ledger.lite_read() as con:
             rows = queue_sql.page_cases(con, q, offset=offset)
             f = day_figures(con, q.today, q.window, now=now)  # the report's figures, not a copy
-            overdue = queue_sql.today_counts(con, q.window, q.today).overdue
+            overdue = queue_sql.overdue_count(con, q.window, q.today)  # the day's other figures: f
             total = queue_sql.count_cases(con, q)
             pending = pending_count(con, cap=PENDING_CAP)
         counts = DayCounts(f.registered, f.accepted, f.completed, f.returned, f.answered, overdue)

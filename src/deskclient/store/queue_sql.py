@@ -183,11 +183,16 @@ OVERDUE = ("SELECT coalesce(sum(n), 0) FROM case_count WHERE kind = 'due' AND wi
            "AND day < :today")
 
 
+def overdue_count(con: sqlite3.Connection, window: str, today: date) -> int:
+    """Accepted cases at a window whose due date has passed, from the ``case_count`` counters."""
+    params = {"w": window, "today": today.isoformat(), "st": str(CaseStatus.ACCEPTED)}
+    return int(con.execute(OVERDUE, params).fetchone()[0] or 0)
+
+
 def today_counts(con: sqlite3.Connection, window: str, today: date) -> TodayCounts:
     """Today's figures at a window (每日一汇总) plus the overdue count, from the ``case_count`` counters."""
-    params = {"w": window, "today": today.isoformat(), "st": str(CaseStatus.ACCEPTED)}
-    by = {str(st): int(n) for st, n in con.execute(TODAY, params)}
-    overdue = int(con.execute(OVERDUE, params).fetchone()[0] or 0)
+    by = {str(st): int(n) for st, n in con.execute(TODAY, {"w": window, "today": today.isoformat()})}
+    overdue = overdue_count(con, window, today)
     return TodayCounts(
         registered=sum(by.values()), accepted=by.get(str(CaseStatus.ACCEPTED), 0),
         completed=by.get(str(CaseStatus.COMPLETED), 0), supplement=by.get(str(CaseStatus.AWAITING_SUPPLEMENT), 0),
