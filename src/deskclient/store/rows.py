@@ -36,6 +36,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import SQLModel
 
+from deskclient.store.dbapi import driver_connection
 from deskclient.store.ledger import WriteTx
 
 M = TypeVar("M", bound=SQLModel)
@@ -83,9 +84,7 @@ def _shape(model: type[SQLModel], dialect: Dialect) -> _Shape:
 def _raw(tx: WriteTx) -> tuple[sqlite3.Connection, Dialect]:
     """The transaction's sqlite3 connection (rows and events commit together) and its dialect."""
     conn = tx.session.connection()
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)
-    return raw, conn.dialect
+    return driver_connection(conn), conn.dialect
 
 
 def _bound(shape: _Shape, row: dict[str, Any], keys: Sequence[str]) -> list[Any]:
